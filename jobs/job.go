@@ -1,0 +1,103 @@
+// Package jobs runs Sightline's batch jobs: the Job interface every job
+// implements, a Registry of named jobs with their default cron specs, the
+// Runner that executes one run (advisory lock, job_runs row, cancellation),
+// and the Scheduler that runs every job on its spec in one process.
+//
+// The jobs themselves live in subpackages (jobs/syncrepos, ...); this package
+// knows none of them.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"sort"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sightline-dev/sightline/pipeline/bucket"
+)
+
+// Job is one kind of batch work. Run must be safe to call again after a
+// crash or cancellation: a job's outputs are loaded idempotently.
+type Job interface {
+	// Name is the job's registry name, e.g. "sync-repos".
+	Name() string
+	// Description says in one line what the job does.
+	Description() string
+	// DefaultSchedule is the job's cron spec unless overridden.
+	DefaultSchedule() string
+	// Run does the work of one run. It returns the run's tallies; an error
+	// fails the run. It must return promptly once ctx is cancelled.
+	Run(ctx context.Context, env *Env) (Counts, error)
+}
+
+// Counts are a run's tallies, stored in job_runs.counts.
+type Counts map[string]int64
+
+// Env is what a run gets from the runner.
+type Env struct {
+	// RunID identifies the run: a ksuid, so run ids sort by start time.
+	RunID string
+	DB    *pgxpool.Pool
+	// Bucket is where the run writes its batches, under runs/<job>/<run-id>/.
+	Bucket bucket.Bucket
+	// DataDir is Sightline's data directory (repository mirrors live in
+	// DataDir/repos).
+	DataDir string
+	Logger  *slog.Logger
+	// Now is the clock.
+	Now func() time.Time
+}
+
+var jobName = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+
+// Registry is the set of jobs a binary knows, by name.
+type Registry struct {
+	jobs map[string]Job
+}
+
+// NewRegistry returns a registry of jobs. It panics on a duplicate or
+// malformed name, which is a programming error.
+func NewRegistry(jobs ...Job) *Registry {
+	r := &Registry{jobs: make(map[string]Job, len(jobs))}
+	for _, j := range jobs {
+		if !jobName.MatchString(j.Name()) {
+			panic(fmt.Sprintf("jobs: malformed job name %q", j.Name()))
+		}
+		if _, dup := r.jobs[j.Name()]; dup {
+			panic(fmt.Sprintf("jobs: job %q registered twice", j.Name()))
+		}
+		r.jobs[j.Name()] = j
+	}
+	return r
+}
+
+// Get returns the job called name, or an error listing the known jobs.
+func (r *Registry) Get(name string) (Job, error) {
+	if j, ok := r.jobs[name]; ok {
+		return j, nil
+	}
+	return nil, fmt.Errorf("unknown job %q (known jobs: %v); `sightline jobs` lists them", name, r.Names())
+}
+
+// Names returns the job names in order.
+func (r *Registry) Names() []string {
+	names := make([]string, 0, len(r.jobs))
+	for n := range r.jobs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// All returns the jobs in name order.
+func (r *Registry) All() []Job {
+	out := make([]Job, 0, len(r.jobs))
+	for _, n := range r.Names() {
+		out = append(out, r.jobs[n])
+	}
+	return out
+}

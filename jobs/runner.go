@@ -1,0 +1,175 @@
+package jobs
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/segmentio/ksuid"
+
+	"github.com/sightline-dev/sightline/pipeline/bucket"
+)
+
+// Overlap says what a run does when another run of the same job holds the
+// job's lock.
+type Overlap string
+
+// The overlap policies.
+const (
+	// OverlapSkip records the run as skipped and returns at once.
+	OverlapSkip Overlap = "skip"
+	// OverlapWait waits for the other run to finish.
+	OverlapWait Overlap = "wait"
+)
+
+// ParseOverlap parses a --if-running value.
+func ParseOverlap(s string) (Overlap, error) {
+	switch o := Overlap(s); o {
+	case OverlapSkip, OverlapWait:
+		return o, nil
+	}
+	return "", fmt.Errorf("invalid overlap policy %q (want skip or wait)", s)
+}
+
+// Runner executes job runs. Its zero value is not usable: DB is required.
+type Runner struct {
+	DB      *pgxpool.Pool
+	Bucket  bucket.Bucket
+	DataDir string
+	Logger  *slog.Logger
+	// NowFunc is the clock; nil means time.Now.
+	NowFunc func() time.Time
+	// Check, when set, runs before every run and refuses the run if it
+	// fails (the schema-version check).
+	Check func(ctx context.Context) error
+}
+
+// RunResult is the outcome of one run.
+type RunResult struct {
+	RunID  string
+	Status Status
+	Counts Counts
+	// Holder is, for a skipped run, the id of the run holding the lock
+	// (empty if unknown).
+	Holder string
+}
+
+// Run executes job once under the job's advisory lock and records it in
+// job_runs. The returned error is the job's (or the runner's) error; a
+// skipped run is not an error. On cancellation the run is recorded as
+// canceled and ctx's error is returned.
+func (r *Runner) Run(ctx context.Context, job Job, overlap Overlap) (RunResult, error) {
+	res := RunResult{RunID: ksuid.New().String()}
+	if r.Check != nil {
+		if err := r.Check(ctx); err != nil {
+			return res, err
+		}
+	}
+	lock, err := acquireJobLock(ctx, r.DB, job.Name(), cmp.Or(overlap, OverlapSkip))
+	if err != nil {
+		return res, err
+	}
+	if lock == nil {
+		return r.skip(ctx, job, res)
+	}
+	defer lock.release()
+	if err := r.reapAbandoned(ctx, job.Name()); err != nil {
+		return res, err
+	}
+	return r.execute(ctx, job, res)
+}
+
+func (r *Runner) execute(ctx context.Context, job Job, res RunResult) (RunResult, error) {
+	host, _ := os.Hostname()
+	rec := RunRecord{Job: job.Name(), RunID: res.RunID, Status: StatusRunning,
+		StartedAt: r.now(), Host: host, PID: os.Getpid(), Counts: Counts{}}
+	if err := runInsert(ctx, r.DB, rec); err != nil {
+		return res, err
+	}
+	log := r.logger().With("job", job.Name(), "run", res.RunID)
+	log.Info("run started")
+	env := &Env{RunID: res.RunID, DB: r.DB, Bucket: r.Bucket, DataDir: r.DataDir, Logger: log, Now: r.now}
+	counts, err := runJob(ctx, job, env)
+	res.Counts, res.Status = counts, StatusSucceeded
+	errText := ""
+	switch {
+	case err != nil && ctx.Err() != nil:
+		res.Status, err = StatusCanceled, fmt.Errorf("run %s of %s canceled: %w", res.RunID, job.Name(), context.Cause(ctx))
+		errText = err.Error()
+	case err != nil:
+		res.Status, errText = StatusFailed, err.Error()
+	}
+	// Record the outcome even when ctx is cancelled (SIGTERM).
+	if ferr := runFinish(context.WithoutCancel(ctx), r.DB, res.RunID, res.Status, r.now(), counts, errText); ferr != nil {
+		return res, errors.Join(err, ferr)
+	}
+	log.Info("run finished", "status", res.Status, "counts", counts, "elapsed", r.now().Sub(rec.StartedAt).Round(time.Millisecond))
+	return res, err
+}
+
+// runJob calls job.Run, turning a panic into the run's error so that the run
+// is still recorded and the lock released.
+func runJob(ctx context.Context, job Job, env *Env) (counts Counts, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("job %s panicked: %v", job.Name(), p)
+		}
+	}()
+	counts, err = job.Run(ctx, env)
+	if counts == nil {
+		counts = Counts{}
+	}
+	return counts, err
+}
+
+func (r *Runner) skip(ctx context.Context, job Job, res RunResult) (RunResult, error) {
+	res.Status = StatusSkipped
+	err := r.DB.QueryRow(ctx, `SELECT coalesce(max(run_id), '') FROM job_runs WHERE job = $1 AND status = 'running'`,
+		job.Name()).Scan(&res.Holder)
+	if err != nil {
+		return res, fmt.Errorf("find the run holding %s's lock: %w", job.Name(), err)
+	}
+	now := r.now()
+	rec := RunRecord{Job: job.Name(), RunID: res.RunID, Status: StatusSkipped, StartedAt: now, FinishedAt: &now,
+		Counts: Counts{}, Error: "another run holds the job's lock: " + cmp.Or(res.Holder, "unknown")}
+	rec.Host, _ = os.Hostname()
+	rec.PID = os.Getpid()
+	r.logger().Info("run skipped: another run of the job is in progress", "job", job.Name(), "holder", res.Holder)
+	return res, runInsert(ctx, r.DB, rec)
+}
+
+// reapAbandoned marks as failed the runs of job still "running": while we
+// hold the job's lock no other process can be running it, so those are runs
+// whose process died (SIGKILL, OOM, node loss) before recording an outcome.
+func (r *Runner) reapAbandoned(ctx context.Context, job string) error {
+	tag, err := r.DB.Exec(ctx, `
+		UPDATE job_runs SET status = 'failed', finished_at = $2,
+			error = 'abandoned: the process ended without recording an outcome'
+		WHERE job = $1 AND status = 'running'`, job, r.now())
+	if err != nil {
+		return fmt.Errorf("reap abandoned runs of %s: %w", job, err)
+	}
+	if n := tag.RowsAffected(); n > 0 {
+		r.logger().Warn("marked abandoned runs as failed", "job", job, "runs", n)
+	}
+	return nil
+}
+
+func (r *Runner) now() time.Time {
+	if r.NowFunc != nil {
+		return r.NowFunc()
+	}
+	return time.Now()
+}
+
+func (r *Runner) logger() *slog.Logger {
+	if r.Logger != nil {
+		return r.Logger
+	}
+	return slog.Default()
+}
