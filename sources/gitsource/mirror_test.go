@@ -1,0 +1,103 @@
+package gitsource_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sightline-dev/sightline/sources/gitsource"
+	"github.com/sightline-dev/sightline/sources/gittest"
+)
+
+var t0 = time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)
+
+func TestInspect(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	repo := gittest.New(t)
+	head := repo.Commit(t0, "first", map[string]string{"a.go": "package a\n"})
+
+	info, err := gitsource.Inspect(ctx, repo.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Head != head || info.DefaultBranch != "main" || info.GitDir != filepath.Join(repo.Dir, ".git") {
+		t.Fatalf("Inspect = %+v, want head %s on main in %s/.git", info, head, repo.Dir)
+	}
+
+	empty := gittest.New(t)
+	info, err = gitsource.Inspect(ctx, empty.Dir)
+	if err != nil {
+		t.Fatalf("Inspect(empty repository): %v", err)
+	}
+	if info.Head != "" || info.DefaultBranch != "main" {
+		t.Fatalf("Inspect(empty) = %+v, want no head on main", info)
+	}
+}
+
+func TestInspectBadPaths(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	plain := t.TempDir()
+	file := filepath.Join(plain, "file")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{plain, file} {
+		if _, err := gitsource.Inspect(ctx, dir); !errors.Is(err, gitsource.ErrNotRepository) || !strings.Contains(err.Error(), dir) {
+			t.Errorf("Inspect(%s) = %v, want ErrNotRepository naming the path", dir, err)
+		}
+	}
+	missing := filepath.Join(plain, "missing")
+	if _, err := gitsource.Inspect(ctx, missing); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Inspect(missing) = %v, want ErrNotExist", err)
+	}
+}
+
+func TestMirrorCloneThenFetch(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	upstream := gittest.New(t)
+	first := upstream.Commit(t0, "first", map[string]string{"a.txt": "a\n"})
+	dest := filepath.Join(t.TempDir(), "mirrors", "upstream.git")
+
+	info, err := gitsource.Mirror(ctx, upstream.Dir, dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Head != first || info.GitDir != dest {
+		t.Fatalf("after clone: %+v, want head %s in %s", info, first, dest)
+	}
+	second := upstream.Commit(t0.Add(time.Hour), "second", map[string]string{"b.txt": "b\n"})
+	upstream.Git(time.Time{}, "branch", "feature")
+	info, err = gitsource.Mirror(ctx, upstream.Dir, dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Head != second {
+		t.Fatalf("after fetch: head %s, want %s", info.Head, second)
+	}
+	out, err := gitsource.Command(ctx, dest, "branch", "--list", "feature").Output()
+	if err != nil || !strings.Contains(string(out), "feature") {
+		t.Fatalf("mirror lacks the new branch: %q %v", out, err)
+	}
+}
+
+func TestMirrorUnreachableLeavesNothing(t *testing.T) {
+	t.Parallel()
+	parent := t.TempDir()
+	dest := filepath.Join(parent, "gone.git")
+	_, err := gitsource.Mirror(context.Background(), filepath.Join(parent, "no-such-repo"), dest)
+	var ce *gitsource.CommandError
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "clone") {
+		t.Fatalf("Mirror(unreachable) = %v, want a clone CommandError", err)
+	}
+	entries, _ := os.ReadDir(parent)
+	if len(entries) != 0 {
+		t.Fatalf("failed clone left %d entries behind (first %s)", len(entries), entries[0].Name())
+	}
+}
