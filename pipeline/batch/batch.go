@@ -1,0 +1,46 @@
+// Package batch moves typed rows between pipeline jobs and the loaders as
+// Arrow IPC streams with zstd-compressed buffers, stored in a bucket.
+//
+// A Kind names a batch schema and its version; a Registry is the set of kinds
+// a binary understands, so that a reader refuses a batch written by a newer
+// (or older, incompatible) binary instead of misreading it. A Writer streams
+// records into one object and a Reader streams them back out; neither holds a
+// whole batch in memory. A Run groups the batches of one job run under
+// runs/<job>/<run-id>/ and commits them with a manifest written last: a run
+// without a manifest is incomplete and is never loaded.
+//
+// The package knows nothing of Postgres; sinks/loader loads committed runs.
+package batch
+
+import (
+	"fmt"
+	"regexp"
+)
+
+// Schema metadata keys that identify a batch's kind and version.
+const (
+	MetaKind    = "sightline.kind"
+	MetaVersion = "sightline.version"
+)
+
+var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+var runIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
+
+// ValidateName reports whether name is a valid job, batch or kind name:
+// lower-case letters, digits, '-' and '_', starting with a letter or digit.
+// what says which kind of name it is, for the message ("job", "batch").
+func ValidateName(what, name string) error {
+	if !namePattern.MatchString(name) {
+		return fmt.Errorf("invalid %s name %q: use lower-case letters, digits, '-' and '_'", what, name)
+	}
+	return nil
+}
+
+// validateRunID accepts ksuids and other simple identifiers; a run id becomes
+// a key segment, so it must not contain '/' or be "." or "..".
+func validateRunID(id string) error {
+	if !runIDPattern.MatchString(id) {
+		return fmt.Errorf("invalid run id %q: use letters, digits, '-' and '_'", id)
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+package batch
+
+import (
+	"cmp"
+	"fmt"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
+)
+
+// DefaultMaxRows is how many rows a Builder puts in one record unless told
+// otherwise: large enough for compression and COPY to be efficient, small
+// enough that a record's memory stays in the tens of megabytes.
+const DefaultMaxRows = 64 << 10
+
+// Builder appends rows to a Writer column by column and writes a record
+// whenever MaxRows rows are pending, so job code never handles records.
+// Get one with Writer.Builder; the Writer's Close writes the last rows.
+//
+//	bld := w.Builder()
+//	bld.Field(0).(*array.Int64Builder).Append(id)
+//	bld.Field(1).(*array.StringBuilder).Append(name)
+//	if err := bld.EndRow(); err != nil { ... }
+type Builder struct {
+	// MaxRows is the number of rows per record; 0 means DefaultMaxRows.
+	MaxRows int
+
+	w       *Writer
+	rb      *array.RecordBuilder
+	pending int
+}
+
+// Builder returns the writer's row builder, creating it on first use.
+func (w *Writer) Builder() *Builder {
+	if w.builder == nil {
+		w.builder = &Builder{w: w, rb: array.NewRecordBuilder(memory.DefaultAllocator, w.kind.schema)}
+	}
+	return w.builder
+}
+
+// Field returns the builder of column i; type-assert it to the concrete
+// builder of the field's type (*array.Int64Builder for arrow.PrimitiveTypes.Int64).
+func (b *Builder) Field(i int) array.Builder { return b.rb.Field(i) }
+
+// EndRow marks the end of a row, after one value was appended to every
+// field, and writes a record if MaxRows rows are pending.
+func (b *Builder) EndRow() error {
+	b.pending++
+	if b.pending < cmp.Or(b.MaxRows, DefaultMaxRows) {
+		return nil
+	}
+	return b.Flush()
+}
+
+// Flush writes the pending rows as one record, if there are any.
+func (b *Builder) Flush() error {
+	if b.pending == 0 {
+		return nil
+	}
+	if b.w.done {
+		return fmt.Errorf("flush batch %q: writer is closed", b.w.key)
+	}
+	rec := b.rb.NewRecord()
+	defer rec.Release()
+	b.pending = 0
+	return b.w.write(rec)
+}
+
+func (w *Writer) flushBuilder() error {
+	if w.builder == nil {
+		return nil
+	}
+	return w.builder.Flush()
+}
+
+func (b *Builder) release() { b.rb.Release() }
+
+// recordWithSchema returns rec's columns under schema, which must have the
+// same fields. The caller releases the result.
+func recordWithSchema(schema *arrow.Schema, rec arrow.Record) arrow.Record {
+	return array.NewRecord(schema, rec.Columns(), rec.NumRows())
+}

@@ -1,0 +1,164 @@
+package loader
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow/go/v15/arrow"
+	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sightline-dev/sightline/pipeline/batch"
+)
+
+var typesKind = batch.NewKind("types", 1,
+	arrow.Field{Name: "i8", Type: arrow.PrimitiveTypes.Int8, Nullable: true},
+	arrow.Field{Name: "i16", Type: arrow.PrimitiveTypes.Int16, Nullable: true},
+	arrow.Field{Name: "i32", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
+	arrow.Field{Name: "i64", Type: arrow.PrimitiveTypes.Int64},
+	arrow.Field{Name: "u8", Type: arrow.PrimitiveTypes.Uint8, Nullable: true},
+	arrow.Field{Name: "u16", Type: arrow.PrimitiveTypes.Uint16, Nullable: true},
+	arrow.Field{Name: "u32", Type: arrow.PrimitiveTypes.Uint32, Nullable: true},
+	arrow.Field{Name: "f32", Type: arrow.PrimitiveTypes.Float32, Nullable: true},
+	arrow.Field{Name: "f64", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	arrow.Field{Name: "b", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
+	arrow.Field{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true},
+	arrow.Field{Name: "ls", Type: arrow.BinaryTypes.LargeString, Nullable: true},
+	arrow.Field{Name: "bin", Type: arrow.BinaryTypes.Binary, Nullable: true},
+	arrow.Field{Name: "ts_ns", Type: &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "America/New_York"}, Nullable: true},
+	arrow.Field{Name: "ts_s", Type: &arrow.TimestampType{Unit: arrow.Second}, Nullable: true},
+	arrow.Field{Name: "d", Type: arrow.FixedWidthTypes.Date32, Nullable: true},
+	arrow.Field{Name: "tags", Type: arrow.ListOf(arrow.BinaryTypes.String), Nullable: true},
+)
+
+const typesTable = `CREATE TABLE types (
+	i8 smallint, i16 smallint, i32 integer, i64 bigint PRIMARY KEY,
+	u8 smallint, u16 integer, u32 bigint, f32 real, f64 double precision,
+	b boolean, s text, ls text, bin bytea, ts_ns timestamptz, ts_s timestamptz,
+	d date, tags text[])`
+
+// appendTypes appends one row of every type, or of nulls but i64.
+func appendTypes(bld *batch.Builder, i64 int64, null bool) {
+	ts := time.Date(2024, 2, 29, 23, 59, 58, 123456000, time.UTC)
+	values := []func(array.Builder){
+		func(b array.Builder) { b.(*array.Int8Builder).Append(-8) },
+		func(b array.Builder) { b.(*array.Int16Builder).Append(-16) },
+		func(b array.Builder) { b.(*array.Int32Builder).Append(-32) },
+		func(b array.Builder) { b.(*array.Int64Builder).Append(i64) },
+		func(b array.Builder) { b.(*array.Uint8Builder).Append(255) },
+		func(b array.Builder) { b.(*array.Uint16Builder).Append(65535) },
+		func(b array.Builder) { b.(*array.Uint32Builder).Append(4294967295) },
+		func(b array.Builder) { b.(*array.Float32Builder).Append(1.5) },
+		func(b array.Builder) { b.(*array.Float64Builder).Append(-2.25) },
+		func(b array.Builder) { b.(*array.BooleanBuilder).Append(true) },
+		func(b array.Builder) { b.(*array.StringBuilder).Append("héllo") },
+		func(b array.Builder) { b.(*array.LargeStringBuilder).Append("large") },
+		func(b array.Builder) { b.(*array.BinaryBuilder).Append([]byte{0, 1, 0xff}) },
+		func(b array.Builder) { b.(*array.TimestampBuilder).Append(arrow.Timestamp(ts.UnixNano())) },
+		func(b array.Builder) { b.(*array.TimestampBuilder).Append(arrow.Timestamp(ts.Unix())) },
+		func(b array.Builder) { b.(*array.Date32Builder).Append(arrow.Date32FromTime(ts)) },
+		func(b array.Builder) {
+			lb := b.(*array.ListBuilder)
+			lb.Append(true)
+			vb := lb.ValueBuilder().(*array.StringBuilder)
+			vb.Append("a,b")
+			vb.AppendNull()
+			vb.Append("c")
+		},
+	}
+	for i, v := range values {
+		if null && i != 3 {
+			bld.Field(i).AppendNull()
+		} else {
+			v(bld.Field(i))
+		}
+	}
+}
+
+func TestLoadTypes(t *testing.T) {
+	t.Parallel()
+	db, b := newDB(t), newBucket(t)
+	exec(t, db, typesTable)
+	run := batch.NewRun(b, "job", "run1")
+	w, err := run.Create(t.Context(), "types", typesKind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, null := range []bool{false, true} {
+		appendTypes(w.Builder(), int64(i+1), null)
+		if err := w.Builder().EndRow(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m, err := run.Commit(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &Loader{DB: db, Bucket: b, Targets: []Target{{Kind: typesKind, Table: "types"}}}
+	if _, err := l.LoadRun(t.Context(), m); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`(-8,-16,-32,1,255,65535,4294967295,1.5,-2.25,t,héllo,large,"\\x0001ff","2024-02-29 23:59:58.123456+00","2024-02-29 23:59:58+00",2024-02-29,"{""a,b"",NULL,c}")`,
+		`(,,,2,,,,,,,,,,,,,)`,
+	}
+	if diff := cmp.Diff(want, typesRows(t, db)); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+}
+
+// typesRows returns the rows of table types in Postgres's text form, in UTC.
+func typesRows(t *testing.T, db *pgxpool.Pool) []string {
+	t.Helper()
+	ctx := t.Context()
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SET LOCAL TimeZone = 'UTC'`); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := tx.Query(ctx, `SELECT t::text FROM types t ORDER BY i64`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestUnsupportedType(t *testing.T) {
+	t.Parallel()
+	db, b := newDB(t), newBucket(t)
+	kind := batch.NewKind("odd", 1,
+		arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64},
+		arrow.Field{Name: "big", Type: arrow.PrimitiveTypes.Uint64},
+	)
+	run := batch.NewRun(b, "job", "run1")
+	w, err := run.Create(t.Context(), "odd", kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m, err := run.Commit(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &Loader{DB: db, Bucket: b, Targets: []Target{{Kind: kind, Table: "odd", Columns: []string{"id", "big_col"}}}}
+	_, err = l.LoadRun(t.Context(), m)
+	want := `column "big_col" (field "big"): arrow type uint64 is not supported by the loader`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("LoadRun = %v\nwant it to contain %s", err, want)
+	}
+}

@@ -1,0 +1,102 @@
+package loader
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sightline-dev/sightline/pipeline/batch"
+)
+
+// loadBatch loads one batch in one transaction, ledger row included, and
+// reports whether it did: false means another load had already done it.
+// Any error rolls everything back, so the batch stays unloaded.
+func (l *Loader) loadBatch(ctx context.Context, m batch.Manifest, p plan) (rows int64, loaded bool, err error) {
+	key := p.info.Key
+	tx, err := l.DB.Begin(ctx)
+	if err != nil {
+		return 0, false, fmt.Errorf("load batch %q: begin: %w", key, err)
+	}
+	// Rollback after Commit is a no-op. It must run even when ctx is
+	// cancelled, or the connection goes back to the pool mid-transaction.
+	defer tx.Rollback(context.WithoutCancel(ctx))
+
+	claimed, err := claim(ctx, tx, m, p.info)
+	if err != nil || !claimed {
+		return 0, false, err
+	}
+	rows, err = l.fill(ctx, tx, p)
+	if err != nil {
+		return 0, false, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE loaded_batches SET rows = $2 WHERE batch_key = $1`, key, rows); err != nil {
+		return 0, false, fmt.Errorf("load batch %q: update ledger: %w", key, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, false, fmt.Errorf("load batch %q: commit: %w", key, err)
+	}
+	return rows, true, nil
+}
+
+// claim inserts the batch's ledger row and reports whether it was new. If
+// another transaction is loading the same batch, the insert waits for it:
+// when it commits the row exists and claim returns false; when it rolls
+// back the insert goes through and this transaction loads the batch.
+func claim(ctx context.Context, tx pgx.Tx, m batch.Manifest, info batch.Info) (bool, error) {
+	tag, err := tx.Exec(ctx, `
+		INSERT INTO loaded_batches (batch_key, job, run_id, kind, kind_version, rows)
+		VALUES ($1, $2, $3, $4, $5, 0)
+		ON CONFLICT (batch_key) DO NOTHING`,
+		info.Key, m.Job, m.RunID, info.Kind, info.Version)
+	if err != nil {
+		return false, fmt.Errorf("load batch %q: claim in ledger: %w", info.Key, err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// fill runs the target's Prepare, COPY and Merge and returns the rows
+// copied, which must be the rows the manifest lists.
+func (l *Loader) fill(ctx context.Context, tx pgx.Tx, p plan) (int64, error) {
+	key, t := p.info.Key, p.target
+	if t.Prepare != "" {
+		if _, err := tx.Exec(ctx, t.Prepare); err != nil {
+			return 0, fmt.Errorf("load batch %q: prepare for %s: %w", key, t.Table, err)
+		}
+	}
+	rows, err := l.copy(ctx, tx, p)
+	if err != nil {
+		return 0, err
+	}
+	if rows != p.info.Rows {
+		return 0, fmt.Errorf("load batch %q: it has %d rows, its manifest says %d: the batch or manifest is corrupt", key, rows, p.info.Rows)
+	}
+	if t.Merge != "" {
+		if _, err := tx.Exec(ctx, t.Merge); err != nil {
+			return 0, fmt.Errorf("load batch %q: merge from %s: %w", key, t.Table, err)
+		}
+	}
+	return rows, nil
+}
+
+// copy streams the batch from the bucket into the target table.
+func (l *Loader) copy(ctx context.Context, tx pgx.Tx, p plan) (int64, error) {
+	key, t := p.info.Key, p.target
+	r, err := batch.Open(ctx, l.Bucket, key, p.reg)
+	if err != nil {
+		return 0, fmt.Errorf("load batch %q: %w", key, err)
+	}
+	defer r.Close()
+	if got := r.Kind(); got.Name() != t.Kind.Name() || got.Version() != t.Kind.Version() {
+		return 0, fmt.Errorf("load batch %q: it holds kind %s, its manifest says %s v%d", key, got, p.info.Kind, p.info.Version)
+	}
+	src, err := newRowSource(r, t.columns())
+	if err != nil {
+		return 0, fmt.Errorf("load batch %q: %w", key, err)
+	}
+	n, err := tx.CopyFrom(ctx, t.table(), t.columns(), src)
+	if err != nil {
+		return 0, fmt.Errorf("load batch %q: copy into %s: %w", key, t.Table, err)
+	}
+	return n, nil
+}

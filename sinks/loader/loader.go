@@ -1,0 +1,153 @@
+// Package loader loads the Arrow batches of committed job runs into
+// Postgres, exactly once: each batch is loaded in one transaction that also
+// records it in the loaded_batches ledger, so a crash loses nothing and a
+// rerun (or a concurrent loader) never loads a batch twice.
+//
+// Rows go in with COPY, streamed record by record from the bucket. Where
+// they land is the job's business, described by a Target per batch kind:
+// straight into a table, or into a staging table that a Merge statement
+// upserts from. The loader does not write batches (see pipeline/batch) or
+// decide when to load; jobs call LoadPending when they finish.
+package loader
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sightline-dev/sightline/pipeline/batch"
+	"github.com/sightline-dev/sightline/pipeline/bucket"
+)
+
+// Loader loads committed runs from Bucket into DB. Its fields must be set
+// before use and not changed after; a Loader is safe for concurrent use.
+type Loader struct {
+	// DB is the database loaded into; it must have the loaded_batches ledger.
+	DB *pgxpool.Pool
+	// Bucket holds the runs.
+	Bucket bucket.Bucket
+	// Registry is the set of batch kinds this binary reads; nil means the
+	// kinds of Targets. A registry that knows more kinds than Targets cover
+	// tells "unknown kind" (upgrade) apart from "no target" (a bug).
+	Registry *batch.Registry
+	// Targets says where each batch kind goes; one per kind and version.
+	Targets []Target
+	// Logger receives a line per loaded batch; nil discards.
+	Logger *slog.Logger
+}
+
+// Result counts what a load did.
+type Result struct {
+	// Runs is the number of runs LoadRun was called on; LoadPending does not
+	// count runs that were loaded already.
+	Runs int
+	// Batches is the number of batches in those runs.
+	Batches int
+	// Loaded is the number of batches loaded by this call.
+	Loaded int
+	// Skipped is the number of batches found already loaded.
+	Skipped int
+	// Rows is the number of rows loaded by this call.
+	Rows int64
+}
+
+func (r *Result) add(o Result) {
+	r.Runs += o.Runs
+	r.Batches += o.Batches
+	r.Loaded += o.Loaded
+	r.Skipped += o.Skipped
+	r.Rows += o.Rows
+}
+
+// LoadRun loads every batch of the committed run m not loaded yet, in
+// manifest order, each in its own transaction. It checks first that every
+// batch has a known kind and a Target, so a run that cannot be loaded fully
+// is not loaded at all. On error, the batches loaded before stay loaded and
+// a later LoadRun loads the rest. Concurrent LoadRun calls on one run, in
+// one process or several, load each batch once.
+func (l *Loader) LoadRun(ctx context.Context, m batch.Manifest) (Result, error) {
+	plans, err := l.plan(m)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Runs: 1, Batches: len(m.Batches)}
+	for _, p := range plans {
+		if err := ctx.Err(); err != nil {
+			return res, fmt.Errorf("load run %s/%s: %w", m.Job, m.RunID, err)
+		}
+		start := time.Now()
+		rows, loaded, err := l.loadBatch(ctx, m, p)
+		if err != nil {
+			return res, err
+		}
+		if !loaded {
+			res.Skipped++
+			l.logger().Debug("batch already loaded", "key", p.info.Key)
+			continue
+		}
+		res.Loaded++
+		res.Rows += rows
+		l.logger().Info("loaded batch", "key", p.info.Key, "kind", p.info.Kind,
+			"table", p.target.Table, "rows", rows, "duration", time.Since(start))
+	}
+	return res, nil
+}
+
+// LoadPending loads every committed run of job that has batches not loaded
+// yet, oldest run first. Jobs call it when they finish; a rerun after a
+// crash calls it to finish the loads the crash interrupted. Runs without a
+// manifest are incomplete and are left alone.
+func (l *Loader) LoadPending(ctx context.Context, job string) (Result, error) {
+	runs, err := batch.ListRuns(ctx, l.Bucket, job)
+	if err != nil {
+		return Result{}, err
+	}
+	loaded, err := l.loadedPerRun(ctx, job)
+	if err != nil {
+		return Result{}, err
+	}
+	var total Result
+	for _, m := range runs {
+		if loaded[m.RunID] >= len(m.Batches) {
+			continue
+		}
+		res, err := l.LoadRun(ctx, m)
+		total.add(res)
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// loadedPerRun counts the ledger rows of each of job's runs.
+func (l *Loader) loadedPerRun(ctx context.Context, job string) (map[string]int, error) {
+	rows, err := l.DB.Query(ctx, `SELECT run_id, count(*) FROM loaded_batches WHERE job = $1 GROUP BY run_id`, job)
+	if err != nil {
+		return nil, fmt.Errorf("read load ledger of job %q: %w", job, err)
+	}
+	defer rows.Close()
+	counts := make(map[string]int)
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("read load ledger of job %q: %w", job, err)
+		}
+		counts[id] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read load ledger of job %q: %w", job, err)
+	}
+	return counts, nil
+}
+
+func (l *Loader) logger() *slog.Logger {
+	if l.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return l.Logger
+}
