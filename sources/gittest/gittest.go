@@ -69,3 +69,48 @@ func (r *Repo) Commit(at time.Time, msg string, files map[string]string) string 
 	r.Git(at, "commit", "--quiet", "--allow-empty", "-m", msg)
 	return r.Git(at, "rev-parse", "HEAD")
 }
+
+// WriteFile writes content to path in the work tree and stages it. Unlike
+// Commit, empty content makes an empty file. Commit(at, msg, nil) commits
+// what is staged.
+func (r *Repo) WriteFile(path, content string) {
+	r.t.Helper()
+	full := filepath.Join(r.Dir, filepath.FromSlash(path))
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		r.t.Fatal(err)
+	}
+	if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+	r.Git(time.Time{}, "add", "--", path)
+}
+
+// Symlink makes path in the work tree a symbolic link to target and stages
+// it.
+func (r *Repo) Symlink(path, target string) {
+	r.t.Helper()
+	full := filepath.Join(r.Dir, filepath.FromSlash(path))
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		r.t.Fatal(err)
+	}
+	if err := os.Symlink(target, full); err != nil {
+		r.t.Fatal(err)
+	}
+	r.Git(time.Time{}, "add", "--", path)
+}
+
+// Gitlink stages a submodule entry at path pointing at commit oid (which
+// need not exist), as `git submodule add` would without cloning anything.
+func (r *Repo) Gitlink(path, oid string) {
+	r.t.Helper()
+	r.Git(time.Time{}, "update-index", "--add", "--cacheinfo", "160000,"+oid+","+path)
+}
+
+// CloneBare makes a bare clone of the repository in a fresh temporary
+// directory and returns its path.
+func (r *Repo) CloneBare() string {
+	r.t.Helper()
+	dir := filepath.Join(r.t.TempDir(), "bare.git")
+	r.Git(time.Time{}, "clone", "--bare", "--quiet", r.Dir, dir)
+	return dir
+}
