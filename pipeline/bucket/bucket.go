@@ -1,6 +1,6 @@
 // Package bucket is Sightline's object storage: one small interface for the
-// blob stores that jobs exchange Arrow batches and LSIF uploads through, and
-// Open, which picks a provider by URL scheme.
+// blob stores that jobs exchange Arrow batches and LSIF uploads through.
+// bucketurl.Open picks a provider by URL scheme.
 //
 // It is not a file system: keys are flat strings ("runs/sync-repos/<id>/x"),
 // there are no directories, and the only write primitive is a whole-object Put.

@@ -1,0 +1,48 @@
+package buckettest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/fsouza/fake-gcs-server/fakestorage"
+)
+
+// GCSBucket is the bucket the fake GCS servers hold.
+const GCSBucket = "sightline-test"
+
+// NewGCSServer starts a fake GCS server (fake-gcs-server, in memory, plain
+// HTTP) holding one empty bucket named GCSBucket, stopped when the test
+// ends. It returns the server's base URL, to use as STORAGE_EMULATOR_HOST,
+// in a gs:// URL's endpoint parameter, or with "/storage/v1/" appended in
+// option.WithEndpoint. Each wrap, if any, wraps the fake's handler, as
+// Faults does.
+func NewGCSServer(t testing.TB, wrap ...func(http.Handler) http.Handler) string {
+	t.Helper()
+	var h http.Handler
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r)
+	}))
+	// The storage client reads objects through GCS's XML API, which the
+	// fake serves only on its "public host": make that this server.
+	host := srv.Listener.Addr().String()
+	fake, err := fakestorage.NewServerWithOptions(fakestorage.Options{
+		NoListener: true,
+		Scheme:     "http",
+		PublicHost: host,
+	})
+	if err != nil {
+		t.Fatalf("start fake GCS server: %v", err)
+	}
+	fake.CreateBucketWithOpts(fakestorage.CreateBucketOpts{Name: GCSBucket})
+	h = fake.HTTPHandler()
+	for _, w := range wrap {
+		h = w(h)
+	}
+	srv.Start()
+	t.Cleanup(func() {
+		srv.Close()
+		fake.Stop()
+	})
+	return srv.URL
+}
