@@ -9,6 +9,7 @@
 # usage: ops/postgres.sh start        start (initdb first if needed); print the URL
 #        ops/postgres.sh stop         stop the server if it runs
 #        ops/postgres.sh status       say whether it runs; exit 1 if not
+#        ops/postgres.sh destroy      stop the server and delete its cluster
 #        ops/postgres.sh url          print the database URL (does not start)
 #        ops/postgres.sh exec CMD...  start, run CMD with DATABASE_URL and
 #                                     TEST_DATABASE_URL set, stop again if
@@ -161,6 +162,11 @@ start)
 	db_url "$db"
 	;;
 stop) cmd_stop ;;
+destroy)
+	pick_pgdir
+	cmd_stop
+	rm -rf "$pgdir_real" "$data_dir/postgres"
+	;;
 status)
 	bindir=$(find_bindir) || die "no Postgres binaries"
 	pick_pgdir
@@ -184,7 +190,7 @@ exec)
 	exit "$status"
 	;;
 *)
-	sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 	;;
 esac

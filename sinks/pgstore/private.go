@@ -49,6 +49,14 @@ func (p *Private) Stop(ctx context.Context) error {
 	return err
 }
 
+// Destroy stops the server and deletes its cluster: tests use it to leave
+// nothing behind.
+func (p *Private) Destroy(ctx context.Context) error {
+	p.started = false
+	_, err := p.script(context.WithoutCancel(ctx), "destroy")
+	return err
+}
+
 func (p *Private) script(ctx context.Context, arg string) (string, error) {
 	f, err := os.CreateTemp("", "sightline-postgres-*.sh")
 	if err != nil {

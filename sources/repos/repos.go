@@ -35,6 +35,11 @@ type Repo struct {
 	LastSyncedAt  *time.Time
 	LastError     string
 	LastErrorAt   *time.Time
+	// The commit index (index-commits): the head and number of commits
+	// indexed, and when.
+	CommitsIndexedHead  string
+	CommitsIndexedCount int
+	CommitsIndexedAt    *time.Time
 }
 
 var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$`)

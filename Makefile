@@ -1,0 +1,50 @@
+# Sightline — `make help` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := bash
+GO ?= go
+BIN := bin/sightline
+PG := bash ops/postgres.sh
+export SIGHTLINE_DATA_DIR ?= $(CURDIR)/.sightline
+# Test packages run on a Postgres with fsync off: faster, and nothing in a test
+# database needs to survive a crash of the machine.
+TEST_FLAGS ?= -count=1 -timeout 30m
+
+.PHONY: help build run test lint bench pg-start pg-stop clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+build: ## build bin/sightline
+	$(GO) build -o $(BIN) .
+
+run: build ## the pipeline end to end on the embedded default: private Postgres, file:// bucket, this repository
+	$(BIN) migrate up
+	$(BIN) repos add sightline --path $(CURDIR)
+	$(BIN) run sync-repos
+	$(BIN) run index-commits
+	$(BIN) status
+
+test: lint ## lint, then every test on the private Postgres (or $$TEST_DATABASE_URL when set)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		$(GO) test $(TEST_FLAGS) ./...; \
+	else \
+		SIGHTLINE_PG_FAST=1 $(PG) exec $(GO) test $(TEST_FLAGS) ./...; \
+	fi
+
+lint: ## gofmt, go vet and staticcheck (pinned in go.mod)
+	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './.sightline/*')); \
+		if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+
+bench: ## benchmarks (go test -bench) on the private Postgres; figures go in docs/benchmarks.md
+	SIGHTLINE_PG_FAST=1 $(PG) exec $(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+
+pg-start: ## start the private Postgres and print its URL
+	@$(PG) start
+
+pg-stop: ## stop the private Postgres
+	@$(PG) stop
+
+clean: pg-stop ## stop the private Postgres and remove bin/ and the data directory
+	rm -rf bin $(SIGHTLINE_DATA_DIR)

@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/jobs/indexcommits"
+	"github.com/sightline-dev/sightline/jobs/syncrepos"
+	"github.com/sightline-dev/sightline/migrations"
+	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"github.com/sightline-dev/sightline/pipeline/bucket/bucketurl"
+	"github.com/sightline-dev/sightline/sinks/pgstore"
+)
+
+// app holds one invocation's settings and the resources commands open on
+// demand; close releases them (and stops the private Postgres if this
+// invocation started it).
+type app struct {
+	settings
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	log            *slog.Logger
+	cfg            fileConfig
+
+	db      *pgxpool.Pool
+	private *pgstore.Private
+	bucket  bucket.Bucket
+}
+
+// database opens the Postgres pool: DATABASE_URL, or the private server.
+func (a *app) database(ctx context.Context) (*pgxpool.Pool, error) {
+	if a.db != nil {
+		return a.db, nil
+	}
+	url := a.databaseURL
+	if url == "" {
+		a.private = &pgstore.Private{DataDir: a.dataDir, Logger: a.log}
+		var err error
+		if url, err = a.private.Start(ctx); err != nil {
+			return nil, err
+		}
+	}
+	db, err := pgstore.Connect(ctx, url, "")
+	if err != nil {
+		return nil, err
+	}
+	a.db = db
+	return db, nil
+}
+
+// migratedDatabase opens the database and checks that its schema is
+// current. The private database, which nobody else manages, is migrated
+// automatically; any other refuses to run until `sightline migrate up`.
+func (a *app) migratedDatabase(ctx context.Context) (*pgxpool.Pool, error) {
+	db, err := a.database(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m, err := migrations.NewMigrator(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	defer m.Close()
+	if a.private != nil {
+		applied, err := m.Up(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if len(applied) > 0 {
+			a.log.Info("migrated the private database", "versions", applied)
+		}
+		return db, nil
+	}
+	return db, m.Check(ctx)
+}
+
+func (a *app) openBucket(ctx context.Context) (bucket.Bucket, error) {
+	if a.bucket != nil {
+		return a.bucket, nil
+	}
+	b, err := bucketurl.Open(ctx, a.bucketURL)
+	if err != nil {
+		return nil, err
+	}
+	a.bucket = b
+	return b, nil
+}
+
+// registry is every job this binary runs.
+func (a *app) registry() *jobs.Registry {
+	return jobs.NewRegistry(
+		&syncrepos.Job{Specs: a.cfg.Repos},
+		&indexcommits.Job{},
+	)
+}
+
+// runner returns a job runner on the (migrated) database and bucket.
+func (a *app) runner(ctx context.Context) (*jobs.Runner, error) {
+	b, err := a.openBucket(ctx)
+	if err != nil {
+		return nil, err
+	}
+	db, err := a.migratedDatabase(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &jobs.Runner{DB: db, Bucket: b, DataDir: a.dataDir, Logger: a.log}, nil
+}
+
+func (a *app) close(ctx context.Context) {
+	if a.bucket != nil {
+		a.bucket.Close()
+	}
+	if a.db != nil {
+		a.db.Close()
+	}
+	if a.private != nil {
+		if err := a.private.Stop(ctx); err != nil {
+			fmt.Fprintln(a.stderr, "sightline: stop private Postgres:", err)
+		}
+	}
+}

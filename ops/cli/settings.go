@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// settings are the global options: each a flag with an environment variable
+// behind it (the flag wins).
+type settings struct {
+	databaseURL string
+	bucketURL   string
+	dataDir     string
+	logFormat   string
+	logLevel    string
+	configFile  string
+}
+
+// envVars documents the global environment variables, in help order.
+var envVars = []struct{ name, flag, doc string }{
+	{"DATABASE_URL", "database-url", "Postgres URL; unset starts the private Postgres in $SIGHTLINE_DATA_DIR/postgres"},
+	{"SIGHTLINE_BUCKET", "bucket", "object storage for batches: file:///abs/dir, s3://bucket/prefix?endpoint=&region=&path_style=, gs://bucket/prefix (default file://$SIGHTLINE_DATA_DIR/bucket)"},
+	{"SIGHTLINE_DATA_DIR", "data-dir", "data directory: private Postgres, mirrors, default bucket (default .sightline)"},
+	{"SIGHTLINE_LOG_FORMAT", "log-format", "log format: text or json (default text)"},
+	{"SIGHTLINE_LOG_LEVEL", "log-level", "log level: debug, info, warn, error (default info)"},
+	{"SIGHTLINE_CONFIG", "config", "YAML config file with repos and schedule overrides"},
+}
+
+func (s *settings) bind(fs *pflag.FlagSet) {
+	ptrs := map[string]*string{
+		"database-url": &s.databaseURL, "bucket": &s.bucketURL, "data-dir": &s.dataDir,
+		"log-format": &s.logFormat, "log-level": &s.logLevel, "config": &s.configFile,
+	}
+	for _, v := range envVars {
+		fs.StringVar(ptrs[v.flag], v.flag, "", v.doc+" [$"+v.name+"]")
+	}
+}
+
+// resolve fills unset flags from the environment and defaults, and checks
+// the values.
+func (s *settings) resolve(fs *pflag.FlagSet, getenv func(string) string) error {
+	for _, v := range envVars {
+		f := fs.Lookup(v.flag)
+		if !f.Changed && getenv(v.name) != "" {
+			_ = f.Value.Set(getenv(v.name))
+		}
+	}
+	if s.dataDir == "" {
+		s.dataDir = ".sightline"
+	}
+	abs, err := filepath.Abs(s.dataDir)
+	if err != nil {
+		return err
+	}
+	s.dataDir = abs
+	if s.bucketURL == "" {
+		s.bucketURL = "file://" + filepath.Join(s.dataDir, "bucket")
+	}
+	if s.logFormat == "" {
+		s.logFormat = "text"
+	}
+	if s.logFormat != "text" && s.logFormat != "json" {
+		return usageErrorf("--log-format / SIGHTLINE_LOG_FORMAT: %q is not text or json", s.logFormat)
+	}
+	if _, err := parseLevel(s.logLevel); err != nil {
+		return err
+	}
+	return nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if s == "" {
+		return slog.LevelInfo, nil
+	}
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return l, usageErrorf("--log-level / SIGHTLINE_LOG_LEVEL: %q is not debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+func (s *settings) logger(w io.Writer) *slog.Logger {
+	level, _ := parseLevel(s.logLevel)
+	opts := &slog.HandlerOptions{Level: level}
+	if s.logFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// envHelp is the environment section appended to every command's help.
+func envHelp(extra ...string) string {
+	var b strings.Builder
+	b.WriteString("\nEnvironment variables (each overridden by its flag):\n")
+	for _, v := range envVars {
+		fmt.Fprintf(&b, "  %-22s %s\n", v.name, v.doc)
+	}
+	for _, e := range extra {
+		if e != "" {
+			b.WriteString("  " + e + "\n")
+		}
+	}
+	return b.String()
+}

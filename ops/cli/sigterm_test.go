@@ -1,0 +1,119 @@
+package cli_test
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// TestSIGTERM starts `sightline run sync-repos` on a repository whose server
+// accepts connections and never answers, so the clone hangs; SIGTERM (what
+// Kubernetes sends) must stop the run promptly, record it as canceled, exit
+// non-zero, and leave no half-made mirror behind.
+func TestSIGTERM(t *testing.T) {
+	t.Parallel()
+	url, drop, err := newSchemaURL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	hang := hangingServer(t)
+	dataDir := t.TempDir()
+	env := append(os.Environ(), "DATABASE_URL="+url, "SIGHTLINE_DATA_DIR="+dataDir)
+
+	for _, args := range [][]string{
+		{"migrate", "up"},
+		{"repos", "add", "stuck", "--url", "http://" + hang + "/stuck.git"},
+	} {
+		if out, err := runSightline(env, args...).CombinedOutput(); err != nil {
+			t.Fatalf("sightline %v: %v\n%s", args, err, out)
+		}
+	}
+	cmd := runSightline(env, "run", "sync-repos")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitForStatus(t, url, "running")
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-time.After(20 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("sightline did not stop within 20s of SIGTERM:\n%s", out.String())
+	}
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("exit = %v, want exit code 1\n%s", err, out.String())
+	}
+	waitForStatus(t, url, "canceled")
+	if entries, _ := os.ReadDir(filepath.Join(dataDir, "repos")); len(entries) != 0 {
+		t.Fatalf("interrupted clone left %s in the mirror directory", entries[0].Name())
+	}
+}
+
+func runSightline(env []string, args ...string) *exec.Cmd {
+	cmd := exec.Command("sightline", args...)
+	cmd.Env = env
+	return cmd
+}
+
+// hangingServer accepts TCP connections on loopback and never answers.
+func hangingServer(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		var conns []net.Conn
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// waitForStatus polls job_runs until the latest sync-repos run has status.
+func waitForStatus(t *testing.T, url, status string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		var got string
+		err := conn.QueryRow(ctx, `SELECT status FROM job_runs WHERE job = 'sync-repos' ORDER BY id DESC LIMIT 1`).Scan(&got)
+		if err == nil && got == status {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("no sync-repos run reached status %q within 30s", status)
+}

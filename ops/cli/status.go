@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/sources/repos"
+)
+
+func newStatusCmd(a *app) *cobra.Command {
+	var (
+		limit  int
+		format string
+	)
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show recent job runs and repository sync state",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format != "text" && format != "json" {
+				return usageErrorf("--format: %q is not text or json", format)
+			}
+			db, err := a.migratedDatabase(cmd.Context())
+			if err != nil {
+				return err
+			}
+			runs, err := jobs.RunsList(cmd.Context(), db, "", limit)
+			if err != nil {
+				return err
+			}
+			list, err := repos.List(cmd.Context(), db)
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(map[string]any{"runs": runs, "repos": list})
+			}
+			if err := printRuns(a, runs); err != nil {
+				return err
+			}
+			fmt.Fprintln(a.stdout)
+			return printRepos(a, list)
+		},
+	}
+	cmd.Flags().IntVar(&limit, "runs", 20, "how many recent runs to show")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+func printRuns(a *app, runs []jobs.RunRecord) error {
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "JOB\tRUN\tSTATUS\tSTARTED\tTOOK\tCOUNTS\tERROR")
+	for _, r := range runs {
+		took := "-"
+		if r.FinishedAt != nil {
+			took = r.FinishedAt.Sub(r.StartedAt).Round(1e6).String()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Job, r.RunID, r.Status,
+			r.StartedAt.Local().Format("2006-01-02 15:04:05"), took, formatCounts(r.Counts), dash(oneLine(r.Error, 80)))
+	}
+	return tw.Flush()
+}
+
+func formatCounts(c jobs.Counts) string {
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s=%d", k, c[k]))
+	}
+	return dash(strings.Join(parts, " "))
+}
+
+func oneLine(s string, max int) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if len(s) > max {
+		return s[:max-1] + "…"
+	}
+	return s
+}
