@@ -77,7 +77,7 @@ func (p *Private) script(ctx context.Context, arg string) (string, error) {
 	err = cmd.Run()
 	for _, line := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
 		if line != "" && p.Logger != nil {
-			p.Logger.Info(strings.TrimPrefix(line, "postgres.sh: "))
+			p.Logger.Debug(strings.TrimPrefix(line, "postgres.sh: "))
 		}
 	}
 	if err != nil {
