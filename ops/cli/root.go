@@ -64,7 +64,8 @@ and keeps batches in a local bucket there.` + envHelp(),
 	}
 	a.settings.bind(root.PersistentFlags())
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{msg: err.Error()} })
-	root.AddCommand(newMigrateCmd(a), newRunCmd(a), newScheduleCmd(a), newJobsCmd(a), newReposCmd(a), newStatusCmd(a))
+	root.AddCommand(newMigrateCmd(a), newRunCmd(a), newScheduleCmd(a), newJobsCmd(a), newReposCmd(a), newStatusCmd(a),
+		newSearchCmd(a))
 	addEnvHelp(root.Commands())
 	return root
 }

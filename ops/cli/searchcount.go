@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sightline-dev/sightline/sources/engine"
+)
+
+// countResult is `search count`'s JSON output.
+type countResult struct {
+	Commit       string           `json:"commit"`
+	Matches      int64            `json:"matches"`
+	Files        int64            `json:"files"`
+	Skipped      map[string]int64 `json:"skipped"`
+	MissingPaths []string         `json:"missing_paths,omitempty"`
+	Captures     map[string]int64 `json:"captures,omitempty"`
+	Groups       map[string]int64 `json:"groups,omitempty"`
+}
+
+func newSearchCountCmd(a *app) *cobra.Command {
+	f := searchFlags{format: "text"}
+	var groupBy string
+	cmd := &cobra.Command{
+		Use:   "count --repo DIR [--rev REV] [--format text|json] QUERY",
+		Short: "Count a query's matches at one revision: matches, files, skipped files",
+		Args:  exactArgs(1, "one query (quote it)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := f.checkFormat("text", "json"); err != nil {
+				return err
+			}
+			gb := engine.GroupBy(groupBy)
+			if !slices.Contains([]engine.GroupBy{engine.GroupNone, engine.GroupRepo, engine.GroupLang, engine.GroupPath}, gb) {
+				return usageErrorf("--group-by %q: want repo, lang or path", groupBy)
+			}
+			q, err := parseQuery(args[0])
+			if err != nil {
+				return err
+			}
+			p, err := evalAt(cmd.Context(), f, q, engine.Opts{GroupBy: gb, RepoName: f.repo})
+			if err != nil {
+				return err
+			}
+			res := countResult{Commit: p.Commit, Matches: p.Matches, Files: p.Files, Skipped: p.Skipped,
+				MissingPaths: p.MissingPaths, Captures: p.Captures, Groups: p.Groups}
+			if f.format == "json" {
+				return writeJSON(a, res)
+			}
+			return printCount(a, res)
+		},
+	}
+	f.bind(cmd, "text or json")
+	cmd.Flags().StringVar(&f.rev, "rev", "", "revision to search (default HEAD)")
+	cmd.Flags().StringVar(&groupBy, "group-by", "", "break matches down by repo, lang or path")
+	return cmd
+}
+
+func printCount(a *app, r countResult) error {
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "commit\t%s\nmatches\t%d\nfiles\t%d\n", r.Commit, r.Matches, r.Files)
+	fmt.Fprintf(tw, "skipped\tbinary=%d too-large=%d missing=%d\n", r.Skipped["binary"], r.Skipped["too-large"], r.Skipped["missing"])
+	for _, p := range r.MissingPaths {
+		fmt.Fprintf(tw, "missing\t%s\n", p)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, table := range []struct {
+		title string
+		m     map[string]int64
+	}{{"VALUE", r.Captures}, {"GROUP", r.Groups}} {
+		if len(table.m) > 0 {
+			fmt.Fprintln(a.stdout)
+			if err := printRanked(a, table.title, table.m); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// printRanked prints a map as a two-column table, largest count first.
+func printRanked(a *app, title string, m map[string]int64) error {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y string) int { return cmp.Or(cmp.Compare(m[y], m[x]), cmp.Compare(x, y)) })
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s\tCOUNT\n", title)
+	for _, k := range keys {
+		fmt.Fprintf(tw, "%s\t%d\n", k, m[k])
+	}
+	return tw.Flush()
+}
+
+func writeJSON(a *app, v any) error {
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

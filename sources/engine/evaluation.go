@@ -1,0 +1,208 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"path"
+
+	"github.com/sightline-dev/sightline/sources/gitsource"
+	"github.com/sightline-dev/sightline/sources/search"
+)
+
+// evaluation walks one query over one repository's commits, keeping the
+// value of every in-scope file of the current commit and their running
+// totals.
+type evaluation struct {
+	repo   *gitsource.Repo
+	q      *search.Query
+	opts   Opts
+	cache  *Cache
+	fp     string
+	commit string
+	files  map[string]trackedFile // in-scope files of commit, by path
+	totals *totals
+}
+
+type trackedFile struct {
+	oid   string
+	value fileValue
+	group string
+}
+
+// pending is a file whose value must be computed from its content.
+type pending struct {
+	path, oid string
+}
+
+// moveTo brings the evaluation from its current commit to commit.
+func (ev *evaluation) moveTo(ctx context.Context, commit string) error {
+	changes, err := ev.changes(ctx, commit)
+	if err != nil {
+		return err
+	}
+	var todo []pending
+	for _, c := range changes {
+		if old, ok := ev.files[c.Path]; ok {
+			ev.totals.add(c.Path, old.value, old.group, -1)
+			delete(ev.files, c.Path)
+		}
+		if c.Status == gitsource.Deleted || c.NewMode.IsSymlink() {
+			continue
+		}
+		if p, ok := ev.resolve(c.Path, c.NewOID); ok {
+			todo = append(todo, p)
+		}
+	}
+	if err := ev.readAndCompute(ctx, todo); err != nil {
+		return err
+	}
+	ev.commit = commit
+	return nil
+}
+
+// changes lists what differs between the current commit and commit: the
+// whole tree, as additions, for the first.
+func (ev *evaluation) changes(ctx context.Context, commit string) ([]gitsource.Change, error) {
+	if ev.commit != "" {
+		return ev.repo.Diff(ctx, ev.commit, commit)
+	}
+	entries, err := ev.repo.Tree(ctx, commit)
+	if err != nil {
+		return nil, err
+	}
+	changes := make([]gitsource.Change, len(entries))
+	for i, e := range entries {
+		changes[i] = gitsource.Change{Status: gitsource.Added, Path: e.Path, NewOID: e.OID, NewMode: e.Mode}
+	}
+	return changes, nil
+}
+
+// resolve settles a changed file from its path and the cache when it can
+// and adds it to the totals; otherwise it returns the file as pending.
+func (ev *evaluation) resolve(p, oid string) (pending, bool) {
+	if ev.opts.Langs {
+		if ev.opts.LangOpts.ExcludesPath(p) || ev.q.PathScope(p) == search.ScopeOut {
+			return pending{}, false
+		}
+	} else {
+		switch ev.q.PathScope(p) {
+		case search.ScopeOut:
+			return pending{}, false
+		case search.ScopeIn:
+			if !ev.q.NeedsContent() && !ev.needsLang(p) {
+				ev.track(p, oid, fileValue{res: ev.q.MatchPath(p)})
+				return pending{}, false
+			}
+		}
+	}
+	if v, ok := ev.cache.get(oid, ev.cacheKey(p)); ok {
+		ev.track(p, oid, v)
+		return pending{}, false
+	}
+	return pending{path: p, oid: oid}, true
+}
+
+// needsLang reports whether group-by lang needs the content to name p's
+// language.
+func (ev *evaluation) needsLang(p string) bool {
+	if ev.opts.GroupBy != GroupLang {
+		return false
+	}
+	_, _, ok := search.LanguageByPath(p)
+	return !ok
+}
+
+// cacheKey is the cache key of a file's value. A value that depends on the
+// file's name (its language, or its scope when only the content can tell
+// the language) includes the name.
+func (ev *evaluation) cacheKey(p string) string {
+	if ev.opts.Langs || ev.opts.GroupBy == GroupLang || ev.q.PathScope(p) == search.ScopeContent {
+		return ev.fp + "\x00" + path.Base(p)
+	}
+	return ev.fp
+}
+
+// readAndCompute reads the pending files' blobs in one pipelined cat-file
+// pass and computes and caches their values.
+func (ev *evaluation) readAndCompute(ctx context.Context, todo []pending) error {
+	if len(todo) == 0 {
+		return nil
+	}
+	oids := make([]string, len(todo))
+	for i, p := range todo {
+		oids[i] = p.oid
+	}
+	limit := ev.sizeLimit()
+	return ev.repo.ReadBlobs(ctx, oids, limit, func(i int, data []byte, size int64, err error) error {
+		p := todo[i]
+		var v fileValue
+		switch {
+		case errors.Is(err, gitsource.ErrMissingObject):
+			// As git grep does: skip it and say which, rather than fail.
+			ev.track(p.path, p.oid, fileValue{missing: true})
+			return nil
+		case err != nil:
+			return fmt.Errorf("read %s (%s): %w", p.path, p.oid, err)
+		case data == nil:
+			v = fileValue{res: search.FileResult{Skipped: search.SkipTooLarge}}
+		default:
+			v = ev.compute(p.path, data)
+		}
+		ev.cache.put(p.oid, ev.cacheKey(p.path), v)
+		ev.track(p.path, p.oid, v)
+		return nil
+	})
+}
+
+func (ev *evaluation) sizeLimit() int64 {
+	if ev.opts.Langs {
+		// Language usage counts large files too; keep a sanity bound.
+		return 64 << 20
+	}
+	return cmp.Or(ev.opts.Match.MaxFileSize, search.DefaultMaxFileSize)
+}
+
+// compute is a file's value from its content.
+func (ev *evaluation) compute(p string, data []byte) fileValue {
+	if ev.opts.Langs {
+		if !ev.q.InScope(p, data) {
+			return fileValue{}
+		}
+		if st, ok := search.FileLangStat(p, data, ev.opts.LangOpts); ok {
+			return fileValue{stat: &st, lang: st.Lang}
+		}
+		return fileValue{}
+	}
+	v := fileValue{res: ev.q.Match(p, data, ev.opts.Match)}
+	if ev.opts.GroupBy == GroupLang {
+		v.lang = search.Language(p, data)
+	}
+	return v
+}
+
+// track records a file of the current commit and adds it to the totals.
+func (ev *evaluation) track(p, oid string, v fileValue) {
+	f := trackedFile{oid: oid, value: v, group: ev.group(p, v)}
+	ev.files[p] = f
+	ev.totals.add(p, v, f.group, 1)
+}
+
+func (ev *evaluation) group(p string, v fileValue) string {
+	switch ev.opts.GroupBy {
+	case GroupRepo:
+		return ev.opts.RepoName
+	case GroupPath:
+		return p
+	case GroupLang:
+		if v.lang != "" {
+			return v.lang
+		}
+		if lang, _, ok := search.LanguageByPath(p); ok {
+			return lang
+		}
+		return "Unknown"
+	}
+	return ""
+}

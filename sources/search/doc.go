@@ -1,0 +1,18 @@
+// Package search parses code insights queries (a subset of Sourcegraph's
+// query language) and computes one file's result for a query: its match
+// count, capture-group values, or language usage.
+//
+// The package works on (path, content) pairs only. It does not read git
+// objects, walk commits or cache anything: callers parse a query once with
+// [Parse], decide from the path alone whether a file is in scope with
+// [Query.PathScope], and compute the per-file result from the content with
+// [Query.MatchContent], which depends on the content alone and may therefore
+// be cached by (blob oid, [Query.Fingerprint]).
+//
+// Match counts agree with `git grep -o`: a file counts the lines git would
+// print for it. So a match never spans lines (a pattern that needs a newline
+// never matches); matches are non-overlapping, left to right; after a match
+// git searches the rest of the line as a new text in which ^ cannot match;
+// and an empty match ends the line. Case-insensitive matching is Go's (?i)
+// Unicode folding, for literals too.
+package search

@@ -1,0 +1,157 @@
+package search
+
+import "bytes"
+
+// finder finds a literal in a buffer. Rather than scan for the literal's
+// first byte (what bytes.Index does), it scans for its rarest byte with
+// bytes.IndexByte (SIMD) and verifies around each hit: source code is full
+// of the common letters literals start with, and a rare anchor keeps the
+// number of verifications, and so the cost, near one IndexByte pass.
+//
+// With fold set the literal is matched ignoring ASCII case only: pat is
+// lower-cased and a letter anchor is looked for in both cases.
+type finder struct {
+	pat    []byte
+	fold   bool
+	anchor int  // index in pat of the rarest byte
+	lo, up byte // pat[anchor] in lower and upper case (equal unless a folded letter)
+}
+
+// newFinder returns a finder for a non-empty literal.
+func newFinder(lit string, fold bool) *finder {
+	f := &finder{pat: []byte(lit), fold: fold}
+	if fold {
+		f.pat = bytes.Map(asciiLowerRune, f.pat)
+	}
+	for i, c := range f.pat {
+		if f.rank(c) < f.rank(f.pat[f.anchor]) {
+			f.anchor = i
+		}
+	}
+	f.lo, f.up = f.pat[f.anchor], f.pat[f.anchor]
+	if fold && 'a' <= f.lo && f.lo <= 'z' {
+		f.up = f.lo - 'a' + 'A'
+	}
+	return f
+}
+
+// rank estimates how common c is in the text scanned for it.
+func (f *finder) rank(c byte) int {
+	if f.fold && 'a' <= c && c <= 'z' {
+		return int(byteRank[c]) + int(byteRank[c-'a'+'A'])
+	}
+	return int(byteRank[c])
+}
+
+// asciiLowerRune lower-cases ASCII letters only. Folding other letters
+// (Σ → σ) would make a case-insensitive scan miss the original text.
+func asciiLowerRune(r rune) rune {
+	if 'A' <= r && r <= 'Z' {
+		return r + 'a' - 'A'
+	}
+	return r
+}
+
+// equalAt reports whether w, of the literal's length, equals the literal.
+func (f *finder) equalAt(w []byte) bool {
+	if !f.fold {
+		return bytes.Equal(w, f.pat)
+	}
+	for i, c := range w {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != f.pat[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// count returns the number of non-overlapping occurrences in b, scanning
+// left to right, stopping at limit if it is positive.
+func (f *finder) count(b []byte, limit int) int {
+	s := f.scanner(b)
+	n := 0
+	for pos := 0; limit <= 0 || n < limit; n++ {
+		i := s.next(pos)
+		if i < 0 {
+			break
+		}
+		pos = i + len(f.pat)
+	}
+	return n
+}
+
+// scanner returns a scanner of b for the literal.
+func (f *finder) scanner(b []byte) scanner {
+	return scanner{f: f, b: b, nlo: -2, nup: -2, last: -2}
+}
+
+// scanner finds successive occurrences of a finder's literal in one buffer,
+// remembering where it last found the anchor byte in each case so that
+// scanning for both cases stays linear.
+type scanner struct {
+	f        *finder
+	b        []byte
+	nlo, nup int // next known position of f.lo, f.up: -2 unknown, -1 none left
+	last     int // last result of next: -2 none yet, -1 no more occurrences
+}
+
+// next returns the start of the leftmost occurrence at or after from, or -1.
+// Calls must not decrease from.
+func (s *scanner) next(from int) int {
+	if s.last == -1 || s.last >= from {
+		return s.last
+	}
+	f := s.f
+	for {
+		p := s.anchorAt(from + f.anchor)
+		if p < 0 {
+			s.last = -1
+			return -1
+		}
+		start := p - f.anchor
+		if start+len(f.pat) > len(s.b) {
+			s.last = -1
+			return -1
+		}
+		if f.equalAt(s.b[start : start+len(f.pat)]) {
+			s.last = start
+			return start
+		}
+		from = start + 1
+	}
+}
+
+// anchorAt returns the first position at or after i holding the anchor byte
+// in either case, or -1.
+func (s *scanner) anchorAt(i int) int {
+	if s.f.lo == s.f.up {
+		return indexByteFrom(s.b, s.f.lo, i)
+	}
+	if s.nlo != -1 && s.nlo < i {
+		s.nlo = indexByteFrom(s.b, s.f.lo, i)
+	}
+	if s.nup != -1 && s.nup < i {
+		s.nup = indexByteFrom(s.b, s.f.up, i)
+	}
+	switch {
+	case s.nlo < 0:
+		return s.nup
+	case s.nup < 0:
+		return s.nlo
+	}
+	return min(s.nlo, s.nup)
+}
+
+// indexByteFrom is bytes.IndexByte starting at i, as an index into b.
+func indexByteFrom(b []byte, c byte, i int) int {
+	if i >= len(b) {
+		return -1
+	}
+	if j := bytes.IndexByte(b[i:], c); j >= 0 {
+		return i + j
+	}
+	return -1
+}
