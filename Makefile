@@ -9,7 +9,7 @@ export SIGHTLINE_DATA_DIR ?= $(CURDIR)/.sightline
 # database needs to survive a crash of the machine.
 TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: help build run test lint bench pg-start pg-stop clean
+.PHONY: help build run test fuzz lint bench pg-start pg-stop clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,12 +24,17 @@ run: build ## the pipeline end to end on the embedded default: private Postgres,
 	$(BIN) run index-commits
 	$(BIN) status
 
-test: lint ## lint, then every test on the private Postgres (or $$TEST_DATABASE_URL when set)
+test: lint ## lint, then every test on the private Postgres (or $$TEST_DATABASE_URL when set), then a short fuzz run
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		$(GO) test $(TEST_FLAGS) ./...; \
 	else \
 		SIGHTLINE_PG_FAST=1 $(PG) exec $(GO) test $(TEST_FLAGS) ./...; \
 	fi
+	$(MAKE) --no-print-directory fuzz
+
+FUZZTIME ?= 15s
+fuzz: ## fuzz the query parser for $(FUZZTIME) (FUZZTIME=5m make fuzz for longer)
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./sources/search/
 
 lint: ## gofmt, go vet and staticcheck (pinned in go.mod)
 	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './.sightline/*')); \
