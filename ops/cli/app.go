@@ -109,7 +109,7 @@ func (a *app) runner(ctx context.Context) (*jobs.Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &jobs.Runner{DB: db, Bucket: b, DataDir: a.dataDir, Logger: a.log}, nil
+	return &jobs.Runner{DB: db, Bucket: b, DataDir: a.dataDir, Logger: a.log, NowFunc: a.now}, nil
 }
 
 func (a *app) close(ctx context.Context) {

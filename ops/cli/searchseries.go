@@ -53,7 +53,7 @@ previous one. For a capture-group query there is one column per value.`,
 			if points < 1 || points > 10000 {
 				return usageErrorf("--points %d: want 1 to 10000", points)
 			}
-			endTime, err := parseTime(end, time.Now())
+			endTime, err := parseTime(end, a.now())
 			if err != nil {
 				return &usageError{msg: "--end: " + err.Error()}
 			}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -19,6 +20,8 @@ type settings struct {
 	logFormat   string
 	logLevel    string
 	configFile  string
+	nowText     string
+	now         func() time.Time
 }
 
 // envVars documents the global environment variables, in help order.
@@ -29,12 +32,13 @@ var envVars = []struct{ name, flag, doc string }{
 	{"SIGHTLINE_LOG_FORMAT", "log-format", "log format: text or json (default text)"},
 	{"SIGHTLINE_LOG_LEVEL", "log-level", "log level: debug, info, warn, error (default info)"},
 	{"SIGHTLINE_CONFIG", "config", "YAML config file with repos and schedule overrides"},
+	{"SIGHTLINE_NOW", "now", "fix the current time (RFC 3339 or a date), for reproducible runs and demos"},
 }
 
 func (s *settings) bind(fs *pflag.FlagSet) {
 	ptrs := map[string]*string{
 		"database-url": &s.databaseURL, "bucket": &s.bucketURL, "data-dir": &s.dataDir,
-		"log-format": &s.logFormat, "log-level": &s.logLevel, "config": &s.configFile,
+		"log-format": &s.logFormat, "log-level": &s.logLevel, "config": &s.configFile, "now": &s.nowText,
 	}
 	for _, v := range envVars {
 		fs.StringVar(ptrs[v.flag], v.flag, "", v.doc+" [$"+v.name+"]")
@@ -69,6 +73,14 @@ func (s *settings) resolve(fs *pflag.FlagSet, getenv func(string) string) error 
 	}
 	if _, err := parseLevel(s.logLevel); err != nil {
 		return err
+	}
+	s.now = time.Now
+	if s.nowText != "" {
+		fixed, err := parseTime(s.nowText, time.Time{})
+		if err != nil {
+			return &usageError{msg: "--now / SIGHTLINE_NOW: " + err.Error()}
+		}
+		s.now = func() time.Time { return fixed }
 	}
 	return nil
 }
