@@ -66,15 +66,13 @@ func (e *Engine) Series(ctx context.Context, repo *gitsource.Repo, q *search.Que
 		e.Cache = NewCache(0)
 	}
 	ev := &evaluation{repo: repo, q: q, opts: opts, cache: e.Cache, fp: fingerprint(q, opts),
-		files: map[string]trackedFile{}, totals: newTotals()}
+		langFilters: langFilters(q), files: map[string]trackedFile{}, totals: newTotals()}
 	points := make([]Point, len(commits))
 	for i, c := range commits {
-		if i > 0 && c == commits[i-1] {
-			points[i] = points[i-1]
-			continue
-		}
-		if err := ev.moveTo(ctx, c); err != nil {
-			return nil, err
+		if i == 0 || c != commits[i-1] {
+			if err := ev.moveTo(ctx, c); err != nil {
+				return nil, err
+			}
 		}
 		points[i] = ev.totals.point(c)
 	}
@@ -88,4 +86,10 @@ func fingerprint(q *search.Query, opts Opts) string {
 		return fmt.Sprintf("langs:%t:%t", opts.LangOpts.IncludeVendored, opts.LangOpts.IncludeGenerated)
 	}
 	return fmt.Sprintf("%s:%d:%s", q.Fingerprint(), cmp.Or(opts.Match.MaxFileSize, search.DefaultMaxFileSize), opts.GroupBy)
+}
+
+// langFilters identifies q's lang: and -lang: filters.
+func langFilters(q *search.Query) string {
+	include, exclude := q.Langs()
+	return fmt.Sprintf("\x00lang:%q\x00-lang:%q", include, exclude)
 }

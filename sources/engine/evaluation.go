@@ -23,6 +23,8 @@ type evaluation struct {
 	commit string
 	files  map[string]trackedFile // in-scope files of commit, by path
 	totals *totals
+
+	langFilters string // identifies the query's lang: filters (see cacheKey)
 }
 
 type trackedFile struct {
@@ -116,12 +118,20 @@ func (ev *evaluation) needsLang(p string) bool {
 
 // cacheKey is the cache key of a file's value. A value that depends on the
 // file's name (its language, or its scope when only the content can tell
-// the language) includes the name.
+// the language) includes the name. One that depends on the scope also
+// includes the lang: filters, which decide it and which ev.fp leaves out so
+// that queries differing only in filters share the values of the files in
+// scope of both.
 func (ev *evaluation) cacheKey(p string) string {
-	if ev.opts.Langs || ev.opts.GroupBy == GroupLang || ev.q.PathScope(p) == search.ScopeContent {
-		return ev.fp + "\x00" + path.Base(p)
+	scope := ev.q.PathScope(p)
+	key := ev.fp
+	if ev.opts.Langs || ev.opts.GroupBy == GroupLang || scope == search.ScopeContent {
+		key += "\x00" + path.Base(p)
 	}
-	return ev.fp
+	if scope == search.ScopeContent {
+		key += ev.langFilters
+	}
+	return key
 }
 
 // readAndCompute reads the pending files' blobs in one pipelined cat-file

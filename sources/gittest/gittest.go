@@ -114,3 +114,27 @@ func (r *Repo) CloneBare() string {
 	r.Git(time.Time{}, "clone", "--bare", "--quiet", r.Dir, dir)
 	return dir
 }
+
+// RemoveObject deletes the loose object oid from the object store, as a
+// damaged mirror or a partial clone would lack it. The object must be
+// loose (not yet packed), as it is after Commit.
+func (r *Repo) RemoveObject(oid string) {
+	r.t.Helper()
+	dir := r.Git(time.Time{}, "rev-parse", "--git-path", "objects")
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(r.Dir, dir)
+	}
+	if err := os.Remove(filepath.Join(dir, oid[:2], oid[2:])); err != nil {
+		r.t.Fatalf("remove object %s: %v", oid, err)
+	}
+}
+
+// Move renames from to to in the work tree and stages it, as git mv does,
+// creating to's directory if need be.
+func (r *Repo) Move(from, to string) {
+	r.t.Helper()
+	if err := os.MkdirAll(filepath.Join(r.Dir, filepath.Dir(filepath.FromSlash(to))), 0o755); err != nil {
+		r.t.Fatal(err)
+	}
+	r.Git(time.Time{}, "mv", "--", from, to)
+}
