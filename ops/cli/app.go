@@ -9,7 +9,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/jobs/enqueuesnapshots"
 	"github.com/sightline-dev/sightline/jobs/indexcommits"
+	"github.com/sightline-dev/sightline/jobs/planbackfills"
+	"github.com/sightline-dev/sightline/jobs/runsearches"
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
 	"github.com/sightline-dev/sightline/migrations"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
@@ -96,6 +99,9 @@ func (a *app) registry() *jobs.Registry {
 	return jobs.NewRegistry(
 		&syncrepos.Job{Specs: a.cfg.Repos},
 		&indexcommits.Job{},
+		&planbackfills.Job{},
+		&runsearches.Job{},
+		&enqueuesnapshots.Job{},
 	)
 }
 

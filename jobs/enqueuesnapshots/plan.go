@@ -1,0 +1,199 @@
+package enqueuesnapshots
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/jobs/planbackfills"
+	"github.com/sightline-dev/sightline/sinks/insights"
+	"github.com/sightline-dev/sightline/sinks/shardqueue"
+	"github.com/sightline-dev/sightline/sources/gitsource"
+	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sources/search"
+)
+
+// plan is what one due series gets.
+type plan struct {
+	series insights.Series
+
+	recording     bool
+	recordTimes   []time.Time // due recording times, oldest first
+	nextRecording time.Time
+	snapshot      bool
+	snapshotAt    time.Time // now, to the second
+
+	shards     []shard
+	incomplete []insights.Incomplete
+	notIndexed int
+}
+
+type shard struct {
+	kind  shardqueue.Kind
+	tasks []shardqueue.Task
+	cost  float64
+	key   string // once written
+}
+
+func (p *plan) count(c jobs.Counts) {
+	c["series"]++
+	c["recordings"] += int64(len(p.recordTimes))
+	if p.snapshot {
+		c["snapshots"]++
+	}
+	c["shards"] += int64(len(p.shards))
+	for _, sh := range p.shards {
+		c["tasks"] += int64(len(sh.tasks))
+	}
+	c["not_indexed"] += int64(p.notIndexed)
+}
+
+// histories caches the commit index of each repository for one run.
+type histories struct {
+	db     *pgxpool.Pool
+	byRepo map[int64][]gitsource.Commit
+}
+
+func (h *histories) get(ctx context.Context, id int64) ([]gitsource.Commit, error) {
+	if c, ok := h.byRepo[id]; ok {
+		return c, nil
+	}
+	c, err := planbackfills.LoadHistory(ctx, h.db, id)
+	if err == nil {
+		h.byRepo[id] = c
+	}
+	return c, err
+}
+
+// dueTimes returns s's recording times due at now — its grid from
+// next_recording_after on — and the next one after now. A series that
+// missed more than NumPoints (the job was off for a long time) gets the
+// latest NumPoints, those a chart shows.
+func dueTimes(s insights.Series, now time.Time) (due []time.Time, next time.Time) {
+	if s.NextRecordingAfter == nil {
+		return nil, time.Time{}
+	}
+	t := s.NextRecordingAfter.UTC()
+	for !t.After(now) {
+		due = append(due, t)
+		t = s.Interval.Next(t)
+	}
+	if len(due) > s.NumPoints {
+		due = due[len(due)-s.NumPoints:]
+	}
+	return due, t
+}
+
+// makePlan plans series id's due recording and snapshot.
+func makePlan(ctx context.Context, env *jobs.Env, h *histories, id int64, now time.Time, limits shardqueue.Limits) (*plan, error) {
+	s, err := insights.SeriesGet(ctx, env.DB, id)
+	if err != nil {
+		return nil, err
+	}
+	p := &plan{series: s}
+	if s.NextRecordingAfter != nil && !s.NextRecordingAfter.After(now) {
+		p.recording = true
+		p.recordTimes, p.nextRecording = dueTimes(s, now)
+	}
+	p.snapshot = s.NextSnapshotAfter != nil && !s.NextSnapshotAfter.After(now)
+	p.snapshotAt = now.Truncate(time.Second)
+	q, scope, err := resolve(ctx, env, s)
+	var ue *userError
+	if errors.As(err, &ue) {
+		// The series can no longer be computed (a listed repository was
+		// removed): say so at each time it misses, rather than skip it.
+		env.Logger.Warn("series cannot be recorded", "series", s.ID, "err", err)
+		for _, t := range p.times() {
+			p.incomplete = append(p.incomplete, insights.Incomplete{SeriesID: s.ID, Time: t,
+				Reason: insights.ReasonRepoError, Detail: err.Error()})
+		}
+		return p, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var rec, snap []shardqueue.Task
+	var recCost, snapCost float64
+	for _, r := range scope {
+		if r.CommitsIndexedAt == nil {
+			p.notIndexed++
+			for _, t := range p.times() {
+				p.incomplete = append(p.incomplete, insights.Incomplete{SeriesID: s.ID, Time: t, RepoID: r.ID,
+					Reason: insights.ReasonRepoError, Detail: planbackfills.NotIndexed(r.Name)})
+			}
+			continue
+		}
+		history, err := h.get(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		if t, cost, ok := task(s, q, r, history, p.recordTimes); ok {
+			rec, recCost = append(rec, t), recCost+cost
+		}
+		if p.snapshot {
+			if t, cost, ok := task(s, q, r, history, []time.Time{p.snapshotAt}); ok {
+				snap, snapCost = append(snap, t), snapCost+cost
+			}
+		}
+	}
+	for _, tasks := range shardqueue.Pack(rec, limits) {
+		p.shards = append(p.shards, shard{kind: shardqueue.KindRecording, tasks: tasks, cost: recCost})
+	}
+	if len(snap) > 0 {
+		p.shards = append(p.shards, shard{kind: shardqueue.KindSnapshot, tasks: snap, cost: snapCost})
+	}
+	return p, nil
+}
+
+// times are the times p computes: the due recording times and the
+// snapshot time.
+func (p *plan) times() []time.Time {
+	out := append([]time.Time(nil), p.recordTimes...)
+	if p.snapshot {
+		out = append(out, p.snapshotAt)
+	}
+	return out
+}
+
+// userError is a series that can no longer be computed because of what
+// the user declared.
+type userError struct{ err error }
+
+func (e *userError) Error() string { return e.err.Error() }
+
+// resolve parses s's query and returns its repositories. A bad query or an
+// unknown repository is a *userError.
+func resolve(ctx context.Context, env *jobs.Env, s insights.Series) (*search.Query, []repos.Repo, error) {
+	q, err := planbackfills.Query(s)
+	if err != nil {
+		return nil, nil, &userError{err}
+	}
+	scope, err := insights.ResolveRepos(ctx, env.DB, s)
+	if planbackfills.ScopeError(err) {
+		return nil, nil, &userError{err}
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	out := scope[:0]
+	for _, r := range scope {
+		if q.MatchRepo(r.Name) {
+			out = append(out, r)
+		}
+	}
+	return q, out, nil
+}
+
+// task maps times to r's commits; ok is false when r had no commit yet at
+// any of them.
+func task(s insights.Series, q *search.Query, r repos.Repo, history []gitsource.Commit, times []time.Time) (shardqueue.Task, float64, bool) {
+	t, positions := planbackfills.MapTimes(history, times)
+	if len(t.Times) == 0 {
+		return t, 0, false
+	}
+	t.SeriesID, t.RepoID = s.ID, r.ID
+	return t, planbackfills.Cost(s, q, positions), true
+}

@@ -1,0 +1,141 @@
+// Package runsearches is the run-searches job: it works through the search
+// shard queue. It claims one shard at a time, highest priority first (and
+// claims again after every shard, so that urgent work queued meanwhile —
+// recordings, a prioritized backfill — goes next), heartbeats while it
+// works, evaluates the shard's tasks with the incremental engine (one pass
+// per task over its distinct commits, oldest first, with a blob-result
+// cache shared by the whole run), writes the answers as Arrow batches under
+// the run, loads them into series_points or snapshot_points through the
+// batch loader, and completes the shard in the transaction that counts it
+// in its backfill, finishing the backfill after its last shard.
+//
+// Failures never leave a series silently short or a backfill in progress
+// forever. A repository that cannot be searched fails the shard, which is
+// retried; on the shard's last attempt such repositories are recorded as
+// repo-error incomplete points instead and the rest completes. A shard that
+// fails for good anyway (its worker kept dying) has its tasks recorded as
+// incomplete points by the next run. Files that were not searched (too
+// large, blobs missing) make skipped-files incomplete points. A backfill
+// fails only when more repositories errored than insights.ErrorLimit.
+//
+// On cancellation (SIGTERM) the shard in hand goes back to the queue
+// without counting the attempt. After a crash (SIGKILL), the next run puts
+// the dead run's shards back at once; everything a crashed run loaded is
+// keyed, so redoing a shard never duplicates a point.
+package runsearches
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/sinks/shardqueue"
+	"github.com/sightline-dev/sightline/sources/engine"
+)
+
+// Name is the job's registry name.
+const Name = "run-searches"
+
+// Defaults.
+const (
+	DefaultConcurrency       = 2
+	DefaultHeartbeatInterval = 10 * time.Second
+	DefaultStallTimeout      = time.Minute
+	DefaultRetryAfter        = 30 * time.Second
+)
+
+// Job runs search shards.
+type Job struct {
+	// Concurrency is how many tasks (repositories) are evaluated at once;
+	// 0 means DefaultConcurrency.
+	Concurrency int
+	// GitRate bounds git work: sample commits evaluated per second, across
+	// the run; 0 means unlimited.
+	GitRate float64
+	// HeartbeatInterval is how often a claimed shard's heartbeat is
+	// renewed; StallTimeout is how old a heartbeat gets before its shard is
+	// taken back from a hung worker. Zero means the defaults.
+	HeartbeatInterval time.Duration
+	StallTimeout      time.Duration
+	// RetryAfter is how long a failed shard waits before its next attempt,
+	// times the attempts made; 0 means DefaultRetryAfter, negative none.
+	RetryAfter time.Duration
+	// CacheBytes is the engine cache's budget; 0 means
+	// engine.DefaultCacheBytes.
+	CacheBytes int
+	// MaxFileSize is the size above which files are not searched (and
+	// recorded as skipped); 0 means search.DefaultMaxFileSize.
+	MaxFileSize int64
+}
+
+var _ jobs.Job = (*Job)(nil)
+
+// Name implements jobs.Job.
+func (*Job) Name() string { return Name }
+
+// Description implements jobs.Job.
+func (*Job) Description() string {
+	return "claim search shards by priority, evaluate them against git, load series points; record incomplete points; finish backfills"
+}
+
+// DefaultSchedule implements jobs.Job: a run drains the queue; a run that
+// starts while another is draining is skipped.
+func (*Job) DefaultSchedule() string { return "* * * * *" }
+
+// Run implements jobs.Job.
+func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
+	w := j.newWorker(env)
+	if err := w.recover(ctx); err != nil {
+		return w.counts, err
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return w.counts, err
+		}
+		if _, err := shardqueue.PromotePrioritized(ctx, env.DB); err != nil {
+			return w.counts, err
+		}
+		s, err := shardqueue.Claim(ctx, env.DB, env.RunID)
+		if err != nil {
+			return w.counts, err
+		}
+		if s == nil {
+			break
+		}
+		if err := w.process(ctx, s); err != nil {
+			return w.counts, err
+		}
+	}
+	// Shards that failed for good meanwhile (stalled elsewhere).
+	return w.counts, w.settleFailed(ctx)
+}
+
+func (j *Job) newWorker(env *jobs.Env) *worker {
+	burst := max(1, int(j.GitRate))
+	lim := rate.NewLimiter(rate.Inf, burst)
+	if j.GitRate > 0 {
+		lim = rate.NewLimiter(rate.Limit(j.GitRate), burst)
+	}
+	return &worker{
+		job: j, env: env, id: env.RunID,
+		cache:   engine.NewCache(j.CacheBytes),
+		limiter: lim,
+		counts: jobs.Counts{"shards": 0, "tasks": 0, "answers": 0, "points": 0, "commits": 0,
+			"incomplete": 0, "errored": 0, "retried": 0, "reset": 0, "settled": 0, "lost": 0},
+	}
+}
+
+func (j *Job) retryAfter(attempts int) time.Duration {
+	if j.RetryAfter < 0 {
+		return 0
+	}
+	return cmp.Or(j.RetryAfter, DefaultRetryAfter) * time.Duration(max(attempts, 1))
+}
+
+func describe(s *shardqueue.Shard) string {
+	return fmt.Sprintf("shard %d (%s, attempt %d of %d)", s.ID, s.Kind, s.Attempts, s.MaxAttempts)
+}

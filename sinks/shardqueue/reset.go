@@ -1,0 +1,64 @@
+package shardqueue
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// resetSet is the SET clause that takes a processing shard back: queued
+// (ready at once), or failed for good when it has used its attempts. The
+// interrupted attempt counts: a shard that kills its worker every time must
+// not be retried forever.
+const resetSet = `
+	state = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
+	process_after = now()`
+
+// ResetStalled takes back the processing shards whose last heartbeat is
+// older than olderThan — their worker hung or died — and returns how many.
+func ResetStalled(ctx context.Context, db DB, olderThan time.Duration) (int64, error) {
+	tag, err := db.Exec(ctx, `
+		UPDATE search_shards SET`+resetSet+`,
+			last_error = 'stalled: no heartbeat for ' || $1::text || ' seconds (worker ' || coalesce(claimed_by, '?') || ')'
+		WHERE state = 'processing' AND heartbeat_at < now() - $2 * interval '1 microsecond'`,
+		fmt.Sprint(olderThan.Seconds()), olderThan.Microseconds())
+	if err != nil {
+		return 0, fmt.Errorf("reset stalled shards: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// ResetWorkers takes back the processing shards claimed by any of workers,
+// which are known to be gone (a crashed job run), without waiting for their
+// heartbeats to age, and returns how many.
+func ResetWorkers(ctx context.Context, db DB, workers []string) (int64, error) {
+	if len(workers) == 0 {
+		return 0, nil
+	}
+	tag, err := db.Exec(ctx, `
+		UPDATE search_shards SET`+resetSet+`,
+			last_error = 'abandoned: worker ' || claimed_by || ' ended without finishing'
+		WHERE state = 'processing' AND claimed_by = ANY ($1::text[])`, workers)
+	if err != nil {
+		return 0, fmt.Errorf("reset shards of gone workers: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// Workers returns the workers holding processing shards.
+func Workers(ctx context.Context, db DB) ([]string, error) {
+	rows, err := db.Query(ctx, `SELECT DISTINCT claimed_by FROM search_shards WHERE state = 'processing' ORDER BY 1`)
+	if err != nil {
+		return nil, fmt.Errorf("list shard workers: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var w string
+		if err := rows.Scan(&w); err != nil {
+			return nil, fmt.Errorf("list shard workers: %w", err)
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
