@@ -1,0 +1,4 @@
+/** Joins lines with newlines. */
+export function lines(...parts: string[]): string {
+  return parts.join('\n');
+}
