@@ -17,12 +17,8 @@ help: ## list the targets
 build: ## build bin/sightline
 	$(GO) build -o $(BIN) .
 
-run: build ## the pipeline end to end on the embedded default: private Postgres, file:// bucket, this repository
-	$(BIN) migrate up
-	$(BIN) repos add sightline --path $(CURDIR)
-	$(BIN) run sync-repos
-	$(BIN) run index-commits
-	$(BIN) status
+run: build ## the pipeline end to end on the embedded default: private Postgres, file:// bucket, this repository's history
+	@$(PG) exec bash ops/demo.sh $(BIN)
 
 test: lint ## lint, then every test on the private Postgres (or $$TEST_DATABASE_URL when set), then a short fuzz run
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sources/repos"
 )
 
@@ -20,7 +21,7 @@ func newStatusCmd(a *app) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "status",
-		Short: "Show recent job runs and repository sync state",
+		Short: "Show recent job runs, repository sync state, insight backfills, the search queue and incomplete points",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "text" && format != "json" {
@@ -38,16 +39,24 @@ func newStatusCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			ins, err := insights.StatusGet(cmd.Context(), db, 0)
+			if err != nil {
+				return err
+			}
 			if format == "json" {
 				enc := json.NewEncoder(a.stdout)
 				enc.SetIndent("", "  ")
-				return enc.Encode(map[string]any{"runs": runs, "repos": list})
+				return enc.Encode(map[string]any{"runs": runs, "repos": list, "insights": ins})
 			}
 			if err := printRuns(a, runs); err != nil {
 				return err
 			}
 			fmt.Fprintln(a.stdout)
-			return printRepos(a, list)
+			if err := printRepos(a, list); err != nil {
+				return err
+			}
+			fmt.Fprintln(a.stdout)
+			return printInsightsStatus(a.stdout, ins, a.now())
 		},
 	}
 	cmd.Flags().IntVar(&limit, "runs", 20, "how many recent runs to show")
