@@ -81,6 +81,7 @@ CREATE TABLE lsif_moniker_locations (
     end_character    integer NOT NULL
 );
 CREATE INDEX lsif_moniker_locations_key ON lsif_moniker_locations (scheme, identifier, kind);
+CREATE INDEX lsif_moniker_locations_upload ON lsif_moniker_locations (upload_id);
 
 -- Packages an upload defines (export monikers) and depends on (import
 -- monikers), for cross-repository navigation.

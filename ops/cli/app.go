@@ -12,8 +12,10 @@ import (
 	"github.com/sightline-dev/sightline/jobs/enqueuesnapshots"
 	"github.com/sightline-dev/sightline/jobs/indexcommits"
 	"github.com/sightline-dev/sightline/jobs/planbackfills"
+	"github.com/sightline-dev/sightline/jobs/processuploads"
 	"github.com/sightline-dev/sightline/jobs/runsearches"
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
+	"github.com/sightline-dev/sightline/jobs/updatecommitgraph"
 	"github.com/sightline-dev/sightline/migrations"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 	"github.com/sightline-dev/sightline/pipeline/bucket/bucketurl"
@@ -102,6 +104,8 @@ func (a *app) registry() *jobs.Registry {
 		&planbackfills.Job{},
 		&runsearches.Job{},
 		&enqueuesnapshots.Job{},
+		&processuploads.Job{},
+		&updatecommitgraph.Job{},
 	)
 }
 

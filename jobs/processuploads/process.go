@@ -1,0 +1,241 @@
+package processuploads
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/pipeline/batch"
+	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"github.com/sightline-dev/sightline/sinks/codeintel"
+	"github.com/sightline-dev/sightline/sinks/loader"
+	"github.com/sightline-dev/sightline/sources/gitsource"
+	"github.com/sightline-dev/sightline/sources/lsif"
+	"github.com/sightline-dev/sightline/sources/repos"
+)
+
+// worker is one run's state.
+type worker struct {
+	job    *Job
+	env    *jobs.Env
+	id     string // the run id: claimed_by of the upload in hand
+	counts jobs.Counts
+}
+
+// permanentError is a failure no retry fixes: the upload errors at once.
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
+
+func permanent(format string, args ...any) error {
+	return &permanentError{err: fmt.Errorf(format, args...)}
+}
+
+// process works on claimed upload u until it is completed, errored,
+// requeued, released or lost. It returns an error only for what should end
+// the run: ctx cancelled, or the database unusable.
+func (w *worker) process(ctx context.Context, u *codeintel.Upload) error {
+	log := w.env.Logger.With("upload", u.ID, "repo", u.RepoName, "commit", u.Commit, "attempt", u.Attempts)
+	work, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := w.heartbeat(work, u, cancel)
+	m, stats, err := w.convert(work, u)
+	if err == nil {
+		err = w.load(work, m)
+	}
+	stop()
+	switch {
+	case ctx.Err() != nil:
+		if rerr := codeintel.UploadsRelease(context.WithoutCancel(ctx), w.env.DB, u.ID, w.id); rerr != nil {
+			log.Warn("release upload", "err", rerr)
+		}
+		return ctx.Err()
+	case errors.Is(context.Cause(work), codeintel.ErrLost):
+		w.counts["lost"]++
+		log.Warn("upload taken back while working (stalled?); dropping this attempt")
+		return nil
+	case err != nil:
+		return w.fail(ctx, u, err)
+	}
+	st, retired, err := codeintel.UploadsComplete(ctx, w.env.DB, u.ID, w.id)
+	if errors.Is(err, codeintel.ErrLost) {
+		w.counts["lost"]++
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	w.counts["completed"]++
+	w.counts["retired"] += int64(retired)
+	w.counts["bytes"] += stats.Bytes
+	w.counts["documents"] += int64(stats.OutDocuments)
+	w.counts["pruned"] += int64(stats.Pruned)
+	if err := w.env.Bucket.Delete(ctx, u.ObjectKey); err != nil {
+		log.Warn("delete processed upload object", "key", u.ObjectKey, "err", err)
+	}
+	log.Info("processed upload", "state", st, "retired", retired, "bytes", stats.Bytes,
+		"documents", stats.OutDocuments, "ranges", stats.OutRanges, "pruned", stats.Pruned)
+	return nil
+}
+
+// convert streams u's object through the converter into a batch run of its
+// own and commits the run.
+func (w *worker) convert(ctx context.Context, u *codeintel.Upload) (batch.Manifest, lsif.Stats, error) {
+	// Rows of an earlier attempt that crashed after loading some batches.
+	if err := codeintel.UploadsDeleteData(ctx, w.env.DB, u.ID); err != nil {
+		return batch.Manifest{}, lsif.Stats{}, err
+	}
+	exists, err := w.paths(ctx, u)
+	if err != nil {
+		return batch.Manifest{}, lsif.Stats{}, err
+	}
+	run := batch.NewRun(w.env.Bucket, Name, fmt.Sprintf("%s-%d", w.env.RunID, u.ID))
+	run.NowFunc = w.env.Now
+	sink, err := codeintel.NewBatchSink(ctx, run, u.ID)
+	if err != nil {
+		return batch.Manifest{}, lsif.Stats{}, err
+	}
+	size := int64(-1)
+	if u.Size != nil {
+		size = *u.Size
+	}
+	in := newResumingReader(ctx, w.env.Bucket, u.ObjectKey, size)
+	defer in.Close()
+	stats, err := lsif.Convert(ctx, in, lsif.Opts{Root: u.Root, Exists: exists}, sink)
+	if in.Resumes > 0 {
+		w.counts["resumed"] += int64(in.Resumes)
+	}
+	if err != nil {
+		sink.Abort(err)
+		if errors.Is(err, bucket.ErrNotExist) {
+			return batch.Manifest{}, stats, permanent("the upload's object %q is gone from the bucket: upload the dump again", u.ObjectKey)
+		}
+		return batch.Manifest{}, stats, err
+	}
+	if err := sink.Close(); err != nil {
+		return batch.Manifest{}, stats, err
+	}
+	for k, n := range sink.Rows {
+		w.counts[k] += n
+	}
+	m, err := run.Commit(ctx)
+	return m, stats, err
+}
+
+// load loads the committed run: each batch in its own transaction, while
+// the upload is still processing and its rows therefore invisible.
+func (w *worker) load(ctx context.Context, m batch.Manifest) error {
+	l := &loader.Loader{DB: w.env.DB, Bucket: w.env.Bucket, Registry: codeintel.Registry(),
+		Targets: codeintel.Targets(), Logger: w.env.Logger}
+	_, err := l.LoadRun(ctx, m)
+	return err
+}
+
+// paths returns the Exists function of u's commit: the set of paths in
+// git there.
+func (w *worker) paths(ctx context.Context, u *codeintel.Upload) (func(string) bool, error) {
+	r, err := repos.Get(ctx, w.env.DB, u.RepoName)
+	if errors.Is(err, repos.ErrNotFound) {
+		return nil, permanent("repository %s was removed", u.RepoName)
+	}
+	if err != nil {
+		return nil, err
+	}
+	dir := cmp.Or(r.GitDir, r.Path)
+	if dir == "" {
+		return nil, fmt.Errorf("repository %s is not synced yet (run sync-repos); the upload will be retried", r.Name)
+	}
+	g, err := gitsource.Open(ctx, dir)
+	if err != nil {
+		return nil, fmt.Errorf("repository %s: %w", r.Name, err)
+	}
+	defer g.Close()
+	entries, err := g.Tree(ctx, u.Commit)
+	if errors.Is(err, gitsource.ErrUnknownRevision) {
+		return nil, fmt.Errorf("commit %s is not in repository %s (not synced yet, or the wrong commit was given); the upload will be retried", u.Commit, r.Name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list files of %s at %s: %w", r.Name, u.Commit, err)
+	}
+	set := make(map[string]struct{}, len(entries))
+	for _, e := range entries {
+		set[e.Path] = struct{}{}
+	}
+	return func(p string) bool { _, ok := set[p]; return ok }, nil
+}
+
+// fail records a failed attempt at u: at once errored when the dump or
+// the upload is at fault, else retried while it has attempts left.
+func (w *worker) fail(ctx context.Context, u *codeintel.Upload, cause error) error {
+	msg, perm := failureMessage(cause)
+	st, err := codeintel.UploadsFail(ctx, w.env.DB, u.ID, w.id, msg, perm, w.job.retryAfter(u.Attempts))
+	if errors.Is(err, codeintel.ErrLost) {
+		w.counts["lost"]++
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st == codeintel.StateErrored {
+		w.counts["errored"]++
+	} else {
+		w.counts["retried"]++
+	}
+	w.env.Logger.Warn("upload failed", "upload", u.ID, "state", st, "err", msg)
+	return nil
+}
+
+// failureMessage says what went wrong and what to do, and whether no
+// retry can fix it.
+func failureMessage(err error) (string, bool) {
+	var pe *permanentError
+	var le *lsif.LineError
+	switch {
+	case errors.As(err, &le):
+		return fmt.Sprintf("the dump is malformed at %v; re-run the indexer and upload again", le), true
+	case errors.Is(err, lsif.ErrMalformed):
+		msg := strings.TrimPrefix(err.Error(), lsif.ErrMalformed.Error()+": ")
+		return fmt.Sprintf("the dump is malformed: %s; re-run the indexer and upload again", msg), true
+	case errors.As(err, &pe):
+		return pe.Error(), true
+	}
+	return err.Error(), false
+}
+
+// heartbeat renews u's claim until the returned stop is called; if the
+// claim is lost it cancels work with codeintel.ErrLost.
+func (w *worker) heartbeat(work context.Context, u *codeintel.Upload, cancel context.CancelCauseFunc) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(cmp.Or(w.job.HeartbeatInterval, DefaultHeartbeatInterval))
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-work.Done():
+				return
+			case <-t.C:
+				err := codeintel.UploadsHeartbeat(work, w.env.DB, u.ID, w.id)
+				if errors.Is(err, codeintel.ErrLost) {
+					cancel(codeintel.ErrLost)
+					return
+				}
+				if err != nil && work.Err() == nil {
+					w.env.Logger.Warn("upload heartbeat failed", "upload", u.ID, "err", err)
+				}
+			}
+		}
+	}()
+	var once sync.Once
+	return func() { once.Do(func() { close(done); wg.Wait() }) }
+}

@@ -1,0 +1,110 @@
+// Package processuploads is the process-uploads job: it converts queued
+// LSIF uploads into code-intelligence rows. For each upload it claims (FOR
+// UPDATE SKIP LOCKED, heartbeat while it works) it streams the composed
+// object from the bucket (resuming with ranged reads after a transient
+// failure), converts it with sources/lsif (documents not in git at the
+// upload's commit are pruned), writes the rows as Arrow batches of a batch
+// run of its own, loads them with the batch loader while the upload is
+// still processing (invisible to code navigation), and then, in one
+// transaction, completes it: older uploads of the same repository, commit,
+// root and indexer are retired and the repository is marked dirty for the
+// commit-graph updater. The upload object is deleted once completed.
+//
+// A dump at fault (malformed JSON, a corrupt gzip part) or an upload whose
+// repository is gone errors at once, with a message that says what to do;
+// other failures (the bucket, the database, a commit not synced yet) are
+// retried up to the upload's max_attempts. Rows loaded by a failed or
+// crashed attempt are deleted before the next attempt and when the upload
+// errors, so nothing half-loaded ever becomes visible.
+package processuploads
+
+import (
+	"cmp"
+	"context"
+	"time"
+
+	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/sinks/codeintel"
+)
+
+// Name is the job's registry name.
+const Name = "process-uploads"
+
+// Defaults.
+const (
+	DefaultHeartbeatInterval = 10 * time.Second
+	DefaultStallTimeout      = time.Minute
+	DefaultRetryAfter        = time.Minute
+)
+
+// Job processes LSIF uploads.
+type Job struct {
+	// HeartbeatInterval is how often a claimed upload's heartbeat is
+	// renewed; StallTimeout is how old a heartbeat gets before the upload
+	// is taken back. Zero means the defaults.
+	HeartbeatInterval time.Duration
+	StallTimeout      time.Duration
+	// RetryAfter is how long an upload whose attempt failed for a reason
+	// that may pass waits, times the attempts made; 0 means
+	// DefaultRetryAfter, negative none.
+	RetryAfter time.Duration
+	// MaxUploads bounds the uploads one run processes; 0 drains the queue.
+	MaxUploads int
+}
+
+var _ jobs.Job = (*Job)(nil)
+
+// Name implements jobs.Job.
+func (*Job) Name() string { return Name }
+
+// Description implements jobs.Job.
+func (*Job) Description() string {
+	return "convert queued LSIF uploads (stream, prune against git, Arrow batches, load), complete them atomically, retire replaced uploads"
+}
+
+// DefaultSchedule implements jobs.Job.
+func (*Job) DefaultSchedule() string { return "* * * * *" }
+
+// Run implements jobs.Job: it takes back stalled uploads, then processes
+// queued ones until none is ready.
+func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
+	w := &worker{job: j, env: env, id: env.RunID, counts: jobs.Counts{
+		"uploads": 0, "completed": 0, "errored": 0, "retried": 0, "retired": 0, "reset": 0, "lost": 0,
+		"bytes": 0, "documents": 0, "pruned": 0,
+	}}
+	for _, k := range codeintel.Kinds {
+		w.counts[k.Name()] = 0
+	}
+	n, err := codeintel.UploadsResetStalled(ctx, env.DB, cmp.Or(j.StallTimeout, DefaultStallTimeout))
+	if err != nil {
+		return w.counts, err
+	}
+	if n > 0 {
+		env.Logger.Warn("took back uploads of crashed or hung runs", "uploads", n)
+		w.counts["reset"] += int64(n)
+	}
+	for j.MaxUploads == 0 || w.counts["uploads"] < int64(j.MaxUploads) {
+		if err := ctx.Err(); err != nil {
+			return w.counts, err
+		}
+		u, err := codeintel.UploadsClaim(ctx, env.DB, w.id)
+		if err != nil {
+			return w.counts, err
+		}
+		if u == nil {
+			break
+		}
+		w.counts["uploads"]++
+		if err := w.process(ctx, u); err != nil {
+			return w.counts, err
+		}
+	}
+	return w.counts, nil
+}
+
+func (j *Job) retryAfter(attempts int) time.Duration {
+	if j.RetryAfter < 0 {
+		return 0
+	}
+	return cmp.Or(j.RetryAfter, DefaultRetryAfter) * time.Duration(max(attempts, 1))
+}

@@ -1,0 +1,287 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sightline-dev/sightline/sinks/codeintel"
+	"github.com/sightline-dev/sightline/sources/gitsource"
+	"github.com/sightline-dev/sightline/sources/repos"
+)
+
+func newLSIFCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "lsif upload|uploads",
+		Short: "Upload LSIF dumps for precise code intelligence and list uploads",
+		Args: func(*cobra.Command, []string) error {
+			return usageErrorf("lsif: want a subcommand: upload or uploads")
+		},
+		RunE: func(*cobra.Command, []string) error { return nil },
+	}
+	cmd.AddCommand(newLSIFUploadCmd(a), newLSIFUploadsCmd(a))
+	return cmd
+}
+
+type lsifUploadFlags struct {
+	repo, commit, root, indexer, chunkSize string
+}
+
+func newLSIFUploadCmd(a *app) *cobra.Command {
+	var f lsifUploadFlags
+	cmd := &cobra.Command{
+		Use:   "upload FILE --repo NAME --commit SHA [--root DIR] [--indexer NAME] [--chunk-size 32MiB]",
+		Short: "Upload an LSIF dump (FILE, or - for stdin; plain or gzipped) in chunks and queue it for process-uploads",
+		Long: `Upload an LSIF dump for a commit of a registered repository. The dump is cut
+into chunks of --chunk-size uncompressed bytes, each gzipped and stored as a
+part of its own (a failed part is retried alone); once every part is stored
+they are composed into one object and the upload is queued for the
+process-uploads job. The upload id is printed on stdout.
+
+--root is the directory, relative to the repository root, in which the
+indexer ran. --indexer defaults to the dump's metaData.toolInfo.name.`,
+		Args: exactArgs(1, "one dump file (or - for stdin)"),
+		RunE: func(cmd *cobra.Command, args []string) error { return lsifUpload(cmd, a, args[0], f) },
+	}
+	cmd.Flags().StringVar(&f.repo, "repo", "", "registered repository name (required)")
+	cmd.Flags().StringVar(&f.commit, "commit", "", "commit the dump was made at: 40 hex digits, or an abbreviation git can resolve (required)")
+	cmd.Flags().StringVar(&f.root, "root", "", "directory of the indexed project, relative to the repository root")
+	cmd.Flags().StringVar(&f.indexer, "indexer", "", "indexer name (default: from the dump's metaData.toolInfo)")
+	cmd.Flags().StringVar(&f.chunkSize, "chunk-size", "32MiB", "uncompressed bytes per part: a number with an optional KiB, MiB or GiB suffix")
+	return cmd
+}
+
+func lsifUpload(cmd *cobra.Command, a *app, file string, f lsifUploadFlags) error {
+	ctx := cmd.Context()
+	if f.repo == "" || f.commit == "" {
+		return usageErrorf("lsif upload: --repo and --commit are required")
+	}
+	chunk, err := parseSize(f.chunkSize)
+	if err != nil {
+		return usageErrorf("--chunk-size %q: %v", f.chunkSize, err)
+	}
+	root, err := cleanUploadRoot(f.root)
+	if err != nil {
+		return err
+	}
+	in, hint, err := openDump(file, cmd.InOrStdin())
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	db, err := a.migratedDatabase(ctx)
+	if err != nil {
+		return err
+	}
+	repo, err := repos.Get(ctx, db, f.repo)
+	if err != nil {
+		return err
+	}
+	commit, err := resolveCommit(cmd, repo, f.commit)
+	if err != nil {
+		return err
+	}
+	b, err := a.openBucket(ctx)
+	if err != nil {
+		return err
+	}
+	up := &codeintel.Uploader{DB: db, Bucket: b, ChunkSize: chunk, Logger: a.log}
+	res, err := up.Upload(ctx, in, codeintel.UploadParams{RepoID: repo.ID, Commit: commit, Root: root,
+		Indexer: f.indexer, SizeHint: hint})
+	if err != nil {
+		return fmt.Errorf("lsif upload %s: %w", file, err)
+	}
+	a.log.Info("uploaded LSIF dump", "upload", res.Upload.ID, "parts", res.Parts, "bytes", res.Bytes, "size", res.Size,
+		"indexer", res.Upload.Indexer)
+	fmt.Fprintln(a.stdout, res.Upload.ID)
+	return nil
+}
+
+// openDump opens FILE or stdin, and returns the uncompressed size when it
+// is known upfront (a plain regular file), else 0.
+func openDump(file string, stdin io.Reader) (io.ReadCloser, int64, error) {
+	if file == "-" {
+		return io.NopCloser(stdin), 0, nil
+	}
+	fh, err := os.Open(file)
+	if err != nil {
+		return nil, 0, fmt.Errorf("lsif upload: %w", err)
+	}
+	st, err := fh.Stat()
+	if err != nil || !st.Mode().IsRegular() || strings.HasSuffix(file, ".gz") {
+		return fh, 0, nil
+	}
+	return fh, st.Size(), nil
+}
+
+var (
+	fullCommit  = regexp.MustCompile(`^[0-9a-f]{40}$`)
+	shortCommit = regexp.MustCompile(`^[0-9a-f]{4,39}$`)
+)
+
+// resolveCommit accepts a full commit id as is (the repository may not be
+// synced yet: process-uploads checks it), and resolves an abbreviated one
+// in the repository's git directory.
+func resolveCommit(cmd *cobra.Command, r repos.Repo, commit string) (string, error) {
+	c := strings.ToLower(commit)
+	if fullCommit.MatchString(c) {
+		return c, nil
+	}
+	if !shortCommit.MatchString(c) {
+		return "", usageErrorf("--commit %q: want a commit id (40 hex digits, or an abbreviation of at least 4)", commit)
+	}
+	dir := r.GitDir
+	if dir == "" {
+		dir = r.Path
+	}
+	if dir == "" {
+		return "", usageErrorf("--commit %q: repository %s is not synced yet, so an abbreviated commit cannot be resolved: give all 40 hex digits", commit, r.Name)
+	}
+	g, err := gitsource.Open(cmd.Context(), dir)
+	if err != nil {
+		return "", err
+	}
+	defer g.Close()
+	oid, err := g.Resolve(cmd.Context(), c)
+	if errors.Is(err, gitsource.ErrUnknownRevision) {
+		return "", usageErrorf("--commit %q: no such commit in repository %s", commit, r.Name)
+	}
+	return oid, err
+}
+
+// cleanUploadRoot normalizes --root: relative, slash-separated, no "..".
+func cleanUploadRoot(root string) (string, error) {
+	r := strings.Trim(strings.ReplaceAll(root, "\\", "/"), "/")
+	if r == "." {
+		r = ""
+	}
+	for _, seg := range strings.Split(r, "/") {
+		if seg == ".." {
+			return "", usageErrorf("--root %q: must be a directory inside the repository", root)
+		}
+	}
+	return r, nil
+}
+
+// parseSize parses "1024", "1KiB", "32MiB", "1GiB" (also KB, MB, GB as
+// binary units, K, M, G).
+func parseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30},
+		{"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, errors.New("want a positive size such as 1048576, 512KiB or 32MiB")
+	}
+	return n * mult, nil
+}
+
+// uploadJSON is one upload in `sightline lsif uploads --format json`.
+type uploadJSON struct {
+	ID             int64      `json:"id"`
+	Repo           string     `json:"repo"`
+	Commit         string     `json:"commit"`
+	Root           string     `json:"root"`
+	Indexer        string     `json:"indexer"`
+	State          string     `json:"state"`
+	Size           *int64     `json:"size"`
+	Parts          string     `json:"parts"`
+	Attempts       int        `json:"attempts"`
+	UploadedAt     time.Time  `json:"uploaded_at"`
+	StartedAt      *time.Time `json:"started_at"`
+	FinishedAt     *time.Time `json:"finished_at"`
+	FailureMessage string     `json:"failure_message,omitempty"`
+}
+
+func newLSIFUploadsCmd(a *app) *cobra.Command {
+	var repo, state, format string
+	cmd := &cobra.Command{
+		Use:   "uploads [--repo NAME] [--state STATE] [--format text|json]",
+		Short: "List LSIF uploads, newest first, with state, size, timings and failure reason",
+		Args:  exactArgs(0, "no arguments"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format != "text" && format != "json" {
+				return usageErrorf("--format %q: want text or json", format)
+			}
+			if state != "" && !slices.Contains(codeintel.States, codeintel.State(state)) {
+				return usageErrorf("--state %q: want one of %v", state, codeintel.States)
+			}
+			db, err := a.migratedDatabase(cmd.Context())
+			if err != nil {
+				return err
+			}
+			p := codeintel.UploadsListParams{State: codeintel.State(state)}
+			if repo != "" {
+				r, err := repos.Get(cmd.Context(), db, repo)
+				if err != nil {
+					return err
+				}
+				p.RepoID = r.ID
+			}
+			list, err := codeintel.UploadsList(cmd.Context(), db, p)
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				return printUploadsJSON(a, list)
+			}
+			return printUploads(a, list)
+		},
+	}
+	cmd.Flags().StringVar(&repo, "repo", "", "only this repository's uploads")
+	cmd.Flags().StringVar(&state, "state", "", "only uploads in this state (uploading, queued, processing, completed, errored, deleted)")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+func toUploadJSON(u codeintel.Upload) uploadJSON {
+	return uploadJSON{ID: u.ID, Repo: u.RepoName, Commit: u.Commit, Root: u.Root, Indexer: u.Indexer,
+		State: string(u.State), Size: u.Size, Parts: fmt.Sprintf("%d/%d", len(u.UploadedParts), u.NumParts),
+		Attempts: u.Attempts, UploadedAt: u.UploadedAt, StartedAt: u.StartedAt, FinishedAt: u.FinishedAt,
+		FailureMessage: u.FailureMessage}
+}
+
+func printUploadsJSON(a *app, list []codeintel.Upload) error {
+	out := make([]uploadJSON, len(list))
+	for i, u := range list {
+		out[i] = toUploadJSON(u)
+	}
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func printUploads(a *app, list []codeintel.Upload) error {
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tREPO\tCOMMIT\tROOT\tINDEXER\tSTATE\tSIZE\tPARTS\tUPLOADED\tSTARTED\tFINISHED\tFAILURE")
+	for _, u := range list {
+		size := "-"
+		if u.Size != nil {
+			size = strconv.FormatInt(*u.Size, 10)
+		}
+		up := u.UploadedAt
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%s\t%s\t%s\t%s\n", u.ID, u.RepoName, short(u.Commit),
+			dash(u.Root), dash(u.Indexer), u.State, size, len(u.UploadedParts), u.NumParts, when(&up),
+			when(u.StartedAt), when(u.FinishedAt), dash(u.FailureMessage))
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,259 @@
+package codeintel
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"github.com/sightline-dev/sightline/sources/lsif"
+)
+
+// Uploader defaults.
+const (
+	DefaultChunkSize    = 32 << 20
+	DefaultPartAttempts = 3
+	DefaultRetryBackoff = time.Second
+)
+
+// Uploader sends an LSIF dump to the bucket as an upload: it cuts the
+// uncompressed dump into chunks, gzips each into a part of its own (so the
+// composed parts, concatenated gzip members, are one valid gzip stream),
+// stores each part with retries, records each in lsif_uploads, then
+// composes the parts and queues the upload for process-uploads.
+//
+// It streams: one part at a time is spooled to a temporary file (so that a
+// failed part can be sent again alone), never the whole dump, and reading
+// the next chunk waits for the part before it to be stored.
+type Uploader struct {
+	DB     DB
+	Bucket bucket.Bucket
+	// ChunkSize is the uncompressed size of a part; 0 means
+	// DefaultChunkSize.
+	ChunkSize int64
+	// PartAttempts is how many times a part is sent before the upload
+	// gives up; 0 means DefaultPartAttempts. RetryBackoff is the wait
+	// before the second attempt, doubled after each; 0 means
+	// DefaultRetryBackoff.
+	PartAttempts int
+	RetryBackoff time.Duration
+	// TempDir holds the spooled part; "" means os.TempDir.
+	TempDir string
+	Logger  *slog.Logger
+}
+
+// UploadParams describe the dump being uploaded.
+type UploadParams struct {
+	RepoID int64
+	Commit string // 40 lower-case hex digits
+	Root   string
+	// Indexer names the tool that wrote the dump; "" reads it from the
+	// dump's metaData.toolInfo.name.
+	Indexer string
+	// SizeHint is the uncompressed size when known in advance (a plain
+	// file), so that num_parts is right from the start; 0 means unknown.
+	SizeHint int64
+}
+
+// UploadResult is what Upload did.
+type UploadResult struct {
+	Upload Upload
+	Parts  int
+	// Bytes is the uncompressed size of the dump, Size the composed
+	// object's.
+	Bytes int64
+	Size  int64
+}
+
+// Upload reads a dump (plain or gzipped) from r and uploads it. The upload
+// row is inserted before the first part is sent, so an interrupted upload
+// stays visible in state uploading with the parts it received; its
+// num_parts is the count known so far and is fixed once the dump ends.
+func (u *Uploader) Upload(ctx context.Context, r io.Reader, p UploadParams) (UploadResult, error) {
+	in, err := lsif.NewReader(r)
+	if err != nil {
+		return UploadResult{}, err
+	}
+	defer in.Close()
+	br := bufio.NewReaderSize(in, 64<<10)
+	head, err := br.Peek(64 << 10)
+	if len(head) == 0 {
+		if err == nil || errors.Is(err, io.EOF) {
+			return UploadResult{}, errors.New("the dump is empty: check that the indexer wrote it")
+		}
+		return UploadResult{}, fmt.Errorf("read dump: %w", err)
+	}
+	indexer := cmp.Or(p.Indexer, toolName(head))
+	chunk := cmp.Or(u.ChunkSize, DefaultChunkSize)
+	parts := 1
+	if p.SizeHint > 0 {
+		parts = int((p.SizeHint + chunk - 1) / chunk)
+	}
+	up, err := UploadsInsert(ctx, u.DB, UploadsInsertParams{RepoID: p.RepoID, Commit: p.Commit, Root: p.Root,
+		Indexer: indexer, NumParts: parts})
+	if err != nil {
+		return UploadResult{}, err
+	}
+	res := UploadResult{Upload: up}
+	for i := 0; ; i++ {
+		n, err := u.sendPart(ctx, up, i, br, chunk)
+		if err != nil {
+			return res, fmt.Errorf("upload %d: %w", up.ID, err)
+		}
+		res.Bytes += n
+		if n == 0 && i > 0 {
+			break
+		}
+		res.Parts++
+		if n < chunk {
+			break
+		}
+	}
+	if err := UploadsSetNumParts(ctx, u.DB, up.ID, res.Parts); err != nil {
+		return res, err
+	}
+	size, err := UploadsFinish(ctx, u.DB, u.Bucket, up.ID, res.Bytes, u.logger())
+	res.Size = size
+	if err != nil {
+		return res, err
+	}
+	res.Upload, err = UploadsGet(ctx, u.DB, up.ID)
+	return res, err
+}
+
+// sendPart gzips up to chunk bytes of in into part i of up, stores it and
+// records it. It returns the uncompressed bytes in the part; 0 (and no
+// part) when in is at its end, unless i is 0.
+func (u *Uploader) sendPart(ctx context.Context, up Upload, i int, in io.Reader, chunk int64) (int64, error) {
+	f, err := os.CreateTemp(u.TempDir, "sightline-lsif-part-*")
+	if err != nil {
+		return 0, fmt.Errorf("spool part %d: %w", i, err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	zw, _ := gzip.NewWriterLevel(f, gzip.BestSpeed)
+	n, err := io.CopyN(zw, in, chunk)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return n, fmt.Errorf("read dump for part %d: %w", i, err)
+	}
+	if n == 0 && i > 0 {
+		return 0, nil
+	}
+	if err := zw.Close(); err != nil {
+		return n, fmt.Errorf("spool part %d: %w", i, err)
+	}
+	// Part i exists: should it fail to arrive, the upload says it is
+	// missing.
+	if _, err := u.DB.Exec(ctx, `UPDATE lsif_uploads SET num_parts = greatest(num_parts, $2)
+		WHERE id = $1 AND state = 'uploading'`, up.ID, i+1); err != nil {
+		return n, fmt.Errorf("record part count of upload %d: %w", up.ID, err)
+	}
+	if err := u.put(ctx, PartKey(up.ObjectKey, i), f); err != nil {
+		return n, fmt.Errorf("store part %d: %w", i, err)
+	}
+	return n, UploadsPartAdd(ctx, u.DB, up.ID, i)
+}
+
+// put stores the spooled part at key, retrying the part alone.
+func (u *Uploader) put(ctx context.Context, key string, f *os.File) error {
+	attempts := cmp.Or(u.PartAttempts, DefaultPartAttempts)
+	wait := cmp.Or(u.RetryBackoff, DefaultRetryBackoff)
+	var err error
+	for a := 1; a <= attempts; a++ {
+		if _, err = f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		if err = u.Bucket.Put(ctx, key, f); err == nil || ctx.Err() != nil {
+			return err
+		}
+		if a < attempts {
+			u.logger().Warn("storing upload part failed; retrying", "key", key, "attempt", a, "err", err)
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			wait *= 2
+		}
+	}
+	return fmt.Errorf("%w (after %d attempts)", err, attempts)
+}
+
+// UploadsFinish completes upload id once its parts are stored: it checks
+// that every part below num_parts was received (else the upload stays
+// uploading, and the error says which parts are missing), composes them
+// into the upload's object, queues the upload with the object's size and
+// deletes the parts. It returns the object's size. log, which may be nil,
+// receives parts it could not delete.
+func UploadsFinish(ctx context.Context, db DB, b bucket.Bucket, id int64, uncompressed int64, log *slog.Logger) (int64, error) {
+	up, err := UploadsGet(ctx, db, id)
+	if err != nil {
+		return 0, err
+	}
+	if up.State != StateUploading {
+		return 0, fmt.Errorf("finish upload %d: it is %s, not uploading", id, up.State)
+	}
+	if missing := up.MissingParts(); len(missing) > 0 {
+		return 0, fmt.Errorf("upload %d is missing %d of %d parts (%v); it stays uploading: upload the dump again",
+			id, len(missing), up.NumParts, missing)
+	}
+	keys := make([]string, up.NumParts)
+	for i := range keys {
+		keys[i] = PartKey(up.ObjectKey, i)
+	}
+	if err := b.Compose(ctx, up.ObjectKey, keys); err != nil {
+		return 0, fmt.Errorf("compose the %d parts of upload %d: %w", len(keys), id, err)
+	}
+	attrs, err := b.Stat(ctx, up.ObjectKey)
+	if err != nil {
+		return 0, fmt.Errorf("upload %d: %w", id, err)
+	}
+	if err := UploadsQueue(ctx, db, id, attrs.Size, uncompressed); err != nil {
+		return attrs.Size, err
+	}
+	for _, k := range keys {
+		if err := b.Delete(ctx, k); err != nil && log != nil {
+			log.Warn("delete composed upload part", "key", k, "err", err)
+		}
+	}
+	return attrs.Size, nil
+}
+
+// toolName reads metaData.toolInfo.name from the first lines of a dump,
+// or returns "".
+func toolName(head []byte) string {
+	for range 16 {
+		line, rest, _ := bytes.Cut(head, []byte("\n"))
+		head = rest
+		var v struct {
+			Label    string `json:"label"`
+			ToolInfo struct {
+				Name string `json:"name"`
+			} `json:"toolInfo"`
+		}
+		if json.Unmarshal(line, &v) == nil && v.Label == "metaData" {
+			return v.ToolInfo.Name
+		}
+		if len(rest) == 0 {
+			break
+		}
+	}
+	return ""
+}
+
+func (u *Uploader) logger() *slog.Logger {
+	if u.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return u.Logger
+}

@@ -1,0 +1,223 @@
+package codeintel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// UploadsClaim takes the oldest queued upload whose process_after has
+// passed for worker: it becomes processing, its attempts count goes up by
+// one and its heartbeat starts now. It returns nil when none is ready. One
+// statement; concurrent claimers skip rows another has locked.
+func UploadsClaim(ctx context.Context, db DB, worker string) (*Upload, error) {
+	var id int64
+	err := db.QueryRow(ctx, `
+		UPDATE lsif_uploads SET state = 'processing', attempts = attempts + 1, claimed_by = $1,
+			heartbeat_at = now(), started_at = now(), failure_message = NULL
+		WHERE id = (
+			SELECT id FROM lsif_uploads
+			WHERE state = 'queued' AND process_after <= now()
+			ORDER BY process_after, id
+			FOR UPDATE SKIP LOCKED
+			LIMIT 1)
+		RETURNING id`, worker).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("claim an upload for %s: %w", worker, err)
+	}
+	u, err := UploadsGet(ctx, db, id)
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// UploadsHeartbeat records that worker still works on upload id, or
+// returns ErrLost.
+func UploadsHeartbeat(ctx context.Context, db DB, id int64, worker string) error {
+	tag, err := db.Exec(ctx, `UPDATE lsif_uploads SET heartbeat_at = now()
+		WHERE id = $1 AND claimed_by = $2 AND state = 'processing'`, id, worker)
+	if err != nil {
+		return fmt.Errorf("heartbeat upload %d: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("heartbeat upload %d: %w", id, ErrLost)
+	}
+	return nil
+}
+
+// resetSet takes a processing upload back: queued at once, or errored when
+// it has used its attempts (an upload that kills its worker every time must
+// not be retried forever). $1 is the reason.
+const resetSet = `
+	state = CASE WHEN attempts >= max_attempts THEN 'errored' ELSE 'queued' END,
+	process_after = now(), claimed_by = NULL,
+	failure_message = $1 || CASE WHEN attempts >= max_attempts
+		THEN ' after ' || attempts || ' attempts; upload the dump again to retry' ELSE '' END,
+	finished_at = CASE WHEN attempts >= max_attempts THEN now() END`
+
+// UploadsResetStalled takes back the processing uploads whose heartbeat is
+// older than olderThan, or whose worker's job run is no longer running (a
+// crash), and returns how many; those that errored for good lose the rows
+// they had loaded.
+func UploadsResetStalled(ctx context.Context, db DB, olderThan time.Duration) (int, error) {
+	rows, err := db.Query(ctx, `
+		UPDATE lsif_uploads u SET`+resetSet+`
+		WHERE state = 'processing' AND (heartbeat_at < now() - $2 * interval '1 microsecond'
+			OR NOT EXISTS (SELECT 1 FROM job_runs r WHERE r.run_id = u.claimed_by AND r.status = 'running'))
+		RETURNING id, state`,
+		"processing stopped (worker crashed or hung)", olderThan.Microseconds())
+	if err != nil {
+		return 0, fmt.Errorf("reset stalled uploads: %w", err)
+	}
+	type reset struct {
+		ID    int64
+		State State
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[reset])
+	if err != nil {
+		return 0, fmt.Errorf("reset stalled uploads: %w", err)
+	}
+	for _, r := range list {
+		if r.State == StateErrored {
+			if err := UploadsDeleteData(ctx, db, r.ID); err != nil {
+				return len(list), err
+			}
+		}
+	}
+	return len(list), nil
+}
+
+// UploadsRelease puts upload id, held by worker, back in the queue, ready
+// at once, without counting the attempt: for a worker that stops (SIGTERM).
+func UploadsRelease(ctx context.Context, db DB, id int64, worker string) error {
+	tag, err := db.Exec(ctx, `
+		UPDATE lsif_uploads SET state = 'queued', attempts = greatest(attempts - 1, 0), claimed_by = NULL,
+			process_after = now()
+		WHERE id = $1 AND claimed_by = $2 AND state = 'processing'`, id, worker)
+	if err != nil {
+		return fmt.Errorf("release upload %d: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("release upload %d: %w", id, ErrLost)
+	}
+	return nil
+}
+
+// UploadsFail records that worker's attempt at upload id failed with
+// message. A permanent failure (the dump is bad, the repository is gone)
+// errors the upload at once; another is retried after retryAfter unless the
+// upload has used its attempts. Rows loaded for the upload are deleted in
+// the same transaction. It returns the new state, or ErrLost.
+func UploadsFail(ctx context.Context, db DB, id int64, worker, message string, permanent bool, retryAfter time.Duration) (State, error) {
+	var st State
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `
+			UPDATE lsif_uploads SET
+				state = CASE WHEN $4 OR attempts >= max_attempts THEN 'errored' ELSE 'queued' END,
+				finished_at = CASE WHEN $4 OR attempts >= max_attempts THEN now() END,
+				process_after = now() + $5 * interval '1 microsecond',
+				claimed_by = NULL, failure_message = $3
+			WHERE id = $1 AND claimed_by = $2 AND state = 'processing'
+			RETURNING state`, id, worker, message, permanent, retryAfter.Microseconds()).Scan(&st)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("fail upload %d: %w", id, ErrLost)
+		}
+		if err != nil {
+			return fmt.Errorf("fail upload %d: %w", id, err)
+		}
+		return UploadsDeleteData(ctx, tx, id)
+	})
+	return st, err
+}
+
+// UploadsComplete makes upload id, held by worker and fully loaded,
+// visible, in one transaction: completed uploads of the same repository,
+// commit, root and indexer are retired (state deleted, rows deleted) and
+// this one completed — unless a newer one (higher id) is already
+// completed, in which case this one is retired instead — and the
+// repository is marked dirty for the commit-graph updater. It returns the
+// upload's final state and how many uploads it retired, or ErrLost.
+func UploadsComplete(ctx context.Context, db DB, id int64, worker string) (State, int, error) {
+	var st State
+	var retired []int64
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		var repoID int64
+		err := tx.QueryRow(ctx, `SELECT repo_id FROM lsif_uploads
+			WHERE id = $1 AND claimed_by = $2 AND state = 'processing' FOR UPDATE`, id, worker).Scan(&repoID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("complete upload %d: %w", id, ErrLost)
+		}
+		if err != nil {
+			return fmt.Errorf("complete upload %d: %w", id, err)
+		}
+		// Locks the same-key completed uploads, so two workers completing
+		// uploads of one key serialize here.
+		rows, err := tx.Query(ctx, `
+			SELECT o.id FROM lsif_uploads o JOIN lsif_uploads u
+				ON u.repo_id = o.repo_id AND u.commit_oid = o.commit_oid AND u.root = o.root AND u.indexer = o.indexer
+			WHERE u.id = $1 AND o.state = 'completed' ORDER BY o.id FOR UPDATE OF o`, id)
+		if err != nil {
+			return fmt.Errorf("complete upload %d: find replaced uploads: %w", id, err)
+		}
+		others, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return fmt.Errorf("complete upload %d: find replaced uploads: %w", id, err)
+		}
+		st = StateCompleted
+		retired = others
+		if n := len(others); n > 0 && others[n-1] > id {
+			st, retired = StateDeleted, []int64{id}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE lsif_uploads SET state = $2, finished_at = now(), claimed_by = NULL
+			WHERE id = $1`, id, st); err != nil {
+			return fmt.Errorf("complete upload %d: %w", id, err)
+		}
+		if err := retire(ctx, tx, retired); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `
+			INSERT INTO lsif_dirty_repos (repo_id, dirty_token) VALUES ($1, 1)
+			ON CONFLICT (repo_id) DO UPDATE SET dirty_token = lsif_dirty_repos.dirty_token + 1`, repoID)
+		if err != nil {
+			return fmt.Errorf("complete upload %d: mark repository dirty: %w", id, err)
+		}
+		return nil
+	})
+	return st, len(retired), err
+}
+
+// retire marks uploads deleted and deletes their rows.
+func retire(ctx context.Context, tx pgx.Tx, ids []int64) error {
+	for _, id := range ids {
+		if _, err := tx.Exec(ctx, `UPDATE lsif_uploads SET state = 'deleted',
+			failure_message = 'replaced by a newer upload of the same repository, commit, root and indexer'
+			WHERE id = $1`, id); err != nil {
+			return fmt.Errorf("retire upload %d: %w", id, err)
+		}
+		if err := UploadsDeleteData(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dataTables are the tables holding an upload's converted rows.
+var dataTables = []string{"lsif_ranges", "lsif_hovers", "lsif_result_locations",
+	"lsif_moniker_locations", "lsif_packages", "lsif_package_references"}
+
+// UploadsDeleteData deletes every converted row of upload id. Idempotent.
+func UploadsDeleteData(ctx context.Context, db DB, id int64) error {
+	for _, t := range dataTables {
+		if _, err := db.Exec(ctx, `DELETE FROM `+t+` WHERE upload_id = $1`, id); err != nil {
+			return fmt.Errorf("delete %s rows of upload %d: %w", t, id, err)
+		}
+	}
+	return nil
+}
