@@ -28,9 +28,10 @@ test: lint ## lint, then every test on the private Postgres (or $$TEST_DATABASE_
 	fi
 	$(MAKE) --no-print-directory fuzz
 
-FUZZTIME ?= 15s
-fuzz: ## fuzz the query parser for $(FUZZTIME) (FUZZTIME=5m make fuzz for longer)
+FUZZTIME ?= 10s
+fuzz: ## fuzz the query parser and the LSIF line scanner for $(FUZZTIME) each (FUZZTIME=5m make fuzz for longer)
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./sources/search/
+	$(GO) test -run '^$$' -fuzz '^FuzzConvert$$' -fuzztime $(FUZZTIME) ./sources/lsif/
 
 lint: ## gofmt, go vet and staticcheck (pinned in go.mod)
 	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './.sightline/*')); \
