@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"regexp"
 
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/search"
@@ -22,6 +23,8 @@ type evaluation struct {
 	fp     string
 	commit string
 	files  map[string]trackedFile // in-scope files of commit, by path
+	// diffs are prefetched changes for the next moves, in order.
+	diffs  [][]gitsource.Change
 	totals *totals
 
 	langFilters string // identifies the query's lang: filters (see cacheKey)
@@ -64,9 +67,35 @@ func (ev *evaluation) moveTo(ctx context.Context, commit string) error {
 	return nil
 }
 
+// prefetchDiffs computes, with one git process, the diffs between the
+// consecutive distinct commits moveTo will visit, when they are all object
+// ids (diff-tree --stdin takes no revision names); otherwise each move
+// diffs on its own.
+func (ev *evaluation) prefetchDiffs(ctx context.Context, commits []string) error {
+	var seq []string
+	for i, c := range commits {
+		if !objectID.MatchString(c) {
+			return nil
+		}
+		if i == 0 || c != commits[i-1] {
+			seq = append(seq, c)
+		}
+	}
+	diffs, err := ev.repo.DiffChain(ctx, seq)
+	ev.diffs = diffs
+	return err
+}
+
+var objectID = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
+
 // changes lists what differs between the current commit and commit: the
 // whole tree, as additions, for the first.
 func (ev *evaluation) changes(ctx context.Context, commit string) ([]gitsource.Change, error) {
+	if ev.commit != "" && len(ev.diffs) > 0 {
+		d := ev.diffs[0]
+		ev.diffs = ev.diffs[1:]
+		return d, nil
+	}
 	if ev.commit != "" {
 		return ev.repo.Diff(ctx, ev.commit, commit)
 	}

@@ -17,10 +17,18 @@ const maxRecord = 1 << 20
 // output, terminated by sep, as the output streams. The record is only
 // valid during the call. An error from each stops git.
 func (r *Repo) scan(ctx context.Context, sep byte, args []string, each func([]byte) error) error {
+	return r.scanInput(ctx, sep, args, "", each)
+}
+
+// scanInput is scan with input on git's standard input.
+func (r *Repo) scanInput(ctx context.Context, sep byte, args []string, input string, each func([]byte) error) error {
 	cmdCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	cmd := Command(cmdCtx, r.Dir(), args...)
 	cmd.Env = append(cmd.Env, "GIT_NO_LAZY_FETCH=1")
+	if input != "" {
+		cmd.Stdin = strings.NewReader(input)
+	}
 	stderr := &tailBuffer{}
 	cmd.Stderr = stderr
 	stdout, err := cmd.StdoutPipe()
