@@ -122,7 +122,10 @@ func (w *worker) search(ctx context.Context, r repos.Repo, q *search.Query, comm
 	if err := w.wait(ctx, len(commits)); err != nil {
 		return nil, err
 	}
-	g, err := gitsource.Open(ctx, r.GitDir)
+	// sync-repos recorded the repository's git dir and branch: skip the
+	// three git processes of inspecting it again for every task.
+	known := &gitsource.Info{GitDir: r.GitDir, DefaultBranch: r.DefaultBranch, Head: r.HeadCommit}
+	g, err := gitsource.OpenWith(ctx, r.GitDir, gitsource.OpenOpts{Known: known})
 	if err != nil {
 		return nil, fmt.Errorf("repository %s: %w", r.Name, err)
 	}

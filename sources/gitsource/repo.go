@@ -31,6 +31,10 @@ type OpenOpts struct {
 	// hence how many blob reads proceed in parallel. They start on demand.
 	// Zero means DefaultReaders.
 	Readers int
+	// Known, when set, is what the caller already knows of the repository
+	// (sync-repos records it), and Open runs no git to inspect it. Errors
+	// in it surface as errors of the first git command run.
+	Known *Info
 }
 
 // Repo reads one git repository, bare or not, by running git in its git
@@ -57,6 +61,9 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 
 // OpenWith opens the repository at dir with opts.
 func OpenWith(ctx context.Context, dir string, opts OpenOpts) (*Repo, error) {
+	if opts.Known != nil {
+		return &Repo{info: *opts.Known, readers: newReaderPool(opts.Known.GitDir, cmp.Or(opts.Readers, DefaultReaders))}, nil
+	}
 	info, err := Inspect(ctx, dir)
 	if err != nil {
 		return nil, err
