@@ -76,11 +76,12 @@ func (w *worker) process(ctx context.Context, u *codeintel.Upload) error {
 	w.counts["bytes"] += stats.Bytes
 	w.counts["documents"] += int64(stats.OutDocuments)
 	w.counts["pruned"] += int64(stats.Pruned)
+	w.counts["outside-root"] += int64(stats.OutsideRoot)
 	if err := w.env.Bucket.Delete(ctx, u.ObjectKey); err != nil {
 		log.Warn("delete processed upload object", "key", u.ObjectKey, "err", err)
 	}
 	log.Info("processed upload", "state", st, "retired", retired, "bytes", stats.Bytes,
-		"documents", stats.OutDocuments, "ranges", stats.OutRanges, "pruned", stats.Pruned)
+		"documents", stats.OutDocuments, "ranges", stats.OutRanges, "pruned", stats.Pruned, "outside_root", stats.OutsideRoot)
 	return nil
 }
 

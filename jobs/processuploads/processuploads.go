@@ -70,7 +70,7 @@ func (*Job) DefaultSchedule() string { return "* * * * *" }
 func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	w := &worker{job: j, env: env, id: env.RunID, counts: jobs.Counts{
 		"uploads": 0, "completed": 0, "errored": 0, "retried": 0, "retired": 0, "reset": 0, "lost": 0,
-		"bytes": 0, "documents": 0, "pruned": 0,
+		"bytes": 0, "documents": 0, "pruned": 0, "outside-root": 0,
 	}}
 	for _, k := range codeintel.Kinds {
 		w.counts[k.Name()] = 0

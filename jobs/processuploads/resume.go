@@ -57,6 +57,9 @@ func (r *resumingReader) Read(p []byte) (int, error) {
 		case errors.Is(err, io.EOF) && (r.size < 0 || r.off >= r.size):
 			return n, io.EOF
 		case errors.Is(err, io.EOF):
+			if cut := r.cutShort(); cut != nil {
+				return n, cut
+			}
 			err = fmt.Errorf("stream ended at byte %d of %d", r.off, r.size)
 		}
 		r.rc.Close()
@@ -68,6 +71,19 @@ func (r *resumingReader) Read(p []byte) (int, error) {
 			return n, nil
 		}
 	}
+}
+
+// cutShort returns a permanent error when the object in the bucket is
+// shorter than the size recorded at upload: no retry brings the missing
+// bytes back. It returns nil when the object cannot be examined or has its
+// size (the stream merely ended early), so that reading resumes.
+func (r *resumingReader) cutShort() error {
+	attrs, err := r.b.Stat(r.ctx, r.key)
+	if err != nil || attrs.Size >= r.size {
+		return nil
+	}
+	return permanent("the upload's object %q is %d bytes, not the %d it had when uploaded: it was truncated in the bucket; upload the dump again",
+		r.key, attrs.Size, r.size)
 }
 
 // retry decides whether to resume after err, waiting a little first.
