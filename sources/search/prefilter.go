@@ -98,6 +98,9 @@ func literalInfo(re *syntax.Regexp) litInfo {
 	if foldSafe(s) {
 		return exactInfo(&litSet{strs: []string{asciiLower(s)}, fold: true})
 	}
+	if variants := foldVariants(s); variants != nil {
+		return exactInfo(&litSet{strs: variants, fold: true})
+	}
 	if piece := longestFoldSafePiece(s); piece != "" {
 		return litInfo{req: &litSet{strs: []string{asciiLower(piece)}, fold: true}}
 	}
@@ -112,6 +115,39 @@ func foldSafe(s string) bool {
 
 func foldUnsafe(r rune) bool {
 	return r >= utf8.RuneSelf || r == 'k' || r == 'K' || r == 's' || r == 'S'
+}
+
+// foldVariants spells out an ASCII literal's k and s in every form Go's
+// folding matches them ("errors" → {errors, errorſ}), so that a common word
+// with an s is still required whole rather than cut down to its longest
+// piece without one ("error", found on nearly every line of Go). It returns
+// nil for non-ASCII literals or when there would be over maxSetSize
+// variants.
+func foldVariants(s string) []string {
+	out := []string{""}
+	for _, r := range asciiLower(s) {
+		if r >= utf8.RuneSelf {
+			return nil
+		}
+		forms := []string{string(r)}
+		switch r {
+		case 'k':
+			forms = append(forms, "\u212A")
+		case 's':
+			forms = append(forms, "\u017F")
+		}
+		if len(out)*len(forms) > maxSetSize {
+			return nil
+		}
+		next := make([]string, 0, len(out)*len(forms))
+		for _, prefix := range out {
+			for _, f := range forms {
+				next = append(next, prefix+f)
+			}
+		}
+		out = next
+	}
+	return out
 }
 
 func longestFoldSafePiece(s string) string {

@@ -30,8 +30,9 @@ func TestRequiredLiterals(t *testing.T) {
 		{`(ab)+`, &litSet{strs: []string{"ab"}}},
 		{`(?i)foo`, &litSet{strs: []string{"foo"}, fold: true}},
 		{`(?i)Hello\s+World`, &litSet{strs: []string{"hello"}, fold: true}},
-		{`(?i)kind`, &litSet{strs: []string{"ind"}, fold: true}},      // k may be a KELVIN SIGN
-		{`(?i)useState`, &litSet{strs: []string{"tate"}, fold: true}}, // s may be a LONG S
+		// k may be a KELVIN SIGN and s a LONG S: both forms are required.
+		{`(?i)kind`, &litSet{strs: []string{"kind", "\u212Aind"}, fold: true}},
+		{`(?i)useState`, &litSet{strs: []string{"usestate", "useſtate", "uſestate", "uſeſtate"}, fold: true}},
 		{`(?i)é+tude`, &litSet{strs: []string{"tude"}, fold: true}},
 		{`a(?i)bc`, &litSet{strs: []string{"abc"}, fold: true}},
 		{`^func \w+\(`, &litSet{strs: []string{"func "}}},
