@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sightline-dev/sightline/sources/lsif"
+	"github.com/sightline-dev/sightline/sources/lsif/lsiftest"
 )
 
 // countingSink discards rows but looks at them, as a batch writer would.
@@ -86,7 +87,7 @@ func BenchmarkConvert(b *testing.B) {
 			b.Fatalf("LSIF_BENCH_MB: %v", err)
 		}
 	}
-	benchConvert(b, func() io.Reader { return newGenerator(int64(mb) << 20) })
+	benchConvert(b, func() io.Reader { return lsiftest.NewGenerator(int64(mb) << 20) })
 }
 
 // BenchmarkConvertFile converts the dump in $LSIF_BENCH_FILE (plain or
@@ -154,7 +155,7 @@ func BenchmarkGenerate(b *testing.B) {
 	var size int64
 	buf := make([]byte, 64<<10)
 	for b.Loop() {
-		gen := newGenerator(100 << 20)
+		gen := lsiftest.NewGenerator(100 << 20)
 		for {
 			if _, err := gen.Read(buf); err != nil {
 				break
