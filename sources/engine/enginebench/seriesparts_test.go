@@ -1,13 +1,10 @@
 package enginebench
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os/exec"
-	"strings"
 	"sync"
 	"testing"
 
@@ -18,9 +15,10 @@ import (
 // BenchmarkSeriesParts times the git work of one series on its own, to show
 // where BenchmarkSeries spends its time: reading the history, listing the
 // first commit's tree, diffing consecutive commits (one `git diff-tree`
-// process per pair, as the engine does, and one `--stdin` process for all),
-// reading the blobs the engine searches (with one cat-file process, and
-// split over two), and matching them in memory.
+// process per pair with Diff, and one `--stdin` process for all with
+// DiffChain, as the engine does), reading the blobs the engine searches
+// (with one cat-file process, and split over two), and matching them in
+// memory.
 func BenchmarkSeriesParts(b *testing.B) {
 	var plan *seriesPlan
 	open := func(b *testing.B) (*gitsource.Repo, *seriesPlan) {
@@ -53,7 +51,7 @@ func BenchmarkSeriesParts(b *testing.B) {
 			}
 		}
 	})
-	b.Run("diffs", func(b *testing.B) {
+	b.Run("diffs/per-pair", func(b *testing.B) {
 		repo, p := open(b)
 		for b.Loop() {
 			for i := 1; i < len(p.commits); i++ {
@@ -64,10 +62,10 @@ func BenchmarkSeriesParts(b *testing.B) {
 		}
 		b.ReportMetric(float64(len(p.commits)-1), "diffs")
 	})
-	b.Run("diffs-stdin", func(b *testing.B) {
+	b.Run("diffs/chain", func(b *testing.B) {
 		repo, p := open(b)
 		for b.Loop() {
-			if err := diffStdin(b.Context(), repo.Dir(), p.commits); err != nil {
+			if _, err := repo.DiffChain(b.Context(), p.commits); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -160,38 +158,6 @@ func planSeries(ctx context.Context, repo *gitsource.Repo, r *benchRepo) (*serie
 		return skipMissing(err)
 	})
 	return p, err
-}
-
-// diffStdin diffs consecutive commits with one `git diff-tree --stdin`.
-func diffStdin(ctx context.Context, dir string, commits []string) error {
-	var in strings.Builder
-	for i := 1; i < len(commits); i++ {
-		fmt.Fprintf(&in, "%s %s\n", commits[i-1], commits[i])
-	}
-	cmd := exec.CommandContext(ctx, "git", "-C", dir, "diff-tree", "--stdin", "-r", "-z", "--raw", "--no-renames")
-	cmd.Stdin = strings.NewReader(in.String())
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return err
-	}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	sc := bufio.NewScanner(out)
-	sc.Split(splitNUL)
-	for sc.Scan() {
-	}
-	return cmd.Wait()
-}
-
-func splitNUL(data []byte, atEOF bool) (int, []byte, error) {
-	if i := bytes.IndexByte(data, 0); i >= 0 {
-		return i + 1, data[:i], nil
-	}
-	if atEOF && len(data) > 0 {
-		return len(data), data, nil
-	}
-	return 0, nil, nil
 }
 
 // skipMissing ignores a blob missing from the object store (a partial
