@@ -1,6 +1,8 @@
 package insightspec
 
 import (
+	"github.com/sightline-dev/sightline/sources/search"
+
 	"bytes"
 	"errors"
 	"fmt"
@@ -167,7 +169,7 @@ func (v *validator) typeError(msg string) *Error {
 			path = path[:len(path)-1]
 		}
 		msg := fmt.Sprintf("unknown key %q", u[1])
-		if near := closest(u[1], strings.Split(knownKeys[u[2]], ", ")); near != "" {
+		if near := search.Suggest(u[1], strings.Split(knownKeys[u[2]], ", "), 2); near != "" {
 			msg += fmt.Sprintf("; did you mean %q?", near)
 		}
 		e := v.at(path, fmt.Sprintf("%s (known keys: %s)", msg, knownKeys[u[2]]))
@@ -209,37 +211,4 @@ func valueWords(tag, value string) string {
 		return "a list"
 	}
 	return fmt.Sprintf("%q", value)
-}
-
-// closest returns the candidate within two edits of s (the nearest, the
-// first on a tie), or "".
-func closest(s string, candidates []string) string {
-	best, bestDist := "", 3
-	for _, c := range candidates {
-		if d := editDistance(s, c); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

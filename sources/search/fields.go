@@ -68,7 +68,7 @@ func (l *lexer) filter(i int) (t token, ok bool, err error) {
 	case unsupported[name]:
 		return token{}, true, l.errorf(i, "", "filter %q is not supported", typed)
 	case !known:
-		if s := suggest(name, filterNames(), typoLimit(name)); s != "" {
+		if s := Suggest(name, filterNames(), typoLimit(name)); s != "" {
 			return token{}, true, l.errorf(i, fmt.Sprintf("did you mean %q?", typed[:len(typed)-len(name)-1]+s+":"),
 				"unknown filter %q", typed)
 		}

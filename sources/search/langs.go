@@ -30,7 +30,7 @@ var langKeys = sync.OnceValue(func() []string {
 // suggestLang returns the language name or alias closest to v, or "".
 func suggestLang(v string) string {
 	key := strings.ReplaceAll(strings.ToLower(v), " ", "_")
-	return suggest(key, langKeys(), max(2, len(key)/2))
+	return Suggest(key, langKeys(), max(2, len(key)/2))
 }
 
 // LanguageByPath returns a file's go-enry language from its path alone. ok

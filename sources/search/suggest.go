@@ -1,8 +1,10 @@
 package search
 
-// suggest returns the candidate closest to s by edit distance, or "" when
-// none is within maxDist edits. Ties go to the earlier candidate.
-func suggest(s string, candidates []string, maxDist int) string {
+// Suggest returns the candidate closest to s by edit distance (adjacent
+// transpositions count as one edit), or "" when none is within maxDist
+// edits. Ties go to the earlier candidate. Other parsers of user input use
+// it for their "did you mean" hints.
+func Suggest(s string, candidates []string, maxDist int) string {
 	best, bestDist := "", maxDist+1
 	for _, c := range candidates {
 		if d := editDistance(s, c); d < bestDist {
