@@ -1,8 +1,6 @@
 package insightspec
 
 import (
-	"github.com/sightline-dev/sightline/sources/search"
-
 	"bytes"
 	"errors"
 	"fmt"
@@ -16,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sources/search"
 )
 
 // rawFile and the types below are the file as YAML decodes it, before
