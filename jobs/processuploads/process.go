@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/pipeline/batch"
@@ -212,31 +210,8 @@ func failureMessage(err error) (string, bool) {
 // heartbeat renews u's claim until the returned stop is called; if the
 // claim is lost it cancels work with codeintel.ErrLost.
 func (w *worker) heartbeat(work context.Context, u *codeintel.Upload, cancel context.CancelCauseFunc) (stop func()) {
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(cmp.Or(w.job.HeartbeatInterval, DefaultHeartbeatInterval))
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-work.Done():
-				return
-			case <-t.C:
-				err := codeintel.UploadsHeartbeat(work, w.env.DB, u.ID, w.id)
-				if errors.Is(err, codeintel.ErrLost) {
-					cancel(codeintel.ErrLost)
-					return
-				}
-				if err != nil && work.Err() == nil {
-					w.env.Logger.Warn("upload heartbeat failed", "upload", u.ID, "err", err)
-				}
-			}
-		}
-	}()
-	var once sync.Once
-	return func() { once.Do(func() { close(done); wg.Wait() }) }
+	return jobs.KeepAlive(work, cmp.Or(w.job.HeartbeatInterval, DefaultHeartbeatInterval),
+		func(ctx context.Context) error { return codeintel.UploadsHeartbeat(ctx, w.env.DB, u.ID, w.id) },
+		codeintel.ErrLost, cancel,
+		func(err error) { w.env.Logger.Warn("upload heartbeat failed", "upload", u.ID, "err", err) })
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"time"
 
 	"golang.org/x/time/rate"
 
@@ -66,32 +65,10 @@ func (w *worker) process(ctx context.Context, s *shardqueue.Shard) error {
 // heartbeat renews s's claim until the returned stop is called. If the
 // claim is lost it cancels work with shardqueue.ErrLost.
 func (w *worker) heartbeat(work context.Context, s *shardqueue.Shard, cancel context.CancelCauseFunc) (stop func()) {
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(cmp.Or(w.job.HeartbeatInterval, DefaultHeartbeatInterval))
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-work.Done():
-				return
-			case <-t.C:
-				err := shardqueue.Heartbeat(work, w.env.DB, s.ID, w.id)
-				if errors.Is(err, shardqueue.ErrLost) {
-					cancel(shardqueue.ErrLost)
-					return
-				}
-				if err != nil && work.Err() == nil {
-					w.env.Logger.Warn("shard heartbeat failed", "shard", s.ID, "err", err)
-				}
-			}
-		}
-	}()
-	return func() { close(done); wg.Wait() }
+	return jobs.KeepAlive(work, cmp.Or(w.job.HeartbeatInterval, DefaultHeartbeatInterval),
+		func(ctx context.Context) error { return shardqueue.Heartbeat(ctx, w.env.DB, s.ID, w.id) },
+		shardqueue.ErrLost, cancel,
+		func(err error) { w.env.Logger.Warn("shard heartbeat failed", "shard", s.ID, "err", err) })
 }
 
 // release gives s back to the queue, uncounted, because the run is
