@@ -11,8 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sources/engine"
 	"github.com/sightline-dev/sightline/sources/gitsource"
+	"github.com/sightline-dev/sightline/sources/insightspec"
 	"github.com/sightline-dev/sightline/sources/search"
 )
 
@@ -46,7 +48,7 @@ previous one. For a capture-group query there is one column per value.`,
 			if err := f.checkFormat("tsv", "json"); err != nil {
 				return err
 			}
-			iv, err := parseInterval(every)
+			spec, err := insightspec.ParseInterval(every)
 			if err != nil {
 				return &usageError{msg: "--every: " + err.Error()}
 			}
@@ -61,7 +63,7 @@ previous one. For a capture-group query there is one column per value.`,
 			if err != nil {
 				return err
 			}
-			series, err := runSeries(cmd.Context(), a, f, q, sampleTimes(endTime.UTC(), iv, points))
+			series, err := runSeries(cmd.Context(), a, f, q, insights.Interval(spec).SampleTimes(endTime.UTC(), points))
 			if err != nil {
 				return err
 			}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -219,30 +218,18 @@ func viewSeries(ctx context.Context, tx pgx.Tx, opts ReadOpts) (ViewResult, erro
 
 // viewForRead finds a live view by unique id or, failing that, numeric id.
 func viewForRead(ctx context.Context, tx pgx.Tx, id string) (ViewSummary, error) {
-	var numeric *int64
-	if n, err := strconv.ParseInt(id, 10, 64); err == nil {
-		numeric = &n
-	}
-	var v ViewSummary
-	var include, exclude string
-	err := tx.QueryRow(ctx, `SELECT id, unique_id, title, description, presentation,
-		coalesce(include_repo_regex, ''), coalesce(exclude_repo_regex, ''), sort_mode, sort_direction, series_limit
-		FROM insight_views
-		WHERE deleted_at IS NULL AND (unique_id = $1 OR id = $2)
-		ORDER BY unique_id = $1 DESC LIMIT 1`, id, numeric).
-		Scan(&v.ID, &v.UniqueID, &v.Title, &v.Description, &v.Presentation, &include, &exclude,
-			&v.SortMode, &v.SortDirection, &v.SeriesLimit)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return v, fmt.Errorf("view %q %w; sightline insights list shows the views", id, ErrNotFound)
-	}
+	view, err := viewByRef(ctx, tx, id, false)
 	if err != nil {
-		return v, fmt.Errorf("get view %q: %w", id, err)
+		return ViewSummary{}, err
 	}
-	if include != "" {
-		v.IncludeRepos = []string{include}
+	v := ViewSummary{ID: view.ID, UniqueID: view.UniqueID, Title: view.Title, Description: view.Description,
+		Presentation: view.Presentation, SortMode: view.SortMode, SortDirection: view.SortDirection,
+		SeriesLimit: view.Limit}
+	if view.IncludeRepos != "" {
+		v.IncludeRepos = []string{view.IncludeRepos}
 	}
-	if exclude != "" {
-		v.ExcludeRepos = []string{exclude}
+	if view.ExcludeRepos != "" {
+		v.ExcludeRepos = []string{view.ExcludeRepos}
 	}
 	return v, nil
 }
