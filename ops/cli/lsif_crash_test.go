@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,37 +28,10 @@ const lsifCrashBytes = 48 << 20
 func TestProcessUploadsCrash(t *testing.T) {
 	t.Parallel()
 	repo, commit := lsifCrashRepo(t)
-	var wg sync.WaitGroup
-	var clean, crashed crashPipeline
-	for _, p := range []*crashPipeline{&clean, &crashed} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			p.setUpLSIF(t, repo, commit)
-		}()
-	}
-	wg.Wait()
-	if t.Failed() {
-		t.FailNow()
-	}
-
-	if out, err := clean.sightline("run", "process-uploads").CombinedOutput(); err != nil {
-		t.Fatalf("uninterrupted process-uploads: %v\n%s", err, out)
-	}
-
-	cmd := crashed.sightline("run", "process-uploads")
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	ranges := crashed.waitForRows(t)
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	_ = cmd.Wait()
+	clean, crashed := crashPair(t, "process-uploads", func(p *crashPipeline) { p.setUpLSIF(t, repo, commit) })
+	ranges, out := killMidRun(t, crashed, "process-uploads", func() int { return crashed.waitForRows(t) })
 	if got := crashed.query(t, `SELECT state FROM lsif_uploads`); !cmp.Equal(got, []string{"processing"}) {
-		t.Fatalf("the kill landed after processing ended (upload %v); the test needs a larger dump\n%s", got, out.String())
+		t.Fatalf("the kill landed after processing ended (upload %v); the test needs a larger dump\n%s", got, out)
 	}
 	t.Logf("killed process-uploads with %d ranges loaded", ranges)
 

@@ -29,38 +29,14 @@ const crashNow = "2025-01-01T12:00:00Z"
 func TestRunSearchesCrash(t *testing.T) {
 	t.Parallel()
 	dirs := crashRepos(t, 12)
-	var wg sync.WaitGroup
-	var clean, crashed crashPipeline
-	for _, p := range []*crashPipeline{&clean, &crashed} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			p.setUp(t, dirs)
-		}()
-	}
-	wg.Wait()
-	if t.Failed() {
-		t.FailNow()
-	}
-
-	if out, err := clean.sightline("run", "run-searches").CombinedOutput(); err != nil {
-		t.Fatalf("uninterrupted run-searches: %v\n%s", err, out)
-	}
-
-	cmd := crashed.sightline("run", "run-searches")
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	completed, total := crashed.waitForShard(t)
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	_ = cmd.Wait()
-	after, _ := crashed.shardCounts(t)
+	clean, crashed := crashPair(t, "run-searches", func(p *crashPipeline) { p.setUp(t, dirs) })
+	completed, out := killMidRun(t, crashed, "run-searches", func() int {
+		completed, _ := crashed.waitForShard(t)
+		return completed
+	})
+	after, total := crashed.shardCounts(t)
 	if after >= total {
-		t.Fatalf("the kill landed after the run finished (%d of %d shards done); the test needs more work per shard\n%s", after, total, out.String())
+		t.Fatalf("the kill landed after the run finished (%d of %d shards done); the test needs more work per shard\n%s", after, total, out)
 	}
 	t.Logf("killed run-searches with %d of %d shards completed (%d when the kill was sent)", after, total, completed)
 	if got := crashed.query(t, `SELECT status FROM job_runs WHERE job = 'run-searches'`); len(got) != 1 || got[0] != "running" {
@@ -99,6 +75,47 @@ func TestRunSearchesCrash(t *testing.T) {
 			t.Errorf("backfill %s, want completed", state)
 		}
 	}
+}
+
+// crashPair sets up a clean and a to-be-crashed pipeline in parallel (each
+// its own schema and data directory) and runs job uninterrupted on clean.
+func crashPair(t *testing.T, job string, setUp func(*crashPipeline)) (clean, crashed *crashPipeline) {
+	t.Helper()
+	clean, crashed = &crashPipeline{}, &crashPipeline{}
+	var wg sync.WaitGroup
+	for _, p := range []*crashPipeline{clean, crashed} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			setUp(p)
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	if out, err := clean.sightline("run", job).CombinedOutput(); err != nil {
+		t.Fatalf("uninterrupted %s: %v\n%s", job, err, out)
+	}
+	return clean, crashed
+}
+
+// killMidRun starts job on p, calls midway (which waits for work to be under
+// way) and SIGKILLs the process. It returns midway's result and the output.
+func killMidRun[T any](t *testing.T, p *crashPipeline, job string, midway func() T) (T, string) {
+	t.Helper()
+	cmd := p.sightline("run", job)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	v := midway()
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	return v, out.String()
 }
 
 // crashPipeline is one schema and data directory, with the repositories
