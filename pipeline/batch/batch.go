@@ -1,5 +1,12 @@
 // Package batch moves typed rows between pipeline jobs and the loaders as
-// Arrow IPC streams with zstd-compressed buffers, stored in a bucket.
+// Arrow IPC streams with LZ4-compressed buffers, stored in a bucket.
+//
+// LZ4 rather than zstd: Arrow's IPC writer creates a compressor for every
+// record it writes, and a zstd encoder allocates megabytes of history
+// windows each time (about 128 MB of garbage for one large LSIF upload);
+// LZ4 frames need 64 KB blocks, and write and read twice as fast, for
+// batches about 2.5 times larger than zstd's (BenchmarkWriteRead). Readers
+// take either codec, so batches written by older binaries still load.
 //
 // A Kind names a batch schema and its version; a Registry is the set of kinds
 // a binary understands, so that a reader refuses a batch written by a newer

@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/ipc"
 	"github.com/apache/arrow/go/v15/arrow/memory"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 )
@@ -185,5 +186,34 @@ func TestReadCorrupt(t *testing.T) {
 				t.Fatalf("read = %v, want an error naming %q", err, key)
 			}
 		})
+	}
+}
+
+// TestReadZstd reads a batch written with zstd-compressed buffers, as
+// binaries before the switch to LZ4 wrote them: it loads like any other.
+func TestReadZstd(t *testing.T) {
+	t.Parallel()
+	b := newBucket(t)
+	rb := array.NewRecordBuilder(memory.DefaultAllocator, repoKind.schema)
+	defer rb.Release()
+	rb.Field(0).(*array.Int64Builder).AppendValues([]int64{1, 2}, nil)
+	rb.Field(1).(*array.StringBuilder).AppendValues([]string{"old", "zstd"}, nil)
+	rb.Field(2).(*array.TimestampBuilder).AppendNulls(2)
+	rec := rb.NewRecord()
+	defer rec.Release()
+	var buf bytes.Buffer
+	w := ipc.NewWriter(&buf, ipc.WithSchema(repoKind.schema), ipc.WithZstd())
+	if err := w.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	put(t, b, "old.arrow", buf.Bytes())
+
+	rows, _ := readAll(t, b, "old.arrow", NewRegistry(repoKind))
+	want := [][]any{{int64(1), "old", nil}, {int64(2), "zstd", nil}}
+	if diff := cmp.Diff(want, rows); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
 	}
 }

@@ -62,7 +62,7 @@ func NewWriter(ctx context.Context, b bucket.Bucket, key string, kind Kind) (*Wr
 	w.counter = &countingWriter{w: pw}
 	w.ipc = ipc.NewWriter(w.counter,
 		ipc.WithSchema(kind.schema),
-		ipc.WithZstd(),
+		ipc.WithLZ4(),
 		ipc.WithAllocator(memory.DefaultAllocator),
 	)
 	go func() {
