@@ -128,10 +128,12 @@ func (w *worker) convert(ctx context.Context, u *codeintel.Upload) (batch.Manife
 }
 
 // load loads the committed run: each batch in its own transaction, while
-// the upload is still processing and its rows therefore invisible.
+// the upload is still processing and its rows therefore invisible, so
+// the order of the batches does not matter.
 func (w *worker) load(ctx context.Context, m batch.Manifest) error {
 	l := &loader.Loader{DB: w.env.DB, Bucket: w.env.Bucket, Registry: codeintel.Registry(),
-		Targets: codeintel.Targets(), Logger: w.env.Logger}
+		Targets: codeintel.Targets(), Logger: w.env.Logger,
+		Concurrency: cmp.Or(w.job.LoadConcurrency, DefaultLoadConcurrency)}
 	_, err := l.LoadRun(ctx, m)
 	return err
 }

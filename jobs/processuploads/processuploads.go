@@ -50,7 +50,14 @@ type Job struct {
 	RetryAfter time.Duration
 	// MaxUploads bounds the uploads one run processes; 0 drains the queue.
 	MaxUploads int
+	// LoadConcurrency is how many of an upload's batches load at once,
+	// each on its own connection; 0 means DefaultLoadConcurrency.
+	LoadConcurrency int
 }
+
+// DefaultLoadConcurrency loads two batches at once: while Postgres writes
+// one table, the other connection's COPY keeps the second core busy.
+const DefaultLoadConcurrency = 2
 
 var _ jobs.Job = (*Job)(nil)
 

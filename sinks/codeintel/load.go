@@ -42,8 +42,10 @@ var (
 		arrowField("identifiers", arrow.ListOf(arrowString)))
 )
 
-// Kinds are the batch kinds BatchSink writes, in the order it creates them.
-var Kinds = []batch.Kind{HoverKind, ResultLocationKind, RangeKind, MonikerLocationKind, PackageKind, PackageRefKind}
+// Kinds are the batch kinds BatchSink writes, in the order it creates them
+// (so in the run's manifest): the ones with the most rows first, for a
+// concurrent load to start them first.
+var Kinds = []batch.Kind{MonikerLocationKind, RangeKind, ResultLocationKind, HoverKind, PackageKind, PackageRefKind}
 
 // upsert is a target that COPYs into a staging copy of table and inserts
 // what is not there yet: hovers and packages have primary keys, and a

@@ -26,6 +26,11 @@ type BatchSink struct {
 
 var _ lsif.Sink = (*BatchSink)(nil)
 
+// recordRows is the number of rows per Arrow record. Six builders fill at
+// once while the converter holds its state, so records are kept smaller
+// than batch.DefaultMaxRows: a few megabytes each.
+const recordRows = 16 << 10
+
 // NewBatchSink creates the six batches of upload uploadID in run.
 func NewBatchSink(ctx context.Context, run *batch.Run, uploadID int64) (*BatchSink, error) {
 	s := &BatchSink{uploadID: uploadID, Rows: make(map[string]int64)}
@@ -35,6 +40,7 @@ func NewBatchSink(ctx context.Context, run *batch.Run, uploadID int64) (*BatchSi
 			s.Abort(err)
 			return nil, err
 		}
+		w.Builder().MaxRows = recordRows
 		s.writers = append(s.writers, w)
 	}
 	return s, nil

@@ -3,6 +3,7 @@ package loader
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -16,13 +17,23 @@ import (
 
 // TestLoadRunFailure makes the second batch's Merge violate a constraint:
 // the first batch stays loaded, the second leaves neither rows nor a ledger
-// row, and a rerun once the cause is fixed loads just the second.
+// row, and a rerun once the cause is fixed loads just the second. Loading
+// the two at once ends the same way.
 func TestLoadRunFailure(t *testing.T) {
 	t.Parallel()
+	for _, concurrency := range []int{1, 2} {
+		t.Run(fmt.Sprintf("concurrency-%d", concurrency), func(t *testing.T) {
+			t.Parallel()
+			testLoadRunFailure(t, concurrency)
+		})
+	}
+}
+
+func testLoadRunFailure(t *testing.T, concurrency int) {
 	db, b := newDB(t), newBucket(t)
 	exec(t, db, `ALTER TABLE items ADD CONSTRAINT no_b3 CHECK (name <> 'b-3')`)
 	m := writeRun(t, b, "run1", items{"a": ids(1, 2), "b": ids(3, 5)}, true)
-	l := &Loader{DB: db, Bucket: b, Targets: []Target{upsertTarget}}
+	l := &Loader{DB: db, Bucket: b, Targets: []Target{upsertTarget}, Concurrency: concurrency}
 
 	res, err := l.LoadRun(t.Context(), m)
 	if err == nil || !strings.Contains(err.Error(), `"runs/job/run1/b.arrow"`) || !strings.Contains(err.Error(), "no_b3") {

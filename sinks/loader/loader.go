@@ -14,9 +14,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
@@ -37,6 +40,11 @@ type Loader struct {
 	Targets []Target
 	// Logger receives a line per loaded batch; nil discards.
 	Logger *slog.Logger
+	// Concurrency is how many batches of a run LoadRun loads at once, each
+	// on its own connection; 0 or 1 loads them one by one in manifest
+	// order. Above 1, only for kinds whose loads do not depend on each
+	// other's order.
+	Concurrency int
 }
 
 // Result counts what a load did.
@@ -63,37 +71,58 @@ func (r *Result) add(o Result) {
 }
 
 // LoadRun loads every batch of the committed run m not loaded yet, in
-// manifest order, each in its own transaction. It checks first that every
-// batch has a known kind and a Target, so a run that cannot be loaded fully
-// is not loaded at all. On error, the batches loaded before stay loaded and
-// a later LoadRun loads the rest. Concurrent LoadRun calls on one run, in
-// one process or several, load each batch once.
+// manifest order (Concurrency at a time when it is above 1), each in its
+// own transaction. It checks first that every batch has a known kind and a
+// Target, so a run that cannot be loaded fully is not loaded at all. On
+// error, the batches loaded before stay loaded and a later LoadRun loads
+// the rest. Concurrent LoadRun calls on one run, in one process or
+// several, load each batch once.
 func (l *Loader) LoadRun(ctx context.Context, m batch.Manifest) (Result, error) {
 	plans, err := l.plan(m)
 	if err != nil {
 		return Result{}, err
 	}
 	res := Result{Runs: 1, Batches: len(m.Batches)}
+	var mu sync.Mutex
+	var failed atomic.Bool // no new batch starts after a failure
+	var g errgroup.Group
+	g.SetLimit(max(l.Concurrency, 1))
 	for _, p := range plans {
-		if err := ctx.Err(); err != nil {
-			return res, fmt.Errorf("load run %s/%s: %w", m.Job, m.RunID, err)
+		if failed.Load() {
+			break
 		}
-		start := time.Now()
-		rows, loaded, err := l.loadBatch(ctx, m, p)
-		if err != nil {
-			return res, err
-		}
-		if !loaded {
-			res.Skipped++
-			l.logger().Debug("batch already loaded", "key", p.info.Key)
-			continue
-		}
-		res.Loaded++
-		res.Rows += rows
-		l.logger().Info("loaded batch", "key", p.info.Key, "kind", p.info.Kind,
-			"table", p.target.Table, "rows", rows, "duration", time.Since(start))
+		g.Go(func() error {
+			one, err := l.loadOne(ctx, m, p)
+			if err != nil {
+				failed.Store(true)
+			}
+			mu.Lock()
+			res.add(one)
+			mu.Unlock()
+			return err
+		})
 	}
-	return res, nil
+	err = g.Wait()
+	return res, err
+}
+
+// loadOne loads the batch of plan p and says what it did.
+func (l *Loader) loadOne(ctx context.Context, m batch.Manifest, p plan) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{}, fmt.Errorf("load run %s/%s: %w", m.Job, m.RunID, err)
+	}
+	start := time.Now()
+	rows, loaded, err := l.loadBatch(ctx, m, p)
+	if err != nil {
+		return Result{}, err
+	}
+	if !loaded {
+		l.logger().Debug("batch already loaded", "key", p.info.Key)
+		return Result{Skipped: 1}, nil
+	}
+	l.logger().Info("loaded batch", "key", p.info.Key, "kind", p.info.Kind,
+		"table", p.target.Table, "rows", rows, "duration", time.Since(start))
+	return Result{Loaded: 1, Rows: rows}, nil
 }
 
 // LoadPending loads every committed run of job that has batches not loaded

@@ -126,23 +126,34 @@ func ids(from, to int64) []int64 {
 	return out
 }
 
+// TestLoadRunOnce loads a run one batch at a time and several at once:
+// each batch once, a second LoadRun skips them all.
 func TestLoadRunOnce(t *testing.T) {
 	t.Parallel()
+	for _, concurrency := range []int{1, 3} {
+		t.Run(fmt.Sprintf("concurrency-%d", concurrency), func(t *testing.T) {
+			t.Parallel()
+			testLoadRunOnce(t, concurrency)
+		})
+	}
+}
+
+func testLoadRunOnce(t *testing.T, concurrency int) {
 	db, b := newDB(t), newBucket(t)
-	m := writeRun(t, b, "run1", items{"a": ids(1, 7), "b": ids(8, 10)}, true)
-	l := &Loader{DB: db, Bucket: b, Targets: []Target{{Kind: itemKind, Table: "items"}}}
+	m := writeRun(t, b, "run1", items{"a": ids(1, 7), "b": ids(8, 10), "c": ids(11, 11)}, true)
+	l := &Loader{DB: db, Bucket: b, Targets: []Target{{Kind: itemKind, Table: "items"}}, Concurrency: concurrency}
 
 	res, err := l.LoadRun(t.Context(), m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(Result{Runs: 1, Batches: 2, Loaded: 2, Rows: 10}, res); diff != "" {
+	if diff := cmp.Diff(Result{Runs: 1, Batches: 3, Loaded: 3, Rows: 11}, res); diff != "" {
 		t.Errorf("first LoadRun (-want +got):\n%s", diff)
 	}
-	if n := queryInt(t, db, `SELECT count(*) FROM items WHERE name = 'a-' || id OR name = 'b-' || id`); n != 10 {
-		t.Errorf("items has %d rows, want 10", n)
+	if n := queryInt(t, db, `SELECT count(*) FROM items WHERE name IN ('a-' || id, 'b-' || id, 'c-' || id)`); n != 11 {
+		t.Errorf("items has %d rows, want 11", n)
 	}
-	want := []string{"runs/job/run1/a.arrow 7", "runs/job/run1/b.arrow 3"}
+	want := []string{"runs/job/run1/a.arrow 7", "runs/job/run1/b.arrow 3", "runs/job/run1/c.arrow 1"}
 	if diff := cmp.Diff(want, ledger(t, db)); diff != "" {
 		t.Errorf("ledger (-want +got):\n%s", diff)
 	}
@@ -151,11 +162,11 @@ func TestLoadRunOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(Result{Runs: 1, Batches: 2, Skipped: 2}, res); diff != "" {
+	if diff := cmp.Diff(Result{Runs: 1, Batches: 3, Skipped: 3}, res); diff != "" {
 		t.Errorf("second LoadRun (-want +got):\n%s", diff)
 	}
-	if n := queryInt(t, db, `SELECT count(*) FROM items`); n != 10 {
-		t.Errorf("items has %d rows after a second load, want 10", n)
+	if n := queryInt(t, db, `SELECT count(*) FROM items`); n != 11 {
+		t.Errorf("items has %d rows after a second load, want 11", n)
 	}
 }
 
@@ -208,10 +219,11 @@ func TestConcurrentLoadRun(t *testing.T) {
 	t.Parallel()
 	db, b := newDB(t), newBucket(t)
 	m := writeRun(t, b, "run1", items{"a": ids(1, 50), "b": ids(51, 60), "c": ids(61, 200), "d": ids(201, 205)}, true)
-	l := &Loader{DB: db, Bucket: b, Targets: []Target{{Kind: itemKind, Table: "items"}}}
 	results := make([]Result, 3)
 	var wg sync.WaitGroup
 	for i := range results {
+		// Loaders one batch at a time and several at once, side by side.
+		l := &Loader{DB: db, Bucket: b, Targets: []Target{{Kind: itemKind, Table: "items"}}, Concurrency: i + 1}
 		wg.Go(func() {
 			res, err := l.LoadRun(t.Context(), m)
 			if err != nil {
