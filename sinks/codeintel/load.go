@@ -48,8 +48,8 @@ var (
 var Kinds = []batch.Kind{MonikerLocationKind, RangeKind, ResultLocationKind, HoverKind, PackageKind, PackageRefKind}
 
 // upsert is a target that COPYs into a staging copy of table and inserts
-// what is not there yet: hovers and packages have primary keys, and a
-// dump may name the same package or hover twice.
+// what is not there yet: packages have primary keys, and a dump may name
+// the same package twice.
 func upsert(kind batch.Kind, table string) loader.Target {
 	stage := "stage_" + table
 	return loader.Target{
@@ -60,12 +60,13 @@ func upsert(kind batch.Kind, table string) loader.Target {
 	}
 }
 
-// Targets load the kinds into the codeintel tables: plain COPY for the
-// keyless tables, insert-if-absent for the keyed ones. Each batch is one
-// transaction; an upload's rows are invisible until UploadsComplete.
+// Targets load the kinds into the codeintel tables: plain COPY, except
+// insert-if-absent for packages. Each batch is one transaction; an
+// upload's rows are invisible until UploadsComplete.
 func Targets() []loader.Target {
 	return []loader.Target{
-		upsert(HoverKind, "lsif_hovers"),
+		// Hover ids are the converter's ordinals: unique within an upload.
+		{Kind: HoverKind, Table: "lsif_hovers"},
 		{Kind: ResultLocationKind, Table: "lsif_result_locations"},
 		{Kind: RangeKind, Table: "lsif_ranges"},
 		{Kind: MonikerLocationKind, Table: "lsif_moniker_locations"},
