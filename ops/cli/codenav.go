@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -27,6 +28,13 @@ type codenavEmptyJSON struct {
 	Reason    string               `json:"reason"`
 }
 
+// codenavNoDiagnosticsJSON is codenav diagnostics' JSON answer when there
+// are none.
+type codenavNoDiagnosticsJSON struct {
+	Diagnostics []codeintel.Diagnostic `json:"diagnostics"`
+	Reason      string                 `json:"reason"`
+}
+
 // codenavHoverJSON is the JSON answer of codenav hover.
 type codenavHoverJSON struct {
 	Hover  string `json:"hover"`
@@ -40,6 +48,9 @@ commit:
   definitions   where the symbol at the position is defined
   references    where it is used
   hover         its hover text (documentation, type)
+  diagnostics   the errors and warnings the indexer reported for a file, the
+                files under a directory (--path), or every file (no --path);
+                no --line or --character
 
 The answer comes from the completed uploads visible at the commit (the
 nearest by commit-graph distance for each root and indexer, as computed by
@@ -57,18 +68,21 @@ the repository is synced.
 
 Output (--format):
   text   one location per line: REPO COMMIT PATH:LINE:CHAR-LINE:CHAR; hover
-         prints its text
+         prints its text; diagnostics add SEVERITY SOURCE(CODE): MESSAGE
   json   [{"repo","commit","path","range":{"start":{"line","character"},
-         "end":{...}}}]; hover: {"hover":"..."}
+         "end":{...}}}]; hover: {"hover":"..."}; diagnostics: the location
+         fields plus "severity" (error, warning, information, hint),
+         "code", "message", "source"
 
 An unknown repository, a commit where no upload is visible, or a position
 without data is not an error: the answer is empty, with a reason (text: on
-stdout after "no result: "; json: {"locations":[],"reason":"..."} or
-{"hover":"","reason":"..."}), and the exit code is 0.`
+stdout after "no result: "; json: {"locations":[],"reason":"..."},
+{"hover":"","reason":"..."} or {"diagnostics":[],"reason":"..."}), and the
+exit code is 0.`
 
 func newCodenavCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "codenav definitions|references|hover --repo NAME --commit SHA --path PATH --line L --character C [--format text|json]",
+		Use:   "codenav definitions|references|hover|diagnostics --repo NAME --commit SHA --path PATH --line L --character C [--format text|json]",
 		Short: "Find definitions, references and hover text at a position from LSIF uploads",
 		Long:  codenavLong,
 	}
@@ -98,20 +112,41 @@ func newCodenavCmd(a *app) *cobra.Command {
 		c.Flags().StringVar(&f.format, "format", "text", "output format: text or json")
 		cmd.AddCommand(c)
 	}
+	cmd.AddCommand(newCodenavDiagnosticsCmd(a))
 	return cmd
+}
+
+func newCodenavDiagnosticsCmd(a *app) *cobra.Command {
+	f := &codenavFlags{format: "text"}
+	c := &cobra.Command{
+		Use:   "diagnostics --repo NAME --commit SHA [--path PATH] [--format text|json]",
+		Short: "The errors and warnings the indexer reported, for a file, a directory or every file",
+		Long:  codenavLong,
+		Args:  exactArgs(0, "no arguments (the file or directory is given by --path)"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runCodenav(cmd.Context(), a, "diagnostics", f, codeintel.CodenavDiagnostics)
+		},
+	}
+	c.Flags().StringVar(&f.repo, "repo", "", "repository name (as in sightline repos list)")
+	c.Flags().StringVar(&f.commit, "commit", "", "commit id (or a revision of a synced repository)")
+	c.Flags().StringVar(&f.path, "path", "", "file or directory relative to the repository root; empty: every file")
+	c.Flags().StringVar(&f.format, "format", "text", "output format: text or json")
+	return c
 }
 
 var fullOID = regexp.MustCompile(`^[0-9a-f]{40}$`)
 
-// check validates the flags before anything is read.
-func (f *codenavFlags) check() error {
+// check validates the flags before anything is read; diagnostics take
+// no position and an optional path.
+func (f *codenavFlags) check(op string) error {
+	set := map[string]bool{"--repo": f.repo != "", "--commit": f.commit != ""}
+	if op != "diagnostics" {
+		set["--path"], set["--line"], set["--character"] = f.path != "", f.line >= 0, f.character >= 0
+	}
 	var missing []string
-	for _, fl := range []struct {
-		name string
-		set  bool
-	}{{"--repo", f.repo != ""}, {"--commit", f.commit != ""}, {"--path", f.path != ""}, {"--line", f.line >= 0}, {"--character", f.character >= 0}} {
-		if !fl.set {
-			missing = append(missing, fl.name)
+	for _, name := range []string{"--repo", "--commit", "--path", "--line", "--character"} {
+		if ok, required := set[name]; required && !ok {
+			missing = append(missing, name)
 		}
 	}
 	if len(missing) > 0 {
@@ -119,6 +154,9 @@ func (f *codenavFlags) check() error {
 	}
 	if f.format != "text" && f.format != "json" {
 		return usageErrorf("--format %q: want text or json", f.format)
+	}
+	if f.path == "" {
+		return nil
 	}
 	clean := path.Clean(strings.TrimPrefix(f.path, "/"))
 	if clean == "." || clean == ".." || strings.HasPrefix(clean, "../") {
@@ -130,7 +168,7 @@ func (f *codenavFlags) check() error {
 
 func runCodenav(ctx context.Context, a *app, op string, f *codenavFlags,
 	run func(context.Context, codeintel.DB, codeintel.CodenavQuery) (codeintel.CodenavResult, error)) error {
-	if err := f.check(); err != nil {
+	if err := f.check(op); err != nil {
 		return err
 	}
 	db, err := a.migratedDatabase(ctx)
@@ -183,6 +221,10 @@ func printCodenav(a *app, op, format string, res codeintel.CodenavResult) error 
 	switch {
 	case format == "json" && op == "hover":
 		return writeJSON(a, codenavHoverJSON{Hover: res.Hover, Reason: res.Reason})
+	case format == "json" && op == "diagnostics" && len(res.Diagnostics) == 0:
+		return writeJSON(a, codenavNoDiagnosticsJSON{Diagnostics: []codeintel.Diagnostic{}, Reason: res.Reason})
+	case format == "json" && op == "diagnostics":
+		return writeJSON(a, res.Diagnostics)
 	case format == "json" && len(res.Locations) == 0:
 		return writeJSON(a, codenavEmptyJSON{Locations: []codeintel.Location{}, Reason: res.Reason})
 	case format == "json":
@@ -193,11 +235,30 @@ func printCodenav(a *app, op, format string, res codeintel.CodenavResult) error 
 	case op == "hover":
 		_, err := fmt.Fprintln(a.stdout, res.Hover)
 		return err
+	case op == "diagnostics":
+		return printDiagnostics(a, res.Diagnostics)
 	}
 	for _, l := range res.Locations {
 		r := l.Range
 		if _, err := fmt.Fprintf(a.stdout, "%s %s %s:%d:%d-%d:%d\n", l.Repo, l.Commit, l.Path,
 			r.Start.Line, r.Start.Character, r.End.Line, r.End.Character); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// printDiagnostics prints REPO COMMIT PATH:L:C-L:C SEVERITY SOURCE(CODE): MESSAGE.
+func printDiagnostics(a *app, ds []codeintel.Diagnostic) error {
+	for _, d := range ds {
+		r := d.Range
+		origin := d.Source
+		if d.Code != "" {
+			origin += "(" + d.Code + ")"
+		}
+		if _, err := fmt.Fprintf(a.stdout, "%s %s %s:%d:%d-%d:%d %s %s: %s\n", d.Repo, d.Commit, d.Path,
+			r.Start.Line, r.Start.Character, r.End.Line, r.End.Character,
+			cmp.Or(d.Severity, "-"), cmp.Or(origin, "-"), d.Message); err != nil {
 			return err
 		}
 	}

@@ -4,8 +4,11 @@
 // chunked upload of a dump into the bucket (Uploader), and the Arrow batch
 // kinds, loader targets and lsif.Sink (BatchSink) through which the
 // process-uploads job turns a converted dump into rows of lsif_ranges,
-// lsif_hovers, lsif_result_locations, lsif_moniker_locations, lsif_packages
-// and lsif_package_references.
+// lsif_hovers, lsif_result_locations, lsif_moniker_locations,
+// lsif_diagnostics, lsif_packages and lsif_package_references; the nearest
+// upload visible at each commit (NearestCompute, for update-commit-graph);
+// and code navigation over them (CodenavDefinitions, CodenavReferences,
+// CodenavHover, CodenavDiagnostics).
 //
 // An upload's data rows are only meaningful while the upload is completed:
 // rows are loaded while it is still processing and the switch to completed
@@ -13,6 +16,5 @@
 // marking the repository dirty) is one transaction, so code navigation,
 // which reads completed uploads only, never sees half an upload.
 //
-// It does not parse LSIF (sources/lsif does), compute the commit graph or
-// answer navigation queries.
+// It does not parse LSIF (sources/lsif does) or read git.
 package codeintel

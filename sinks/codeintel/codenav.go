@@ -47,9 +47,10 @@ type CodenavQuery struct {
 // on: an unknown repository, no upload visible at the commit, no data at
 // the position.
 type CodenavResult struct {
-	Locations []Location
-	Hover     string
-	Reason    string
+	Locations   []Location
+	Hover       string
+	Diagnostics []Diagnostic
+	Reason      string
 }
 
 // CodenavDefinitions returns the definitions of the symbol at q: the
@@ -87,13 +88,9 @@ func CodenavHover(ctx context.Context, db DB, q CodenavQuery) (CodenavResult, er
 func codenav(ctx context.Context, db DB, q CodenavQuery, what string,
 	answer func(*navigator, []navRange) (CodenavResult, error)) (CodenavResult, error) {
 	n := &navigator{ctx: ctx, db: db}
-	var repoID int64
-	err := db.QueryRow(ctx, `SELECT id FROM repos WHERE name = $1`, q.Repo).Scan(&repoID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return CodenavResult{Reason: fmt.Sprintf("repository %q is not registered (sightline repos list shows the known repositories)", q.Repo)}, nil
-	}
-	if err != nil {
-		return CodenavResult{}, fmt.Errorf("look up repository %q: %w", q.Repo, err)
+	repoID, reason, err := n.repoID(q.Repo)
+	if err != nil || reason != "" {
+		return CodenavResult{Reason: reason}, err
 	}
 	uploads, reason, err := n.visibleUploads(repoID, q)
 	if err != nil || reason != "" {
@@ -119,4 +116,17 @@ func codenav(ctx context.Context, db DB, q CodenavQuery, what string,
 			uploadList(uploads))
 	}
 	return res, nil
+}
+
+// repoID returns the id of repository name; when there is none, reason
+// says so.
+func (n *navigator) repoID(name string) (id int64, reason string, err error) {
+	err = n.db.QueryRow(n.ctx, `SELECT id FROM repos WHERE name = $1`, name).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Sprintf("repository %q is not registered (sightline repos list shows the known repositories)", name), nil
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("look up repository %q: %w", name, err)
+	}
+	return id, "", nil
 }

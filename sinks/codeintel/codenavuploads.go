@@ -33,12 +33,16 @@ func rootPrefix(root string) string {
 	return root + "/"
 }
 
-// covers reports whether path (relative to the repository) is under the
-// upload's root.
-func (u navUpload) covers(path string) bool { return strings.HasPrefix(path, u.Root) }
+// covers reports whether path (a file or directory relative to the
+// repository) is under the upload's root or is the root itself; the empty
+// path, meaning every file, is under every root.
+func (u navUpload) covers(path string) bool { return path == "" || strings.HasPrefix(path+"/", u.Root) }
 
-// relPath is path relative to the upload's root, as the upload stores it.
-func (u navUpload) relPath(path string) string { return strings.TrimPrefix(path, u.Root) }
+// relPath is path relative to the upload's root, as the upload stores it:
+// "" for the root itself.
+func (u navUpload) relPath(path string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(path+"/", u.Root), "/")
+}
 
 func (u navUpload) String() string {
 	return fmt.Sprintf("upload %d (%s at %.12s, root %q)", u.ID, u.Repo, u.Commit, u.Root)

@@ -37,6 +37,10 @@ var (
 		arrowField("path", arrowString)}, positionFields()...)...)
 	PackageKind = batch.NewKind("lsif-package", 1,
 		arrowField("upload_id", arrowInt64), arrowField("scheme", arrowString), arrowField("manager", arrowString), arrowField("name", arrowString), arrowField("version", arrowString))
+	DiagnosticKind = batch.NewKind("lsif-diagnostic", 1, append([]arrow.Field{
+		arrowField("upload_id", arrowInt64), arrowField("path", arrowString), arrowField("severity", arrowInt32),
+		arrowField("code", arrowString), arrowField("message", arrowString), arrowField("source", arrowString)},
+		positionFields()...)...)
 	PackageRefKind = batch.NewKind("lsif-package-ref", 1,
 		arrowField("upload_id", arrowInt64), arrowField("scheme", arrowString), arrowField("manager", arrowString), arrowField("name", arrowString), arrowField("version", arrowString),
 		arrowField("identifiers", arrow.ListOf(arrowString)))
@@ -45,7 +49,7 @@ var (
 // Kinds are the batch kinds BatchSink writes, in the order it creates them
 // (so in the run's manifest): the ones with the most rows first, for a
 // concurrent load to start them first.
-var Kinds = []batch.Kind{MonikerLocationKind, RangeKind, ResultLocationKind, HoverKind, PackageKind, PackageRefKind}
+var Kinds = []batch.Kind{MonikerLocationKind, RangeKind, ResultLocationKind, HoverKind, DiagnosticKind, PackageKind, PackageRefKind}
 
 // upsert is a target that COPYs into a staging copy of table and inserts
 // what is not there yet: packages have primary keys, and a dump may name
@@ -70,6 +74,7 @@ func Targets() []loader.Target {
 		{Kind: ResultLocationKind, Table: "lsif_result_locations"},
 		{Kind: RangeKind, Table: "lsif_ranges"},
 		{Kind: MonikerLocationKind, Table: "lsif_moniker_locations"},
+		{Kind: DiagnosticKind, Table: "lsif_diagnostics"},
 		upsert(PackageKind, "lsif_packages"),
 		upsert(PackageRefKind, "lsif_package_references"),
 	}

@@ -31,7 +31,7 @@ var _ lsif.Sink = (*BatchSink)(nil)
 // than batch.DefaultMaxRows: a few megabytes each.
 const recordRows = 16 << 10
 
-// NewBatchSink creates the six batches of upload uploadID in run.
+// NewBatchSink creates the batches of upload uploadID in run.
 func NewBatchSink(ctx context.Context, run *batch.Run, uploadID int64) (*BatchSink, error) {
 	s := &BatchSink{uploadID: uploadID, Rows: make(map[string]int64)}
 	for _, k := range Kinds {
@@ -131,9 +131,11 @@ func (s *BatchSink) Result(r lsif.Result) error {
 	return nil
 }
 
-// Document implements lsif.Sink. Diagnostics are not stored: the schema has
-// no table for them.
+// Document implements lsif.Sink.
 func (s *BatchSink) Document(d lsif.Document) error {
+	if err := s.diagnostics(d); err != nil {
+		return err
+	}
 	for _, r := range d.Ranges {
 		b := s.start(RangeKind)
 		appendString(b.Field(1), d.Path)
@@ -147,6 +149,22 @@ func (s *BatchSink) Document(d lsif.Document) error {
 		}
 		appendStrings(b.Field(9), s.mon)
 		if err := s.endRow(RangeKind, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *BatchSink) diagnostics(d lsif.Document) error {
+	for _, g := range d.Diagnostics {
+		b := s.start(DiagnosticKind)
+		appendString(b.Field(1), d.Path)
+		appendInt32(b.Field(2), g.Severity)
+		appendString(b.Field(3), g.Code)
+		appendString(b.Field(4), g.Message)
+		appendString(b.Field(5), g.Source)
+		appendRange(b, 6, g.Range)
+		if err := s.endRow(DiagnosticKind, b); err != nil {
 			return err
 		}
 	}

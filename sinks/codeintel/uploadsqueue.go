@@ -210,7 +210,7 @@ func retire(ctx context.Context, tx pgx.Tx, ids []int64) error {
 
 // dataTables are the tables holding an upload's converted rows.
 var dataTables = []string{"lsif_ranges", "lsif_hovers", "lsif_result_locations",
-	"lsif_moniker_locations", "lsif_packages", "lsif_package_references"}
+	"lsif_moniker_locations", "lsif_diagnostics", "lsif_packages", "lsif_package_references"}
 
 // UploadsDeleteData deletes every converted row of upload id. Idempotent.
 func UploadsDeleteData(ctx context.Context, db DB, id int64) error {
