@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -78,8 +79,19 @@ func appendTypes(bld *batch.Builder, i64 int64, null bool) {
 	}
 }
 
+// TestLoadTypes loads a row of every supported type, and a row of nulls,
+// through the binary fast path and through pgx's CopyFrom.
 func TestLoadTypes(t *testing.T) {
 	t.Parallel()
+	for _, pgxCopy := range []bool{false, true} {
+		t.Run(fmt.Sprintf("pgx-%t", pgxCopy), func(t *testing.T) {
+			t.Parallel()
+			testLoadTypes(t, pgxCopy)
+		})
+	}
+}
+
+func testLoadTypes(t *testing.T, pgxCopy bool) {
 	db, b := newDB(t), newBucket(t)
 	exec(t, db, typesTable)
 	run := batch.NewRun(b, "job", "run1")
@@ -100,7 +112,7 @@ func TestLoadTypes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := &Loader{DB: db, Bucket: b, Targets: []Target{{Kind: typesKind, Table: "types"}}}
+	l := &Loader{DB: db, Bucket: b, Targets: []Target{{Kind: typesKind, Table: "types"}}, pgxCopy: pgxCopy}
 	if _, err := l.LoadRun(t.Context(), m); err != nil {
 		t.Fatal(err)
 	}
@@ -134,6 +146,54 @@ func typesRows(t *testing.T, db *pgxpool.Pool) []string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestLoadConversions loads fields into columns of other types than the
+// fast path writes (an int64 into integer, a string into jsonb, an int32
+// into numeric): pgx converts them, and rejects a value out of range.
+func TestLoadConversions(t *testing.T) {
+	t.Parallel()
+	db, b := newDB(t), newBucket(t)
+	exec(t, db, `CREATE TABLE conv (i64 integer, s jsonb, i32 numeric)`)
+	kind := batch.NewKind("conv", 1,
+		arrow.Field{Name: "i64", Type: arrow.PrimitiveTypes.Int64},
+		arrow.Field{Name: "s", Type: arrow.BinaryTypes.String},
+		arrow.Field{Name: "i32", Type: arrow.PrimitiveTypes.Int32},
+	)
+	write := func(runID string, i64 int64) batch.Manifest {
+		run := batch.NewRun(b, "job", runID)
+		w, err := run.Create(t.Context(), "conv", kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bld := w.Builder()
+		bld.Field(0).(*array.Int64Builder).Append(i64)
+		bld.Field(1).(*array.StringBuilder).Append(`{"a": [1, 2]}`)
+		bld.Field(2).(*array.Int32Builder).Append(-7)
+		if err := bld.EndRow(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		m, err := run.Commit(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	l := &Loader{DB: db, Bucket: b, Targets: []Target{{Kind: kind, Table: "conv"}}}
+	if _, err := l.LoadRun(t.Context(), write("ok", 42)); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	if err := db.QueryRow(t.Context(), `SELECT c::text FROM conv c`).Scan(&got); err != nil || got != `(42,"{""a"": [1, 2]}",-7)` {
+		t.Errorf("row = %s, %v", got, err)
+	}
+	_, err := l.LoadRun(t.Context(), write("big", 1<<40))
+	if err == nil || !strings.Contains(err.Error(), "conv") {
+		t.Errorf("LoadRun of an int64 too large for integer = %v, want an error", err)
+	}
 }
 
 func TestUnsupportedType(t *testing.T) {

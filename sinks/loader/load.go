@@ -90,6 +90,15 @@ func (l *Loader) copy(ctx context.Context, tx pgx.Tx, p plan) (int64, error) {
 	if got := r.Kind(); got.Name() != t.Kind.Name() || got.Version() != t.Kind.Version() {
 		return 0, fmt.Errorf("load batch %q: it holds kind %s, its manifest says %s v%d", key, got, p.info.Kind, p.info.Version)
 	}
+	if !l.pgxCopy {
+		n, ok, err := copyBinary(ctx, tx, r, t.table(), t.columns())
+		if err != nil {
+			return 0, fmt.Errorf("load batch %q: copy into %s: %w", key, t.Table, err)
+		}
+		if ok {
+			return n, nil
+		}
+	}
 	src, err := newRowSource(r, t.columns())
 	if err != nil {
 		return 0, fmt.Errorf("load batch %q: %w", key, err)

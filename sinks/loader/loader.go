@@ -45,6 +45,10 @@ type Loader struct {
 	// order. Above 1, only for kinds whose loads do not depend on each
 	// other's order.
 	Concurrency int
+
+	// pgxCopy makes every COPY go through pgx's CopyFrom, not the binary
+	// fast path (copybinary.go), for tests that compare the two.
+	pgxCopy bool
 }
 
 // Result counts what a load did.
