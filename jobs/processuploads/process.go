@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/pipeline/batch"
@@ -48,6 +49,7 @@ func (w *worker) process(ctx context.Context, u *codeintel.Upload) error {
 		err = w.load(work, m)
 	}
 	stop()
+	w.deleteRun(ctx, u)
 	switch {
 	case ctx.Err() != nil:
 		if rerr := codeintel.UploadsRelease(context.WithoutCancel(ctx), w.env.DB, u.ID, w.id); rerr != nil {
@@ -94,7 +96,7 @@ func (w *worker) convert(ctx context.Context, u *codeintel.Upload) (batch.Manife
 	if err != nil {
 		return batch.Manifest{}, lsif.Stats{}, err
 	}
-	run := batch.NewRun(w.env.Bucket, Name, fmt.Sprintf("%s-%d", w.env.RunID, u.ID))
+	run := batch.NewRun(w.env.Bucket, Name, w.runID(u))
 	run.NowFunc = w.env.Now
 	sink, err := codeintel.NewBatchSink(ctx, run, u.ID)
 	if err != nil {
@@ -125,6 +127,20 @@ func (w *worker) convert(ctx context.Context, u *codeintel.Upload) (batch.Manife
 	}
 	m, err := run.Commit(ctx)
 	return m, stats, err
+}
+
+// runID is the id of the batch run of this run's attempt at u.
+func (w *worker) runID(u *codeintel.Upload) string { return fmt.Sprintf("%s-%d", w.env.RunID, u.ID) }
+
+// deleteRun deletes the batches of this run's attempt at u, whatever its
+// outcome: loaded, they are in Postgres; not loaded, the next attempt
+// converts the dump again. It runs even when ctx is cancelled, for a while.
+func (w *worker) deleteRun(ctx context.Context, u *codeintel.Upload) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if err := batch.DeleteRun(ctx, w.env.Bucket, Name, w.runID(u)); err != nil {
+		w.env.Logger.Warn("delete the batches of an upload", "upload", u.ID, "err", err)
+	}
 }
 
 // load loads the committed run: each batch in its own transaction, while

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/jobs/jobstest"
 	"github.com/sightline-dev/sightline/jobs/processuploads"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
@@ -62,6 +63,19 @@ func TestProcessShapes(t *testing.T) {
 	if _, err := r.Bucket.Stat(ctx, up.ObjectKey); !errors.Is(err, bucket.ErrNotExist) {
 		t.Errorf("upload object after processing: %v, want deleted", err)
 	}
+	noBatchesLeft(t, r)
+}
+
+// noBatchesLeft checks that process-uploads deleted its batch runs.
+func noBatchesLeft(t *testing.T, r *jobs.Runner) {
+	t.Helper()
+	err := r.Bucket.List(context.Background(), "runs/"+processuploads.Name+"/", func(a bucket.Attrs) error {
+		t.Errorf("batch object %s left after the upload was processed", a.Key)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestProcessAppPackageRefs(t *testing.T) {
@@ -113,6 +127,7 @@ func TestProcessMalformed(t *testing.T) {
 			t.Errorf("%s: %d rows of an errored upload", tbl, n)
 		}
 	}
+	noBatchesLeft(t, r)
 }
 
 func TestProcessRetiresOlderDuplicate(t *testing.T) {

@@ -84,3 +84,32 @@ func ListRuns(ctx context.Context, b bucket.Bucket, job string) ([]Manifest, err
 	}
 	return runs, nil
 }
+
+// DeleteRun deletes every object of run runID of job: the manifest first,
+// so that a run deleted in part is never taken for a complete one, then
+// the batches. Deleting a run that does not exist is not an error.
+func DeleteRun(ctx context.Context, b bucket.Bucket, job, runID string) error {
+	if err := ValidateName("job", job); err != nil {
+		return err
+	}
+	if err := validateRunID(runID); err != nil {
+		return err
+	}
+	if err := b.Delete(ctx, manifestKey(job, runID)); err != nil {
+		return fmt.Errorf("delete run %s/%s: %w", job, runID, err)
+	}
+	var keys []string
+	err := b.List(ctx, runPrefix(job, runID), func(a bucket.Attrs) error {
+		keys = append(keys, a.Key)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("delete run %s/%s: %w", job, runID, err)
+	}
+	for _, k := range keys {
+		if err := b.Delete(ctx, k); err != nil {
+			return fmt.Errorf("delete run %s/%s: %w", job, runID, err)
+		}
+	}
+	return nil
+}

@@ -247,3 +247,37 @@ func TestRunConcurrentWriters(t *testing.T) {
 		t.Errorf("manifest batches (-want +got):\n%s", diff)
 	}
 }
+
+// TestDeleteRun deletes one committed run whole and leaves the other
+// runs of the job, and a run id that is a prefix of it, alone.
+func TestDeleteRun(t *testing.T) {
+	t.Parallel()
+	b := newBucket(t)
+	for _, id := range []string{"run1", "run1-2", "run2"} {
+		run := NewRun(b, "job", id)
+		createBatch(t, run, "a", 2)
+		createBatch(t, run, "b", 1)
+		if _, err := run.Commit(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 { // a second time: nothing left, no error
+		if err := DeleteRun(t.Context(), b, "job", "run1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var keys []string
+	if err := b.List(t.Context(), "runs/", func(a bucket.Attrs) error { keys = append(keys, a.Key); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"runs/job/run1-2/a.arrow", "runs/job/run1-2/b.arrow", "runs/job/run1-2/manifest.json",
+		"runs/job/run2/a.arrow", "runs/job/run2/b.arrow", "runs/job/run2/manifest.json",
+	}
+	if diff := cmp.Diff(want, keys); diff != "" {
+		t.Errorf("objects after DeleteRun (-want +got):\n%s", diff)
+	}
+	if err := DeleteRun(t.Context(), b, "job", "../x"); err == nil {
+		t.Error("DeleteRun with a bad run id: no error")
+	}
+}
