@@ -26,9 +26,9 @@ type BatchSink struct {
 
 var _ lsif.Sink = (*BatchSink)(nil)
 
-// recordRows is the number of rows per Arrow record. Six builders fill at
-// once while the converter holds its state, so records are kept smaller
-// than batch.DefaultMaxRows: a few megabytes each.
+// recordRows is the number of rows per Arrow record. The builders of every
+// kind fill at once while the converter holds its state, so records are
+// kept smaller than batch.DefaultMaxRows: a few megabytes each.
 const recordRows = 16 << 10
 
 // NewBatchSink creates the batches of upload uploadID in run.
