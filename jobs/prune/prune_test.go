@@ -203,18 +203,23 @@ func TestPruneJobRuns(t *testing.T) {
 	ctx := context.Background()
 	r := jobstest.NewRunner(t)
 	now := time.Now()
-	add := func(id, status string, started time.Time, finished *time.Time) {
+	// add records a run started and (unless running) finished days ago.
+	add := func(id, status string, started, finished int) {
+		var end *time.Time
+		if status != "running" {
+			e := now.Add(-time.Duration(finished) * day)
+			end = &e
+		}
 		_, err := r.DB.Exec(ctx, `INSERT INTO job_runs (job, run_id, status, started_at, finished_at)
-			VALUES ('sync-repos', $1, $2, $3, $4)`, id, status, started, finished)
+			VALUES ('sync-repos', $1, $2, $3, $4)`, id, status, now.Add(-time.Duration(started)*day), end)
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	ago := func(d time.Duration) *time.Time { t := now.Add(-d); return &t }
-	add("old-succeeded", "succeeded", *ago(100 * day), ago(100*day))
-	add("old-failed", "failed", *ago(95 * day), ago(91*day))
-	add("recent", "succeeded", *ago(95 * day), ago(89*day))
-	add("old-running", "running", *ago(100 * day), nil)
+	add("old-succeeded", "succeeded", 100, 100)
+	add("old-failed", "failed", 95, 91)
+	add("recent", "succeeded", 95, 89)
+	add("old-running", "running", 100, 0)
 
 	r.NowFunc = func() time.Time { return now }
 	c := jobstest.MustRun(t, r, &prune.Job{})
