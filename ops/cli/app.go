@@ -13,6 +13,7 @@ import (
 	"github.com/sightline-dev/sightline/jobs/indexcommits"
 	"github.com/sightline-dev/sightline/jobs/planbackfills"
 	"github.com/sightline-dev/sightline/jobs/processuploads"
+	"github.com/sightline-dev/sightline/jobs/prune"
 	"github.com/sightline-dev/sightline/jobs/runsearches"
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
 	"github.com/sightline-dev/sightline/jobs/updatecommitgraph"
@@ -106,6 +107,7 @@ func (a *app) registry() *jobs.Registry {
 		&enqueuesnapshots.Job{},
 		&processuploads.Job{},
 		&updatecommitgraph.Job{},
+		&prune.Job{Retention: a.pruneAfter, JobRunsRetention: a.pruneRunsAfter},
 	)
 }
 

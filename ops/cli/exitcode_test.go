@@ -29,6 +29,8 @@ func TestExitCodes(t *testing.T) {
 		{name: "bad overlap", args: []string{"run", "sync-repos", "--if-running", "x"}, wantCode: 2, wantStderr: "--if-running"},
 		{name: "migrate without subcommand", args: []string{"migrate"}, wantCode: 2, wantStderr: "up, down or status"},
 		{name: "repos add needs a source", args: []string{"repos", "add", "x"}, wantCode: 2, wantStderr: "path url"},
+		{name: "jobs lists prune", args: []string{"jobs"}, wantCode: 0, wantStdout: "prune  "},
+		{name: "bad prune retention", args: []string{"--prune-after", "1mo", "jobs"}, wantCode: 2, wantStderr: `--prune-after / SIGHTLINE_PRUNE_AFTER: "1mo"`},
 		{name: "bad log format", args: []string{"--log-format", "xml", "jobs"}, wantCode: 2, wantStderr: `"xml" is not text or json`},
 	}
 	for _, tt := range tests {

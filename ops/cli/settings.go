@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/sightline-dev/sightline/sources/insightspec"
 )
 
 // settings are the global options: each a flag with an environment variable
@@ -22,6 +24,11 @@ type settings struct {
 	configFile  string
 	nowText     string
 	now         func() time.Time
+
+	pruneAfterText, pruneRunsAfterText string
+	// pruneAfter and pruneRunsAfter are the prune job's retention periods;
+	// 0 means its defaults.
+	pruneAfter, pruneRunsAfter time.Duration
 }
 
 // envVars documents the global environment variables, in help order.
@@ -33,12 +40,15 @@ var envVars = []struct{ name, flag, doc string }{
 	{"SIGHTLINE_LOG_LEVEL", "log-level", "log level: debug, info, warn, error (default info)"},
 	{"SIGHTLINE_CONFIG", "config", "YAML config file with repos and schedule overrides"},
 	{"SIGHTLINE_NOW", "now", "fix the current time (RFC 3339 or a date), for reproducible runs and demos"},
+	{"SIGHTLINE_PRUNE_AFTER", "prune-after", "prune job: keep batch runs and retired, errored or abandoned uploads this long, e.g. 7d or 12h (default 7d)"},
+	{"SIGHTLINE_PRUNE_RUNS_AFTER", "prune-runs-after", "prune job: keep finished job_runs rows this long (default 90d)"},
 }
 
 func (s *settings) bind(fs *pflag.FlagSet) {
 	ptrs := map[string]*string{
 		"database-url": &s.databaseURL, "bucket": &s.bucketURL, "data-dir": &s.dataDir,
 		"log-format": &s.logFormat, "log-level": &s.logLevel, "config": &s.configFile, "now": &s.nowText,
+		"prune-after": &s.pruneAfterText, "prune-runs-after": &s.pruneRunsAfterText,
 	}
 	for _, v := range envVars {
 		fs.StringVar(ptrs[v.flag], v.flag, "", v.doc+" [$"+v.name+"]")
@@ -82,7 +92,26 @@ func (s *settings) resolve(fs *pflag.FlagSet, getenv func(string) string) error 
 		}
 		s.now = func() time.Time { return fixed }
 	}
-	return nil
+	if s.pruneAfter, err = parseRetention("--prune-after / SIGHTLINE_PRUNE_AFTER", s.pruneAfterText); err != nil {
+		return err
+	}
+	s.pruneRunsAfter, err = parseRetention("--prune-runs-after / SIGHTLINE_PRUNE_RUNS_AFTER", s.pruneRunsAfterText)
+	return err
+}
+
+// parseRetention reads a retention period in the insights interval syntax,
+// limited to the units of fixed length (h, d, w). "" means 0, the job's
+// default. A bad value is a usage error naming the setting and the value.
+func parseRetention(setting, s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	units := map[string]time.Duration{"hour": time.Hour, "day": 24 * time.Hour, "week": 7 * 24 * time.Hour}
+	iv, err := insightspec.ParseInterval(s)
+	if unit, ok := units[iv.Unit]; err == nil && ok {
+		return time.Duration(iv.Value) * unit, nil
+	}
+	return 0, usageErrorf("%s: %q is not a retention period: want a positive count and h, d or w (12h, 7d, 2w)", setting, s)
 }
 
 func parseLevel(s string) (slog.Level, error) {
@@ -110,7 +139,7 @@ func envHelp(extra ...string) string {
 	var b strings.Builder
 	b.WriteString("\nEnvironment variables (each overridden by its flag):\n")
 	for _, v := range envVars {
-		fmt.Fprintf(&b, "  %-22s %s\n", v.name, v.doc)
+		fmt.Fprintf(&b, "  %-26s %s\n", v.name, v.doc)
 	}
 	for _, e := range extra {
 		if e != "" {

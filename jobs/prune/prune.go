@@ -1,0 +1,108 @@
+// Package prune is the prune job: it deletes what the other jobs leave
+// behind once it can no longer be needed. Batch runs in the bucket whose
+// batches are all loaded (with their rows in the loaded_batches ledger),
+// runs that never committed, LSIF uploads that were replaced, errored or
+// abandoned while uploading (rows and objects), and old job_runs rows.
+//
+// Nothing younger than the retention period is touched, and nothing that
+// may still be needed is deleted at any age: a committed run with a batch
+// not loaded is kept (LoadPending may still load it) and reported. It does
+// not delete converted LSIF rows itself (a trigger on lsif_uploads does) or
+// anything of completed, queued or processing uploads.
+package prune
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/sightline-dev/sightline/jobs"
+)
+
+// Name is the job's registry name.
+const Name = "prune"
+
+// Default retention periods.
+const (
+	DefaultRetention        = 7 * 24 * time.Hour
+	DefaultJobRunsRetention = 90 * 24 * time.Hour
+)
+
+// Job prunes the bucket and the bookkeeping tables.
+type Job struct {
+	// Retention is how long batch runs and finished uploads are kept; 0
+	// means DefaultRetention.
+	Retention time.Duration
+	// JobRunsRetention is how long job_runs rows are kept once finished; 0
+	// means DefaultJobRunsRetention.
+	JobRunsRetention time.Duration
+}
+
+var _ jobs.Job = (*Job)(nil)
+
+// Name implements jobs.Job.
+func (*Job) Name() string { return Name }
+
+// Description implements jobs.Job.
+func (*Job) Description() string {
+	return "delete old loaded or uncommitted batch runs, replaced/errored/abandoned uploads and old job runs"
+}
+
+// DefaultSchedule implements jobs.Job.
+func (*Job) DefaultSchedule() string { return "30 3 * * *" }
+
+// Run implements jobs.Job. A deletion that fails is logged, counted in
+// "errors" and retried by the next run; the others go on, and the run fails
+// at the end so that the failure is seen.
+func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
+	p := &pruner{env: env, counts: jobs.Counts{
+		"runs": 0, "uncommitted_runs": 0, "unloaded_runs": 0, "ledger_rows": 0,
+		"retired_uploads": 0, "errored_uploads": 0, "abandoned_uploads": 0,
+		"objects": 0, "bytes": 0, "job_runs": 0, "errors": 0,
+	}}
+	now := env.Now()
+	cutoff := now.Add(-cmp.Or(j.Retention, DefaultRetention))
+	if err := p.pruneRuns(ctx, cutoff); err != nil {
+		return p.counts, err
+	}
+	if err := p.pruneUploads(ctx, cutoff); err != nil {
+		return p.counts, err
+	}
+	if err := p.pruneJobRuns(ctx, now.Add(-cmp.Or(j.JobRunsRetention, DefaultJobRunsRetention))); err != nil {
+		return p.counts, err
+	}
+	if n := p.counts["errors"]; n > 0 {
+		return p.counts, fmt.Errorf("prune: %d deletions failed (see the warnings above); the next run retries them", n)
+	}
+	return p.counts, nil
+}
+
+// pruner is one run's state: the environment and the tallies.
+type pruner struct {
+	env    *jobs.Env
+	counts jobs.Counts
+}
+
+// failed records a deletion that failed, unless the run is being cancelled,
+// in which case it returns the cancellation to stop the run.
+func (p *pruner) failed(ctx context.Context, err error, args ...any) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	p.counts["errors"]++
+	p.env.Logger.Warn("prune: deletion failed; the next run retries it", append(args, "err", err)...)
+	return nil
+}
+
+// pruneJobRuns deletes the job_runs rows of runs finished before cutoff.
+// Running runs are kept whatever their age: the runner marks them failed
+// when their process is gone, and they are pruned after that.
+func (p *pruner) pruneJobRuns(ctx context.Context, cutoff time.Time) error {
+	tag, err := p.env.DB.Exec(ctx, `DELETE FROM job_runs WHERE status <> 'running' AND finished_at < $1`, cutoff)
+	if err != nil {
+		return fmt.Errorf("delete job runs finished before %s: %w", cutoff.Format(time.RFC3339), err)
+	}
+	p.counts["job_runs"] += tag.RowsAffected()
+	return nil
+}

@@ -1,0 +1,151 @@
+package prune
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sightline-dev/sightline/pipeline/batch"
+	"github.com/sightline-dev/sightline/pipeline/bucket"
+)
+
+// storedRun is what the bucket holds of one batch run.
+type storedRun struct {
+	job, id   string
+	committed bool      // its manifest exists
+	newest    time.Time // ModTime of its newest object
+	objects   int
+	bytes     int64
+}
+
+// runsPrefix is where batch.Run stores every run: runs/<job>/<run-id>/.
+const runsPrefix = "runs/"
+
+// listStoredRuns groups the objects under runs/ by job and run, in key order.
+// Runs of every job are listed, also of jobs this binary does not know.
+func listStoredRuns(ctx context.Context, b bucket.Bucket) ([]*storedRun, error) {
+	var runs []*storedRun
+	byKey := map[string]*storedRun{}
+	err := b.List(ctx, runsPrefix, func(a bucket.Attrs) error {
+		job, rest, _ := strings.Cut(strings.TrimPrefix(a.Key, runsPrefix), "/")
+		id, name, ok := strings.Cut(rest, "/")
+		if !ok {
+			return nil // not inside a run's prefix: not ours to delete
+		}
+		r := byKey[job+"/"+id]
+		if r == nil {
+			r = &storedRun{job: job, id: id}
+			byKey[job+"/"+id] = r
+			runs = append(runs, r)
+		}
+		r.committed = r.committed || name == "manifest.json"
+		r.objects++
+		r.bytes += a.Size
+		if a.ModTime.After(r.newest) {
+			r.newest = a.ModTime
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list batch runs in %s: %w", b, err)
+	}
+	return runs, nil
+}
+
+// pruneRuns deletes the runs in the bucket that are older than cutoff and
+// no longer needed.
+func (p *pruner) pruneRuns(ctx context.Context, cutoff time.Time) error {
+	runs, err := listStoredRuns(ctx, p.env.Bucket)
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := p.pruneRun(ctx, r, cutoff); err != nil {
+			if err := p.failed(ctx, err, "job", r.job, "run", r.id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// pruneRun deletes run r if it is older than cutoff and either never
+// committed (it crashed or was aborted, and will never be loaded) or
+// committed with every batch loaded. A committed run is as old as its
+// manifest's Created time, an uncommitted one as its newest object.
+func (p *pruner) pruneRun(ctx context.Context, r *storedRun, cutoff time.Time) error {
+	if !r.committed {
+		if !r.newest.Before(cutoff) {
+			return nil
+		}
+		return p.deleteRun(ctx, r, "uncommitted_runs")
+	}
+	m, err := batch.ReadManifest(ctx, p.env.Bucket, r.job, r.id)
+	if errors.Is(err, bucket.ErrNotExist) {
+		return nil // deleted since the listing (process-uploads deletes its own)
+	}
+	if err != nil {
+		return err
+	}
+	created := m.Created
+	if created.IsZero() {
+		created = r.newest
+	}
+	if !created.Before(cutoff) {
+		return nil
+	}
+	missing, err := p.unloadedBatches(ctx, m)
+	if err != nil {
+		return err
+	}
+	if missing > 0 {
+		p.counts["unloaded_runs"]++
+		p.env.Logger.Warn("prune: keeping an old run whose batches are not all loaded; rerun its job to load them, or delete the run",
+			"job", r.job, "run", r.id, "unloaded", missing, "batches", len(m.Batches), "committed", m.Created)
+		return nil
+	}
+	return p.deleteRun(ctx, r, "runs")
+}
+
+// unloadedBatches counts the batches of m missing from the load ledger.
+func (p *pruner) unloadedBatches(ctx context.Context, m batch.Manifest) (int, error) {
+	keys := make([]string, len(m.Batches))
+	for i, b := range m.Batches {
+		keys[i] = b.Key
+	}
+	var n int
+	err := p.env.DB.QueryRow(ctx, `
+		SELECT count(*) FROM unnest($1::text[]) AS k(key)
+		WHERE NOT EXISTS (SELECT FROM loaded_batches l WHERE l.batch_key = k.key)`, keys).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("check the load ledger for run %s/%s: %w", m.Job, m.RunID, err)
+	}
+	return n, nil
+}
+
+// deleteRun deletes r's objects, then its ledger rows, and counts it as
+// kind. Objects first: a committed run whose ledger rows were gone would
+// be loaded again. An uncommitted run normally has no ledger rows; it has
+// some when an earlier deletion stopped after the manifest (DeleteRun
+// deletes it first), and this finishes that deletion.
+func (p *pruner) deleteRun(ctx context.Context, r *storedRun, kind string) error {
+	if err := batch.DeleteRun(ctx, p.env.Bucket, r.job, r.id); err != nil {
+		return err
+	}
+	p.counts["objects"] += int64(r.objects)
+	p.counts["bytes"] += r.bytes
+	tag, err := p.env.DB.Exec(ctx, `DELETE FROM loaded_batches WHERE job = $1 AND run_id = $2`, r.job, r.id)
+	if err != nil {
+		return fmt.Errorf("delete the load ledger rows of run %s/%s: %w", r.job, r.id, err)
+	}
+	p.counts["ledger_rows"] += tag.RowsAffected()
+	p.counts[kind]++
+	p.env.Logger.Debug("prune: deleted run", "job", r.job, "run", r.id, "committed", r.committed,
+		"objects", r.objects, "bytes", r.bytes, "ledger_rows", tag.RowsAffected())
+	return nil
+}
