@@ -133,12 +133,17 @@ func (w *worker) convert(ctx context.Context, u *codeintel.Upload) (batch.Manife
 func (w *worker) runID(u *codeintel.Upload) string { return fmt.Sprintf("%s-%d", w.env.RunID, u.ID) }
 
 // deleteRun deletes the batches of this run's attempt at u, whatever its
-// outcome: loaded, they are in Postgres; not loaded, the next attempt
-// converts the dump again. It runs even when ctx is cancelled, for a while.
+// outcome, and then their ledger rows: loaded, they are in Postgres; not
+// loaded, the next attempt converts the dump again. It runs even when ctx
+// is cancelled, for a while.
 func (w *worker) deleteRun(ctx context.Context, u *codeintel.Upload) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
-	if err := batch.DeleteRun(ctx, w.env.Bucket, Name, w.runID(u)); err != nil {
+	err := batch.DeleteRun(ctx, w.env.Bucket, Name, w.runID(u))
+	if err == nil {
+		_, err = loader.ForgetRun(ctx, w.env.DB, Name, w.runID(u))
+	}
+	if err != nil {
 		w.env.Logger.Warn("delete the batches of an upload", "upload", u.ID, "err", err)
 	}
 }

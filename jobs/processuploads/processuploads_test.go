@@ -66,7 +66,8 @@ func TestProcessShapes(t *testing.T) {
 	noBatchesLeft(t, r)
 }
 
-// noBatchesLeft checks that process-uploads deleted its batch runs.
+// noBatchesLeft checks that process-uploads deleted its batch runs and
+// their load ledger rows.
 func noBatchesLeft(t *testing.T, r *jobs.Runner) {
 	t.Helper()
 	err := r.Bucket.List(context.Background(), "runs/"+processuploads.Name+"/", func(a bucket.Attrs) error {
@@ -75,6 +76,10 @@ func noBatchesLeft(t *testing.T, r *jobs.Runner) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	var n int
+	if err := r.DB.QueryRow(context.Background(), `SELECT count(*) FROM loaded_batches WHERE job = $1`, processuploads.Name).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d load ledger rows left, %v; want none", n, err)
 	}
 }
 

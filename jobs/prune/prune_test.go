@@ -16,6 +16,7 @@ import (
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"github.com/sightline-dev/sightline/sinks/shardqueue"
 	"github.com/sightline-dev/sightline/sources/gittest"
 	"github.com/sightline-dev/sightline/sources/repos"
 )
@@ -247,5 +248,49 @@ func TestPruneJobRuns(t *testing.T) {
 	c = jobstest.MustRun(t, r, &prune.Job{JobRunsRetention: 30 * day})
 	if c["job_runs"] != 1 {
 		t.Errorf("counts with 30 days %v; want job_runs 1 (recent)", c)
+	}
+}
+
+// TestPruneShardRuns keeps an old run of task shards while its shard waits
+// for run-searches, and deletes it once the shard is done; a shard run
+// whose shard row is gone (its backfill deleted) is deleted too.
+func TestPruneShardRuns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := jobstest.NewRunner(t)
+	start := time.Now().UTC()
+	later := start.Add(8 * day)
+	shardRun := func(id string) string {
+		run := batch.NewRun(r.Bucket, "plan-backfills", id)
+		run.NowFunc = func() time.Time { return start }
+		w, err := run.Create(ctx, "shard", shardqueue.TasksKind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := w.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := run.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return info.Key
+	}
+	queued := shardRun(ksuid.New().String())
+	shardRun(ksuid.New().String()) // no shard row: its backfill was deleted
+	if _, err := r.DB.Exec(ctx, `INSERT INTO search_shards (kind, object_key, tasks) VALUES ('recording', $1, 1)`, queued); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(counts(jobs.Counts{"runs": 1, "unloaded_runs": 1, "objects": 2}), pruneAt(t, r, later)); d != "" {
+		t.Errorf("prune with the shard queued (-want +got):\n%s", d)
+	}
+	if _, err := r.DB.Exec(ctx, `UPDATE search_shards SET state = 'completed' WHERE object_key = $1`, queued); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(counts(jobs.Counts{"runs": 1, "objects": 2}), pruneAt(t, r, later)); d != "" {
+		t.Errorf("prune with the shard completed (-want +got):\n%s", d)
+	}
+	if got := runsIn(t, r.Bucket); len(got) != 0 {
+		t.Errorf("runs left: %v", got)
 	}
 }

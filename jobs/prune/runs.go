@@ -9,6 +9,8 @@ import (
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"github.com/sightline-dev/sightline/sinks/loader"
+	"github.com/sightline-dev/sightline/sinks/shardqueue"
 )
 
 // storedRun is what the bucket holds of one batch run.
@@ -105,23 +107,30 @@ func (p *pruner) pruneRun(ctx context.Context, r *storedRun, cutoff time.Time) e
 	}
 	if missing > 0 {
 		p.counts["unloaded_runs"]++
-		p.env.Logger.Warn("prune: keeping an old run whose batches are not all loaded; rerun its job to load them, or delete the run",
+		p.env.Logger.Warn("prune: keeping an old run whose batches are not all loaded or searched; rerun its job to load them, or delete the run",
 			"job", r.job, "run", r.id, "unloaded", missing, "batches", len(m.Batches), "committed", m.Created)
 		return nil
 	}
 	return p.deleteRun(ctx, r, "runs")
 }
 
-// unloadedBatches counts the batches of m missing from the load ledger.
+// unloadedBatches counts the batches of m still needed: a batch missing
+// from the load ledger, or a task shard (which run-searches reads instead
+// of loading) whose shard is still queued or processing. A task shard
+// whose shard is done, failed or gone is needed no more.
 func (p *pruner) unloadedBatches(ctx context.Context, m batch.Manifest) (int, error) {
 	keys := make([]string, len(m.Batches))
+	shards := make([]bool, len(m.Batches))
 	for i, b := range m.Batches {
 		keys[i] = b.Key
+		shards[i] = b.Kind == shardqueue.TasksKind.Name()
 	}
 	var n int
 	err := p.env.DB.QueryRow(ctx, `
-		SELECT count(*) FROM unnest($1::text[]) AS k(key)
-		WHERE NOT EXISTS (SELECT FROM loaded_batches l WHERE l.batch_key = k.key)`, keys).Scan(&n)
+		SELECT count(*) FROM unnest($1::text[], $2::boolean[]) AS k(key, shard)
+		WHERE CASE WHEN k.shard
+			THEN EXISTS (SELECT FROM search_shards s WHERE s.object_key = k.key AND s.state IN ('queued', 'processing'))
+			ELSE NOT EXISTS (SELECT FROM loaded_batches l WHERE l.batch_key = k.key) END`, keys, shards).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("check the load ledger for run %s/%s: %w", m.Job, m.RunID, err)
 	}
@@ -139,13 +148,13 @@ func (p *pruner) deleteRun(ctx context.Context, r *storedRun, kind string) error
 	}
 	p.counts["objects"] += int64(r.objects)
 	p.counts["bytes"] += r.bytes
-	tag, err := p.env.DB.Exec(ctx, `DELETE FROM loaded_batches WHERE job = $1 AND run_id = $2`, r.job, r.id)
+	ledger, err := loader.ForgetRun(ctx, p.env.DB, r.job, r.id)
 	if err != nil {
-		return fmt.Errorf("delete the load ledger rows of run %s/%s: %w", r.job, r.id, err)
+		return err
 	}
-	p.counts["ledger_rows"] += tag.RowsAffected()
+	p.counts["ledger_rows"] += ledger
 	p.counts[kind]++
 	p.env.Logger.Debug("prune: deleted run", "job", r.job, "run", r.id, "committed", r.committed,
-		"objects", r.objects, "bytes", r.bytes, "ledger_rows", tag.RowsAffected())
+		"objects", r.objects, "bytes", r.bytes, "ledger_rows", ledger)
 	return nil
 }

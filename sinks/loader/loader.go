@@ -184,3 +184,14 @@ func (l *Loader) logger() *slog.Logger {
 	}
 	return l.Logger
 }
+
+// ForgetRun deletes the ledger rows of run runID of job. Call it only once
+// the run's batches are gone from the bucket (batch.DeleteRun): a batch
+// still there could then be loaded again.
+func ForgetRun(ctx context.Context, db *pgxpool.Pool, job, runID string) (int64, error) {
+	tag, err := db.Exec(ctx, `DELETE FROM loaded_batches WHERE job = $1 AND run_id = $2`, job, runID)
+	if err != nil {
+		return 0, fmt.Errorf("delete the load ledger rows of run %s/%s: %w", job, runID, err)
+	}
+	return tag.RowsAffected(), nil
+}
