@@ -1,13 +1,13 @@
 // Package prune is the prune job: it deletes what the other jobs leave
-// behind once it can no longer be needed. Batch runs in the bucket whose
-// batches are all loaded (with their rows in the loaded_batches ledger),
-// runs that never committed, LSIF uploads that were replaced, errored or
-// abandoned while uploading (rows and objects), and old job_runs rows.
+// behind once it can no longer be needed. Batch runs in the bucket (with
+// their rows in the loaded_batches ledger), LSIF uploads that were
+// replaced, errored or abandoned while uploading (rows and objects), and
+// old job_runs rows.
 //
 // Nothing younger than the retention period is touched, and nothing that
-// may still be needed is deleted at any age: a committed run with a batch
-// not loaded is kept (LoadPending may still load it) and reported. It does
-// not delete converted LSIF rows itself (a trigger on lsif_uploads does) or
+// may still be needed is deleted at any age: a run holding a task shard
+// that run-searches has yet to read is kept and reported. It does not
+// delete converted LSIF rows itself (a trigger on lsif_uploads does) or
 // anything of completed, queued or processing uploads.
 package prune
 
@@ -57,7 +57,7 @@ func (*Job) DefaultSchedule() string { return "30 3 * * *" }
 // at the end so that the failure is seen.
 func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	p := &pruner{env: env, counts: jobs.Counts{
-		"runs": 0, "uncommitted_runs": 0, "unloaded_runs": 0, "ledger_rows": 0,
+		"runs": 0, "uncommitted_runs": 0, "unloaded_runs": 0, "pending_runs": 0, "ledger_rows": 0,
 		"retired_uploads": 0, "errored_uploads": 0, "abandoned_uploads": 0,
 		"objects": 0, "bytes": 0, "job_runs": 0, "errors": 0,
 	}}

@@ -76,10 +76,12 @@ func (p *pruner) pruneRuns(ctx context.Context, cutoff time.Time) error {
 	return nil
 }
 
-// pruneRun deletes run r if it is older than cutoff and either never
-// committed (it crashed or was aborted, and will never be loaded) or
-// committed with every batch loaded. A committed run is as old as its
-// manifest's Created time, an uncommitted one as its newest object.
+// pruneRun deletes run r if it is older than cutoff and no task shard of
+// it is still waiting for run-searches. A committed run is as old as its
+// manifest's Created time, an uncommitted one (crashed or aborted) as its
+// newest object. Jobs load their runs as soon as they commit them, and a
+// run whose load did not happen (a crash, a failed load) was redone by a
+// later run of its job: such a run is deleted too, with a warning.
 func (p *pruner) pruneRun(ctx context.Context, r *storedRun, cutoff time.Time) error {
 	if !r.committed {
 		if !r.newest.Before(cutoff) {
@@ -101,40 +103,41 @@ func (p *pruner) pruneRun(ctx context.Context, r *storedRun, cutoff time.Time) e
 	if !created.Before(cutoff) {
 		return nil
 	}
-	missing, err := p.unloadedBatches(ctx, m)
-	if err != nil {
+	pending, unloaded, err := p.batchStates(ctx, m)
+	switch {
+	case err != nil:
 		return err
-	}
-	if missing > 0 {
-		p.counts["unloaded_runs"]++
-		p.env.Logger.Warn("prune: keeping an old run whose batches are not all loaded or searched; rerun its job to load them, or delete the run",
-			"job", r.job, "run", r.id, "unloaded", missing, "batches", len(m.Batches), "committed", m.Created)
+	case pending > 0:
+		p.counts["pending_runs"]++
 		return nil
+	case unloaded > 0:
+		p.env.Logger.Warn("prune: deleting an old run that was never fully loaded (its job redid the work in a later run)",
+			"job", r.job, "run", r.id, "unloaded", unloaded, "batches", len(m.Batches), "committed", m.Created)
+		return p.deleteRun(ctx, r, "unloaded_runs")
 	}
 	return p.deleteRun(ctx, r, "runs")
 }
 
-// unloadedBatches counts the batches of m still needed: a batch missing
-// from the load ledger, or a task shard (which run-searches reads instead
-// of loading) whose shard is still queued or processing. A task shard
-// whose shard is done, failed or gone is needed no more.
-func (p *pruner) unloadedBatches(ctx context.Context, m batch.Manifest) (int, error) {
+// batchStates counts the task shards of m that run-searches has still to
+// read (their shard queued or processing) and the other batches missing
+// from the load ledger.
+func (p *pruner) batchStates(ctx context.Context, m batch.Manifest) (pending, unloaded int, err error) {
 	keys := make([]string, len(m.Batches))
 	shards := make([]bool, len(m.Batches))
 	for i, b := range m.Batches {
 		keys[i] = b.Key
 		shards[i] = b.Kind == shardqueue.TasksKind.Name()
 	}
-	var n int
-	err := p.env.DB.QueryRow(ctx, `
-		SELECT count(*) FROM unnest($1::text[], $2::boolean[]) AS k(key, shard)
-		WHERE CASE WHEN k.shard
-			THEN EXISTS (SELECT FROM search_shards s WHERE s.object_key = k.key AND s.state IN ('queued', 'processing'))
-			ELSE NOT EXISTS (SELECT FROM loaded_batches l WHERE l.batch_key = k.key) END`, keys, shards).Scan(&n)
+	err = p.env.DB.QueryRow(ctx, `
+		SELECT count(*) FILTER (WHERE k.shard AND EXISTS (
+		           SELECT FROM search_shards s WHERE s.object_key = k.key AND s.state IN ('queued', 'processing'))),
+		       count(*) FILTER (WHERE NOT k.shard AND NOT EXISTS (
+		           SELECT FROM loaded_batches l WHERE l.batch_key = k.key))
+		FROM unnest($1::text[], $2::boolean[]) AS k(key, shard)`, keys, shards).Scan(&pending, &unloaded)
 	if err != nil {
-		return 0, fmt.Errorf("check the load ledger for run %s/%s: %w", m.Job, m.RunID, err)
+		return 0, 0, fmt.Errorf("check the load ledger and shard queue for run %s/%s: %w", m.Job, m.RunID, err)
 	}
-	return n, nil
+	return pending, unloaded, nil
 }
 
 // deleteRun deletes r's objects, then its ledger rows, and counts it as
