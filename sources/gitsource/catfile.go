@@ -54,10 +54,11 @@ func startCatFile(dir string) (*catFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	growPipe(stdout)
 	if err := cmd.Start(); err != nil {
 		return nil, &CommandError{Dir: dir, Args: catFileArgs, Err: err}
 	}
-	c.pid, c.stdin, c.out = cmd.Process.Pid, stdin, bufio.NewReaderSize(stdout, 64<<10)
+	c.pid, c.stdin, c.out = cmd.Process.Pid, stdin, bufio.NewReaderSize(stdout, pipeSize)
 	return c, nil
 }
 
