@@ -8,6 +8,8 @@ import (
 	"path"
 	"regexp"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/search"
 )
@@ -163,34 +165,56 @@ func (ev *evaluation) cacheKey(p string) string {
 	return key
 }
 
-// readAndCompute reads the pending files' blobs in one pipelined cat-file
-// pass and computes and caches their values.
+// readAndCompute reads the pending files' blobs and computes, caches and
+// tracks their values. It splits them over the repository's cat-file
+// processes, each a pipelined pass whose blobs are matched as they arrive,
+// on its own goroutine.
 func (ev *evaluation) readAndCompute(ctx context.Context, todo []pending) error {
 	if len(todo) == 0 {
 		return nil
 	}
+	values := make([]fileValue, len(todo))
+	n := min(ev.repo.Readers(), (len(todo)+minPerReader-1)/minPerReader)
+	g, gctx := errgroup.WithContext(ctx)
+	for k := range n {
+		lo, hi := k*len(todo)/n, (k+1)*len(todo)/n
+		g.Go(func() error { return ev.read(gctx, todo[lo:hi], values[lo:hi]) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for i, p := range todo {
+		if !values[i].missing {
+			ev.cache.put(p.oid, ev.cacheKey(p.path), values[i])
+		}
+		ev.track(p.path, p.oid, values[i])
+	}
+	return nil
+}
+
+// minPerReader is the fewest pending files worth another cat-file pass.
+const minPerReader = 16
+
+// read reads the blobs of todo in one pipelined cat-file pass and computes
+// their values into values. It may run concurrently with other reads.
+func (ev *evaluation) read(ctx context.Context, todo []pending, values []fileValue) error {
 	oids := make([]string, len(todo))
 	for i, p := range todo {
 		oids[i] = p.oid
 	}
-	limit := ev.sizeLimit()
-	return ev.repo.ReadBlobs(ctx, oids, limit, func(i int, data []byte, size int64, err error) error {
+	return ev.repo.ReadBlobs(ctx, oids, ev.sizeLimit(), func(i int, data []byte, _ int64, err error) error {
 		p := todo[i]
-		var v fileValue
 		switch {
 		case errors.Is(err, gitsource.ErrMissingObject):
 			// As git grep does: skip it and say which, rather than fail.
-			ev.track(p.path, p.oid, fileValue{missing: true})
-			return nil
+			values[i] = fileValue{missing: true}
 		case err != nil:
 			return fmt.Errorf("read %s (%s): %w", p.path, p.oid, err)
 		case data == nil:
-			v = fileValue{res: search.FileResult{Skipped: search.SkipTooLarge}}
+			values[i] = fileValue{res: search.FileResult{Skipped: search.SkipTooLarge}}
 		default:
-			v = ev.compute(p.path, data)
+			values[i] = ev.compute(p.path, data)
 		}
-		ev.cache.put(p.oid, ev.cacheKey(p.path), v)
-		ev.track(p.path, p.oid, v)
 		return nil
 	})
 }
