@@ -25,9 +25,12 @@ type evaluation struct {
 	fp     string
 	commit string
 	files  map[string]trackedFile // in-scope files of commit, by path
-	// diffs are prefetched changes for the next moves, in order.
-	diffs  [][]gitsource.Change
-	totals *totals
+	// diffs are prefetched changes for the next moves, in order, once
+	// diffsDone is closed (see prefetchDiffs).
+	diffs     [][]gitsource.Change
+	diffsErr  error
+	diffsDone chan struct{}
+	totals    *totals
 
 	langFilters string // identifies the query's lang: filters (see cacheKey)
 }
@@ -69,23 +72,28 @@ func (ev *evaluation) moveTo(ctx context.Context, commit string) error {
 	return nil
 }
 
-// prefetchDiffs computes, with one git process, the diffs between the
-// consecutive distinct commits moveTo will visit, when they are all object
-// ids (diff-tree --stdin takes no revision names); otherwise each move
-// diffs on its own.
-func (ev *evaluation) prefetchDiffs(ctx context.Context, commits []string) error {
+// prefetchDiffs starts computing, with one git process, the diffs between
+// the consecutive distinct commits moveTo will visit, when they are all
+// object ids (diff-tree --stdin takes no revision names); otherwise each
+// move diffs on its own. The diffs are computed while the first commit's
+// tree is read; the returned function waits for them to be done.
+func (ev *evaluation) prefetchDiffs(ctx context.Context, commits []string) (wait func()) {
 	var seq []string
 	for i, c := range commits {
 		if !objectID.MatchString(c) {
-			return nil
+			return func() {}
 		}
 		if i == 0 || c != commits[i-1] {
 			seq = append(seq, c)
 		}
 	}
-	diffs, err := ev.repo.DiffChain(ctx, seq)
-	ev.diffs = diffs
-	return err
+	done := make(chan struct{})
+	ev.diffsDone = done
+	go func() {
+		defer close(done)
+		ev.diffs, ev.diffsErr = ev.repo.DiffChain(ctx, seq)
+	}()
+	return func() { <-done }
 }
 
 var objectID = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
@@ -93,6 +101,12 @@ var objectID = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
 // changes lists what differs between the current commit and commit: the
 // whole tree, as additions, for the first.
 func (ev *evaluation) changes(ctx context.Context, commit string) ([]gitsource.Change, error) {
+	if ev.commit != "" && ev.diffsDone != nil {
+		<-ev.diffsDone
+		if ev.diffsErr != nil {
+			return nil, ev.diffsErr
+		}
+	}
 	if ev.commit != "" && len(ev.diffs) > 0 {
 		d := ev.diffs[0]
 		ev.diffs = ev.diffs[1:]
