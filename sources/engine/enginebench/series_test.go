@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 
@@ -80,7 +81,7 @@ func sightlineSeries(ctx context.Context, r *benchRepo, q *search.Query) ([]samp
 		return nil, seriesStats{}, err
 	}
 	defer repo.Close()
-	history, err := repo.FirstParentHistory(ctx, "")
+	history, err := repo.FirstParentHistoryUntil(ctx, "", slices.MinFunc(r.times, time.Time.Compare))
 	if err != nil {
 		return nil, seriesStats{}, err
 	}
