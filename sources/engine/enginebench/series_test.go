@@ -97,7 +97,8 @@ func sightlineSeries(ctx context.Context, r *benchRepo, q *search.Query) ([]samp
 		}
 	}
 	eng := &engine.Engine{Cache: engine.NewCache(0)}
-	points, err := eng.Series(ctx, repo, q, commits, engine.Opts{})
+	opts := engine.Opts{Match: search.MatchOpts{MaxFileSize: r.maxFileSize}}
+	points, err := eng.Series(ctx, repo, q, commits, opts)
 	if err != nil {
 		return nil, seriesStats{}, err
 	}
