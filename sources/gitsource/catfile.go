@@ -24,7 +24,8 @@ type catFile struct {
 	stdin  io.WriteCloser
 	out    *bufio.Reader
 	stderr *tailBuffer
-	reused bool // it has served a request before
+	reused bool   // it has served a request before
+	buf    []byte // blob contents, reused across requests (see content)
 
 	mu     sync.Mutex
 	wait   func() error
