@@ -188,7 +188,7 @@ func (ev *evaluation) readAndCompute(ctx context.Context, todo []pending) error 
 		return nil
 	}
 	values := make([]fileValue, len(todo))
-	n := min(ev.repo.Readers(), (len(todo)+minPerReader-1)/minPerReader)
+	n := max(min(ev.repo.Readers(), len(todo)/minPerReader), 1)
 	g, gctx := errgroup.WithContext(ctx)
 	for k := range n {
 		lo, hi := k*len(todo)/n, (k+1)*len(todo)/n
@@ -206,7 +206,8 @@ func (ev *evaluation) readAndCompute(ctx context.Context, todo []pending) error 
 	return nil
 }
 
-// minPerReader is the fewest pending files worth another cat-file pass.
+// minPerReader is the fewest pending files of a cat-file pass when they are
+// split over several.
 const minPerReader = 16
 
 // read reads the blobs of todo in one pipelined cat-file pass and computes
