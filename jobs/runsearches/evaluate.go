@@ -123,9 +123,13 @@ func (w *worker) search(ctx context.Context, r repos.Repo, q *search.Query, comm
 		return nil, err
 	}
 	// sync-repos recorded the repository's git dir and branch: skip the
-	// three git processes of inspecting it again for every task.
+	// three git processes of inspecting it again for every task. One
+	// cat-file reader: the job already runs Concurrency searches at once,
+	// and a second reader per task (the engine splits a commit's reads
+	// over them) costs a process start that the parallelism does not pay
+	// back here.
 	known := &gitsource.Info{GitDir: r.GitDir, DefaultBranch: r.DefaultBranch, Head: r.HeadCommit}
-	g, err := gitsource.OpenWith(ctx, r.GitDir, gitsource.OpenOpts{Known: known})
+	g, err := gitsource.OpenWith(ctx, r.GitDir, gitsource.OpenOpts{Known: known, Readers: 1})
 	if err != nil {
 		return nil, fmt.Errorf("repository %s: %w", r.Name, err)
 	}

@@ -88,7 +88,9 @@ func runSeries(ctx context.Context, a *app, f searchFlags, q *search.Query, time
 		return nil, err
 	}
 	defer repo.Close()
-	history, err := repo.FirstParentHistory(ctx, "")
+	// Every sample time's commit is at or before the earliest time's in the
+	// history, so git need not walk past that one.
+	history, err := repo.FirstParentHistoryUntil(ctx, "", slices.MinFunc(times, time.Time.Compare))
 	if err != nil {
 		return nil, err
 	}

@@ -67,9 +67,10 @@ func (e *Engine) Series(ctx context.Context, repo *gitsource.Repo, q *search.Que
 	}
 	ev := &evaluation{repo: repo, q: q, opts: opts, cache: e.Cache, fp: fingerprint(q, opts),
 		langFilters: langFilters(q), files: map[string]trackedFile{}, totals: newTotals()}
-	if err := ev.prefetchDiffs(ctx, commits); err != nil {
-		return nil, err
-	}
+	ctx, cancel := context.WithCancel(ctx)
+	wait := ev.prefetchDiffs(ctx, commits)
+	defer wait() // after cancel: an early return stops the diffs' git
+	defer cancel()
 	points := make([]Point, len(commits))
 	for i, c := range commits {
 		if i == 0 || c != commits[i-1] {

@@ -8,6 +8,8 @@ import (
 	"path"
 	"regexp"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/search"
 )
@@ -23,9 +25,12 @@ type evaluation struct {
 	fp     string
 	commit string
 	files  map[string]trackedFile // in-scope files of commit, by path
-	// diffs are prefetched changes for the next moves, in order.
-	diffs  [][]gitsource.Change
-	totals *totals
+	// diffs are prefetched changes for the next moves, in order, once
+	// diffsDone is closed (see prefetchDiffs).
+	diffs     [][]gitsource.Change
+	diffsErr  error
+	diffsDone chan struct{}
+	totals    *totals
 
 	langFilters string // identifies the query's lang: filters (see cacheKey)
 }
@@ -67,23 +72,28 @@ func (ev *evaluation) moveTo(ctx context.Context, commit string) error {
 	return nil
 }
 
-// prefetchDiffs computes, with one git process, the diffs between the
-// consecutive distinct commits moveTo will visit, when they are all object
-// ids (diff-tree --stdin takes no revision names); otherwise each move
-// diffs on its own.
-func (ev *evaluation) prefetchDiffs(ctx context.Context, commits []string) error {
+// prefetchDiffs starts computing, with one git process, the diffs between
+// the consecutive distinct commits moveTo will visit, when they are all
+// object ids (diff-tree --stdin takes no revision names); otherwise each
+// move diffs on its own. The diffs are computed while the first commit's
+// tree is read; the returned function waits for them to be done.
+func (ev *evaluation) prefetchDiffs(ctx context.Context, commits []string) (wait func()) {
 	var seq []string
 	for i, c := range commits {
 		if !objectID.MatchString(c) {
-			return nil
+			return func() {}
 		}
 		if i == 0 || c != commits[i-1] {
 			seq = append(seq, c)
 		}
 	}
-	diffs, err := ev.repo.DiffChain(ctx, seq)
-	ev.diffs = diffs
-	return err
+	done := make(chan struct{})
+	ev.diffsDone = done
+	go func() {
+		defer close(done)
+		ev.diffs, ev.diffsErr = ev.repo.DiffChain(ctx, seq)
+	}()
+	return func() { <-done }
 }
 
 var objectID = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
@@ -91,6 +101,12 @@ var objectID = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
 // changes lists what differs between the current commit and commit: the
 // whole tree, as additions, for the first.
 func (ev *evaluation) changes(ctx context.Context, commit string) ([]gitsource.Change, error) {
+	if ev.commit != "" && ev.diffsDone != nil {
+		<-ev.diffsDone
+		if ev.diffsErr != nil {
+			return nil, ev.diffsErr
+		}
+	}
 	if ev.commit != "" && len(ev.diffs) > 0 {
 		d := ev.diffs[0]
 		ev.diffs = ev.diffs[1:]
@@ -163,34 +179,57 @@ func (ev *evaluation) cacheKey(p string) string {
 	return key
 }
 
-// readAndCompute reads the pending files' blobs in one pipelined cat-file
-// pass and computes and caches their values.
+// readAndCompute reads the pending files' blobs and computes, caches and
+// tracks their values. It splits them over the repository's cat-file
+// processes, each a pipelined pass whose blobs are matched as they arrive,
+// on its own goroutine.
 func (ev *evaluation) readAndCompute(ctx context.Context, todo []pending) error {
 	if len(todo) == 0 {
 		return nil
 	}
+	values := make([]fileValue, len(todo))
+	n := max(min(ev.repo.Readers(), len(todo)/minPerReader), 1)
+	g, gctx := errgroup.WithContext(ctx)
+	for k := range n {
+		lo, hi := k*len(todo)/n, (k+1)*len(todo)/n
+		g.Go(func() error { return ev.read(gctx, todo[lo:hi], values[lo:hi]) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for i, p := range todo {
+		if !values[i].missing {
+			ev.cache.put(p.oid, ev.cacheKey(p.path), values[i])
+		}
+		ev.track(p.path, p.oid, values[i])
+	}
+	return nil
+}
+
+// minPerReader is the fewest pending files of a cat-file pass when they are
+// split over several.
+const minPerReader = 16
+
+// read reads the blobs of todo in one pipelined cat-file pass and computes
+// their values into values. It may run concurrently with other reads.
+func (ev *evaluation) read(ctx context.Context, todo []pending, values []fileValue) error {
 	oids := make([]string, len(todo))
 	for i, p := range todo {
 		oids[i] = p.oid
 	}
-	limit := ev.sizeLimit()
-	return ev.repo.ReadBlobs(ctx, oids, limit, func(i int, data []byte, size int64, err error) error {
+	return ev.repo.ReadBlobs(ctx, oids, ev.sizeLimit(), func(i int, data []byte, _ int64, err error) error {
 		p := todo[i]
-		var v fileValue
 		switch {
 		case errors.Is(err, gitsource.ErrMissingObject):
 			// As git grep does: skip it and say which, rather than fail.
-			ev.track(p.path, p.oid, fileValue{missing: true})
-			return nil
+			values[i] = fileValue{missing: true}
 		case err != nil:
 			return fmt.Errorf("read %s (%s): %w", p.path, p.oid, err)
 		case data == nil:
-			v = fileValue{res: search.FileResult{Skipped: search.SkipTooLarge}}
+			values[i] = fileValue{res: search.FileResult{Skipped: search.SkipTooLarge}}
 		default:
-			v = ev.compute(p.path, data)
+			values[i] = ev.compute(p.path, data)
 		}
-		ev.cache.put(p.oid, ev.cacheKey(p.path), v)
-		ev.track(p.path, p.oid, v)
 		return nil
 	})
 }

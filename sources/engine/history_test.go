@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -34,7 +35,9 @@ func day(n int) time.Time { return time.Date(2024, 1, n, 12, 0, 0, 0, time.UTC) 
 // move into a directory, a file becoming a directory, type changes between
 // file and symbolic link, a mode change, a submodule), a merge of a side
 // branch, binary files, a file crossing maxFileSize both ways, files in
-// several languages, vendored and generated files, and unusual paths.
+// several languages, vendored and generated files, unusual paths, and
+// commits that change enough files for the engine to split their reads
+// over several cat-file processes.
 func newHistory(t *testing.T) *history {
 	t.Helper()
 	g := gittest.New(t)
@@ -111,6 +114,8 @@ func newHistory(t *testing.T) *history {
 	commit("large again", map[string]string{"big/data.csv": large("FOO;fooError\n")})
 	commit("crlf", map[string]string{"crlf.go": "package crlf\r\n\r\nfunc foo() error { return fooError }\r\n"})
 	commit("less foo", map[string]string{"main.go": mainGo("bar")})
+	commit("many files", manyFiles(40, "foo"))
+	commit("edit many files", manyFiles(36, "FOO bar foo"))
 	g.Git(time.Time{}, "update-index", "--chmod=+x", "scripts/run")
 	commit("mode change only", nil)
 
@@ -127,6 +132,16 @@ func newHistory(t *testing.T) *history {
 }
 
 const readme = "# Foo\n\nFoo is a foo. See FOO.md.\n"
+
+// manyFiles returns n Go files under many/, the i-th with i+1 lines of
+// words.
+func manyFiles(n int, words string) map[string]string {
+	files := map[string]string{}
+	for i := range n {
+		files[fmt.Sprintf("many/f%02d.go", i)] = "package many\n\n" + strings.Repeat("// "+words+"\n", i+1)
+	}
+	return files
+}
 
 // mainGo is a Go file with one line per word, each in a match-rich line.
 func mainGo(words ...string) string {

@@ -18,8 +18,9 @@ type BlobFunc func(i int, data []byte, size int64, err error) error
 // all the requests ahead to one cat-file process rather than waiting for
 // each answer, for several times the throughput of ReadBlob on small blobs.
 // Blobs larger than limit bytes are discarded unread, as by ReadBlobMax, so
-// the one buffer it reuses grows to the largest blob read, at most limit
-// bytes (or 4 KiB). It returns fn's error, or an error of git or of ctx,
+// the one buffer it reuses grows to at most twice the largest blob read and
+// limit bytes (or 64 KiB); the process keeps it for later calls when it is
+// at most 4 MiB. It returns fn's error, or an error of git or of ctx,
 // and then kills the process.
 func (r *Repo) ReadBlobs(ctx context.Context, oids []string, limit int64, fn BlobFunc) error {
 	for _, oid := range oids {
@@ -75,7 +76,7 @@ func sendAll(w io.Writer, oids []string) error {
 
 // answerAll reads the answers to oids and hands them to fn.
 func (r *Repo) answerAll(c *catFile, oids []string, limit int64, fn BlobFunc) (answered int, broken bool, err error) {
-	var buf []byte
+	defer c.trimBuffer()
 	for i, oid := range oids {
 		hdr, err := c.answer()
 		if err != nil {
@@ -90,7 +91,7 @@ func (r *Repo) answerAll(c *catFile, oids []string, limit int64, fn BlobFunc) (a
 			ferr = r.blobError(oid, fmt.Errorf("object is a %s, not a blob", hdr.kind))
 		}
 		if !hdr.missing {
-			if data, err = c.content(hdr, limit, &buf); err != nil {
+			if data, err = c.content(hdr, limit); err != nil {
 				return i, true, err
 			}
 		}
@@ -101,18 +102,30 @@ func (r *Repo) answerAll(c *catFile, oids []string, limit int64, fn BlobFunc) (a
 	return len(oids), false, nil
 }
 
-// content reads the content of a blob of at most limit bytes into *buf,
+// content reads the content of a blob of at most limit bytes into c.buf,
 // growing it if need be; it discards any other object's content.
-func (c *catFile) content(hdr header, limit int64, buf *[]byte) ([]byte, error) {
+func (c *catFile) content(hdr header, limit int64) ([]byte, error) {
 	if hdr.kind != "blob" || hdr.size > limit {
 		return nil, c.skip(hdr.size)
 	}
-	if *buf == nil || int64(cap(*buf)) < hdr.size {
-		*buf = make([]byte, max(hdr.size, 4096)) // never nil, even for an empty blob
+	if c.buf == nil || int64(cap(c.buf)) < hdr.size {
+		// Never nil, even for an empty blob. Doubling: a pass over
+		// growing blobs allocates little.
+		c.buf = make([]byte, max(hdr.size, min(2*int64(cap(c.buf)), limit), 64<<10))
 	}
-	data := (*buf)[:hdr.size]
+	data := c.buf[:hdr.size]
 	if _, err := io.ReadFull(c.out, data); err != nil {
 		return nil, err
 	}
 	return data, c.newline()
+}
+
+// maxKeptBuffer bounds the content buffer an idle cat-file process keeps.
+const maxKeptBuffer = 4 << 20
+
+// trimBuffer drops a content buffer too large to keep between requests.
+func (c *catFile) trimBuffer() {
+	if cap(c.buf) > maxKeptBuffer {
+		c.buf = nil
+	}
 }

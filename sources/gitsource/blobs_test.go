@@ -75,6 +75,30 @@ func TestReadBlobs(t *testing.T) {
 	}
 }
 
+// TestReadBlobsReusedBuffer reads through a cat-file process's reused
+// content buffer: an empty blob first is empty, not nil (too large), and
+// contents after a large blob are whole.
+func TestReadBlobsReusedBuffer(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{"empty": "", "a": "a\n", "large": randomText(3 << 20), "b": randomText(200 << 10)}
+	_, r, oids := blobRepo(t, files)
+	for _, ids := range [][]string{{"empty", "a"}, {"b", "large", "a"}, {"empty", "b"}} {
+		var got []blobResult
+		oidsOf := make([]string, len(ids))
+		for i, name := range ids {
+			oidsOf[i] = oids[name]
+		}
+		if err := r.ReadBlobs(context.Background(), oidsOf, 4<<20, collect(&got)); err != nil {
+			t.Fatal(err)
+		}
+		for i, name := range ids {
+			if got[i].err != nil || got[i].nil || got[i].data != files[name] {
+				t.Errorf("%v: %s: got %d bytes (nil %v), %v", ids, name, len(got[i].data), got[i].nil, got[i].err)
+			}
+		}
+	}
+}
+
 func TestReadBlobsStop(t *testing.T) {
 	t.Parallel()
 	files := map[string]string{"a": "a\n", "b": "b\n", "large": randomText(3 << 20)}

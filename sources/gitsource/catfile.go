@@ -24,7 +24,8 @@ type catFile struct {
 	stdin  io.WriteCloser
 	out    *bufio.Reader
 	stderr *tailBuffer
-	reused bool // it has served a request before
+	reused bool   // it has served a request before
+	buf    []byte // blob contents, reused across requests (see content)
 
 	mu     sync.Mutex
 	wait   func() error
@@ -54,10 +55,11 @@ func startCatFile(dir string) (*catFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	growPipe(stdout)
 	if err := cmd.Start(); err != nil {
 		return nil, &CommandError{Dir: dir, Args: catFileArgs, Err: err}
 	}
-	c.pid, c.stdin, c.out = cmd.Process.Pid, stdin, bufio.NewReaderSize(stdout, 64<<10)
+	c.pid, c.stdin, c.out = cmd.Process.Pid, stdin, bufio.NewReaderSize(stdout, pipeSize)
 	return c, nil
 }
 

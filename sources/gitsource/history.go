@@ -23,6 +23,25 @@ type Commit struct {
 // repository has an empty history (nil, no error); another unknown revision
 // gives an error wrapping ErrUnknownRevision.
 func (r *Repo) FirstParentHistory(ctx context.Context, rev string) ([]Commit, error) {
+	return r.firstParentHistory(ctx, rev, nil)
+}
+
+// FirstParentHistoryUntil is FirstParentHistory cut short after the first
+// commit, in that order, committed at or before t: the one CommitAt
+// returns for t. CommitAt answers the same on it as on the whole history
+// for t and every later time, since each answer is that commit or one
+// before it. A series needs the history back to its earliest sample time
+// only, and git stops walking there.
+func (r *Repo) FirstParentHistoryUntil(ctx context.Context, rev string, t time.Time) ([]Commit, error) {
+	return r.firstParentHistory(ctx, rev, func(c Commit) bool { return !c.CommittedAt.After(t) })
+}
+
+// errEnough stops a history walk once last says so.
+var errEnough = errors.New("enough commits")
+
+// firstParentHistory reads the history up to and including the first
+// commit for which last returns true, or all of it when last is nil.
+func (r *Repo) firstParentHistory(ctx context.Context, rev string, last func(Commit) bool) ([]Commit, error) {
 	oid, err := r.Resolve(ctx, rev)
 	if errors.Is(err, ErrNoCommits) {
 		return nil, nil
@@ -36,9 +55,12 @@ func (r *Repo) FirstParentHistory(ctx context.Context, rev string) ([]Commit, er
 	err = r.scan(ctx, '\n', args, func(line []byte) error {
 		c, err := parseCommit(line)
 		commits = append(commits, c)
+		if err == nil && last != nil && last(c) {
+			return errEnough // scan kills git
+		}
 		return err
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errEnough) {
 		return nil, err
 	}
 	return commits, nil

@@ -3,6 +3,7 @@ package gitsource_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -84,5 +85,48 @@ func TestCommitAt(t *testing.T) {
 	}
 	if c, ok := gitsource.CommitAt(history, t0); !ok || c != history[len(history)-1] {
 		t.Errorf("CommitAt(first commit's time) = %v, %v; want the first commit", c, ok)
+	}
+}
+
+// TestFirstParentHistoryUntil checks that the cut history is a prefix of
+// the whole one that ends at CommitAt's answer for the earliest time, and
+// that CommitAt on it agrees with `git rev-list -1 --first-parent --before`
+// at that time and every later one, around m5, committed before its
+// parent, too.
+func TestFirstParentHistoryUntil(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	src, full := mergeHistory(t)
+	r := open(t, src.Dir)
+	var times []time.Time
+	for _, c := range full {
+		times = append(times, c.CommittedAt, c.CommittedAt.Add(-time.Second), c.CommittedAt.Add(12*time.Hour))
+	}
+	times = append(times, t0.Add(-time.Second), t0.Add(100*24*time.Hour))
+	for _, earliest := range times {
+		cut, err := r.FirstParentHistoryUntil(ctx, "", earliest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		end := len(full)
+		if c, ok := gitsource.CommitAt(full, earliest); ok {
+			end = slices.Index(full, c) + 1
+		}
+		if diff := cmp.Diff(full[:end], cut); diff != "" {
+			t.Errorf("FirstParentHistoryUntil(%s) (-want +got):\n%s", earliest, diff)
+		}
+		for _, at := range times {
+			if at.Before(earliest) {
+				continue
+			}
+			got, ok := gitsource.CommitAt(cut, at)
+			want := src.Git(time.Time{}, "rev-list", "-1", "--first-parent", fmt.Sprintf("--before=@%d", at.Unix()), "HEAD")
+			if got.OID != want || ok != (want != "") {
+				t.Errorf("CommitAt(history until %s, %s) = %s, %v; git says %q", earliest, at, got.OID, ok, want)
+			}
+		}
+	}
+	if cut, err := r.FirstParentHistoryUntil(ctx, "", full[0].CommittedAt); err != nil || len(cut) != 1 {
+		t.Errorf("FirstParentHistoryUntil(HEAD's time) = %v, %v; want HEAD alone", cut, err)
 	}
 }

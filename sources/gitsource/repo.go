@@ -80,6 +80,10 @@ func (r *Repo) Dir() string { return r.info.GitDir }
 // opened, e.g. "main"; empty when HEAD was detached.
 func (r *Repo) DefaultBranch() string { return r.info.DefaultBranch }
 
+// Readers returns how many cat-file processes the Repo runs at most: how
+// many ReadBlobs calls proceed in parallel.
+func (r *Repo) Readers() int { return cap(r.readers.slots) }
+
 // Close ends the Repo's idle cat-file processes; one still streaming a blob
 // ends when its BlobReader is closed. Reads after Close fail with ErrClosed.
 func (r *Repo) Close() error { return r.readers.close() }

@@ -19,6 +19,10 @@ import (
 // git repository, bare or not; its HEAD is used), otherwise the repository
 // DefaultParams describe, generated once into $SIGHTLINE_BENCH_DIR (default
 // the system temporary directory) and reused by later runs.
+//
+// git grep has no file size limit. For a repository with text files over
+// Sightline's default 1 MiB limit, $SIGHTLINE_BENCH_MAX_FILE_SIZE (bytes)
+// raises the limit of the Sightline runs so that both search the same files.
 
 // Series sample times: weekly, ending at the last commit, as
 // `sightline search series --every 7d --points 52 --end <last commit>`.
@@ -29,9 +33,10 @@ const (
 
 // benchRepo is the repository under benchmark.
 type benchRepo struct {
-	dir   string
-	end   time.Time   // committer time of HEAD
-	times []time.Time // the sample times, oldest first
+	dir         string
+	end         time.Time   // committer time of HEAD
+	times       []time.Time // the sample times, oldest first
+	maxFileSize int64       // Sightline's file size limit; 0 for the default
 }
 
 var (
@@ -80,6 +85,11 @@ func setUpRepo(b *testing.B) (*benchRepo, error) {
 		return nil, fmt.Errorf("%s has no commits", dir)
 	}
 	r := &benchRepo{dir: dir, end: history[0].CommittedAt}
+	if v := os.Getenv("SIGHTLINE_BENCH_MAX_FILE_SIZE"); v != "" {
+		if r.maxFileSize, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return nil, fmt.Errorf("SIGHTLINE_BENCH_MAX_FILE_SIZE: %w", err)
+		}
+	}
 	for i := range samplePoints {
 		r.times = append(r.times, r.end.AddDate(0, 0, -sampleDays*(samplePoints-1-i)))
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 
@@ -80,7 +81,7 @@ func sightlineSeries(ctx context.Context, r *benchRepo, q *search.Query) ([]samp
 		return nil, seriesStats{}, err
 	}
 	defer repo.Close()
-	history, err := repo.FirstParentHistory(ctx, "")
+	history, err := repo.FirstParentHistoryUntil(ctx, "", slices.MinFunc(r.times, time.Time.Compare))
 	if err != nil {
 		return nil, seriesStats{}, err
 	}
@@ -96,7 +97,8 @@ func sightlineSeries(ctx context.Context, r *benchRepo, q *search.Query) ([]samp
 		}
 	}
 	eng := &engine.Engine{Cache: engine.NewCache(0)}
-	points, err := eng.Series(ctx, repo, q, commits, engine.Opts{})
+	opts := engine.Opts{Match: search.MatchOpts{MaxFileSize: r.maxFileSize}}
+	points, err := eng.Series(ctx, repo, q, commits, opts)
 	if err != nil {
 		return nil, seriesStats{}, err
 	}

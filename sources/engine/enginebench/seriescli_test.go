@@ -82,9 +82,13 @@ func BenchmarkSeriesCLI(b *testing.B) {
 
 // runCLI runs one series and returns its samples and peak RSS in bytes.
 func runCLI(b *testing.B, bin string, r *benchRepo, query string) ([]sample, int64, error) {
-	cmd := exec.CommandContext(b.Context(), bin, "search", "series", "--repo", r.dir,
-		"--every", strconv.Itoa(sampleDays)+"d", "--points", strconv.Itoa(samplePoints),
-		"--end", r.end.Format(time.RFC3339), "--format", "json", query)
+	args := []string{"search", "series", "--repo", r.dir,
+		"--every", strconv.Itoa(sampleDays) + "d", "--points", strconv.Itoa(samplePoints),
+		"--end", r.end.Format(time.RFC3339), "--format", "json"}
+	if r.maxFileSize > 0 {
+		args = append(args, "--max-file-size", strconv.FormatInt(r.maxFileSize, 10))
+	}
+	cmd := exec.CommandContext(b.Context(), bin, append(args, query)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

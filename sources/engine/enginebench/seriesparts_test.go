@@ -5,16 +5,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/search"
 )
 
 // BenchmarkSeriesParts times the git work of one series on its own, to show
-// where BenchmarkSeries spends its time: reading the history, listing the
-// first commit's tree, diffing consecutive commits (one `git diff-tree`
+// where BenchmarkSeries spends its time: reading the whole history and, as
+// the series does, the history back to the earliest sample time, listing
+// the first commit's tree, diffing consecutive commits (one `git diff-tree`
 // process per pair with Diff, and one `--stdin` process for all with
 // DiffChain, as the engine does), reading the blobs the engine searches
 // (with one cat-file process, and split over two), and matching them in
@@ -39,6 +42,15 @@ func BenchmarkSeriesParts(b *testing.B) {
 		repo, _ := open(b)
 		for b.Loop() {
 			if _, err := repo.FirstParentHistory(b.Context(), ""); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("history-until", func(b *testing.B) {
+		repo, _ := open(b)
+		earliest := slices.MinFunc(openBenchRepo(b).times, time.Time.Compare)
+		for b.Loop() {
+			if _, err := repo.FirstParentHistoryUntil(b.Context(), "", earliest); err != nil {
 				b.Fatal(err)
 			}
 		}
