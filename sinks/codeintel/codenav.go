@@ -88,11 +88,7 @@ func CodenavHover(ctx context.Context, db DB, q CodenavQuery) (CodenavResult, er
 func codenav(ctx context.Context, db DB, q CodenavQuery, what string,
 	answer func(*navigator, []navRange) (CodenavResult, error)) (CodenavResult, error) {
 	n := &navigator{ctx: ctx, db: db}
-	repoID, reason, err := n.repoID(q.Repo)
-	if err != nil || reason != "" {
-		return CodenavResult{Reason: reason}, err
-	}
-	uploads, reason, err := n.visibleUploads(repoID, q)
+	uploads, reason, err := n.uploadsFor(q)
 	if err != nil || reason != "" {
 		return CodenavResult{Reason: reason}, err
 	}
@@ -118,15 +114,17 @@ func codenav(ctx context.Context, db DB, q CodenavQuery, what string,
 	return res, nil
 }
 
-// repoID returns the id of repository name; when there is none, reason
-// says so.
-func (n *navigator) repoID(name string) (id int64, reason string, err error) {
-	err = n.db.QueryRow(n.ctx, `SELECT id FROM repos WHERE name = $1`, name).Scan(&id)
+// uploadsFor returns the completed uploads of q.Repo visible at q.Commit
+// whose root covers q.Path, nearest first; when there are none (or no such
+// repository), reason says why.
+func (n *navigator) uploadsFor(q CodenavQuery) (uploads []navUpload, reason string, err error) {
+	var repoID int64
+	err = n.db.QueryRow(n.ctx, `SELECT id FROM repos WHERE name = $1`, q.Repo).Scan(&repoID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, fmt.Sprintf("repository %q is not registered (sightline repos list shows the known repositories)", name), nil
+		return nil, fmt.Sprintf("repository %q is not registered (sightline repos list shows the known repositories)", q.Repo), nil
 	}
 	if err != nil {
-		return 0, "", fmt.Errorf("look up repository %q: %w", name, err)
+		return nil, "", fmt.Errorf("look up repository %q: %w", q.Repo, err)
 	}
-	return id, "", nil
+	return n.visibleUploads(repoID, q)
 }

@@ -34,11 +34,7 @@ func severityName(s int32) string {
 // and position. q.Position is not used.
 func CodenavDiagnostics(ctx context.Context, db DB, q CodenavQuery) (CodenavResult, error) {
 	n := &navigator{ctx: ctx, db: db}
-	repoID, reason, err := n.repoID(q.Repo)
-	if err != nil || reason != "" {
-		return CodenavResult{Reason: reason}, err
-	}
-	uploads, reason, err := n.visibleUploads(repoID, q)
+	uploads, reason, err := n.uploadsFor(q)
 	if err != nil || reason != "" {
 		return CodenavResult{Reason: reason}, err
 	}

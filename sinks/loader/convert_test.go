@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
+	"github.com/sightline-dev/sightline/pipeline/bucket"
 )
 
 var typesKind = batch.NewKind("types", 1,
@@ -94,24 +95,14 @@ func TestLoadTypes(t *testing.T) {
 func testLoadTypes(t *testing.T, pgxCopy bool) {
 	db, b := newDB(t), newBucket(t)
 	exec(t, db, typesTable)
-	run := batch.NewRun(b, "job", "run1")
-	w, err := run.Create(t.Context(), "types", typesKind)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, null := range []bool{false, true} {
-		appendTypes(w.Builder(), int64(i+1), null)
-		if err := w.Builder().EndRow(); err != nil {
-			t.Fatal(err)
+	m := writeOne(t, b, "run1", typesKind, func(bld *batch.Builder) {
+		for i, null := range []bool{false, true} {
+			appendTypes(bld, int64(i+1), null)
+			if err := bld.EndRow(); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	if _, err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	m, err := run.Commit(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	l := &Loader{DB: db, Bucket: b, Targets: []Target{{Kind: typesKind, Table: "types"}}, pgxCopy: pgxCopy}
 	if _, err := l.LoadRun(t.Context(), m); err != nil {
 		t.Fatal(err)
@@ -123,6 +114,26 @@ func testLoadTypes(t *testing.T, pgxCopy bool) {
 	if diff := cmp.Diff(want, typesRows(t, db)); diff != "" {
 		t.Errorf("rows (-want +got):\n%s", diff)
 	}
+}
+
+// writeOne commits run runID of job "job" with one batch of kind, whose
+// rows fill appends.
+func writeOne(t *testing.T, b bucket.Bucket, runID string, kind batch.Kind, fill func(*batch.Builder)) batch.Manifest {
+	t.Helper()
+	run := batch.NewRun(b, "job", runID)
+	w, err := run.Create(t.Context(), kind.Name(), kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill(w.Builder())
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m, err := run.Commit(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 // typesRows returns the rows of table types in Postgres's text form, in UTC.
@@ -161,26 +172,14 @@ func TestLoadConversions(t *testing.T) {
 		arrow.Field{Name: "i32", Type: arrow.PrimitiveTypes.Int32},
 	)
 	write := func(runID string, i64 int64) batch.Manifest {
-		run := batch.NewRun(b, "job", runID)
-		w, err := run.Create(t.Context(), "conv", kind)
-		if err != nil {
-			t.Fatal(err)
-		}
-		bld := w.Builder()
-		bld.Field(0).(*array.Int64Builder).Append(i64)
-		bld.Field(1).(*array.StringBuilder).Append(`{"a": [1, 2]}`)
-		bld.Field(2).(*array.Int32Builder).Append(-7)
-		if err := bld.EndRow(); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
-		m, err := run.Commit(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return m
+		return writeOne(t, b, runID, kind, func(bld *batch.Builder) {
+			bld.Field(0).(*array.Int64Builder).Append(i64)
+			bld.Field(1).(*array.StringBuilder).Append(`{"a": [1, 2]}`)
+			bld.Field(2).(*array.Int32Builder).Append(-7)
+			if err := bld.EndRow(); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 	l := &Loader{DB: db, Bucket: b, Targets: []Target{{Kind: kind, Table: "conv"}}}
 	if _, err := l.LoadRun(t.Context(), write("ok", 42)); err != nil {
