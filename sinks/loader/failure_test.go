@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -143,5 +144,43 @@ func TestLoadRunRowCountMismatch(t *testing.T) {
 	}
 	if n := queryInt(t, db, `SELECT count(*) FROM items`); n != 0 {
 		t.Errorf("items has %d rows, want 0", n)
+	}
+}
+
+// TestLoadRunTruncatedBatch cuts a stored batch short: through either COPY
+// path the load fails naming the batch, and leaves neither rows nor a
+// ledger row.
+func TestLoadRunTruncatedBatch(t *testing.T) {
+	t.Parallel()
+	for _, pgxCopy := range []bool{false, true} {
+		t.Run(fmt.Sprintf("pgx-%t", pgxCopy), func(t *testing.T) {
+			t.Parallel()
+			db, b := newDB(t), newBucket(t)
+			m := writeRun(t, b, "run1", items{"a": ids(1, 9)}, true)
+			key := m.Batches[0].Key
+			rc, err := b.Get(t.Context(), key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := b.Put(t.Context(), key, bytes.NewReader(data[:len(data)*2/3])); err != nil {
+				t.Fatal(err)
+			}
+			l := &Loader{DB: db, Bucket: b, Targets: []Target{{Kind: itemKind, Table: "items"}}, pgxCopy: pgxCopy}
+			_, err = l.LoadRun(t.Context(), m)
+			if err == nil || !strings.Contains(err.Error(), key) {
+				t.Fatalf("LoadRun = %v, want an error naming %s", err, key)
+			}
+			if n := queryInt(t, db, `SELECT count(*) FROM items`); n != 0 {
+				t.Errorf("items has %d rows, want 0", n)
+			}
+			if n := queryInt(t, db, `SELECT count(*) FROM loaded_batches`); n != 0 {
+				t.Errorf("ledger has %d rows, want 0", n)
+			}
+		})
 	}
 }
