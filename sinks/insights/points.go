@@ -155,9 +155,11 @@ func stageTable(name string) string {
 // replaces what was stored for its (series, repo, time): captures it no
 // longer has are deleted, others upserted; and it supersedes the
 // per-repository incomplete points of that key (an earlier repo error, or
-// skipped files), re-recording skipped files if it has some.
+// skipped files), re-recording skipped files if it has some. The points
+// tables have no foreign keys (migration 00007): the batch's series and
+// repositories are checked and locked once, first.
 func mergeAnswers(stage, table string) string {
-	return strings.NewReplacer("{stage}", stage, "{table}", table).Replace(`
+	return checkRefs(stage) + strings.NewReplacer("{stage}", stage, "{table}", table).Replace(`
 		DELETE FROM {table} p
 		USING (SELECT DISTINCT series_id, repo_id, time FROM {stage}) k
 		WHERE p.series_id = k.series_id AND p.repo_id = k.repo_id AND p.time = k.time
@@ -175,6 +177,30 @@ func mergeAnswers(stage, table string) string {
 		SELECT series_id, time, repo_id, 'skipped-files', skipped FROM {stage}
 		WHERE capture IS NULL AND skipped IS NOT NULL
 		ON CONFLICT ON CONSTRAINT incomplete_points_key DO UPDATE SET detail = EXCLUDED.detail;`)
+}
+
+// checkRefs locks the series and repositories the points staged in stage
+// refer to FOR KEY SHARE, as a foreign key would (a concurrent delete waits
+// for the load, whose points its trigger then deletes), and fails the load
+// if one of them no longer exists.
+func checkRefs(stage string) string {
+	return strings.ReplaceAll(`
+		DO $$
+		BEGIN
+			PERFORM FROM insight_series WHERE id IN (SELECT series_id FROM {stage}) ORDER BY id FOR KEY SHARE;
+			PERFORM FROM repos WHERE id IN (SELECT repo_id FROM {stage}) ORDER BY id FOR KEY SHARE;
+			IF EXISTS (SELECT FROM (SELECT DISTINCT series_id FROM {stage}) s
+			           WHERE NOT EXISTS (SELECT FROM insight_series i WHERE i.id = s.series_id)) THEN
+				RAISE EXCEPTION 'points of a series that no longer exists (deleted while it was searched)'
+					USING ERRCODE = 'foreign_key_violation';
+			END IF;
+			IF EXISTS (SELECT FROM (SELECT DISTINCT repo_id FROM {stage}) s
+			           WHERE NOT EXISTS (SELECT FROM repos r WHERE r.id = s.repo_id)) THEN
+				RAISE EXCEPTION 'points of a repository that no longer exists (removed while it was searched)'
+					USING ERRCODE = 'foreign_key_violation';
+			END IF;
+		END
+		$$;`, "{stage}", stage)
 }
 
 // replaceSnapshots makes the staged snapshot each series' only one: a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,6 +64,14 @@ func newPointsEnv(t *testing.T) *pointsEnv {
 // it.
 func (e *pointsEnv) load(kind batch.Kind, answers []insights.Answer, lost []insights.Incomplete) {
 	e.t.Helper()
+	if err := e.loadErr(kind, answers, lost); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// loadErr is load, returning the loader's error.
+func (e *pointsEnv) loadErr(kind batch.Kind, answers []insights.Answer, lost []insights.Incomplete) error {
+	e.t.Helper()
 	run := batch.NewRun(e.bucket, "run-searches", ksuid.New().String())
 	if len(answers) > 0 {
 		w, err := run.Create(e.ctx, "points", kind)
@@ -97,9 +106,18 @@ func (e *pointsEnv) load(kind batch.Kind, answers []insights.Answer, lost []insi
 		e.t.Fatal(err)
 	}
 	l := &loader.Loader{DB: e.db, Bucket: e.bucket, Targets: insights.PointTargets()}
-	if _, err := l.LoadRun(e.ctx, m); err != nil {
+	_, err = l.LoadRun(e.ctx, m)
+	return err
+}
+
+// count counts table's rows matching cond (with argument arg).
+func (e *pointsEnv) count(table, cond string, arg int64) int {
+	e.t.Helper()
+	var n int
+	if err := e.db.QueryRow(e.ctx, `SELECT count(*) FROM `+table+` WHERE `+cond, arg).Scan(&n); err != nil {
 		e.t.Fatal(err)
 	}
+	return n
 }
 
 // rows returns table's rows as "repo time capture=value@commit" lines.
@@ -253,5 +271,59 @@ func TestLoadSnapshotReplacesPrevious(t *testing.T) {
 	check(t, "late snapshot time", []string{"01-08"}, e.snapshotTimes())
 	if got := e.rows("series_points"); len(got) != 0 {
 		t.Fatalf("snapshots wrote series points: %v", got)
+	}
+}
+
+// TestPointsOfDeletedParents checks what stands in for the points tables'
+// foreign keys (migration 00007): deleting a repository or a series deletes
+// its points, and points of a series or repository that no longer exists
+// fail to load, leaving nothing.
+func TestPointsOfDeletedParents(t *testing.T) {
+	t.Parallel()
+	e := newPointsEnv(t)
+	ans := func(series, repo int64) insights.Answer {
+		return insights.Answer{SeriesID: series, RepoID: repo, Time: day1, Commit: "c1", Values: map[string]int64{"alice": 1}}
+	}
+	for _, kind := range []batch.Kind{insights.PointsKind, insights.SnapshotPointsKind} {
+		e.load(kind, []insights.Answer{ans(e.series, e.repoA), ans(e.series, e.repoB)}, nil)
+	}
+	if _, err := e.db.Exec(e.ctx, `DELETE FROM repos WHERE id = $1`, e.repoB); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"series_points", "snapshot_points"} {
+		if n := e.count(table, "repo_id = $1", e.repoB); n != 0 {
+			t.Errorf("%s has %d rows of the deleted repository", table, n)
+		}
+		if n := e.count(table, "repo_id = $1", e.repoA); n != 1 {
+			t.Errorf("%s has %d rows of the other repository, want 1", table, n)
+		}
+	}
+	if _, err := e.db.Exec(e.ctx, `DELETE FROM insight_series WHERE id = $1`, e.series); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"series_points", "snapshot_points"} {
+		if n := e.count(table, "series_id = $1", e.series); n != 0 {
+			t.Errorf("%s has %d rows of the deleted series", table, n)
+		}
+	}
+
+	// Loads that refer to them now fail whole.
+	err := e.loadErr(insights.PointsKind, []insights.Answer{ans(e.series, e.repoA)}, nil)
+	if err == nil || !strings.Contains(err.Error(), "series that no longer exists") {
+		t.Errorf("load for a deleted series = %v, want an error saying so", err)
+	}
+	var other int64
+	if err := e.db.QueryRow(e.ctx, `INSERT INTO insight_series (series_key, query, kind, repo_scope, interval_unit, interval_value)
+		VALUES ('k2', 'TODO', 'search', 'all', 'week', 1) RETURNING id`).Scan(&other); err != nil {
+		t.Fatal(err)
+	}
+	err = e.loadErr(insights.SnapshotPointsKind, []insights.Answer{ans(other, e.repoA), ans(other, e.repoB)}, nil)
+	if err == nil || !strings.Contains(err.Error(), "repository that no longer exists") {
+		t.Errorf("load for a deleted repository = %v, want an error saying so", err)
+	}
+	for _, table := range []string{"series_points", "snapshot_points"} {
+		if n := e.count(table, "series_id = $1", other); n != 0 {
+			t.Errorf("%s has %d rows after the failed loads", table, n)
+		}
 	}
 }
