@@ -1,8 +1,9 @@
 // Package prune is the prune job: it deletes what the other jobs leave
 // behind once it can no longer be needed. Batch runs in the bucket (with
 // their rows in the loaded_batches ledger), LSIF uploads that were
-// replaced, errored or abandoned while uploading (rows and objects), and
-// old job_runs rows.
+// replaced, errored or abandoned while uploading (rows and objects),
+// insight views, series and repositories users removed (with their data),
+// and old job_runs rows.
 //
 // Nothing younger than the retention period is touched, and nothing that
 // may still be needed is deleted at any age: a run holding a task shard
@@ -46,7 +47,7 @@ func (*Job) Name() string { return Name }
 
 // Description implements jobs.Job.
 func (*Job) Description() string {
-	return "delete old loaded or uncommitted batch runs, replaced/errored/abandoned uploads and old job runs"
+	return "delete old batch runs, replaced/errored/abandoned uploads, removed views/series/repositories and old job runs"
 }
 
 // DefaultSchedule implements jobs.Job.
@@ -59,6 +60,7 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	p := &pruner{env: env, counts: jobs.Counts{
 		"runs": 0, "uncommitted_runs": 0, "unloaded_runs": 0, "pending_runs": 0, "ledger_rows": 0,
 		"retired_uploads": 0, "errored_uploads": 0, "abandoned_uploads": 0,
+		"removed_views": 0, "removed_view_series": 0, "removed_series": 0, "removed_repos": 0,
 		"objects": 0, "bytes": 0, "job_runs": 0, "errors": 0,
 	}}
 	now := env.Now()
@@ -67,6 +69,9 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		return p.counts, err
 	}
 	if err := p.pruneUploads(ctx, cutoff); err != nil {
+		return p.counts, err
+	}
+	if err := p.pruneRemoved(ctx, cutoff); err != nil {
 		return p.counts, err
 	}
 	if err := p.pruneJobRuns(ctx, now.Add(-cmp.Or(j.JobRunsRetention, DefaultJobRunsRetention))); err != nil {
