@@ -86,14 +86,14 @@ func TestPruneRemoved(t *testing.T) {
 		return out
 	}
 	for sql, want := range map[string][]string{
-		`SELECT name FROM repos ORDER BY name`:                              {"live", "recent"},
-		`SELECT title FROM insight_views ORDER BY title`:                    {"live", "recent"},
-		`SELECT series_key FROM insight_series ORDER BY series_key`:         {"live", "recent"},
-		`SELECT label FROM insight_view_series`:                             nil,
+		`SELECT name FROM repos ORDER BY name`:                      {"live", "recent"},
+		`SELECT title FROM insight_views ORDER BY title`:            {"live", "recent"},
+		`SELECT series_key FROM insight_series ORDER BY series_key`: {"live", "recent"},
+		`SELECT label FROM insight_view_series`:                     nil,
 		`SELECT DISTINCT s.series_key || ' ' || r.name FROM series_points p
 			JOIN insight_series s ON s.id = p.series_id JOIN repos r ON r.id = p.repo_id ORDER BY 1`: {"live live", "live recent", "recent live", "recent recent"},
 		`SELECT count(*)::text FROM series_points`: {"4"},
-		`SELECT object_key FROM lsif_uploads`:       nil,
+		`SELECT object_key FROM lsif_uploads`:      nil,
 	} {
 		if d := cmp.Diff(want, names(sql)); d != "" {
 			t.Errorf("%s (-want +got):\n%s", sql, d)
