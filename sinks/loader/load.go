@@ -30,25 +30,24 @@ func (l *Loader) loadBatch(ctx context.Context, m batch.Manifest, p plan) (rows 
 	if err != nil {
 		return 0, false, err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE loaded_batches SET rows = $2 WHERE batch_key = $1`, key, rows); err != nil {
-		return 0, false, fmt.Errorf("load batch %q: update ledger: %w", key, err)
-	}
 	if err := tx.Commit(ctx); err != nil {
 		return 0, false, fmt.Errorf("load batch %q: commit: %w", key, err)
 	}
 	return rows, true, nil
 }
 
-// claim inserts the batch's ledger row and reports whether it was new. If
-// another transaction is loading the same batch, the insert waits for it:
-// when it commits the row exists and claim returns false; when it rolls
-// back the insert goes through and this transaction loads the batch.
+// claim inserts the batch's ledger row and reports whether it was new. The
+// row holds the manifest's row count: fill fails the transaction unless
+// COPY loads exactly that many. If another transaction is loading the same
+// batch, the insert waits for it: when it commits the row exists and claim
+// returns false; when it rolls back the insert goes through and this
+// transaction loads the batch.
 func claim(ctx context.Context, tx pgx.Tx, m batch.Manifest, info batch.Info) (bool, error) {
 	tag, err := tx.Exec(ctx, `
 		INSERT INTO loaded_batches (batch_key, job, run_id, kind, kind_version, rows)
-		VALUES ($1, $2, $3, $4, $5, 0)
+		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (batch_key) DO NOTHING`,
-		info.Key, m.Job, m.RunID, info.Kind, info.Version)
+		info.Key, m.Job, m.RunID, info.Kind, info.Version, info.Rows)
 	if err != nil {
 		return false, fmt.Errorf("load batch %q: claim in ledger: %w", info.Key, err)
 	}
