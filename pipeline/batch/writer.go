@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -68,7 +69,7 @@ func NewWriter(ctx context.Context, b bucket.Bucket, key string, kind Kind) (*Wr
 	go func() {
 		err := b.Put(ctx, key, pr)
 		// Unblocks a Write stuck on the pipe when Put gives up early.
-		pr.CloseWithError(cmpOr(err, io.ErrClosedPipe))
+		pr.CloseWithError(cmp.Or(err, io.ErrClosedPipe))
 		w.put <- err
 	}()
 	return w, nil
@@ -158,7 +159,7 @@ func (w *Writer) Abort(cause error) {
 func (w *Writer) abort(cause error) {
 	w.release()
 	// Put reads this error from the pipe and, being atomic, stores nothing.
-	w.pipe.CloseWithError(cmpOr(cause, errAborted))
+	w.pipe.CloseWithError(cmp.Or(cause, errAborted))
 	<-w.put
 }
 
@@ -167,13 +168,6 @@ func (w *Writer) release() {
 	if w.builder != nil {
 		w.builder.release()
 	}
-}
-
-func cmpOr(err, def error) error {
-	if err != nil {
-		return err
-	}
-	return def
 }
 
 // countingWriter counts the bytes of the stored object.
