@@ -7,6 +7,7 @@ package pgstore
 import (
 	"context"
 	"fmt"
+	neturl "net/url"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -33,20 +34,23 @@ func Connect(ctx context.Context, url, schema string) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
-// Redact returns url with any password replaced by "xxxxx", for messages.
+// Redact returns url with any password replaced by "xxxxx", for messages:
+// the user information's (url.URL.Redacted, which also finds a
+// percent-encoded one) and a password query parameter's. A keyword/value
+// connection string ("host=... password=...") is returned as it is.
 func Redact(url string) string {
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil || cfg.ConnConfig.Password == "" {
+	u, err := neturl.Parse(url)
+	if err != nil || u.Scheme == "" {
 		return url
 	}
-	return replaceOnce(url, ":"+cfg.ConnConfig.Password+"@", ":xxxxx@")
-}
-
-func replaceOnce(s, old, repl string) string {
-	for i := 0; i+len(old) <= len(s); i++ {
-		if s[i:i+len(old)] == old {
-			return s[:i] + repl + s[i+len(old):]
-		}
+	_, hasPassword := u.User.Password()
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+		hasPassword = true
 	}
-	return s
+	if !hasPassword {
+		return url
+	}
+	return u.Redacted()
 }
