@@ -2,6 +2,7 @@ package batch
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,12 +45,7 @@ func (r *Registry) Lookup(name string, version int) (Kind, bool) {
 
 // Versions returns the known versions of the kind called name, ascending.
 func (r *Registry) Versions(name string) []int {
-	var vs []int
-	for v := range r.kinds[name] {
-		vs = append(vs, v)
-	}
-	slices.Sort(vs)
-	return vs
+	return slices.Sorted(maps.Keys(r.kinds[name]))
 }
 
 // Resolve returns the kind a batch stored at key declares, or an

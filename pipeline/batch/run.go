@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"sync"
@@ -128,11 +129,7 @@ func (r *Run) manifest() (Manifest, error) {
 		return Manifest{}, fmt.Errorf("commit run %s/%s: already committed", r.job, r.id)
 	}
 	if len(r.open) > 0 {
-		open := make([]string, 0, len(r.open))
-		for k := range r.open {
-			open = append(open, k)
-		}
-		slices.Sort(open)
+		open := slices.Sorted(maps.Keys(r.open))
 		return Manifest{}, fmt.Errorf("commit run %s/%s: batches still open: %q; Close or Abort them first", r.job, r.id, open)
 	}
 	r.committed = true
