@@ -1,7 +1,6 @@
 package batch
 
 import (
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -10,19 +9,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 
 	"github.com/sightline-dev/sightline/pipeline/bucket"
-	"github.com/sightline-dev/sightline/pipeline/bucket/filebucket"
 )
-
-// newBucket returns a file bucket in a temporary directory.
-func newBucket(t testing.TB) bucket.Bucket {
-	t.Helper()
-	b, err := filebucket.Open(&url.URL{Scheme: "file", Path: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	return b
-}
 
 var (
 	repoKind = NewKind("repo-sync", 1,

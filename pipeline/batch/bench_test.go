@@ -7,6 +7,8 @@ import (
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/apache/arrow/go/v15/arrow/memory"
+
+	"github.com/sightline-dev/sightline/pipeline/buckettest"
 )
 
 // benchRecords returns rows repoKind rows in records of DefaultMaxRows, and
@@ -40,7 +42,7 @@ func benchRecords(rows int) ([]arrow.Record, int64) {
 func BenchmarkWriteRead(b *testing.B) {
 	const rows = 1_000_000
 	recs, size := benchRecords(rows)
-	bkt := newBucket(b)
+	bkt := buckettest.NewFileBucket(b)
 	reg := NewRegistry(repoKind)
 	b.SetBytes(size)
 	b.ResetTimer()

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"github.com/sightline-dev/sightline/pipeline/buckettest"
 )
 
 // writeBatch writes rows repoKind-shaped rows of kind to key, records of 10.
@@ -58,7 +59,7 @@ func put(t testing.TB, b bucket.Bucket, key string, data []byte) {
 
 func TestOpenUnknownVersion(t *testing.T) {
 	t.Parallel()
-	b := newBucket(t)
+	b := buckettest.NewFileBucket(t)
 	w, err := NewWriter(t.Context(), b, "runs/x/y/z.arrow", repoKindV2)
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +80,7 @@ func TestOpenUnknownVersion(t *testing.T) {
 
 func TestOpenUnknownKind(t *testing.T) {
 	t.Parallel()
-	b := newBucket(t)
+	b := buckettest.NewFileBucket(t)
 	writeBatch(t, b, "r.arrow", repoKind, 1)
 	_, err := Open(t.Context(), b, "r.arrow", NewRegistry(commitKind))
 	want := `batch "r.arrow": kind "repo-sync" is not known to this binary; upgrade sightline or rerun the job that wrote it`
@@ -90,7 +91,7 @@ func TestOpenUnknownKind(t *testing.T) {
 
 func TestOpenSchemaMismatch(t *testing.T) {
 	t.Parallel()
-	b := newBucket(t)
+	b := buckettest.NewFileBucket(t)
 	// Same name and version as repoKind, different fields: a kind changed
 	// without bumping its version.
 	changed := NewKind("repo-sync", 1,
@@ -115,7 +116,7 @@ func TestOpenSchemaMismatch(t *testing.T) {
 
 func TestOpenMissingMetadata(t *testing.T) {
 	t.Parallel()
-	b := newBucket(t)
+	b := buckettest.NewFileBucket(t)
 	var buf bytes.Buffer
 	schema := arrow.NewSchema(repoKind.Schema().Fields(), nil)
 	w := ipc.NewWriter(&buf, ipc.WithSchema(schema))
@@ -138,7 +139,7 @@ func TestOpenMissingMetadata(t *testing.T) {
 
 func TestOpenNotExist(t *testing.T) {
 	t.Parallel()
-	_, err := Open(t.Context(), newBucket(t), "nope.arrow", NewRegistry(repoKind))
+	_, err := Open(t.Context(), buckettest.NewFileBucket(t), "nope.arrow", NewRegistry(repoKind))
 	if !errors.Is(err, bucket.ErrNotExist) || !strings.Contains(err.Error(), `"nope.arrow"`) {
 		t.Fatalf("Open = %v, want ErrNotExist naming the key", err)
 	}
@@ -146,7 +147,7 @@ func TestOpenNotExist(t *testing.T) {
 
 func TestReadCorrupt(t *testing.T) {
 	t.Parallel()
-	b := newBucket(t)
+	b := buckettest.NewFileBucket(t)
 	info := writeBatch(t, b, "good.arrow", repoKind, 35)
 	rc, err := b.Get(t.Context(), "good.arrow")
 	if err != nil {
@@ -193,7 +194,7 @@ func TestReadCorrupt(t *testing.T) {
 // binaries before the switch to LZ4 wrote them: it loads like any other.
 func TestReadZstd(t *testing.T) {
 	t.Parallel()
-	b := newBucket(t)
+	b := buckettest.NewFileBucket(t)
 	rb := array.NewRecordBuilder(memory.DefaultAllocator, repoKind.schema)
 	defer rb.Release()
 	rb.Field(0).(*array.Int64Builder).AppendValues([]int64{1, 2}, nil)

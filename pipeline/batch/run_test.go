@@ -14,6 +14,7 @@ import (
 	"github.com/segmentio/ksuid"
 
 	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"github.com/sightline-dev/sightline/pipeline/buckettest"
 )
 
 // createBatch writes rows repoKind rows to batch name of run.
@@ -35,7 +36,7 @@ func createBatch(t testing.TB, run *Run, name string, rows int) Info {
 
 func TestRunCommit(t *testing.T) {
 	t.Parallel()
-	b := newBucket(t)
+	b := buckettest.NewFileBucket(t)
 	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	run := NewRun(b, "sync-repos", "2Abc")
 	run.NowFunc = func() time.Time { return now }
@@ -85,7 +86,7 @@ func TestRunCommit(t *testing.T) {
 // stored, and that a run which crashed before Commit is never listed.
 func TestManifestWrittenLast(t *testing.T) {
 	t.Parallel()
-	b := &orderBucket{Bucket: newBucket(t)}
+	b := &orderBucket{Bucket: buckettest.NewFileBucket(t)}
 	run := NewRun(b, "job", "run1")
 	createBatch(t, run, "a", 1)
 	createBatch(t, run, "b", 2)
@@ -127,7 +128,7 @@ func (o *orderBucket) Put(ctx context.Context, key string, r io.Reader) error {
 
 func TestListRunsOldestFirst(t *testing.T) {
 	t.Parallel()
-	b := newBucket(t)
+	b := buckettest.NewFileBucket(t)
 	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	var want []string
 	for i := range 3 {
@@ -162,7 +163,7 @@ func TestListRunsOldestFirst(t *testing.T) {
 
 func TestCommitWithOpenBatch(t *testing.T) {
 	t.Parallel()
-	run := NewRun(newBucket(t), "job", "run")
+	run := NewRun(buckettest.NewFileBucket(t), "job", "run")
 	w, err := run.Create(t.Context(), "open", repoKind)
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +180,7 @@ func TestCommitWithOpenBatch(t *testing.T) {
 
 func TestRunBadNames(t *testing.T) {
 	t.Parallel()
-	b := newBucket(t)
+	b := buckettest.NewFileBucket(t)
 	tests := []struct {
 		name           string
 		job, id, batch string
@@ -213,7 +214,7 @@ func TestRunBadNames(t *testing.T) {
 // manifest lists them all, in Create order.
 func TestRunConcurrentWriters(t *testing.T) {
 	t.Parallel()
-	run := NewRun(newBucket(t), "job", "run")
+	run := NewRun(buckettest.NewFileBucket(t), "job", "run")
 	var writers []*Writer
 	for _, name := range []string{"a", "b", "c", "d"} {
 		w, err := run.Create(t.Context(), name, repoKind)
@@ -252,7 +253,7 @@ func TestRunConcurrentWriters(t *testing.T) {
 // runs of the job, and a run id that is a prefix of it, alone.
 func TestDeleteRun(t *testing.T) {
 	t.Parallel()
-	b := newBucket(t)
+	b := buckettest.NewFileBucket(t)
 	for _, id := range []string{"run1", "run1-2", "run2"} {
 		run := NewRun(b, "job", id)
 		createBatch(t, run, "a", 2)

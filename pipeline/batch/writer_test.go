@@ -15,11 +15,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"github.com/sightline-dev/sightline/pipeline/buckettest"
 )
 
 func TestRoundTripBuilder(t *testing.T) {
 	t.Parallel()
-	b := newBucket(t)
+	b := buckettest.NewFileBucket(t)
 	w, err := NewWriter(t.Context(), b, "x/repos.arrow", repoKind)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +77,7 @@ func commitRecord(t testing.TB) arrow.Record {
 
 func TestRoundTripRecords(t *testing.T) {
 	t.Parallel()
-	b := newBucket(t)
+	b := buckettest.NewFileBucket(t)
 	rec := commitRecord(t)
 	defer rec.Release()
 	w, err := NewWriter(t.Context(), b, "commits.arrow", commitKind)
@@ -103,7 +104,7 @@ func TestRoundTripRecords(t *testing.T) {
 
 func TestEmptyBatch(t *testing.T) {
 	t.Parallel()
-	b := newBucket(t)
+	b := buckettest.NewFileBucket(t)
 	w, err := NewWriter(t.Context(), b, "empty.arrow", repoKind)
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +119,7 @@ func TestEmptyBatch(t *testing.T) {
 
 func TestWriteRejectsOtherSchema(t *testing.T) {
 	t.Parallel()
-	b := newBucket(t)
+	b := buckettest.NewFileBucket(t)
 	w, err := NewWriter(t.Context(), b, "x.arrow", repoKind)
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +135,7 @@ func TestWriteRejectsOtherSchema(t *testing.T) {
 
 func TestAbortStoresNothing(t *testing.T) {
 	t.Parallel()
-	b := newBucket(t)
+	b := buckettest.NewFileBucket(t)
 	w, err := NewWriter(t.Context(), b, "x.arrow", repoKind)
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +157,7 @@ func TestAbortStoresNothing(t *testing.T) {
 
 func TestCancelStoresNothing(t *testing.T) {
 	t.Parallel()
-	b := newBucket(t)
+	b := buckettest.NewFileBucket(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	w, err := NewWriter(ctx, b, "x.arrow", repoKind)
 	if err != nil {
@@ -201,7 +202,7 @@ func TestLargeStream(t *testing.T) {
 	}
 	t.Parallel()
 	const rows = 2_000_000
-	b := &countingBucket{Bucket: newBucket(t)}
+	b := &countingBucket{Bucket: buckettest.NewFileBucket(t)}
 	w, err := NewWriter(t.Context(), b, "large.arrow", repoKind)
 	if err != nil {
 		t.Fatal(err)

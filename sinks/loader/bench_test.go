@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow/go/v15/arrow/array"
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
+	"github.com/sightline-dev/sightline/pipeline/buckettest"
 	"github.com/sightline-dev/sightline/sinks/pgtest"
 )
 
@@ -21,7 +22,7 @@ var benchKind = batch.NewKind("bench", 1,
 // into a table without indexes.
 func BenchmarkCopy(b *testing.B) {
 	const rows = 500_000
-	db, bkt := pgtest.NewDB(b), newBucket(b)
+	db, bkt := pgtest.NewDB(b), buckettest.NewFileBucket(b)
 	exec(b, db, `CREATE TABLE bench (id bigint, name text, at timestamptz)`)
 	run := batch.NewRun(bkt, "bench", "run1")
 	w, err := run.Create(b.Context(), "rows", benchKind)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"github.com/sightline-dev/sightline/pipeline/buckettest"
 )
 
 var typesKind = batch.NewKind("types", 1,
@@ -93,7 +94,7 @@ func TestLoadTypes(t *testing.T) {
 }
 
 func testLoadTypes(t *testing.T, pgxCopy bool) {
-	db, b := newDB(t), newBucket(t)
+	db, b := newDB(t), buckettest.NewFileBucket(t)
 	exec(t, db, typesTable)
 	m := writeOne(t, b, "run1", typesKind, func(bld *batch.Builder) {
 		for i, null := range []bool{false, true} {
@@ -164,7 +165,7 @@ func typesRows(t *testing.T, db *pgxpool.Pool) []string {
 // into numeric): pgx converts them, and rejects a value out of range.
 func TestLoadConversions(t *testing.T) {
 	t.Parallel()
-	db, b := newDB(t), newBucket(t)
+	db, b := newDB(t), buckettest.NewFileBucket(t)
 	exec(t, db, `CREATE TABLE conv (i64 integer, s jsonb, i32 numeric)`)
 	kind := batch.NewKind("conv", 1,
 		arrow.Field{Name: "i64", Type: arrow.PrimitiveTypes.Int64},
@@ -197,7 +198,7 @@ func TestLoadConversions(t *testing.T) {
 
 func TestUnsupportedType(t *testing.T) {
 	t.Parallel()
-	db, b := newDB(t), newBucket(t)
+	db, b := newDB(t), buckettest.NewFileBucket(t)
 	kind := batch.NewKind("odd", 1,
 		arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64},
 		arrow.Field{Name: "big", Type: arrow.PrimitiveTypes.Uint64},

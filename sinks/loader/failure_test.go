@@ -14,6 +14,7 @@ import (
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"github.com/sightline-dev/sightline/pipeline/buckettest"
 )
 
 // TestLoadRunFailure makes the second batch's Merge violate a constraint:
@@ -31,7 +32,7 @@ func TestLoadRunFailure(t *testing.T) {
 }
 
 func testLoadRunFailure(t *testing.T, concurrency int) {
-	db, b := newDB(t), newBucket(t)
+	db, b := newDB(t), buckettest.NewFileBucket(t)
 	exec(t, db, `ALTER TABLE items ADD CONSTRAINT no_b3 CHECK (name <> 'b-3')`)
 	m := writeRun(t, b, "run1", items{"a": ids(1, 2), "b": ids(3, 5)}, true)
 	l := &Loader{DB: db, Bucket: b, Targets: []Target{upsertTarget}, Concurrency: concurrency}
@@ -80,7 +81,7 @@ func (c *cancelBucket) Get(ctx context.Context, key string) (io.ReadCloser, erro
 
 func TestLoadRunCancelled(t *testing.T) {
 	t.Parallel()
-	db, fb := newDB(t), newBucket(t)
+	db, fb := newDB(t), buckettest.NewFileBucket(t)
 	m := writeRun(t, fb, "run1", items{"a": ids(1, 2), "b": ids(3, 9)}, true)
 	ctx, cancel := context.WithCancel(t.Context())
 	b := &cancelBucket{Bucket: fb, trigger: "b.arrow", cancel: cancel}
@@ -106,7 +107,7 @@ var otherKind = batch.NewKind("other", 1, arrow.Field{Name: "x", Type: arrow.Pri
 
 func TestLoadRunUnknownKind(t *testing.T) {
 	t.Parallel()
-	db, b := newDB(t), newBucket(t)
+	db, b := newDB(t), buckettest.NewFileBucket(t)
 	m := writeRun(t, b, "run1", items{"a": ids(1, 2)}, true)
 	m.Batches = append(m.Batches, batch.Info{Key: "runs/job/run1/x.arrow", Kind: "other", Version: 1})
 	tests := []struct {
@@ -134,7 +135,7 @@ func TestLoadRunUnknownKind(t *testing.T) {
 
 func TestLoadRunRowCountMismatch(t *testing.T) {
 	t.Parallel()
-	db, b := newDB(t), newBucket(t)
+	db, b := newDB(t), buckettest.NewFileBucket(t)
 	m := writeRun(t, b, "run1", items{"a": ids(1, 4)}, true)
 	m.Batches[0].Rows = 5
 	l := &Loader{DB: db, Bucket: b, Targets: []Target{{Kind: itemKind, Table: "items"}}}
@@ -155,7 +156,7 @@ func TestLoadRunTruncatedBatch(t *testing.T) {
 	for _, pgxCopy := range []bool{false, true} {
 		t.Run(fmt.Sprintf("pgx-%t", pgxCopy), func(t *testing.T) {
 			t.Parallel()
-			db, b := newDB(t), newBucket(t)
+			db, b := newDB(t), buckettest.NewFileBucket(t)
 			m := writeRun(t, b, "run1", items{"a": ids(1, 9)}, true)
 			key := m.Batches[0].Key
 			rc, err := b.Get(t.Context(), key)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"net/url"
 	"slices"
 	"sync"
 	"testing"
@@ -16,7 +15,7 @@ import (
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
-	"github.com/sightline-dev/sightline/pipeline/bucket/filebucket"
+	"github.com/sightline-dev/sightline/pipeline/buckettest"
 	"github.com/sightline-dev/sightline/sinks/pgtest"
 )
 
@@ -24,17 +23,6 @@ var itemKind = batch.NewKind("item", 1,
 	arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64},
 	arrow.Field{Name: "name", Type: arrow.BinaryTypes.String},
 )
-
-// newBucket returns a file bucket in a temporary directory.
-func newBucket(t testing.TB) bucket.Bucket {
-	t.Helper()
-	b, err := filebucket.Open(&url.URL{Scheme: "file", Path: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	return b
-}
 
 // newDB returns a migrated database with the table items(id, name).
 func newDB(t testing.TB) *pgxpool.Pool {
@@ -139,7 +127,7 @@ func TestLoadRunOnce(t *testing.T) {
 }
 
 func testLoadRunOnce(t *testing.T, concurrency int) {
-	db, b := newDB(t), newBucket(t)
+	db, b := newDB(t), buckettest.NewFileBucket(t)
 	m := writeRun(t, b, "run1", items{"a": ids(1, 7), "b": ids(8, 10), "c": ids(11, 11)}, true)
 	l := &Loader{DB: db, Bucket: b, Targets: []Target{{Kind: itemKind, Table: "items"}}, Concurrency: concurrency}
 
@@ -181,7 +169,7 @@ var upsertTarget = Target{
 
 func TestLoadRunMerge(t *testing.T) {
 	t.Parallel()
-	db, b := newDB(t), newBucket(t)
+	db, b := newDB(t), buckettest.NewFileBucket(t)
 	l := &Loader{DB: db, Bucket: b, Targets: []Target{upsertTarget}}
 	writeRun(t, b, "run1", items{"old": ids(1, 3)}, true)
 	writeRun(t, b, "run2", items{"new": ids(2, 4)}, true)
@@ -217,7 +205,7 @@ func names(t testing.TB, db *pgxpool.Pool) []string {
 
 func TestConcurrentLoadRun(t *testing.T) {
 	t.Parallel()
-	db, b := newDB(t), newBucket(t)
+	db, b := newDB(t), buckettest.NewFileBucket(t)
 	m := writeRun(t, b, "run1", items{"a": ids(1, 50), "b": ids(51, 60), "c": ids(61, 200), "d": ids(201, 205)}, true)
 	results := make([]Result, 3)
 	var wg sync.WaitGroup
@@ -248,7 +236,7 @@ func TestConcurrentLoadRun(t *testing.T) {
 
 func TestLoadPendingSkipsIncompleteRuns(t *testing.T) {
 	t.Parallel()
-	db, b := newDB(t), newBucket(t)
+	db, b := newDB(t), buckettest.NewFileBucket(t)
 	l := &Loader{DB: db, Bucket: b, Targets: []Target{{Kind: itemKind, Table: "items"}}}
 	writeRun(t, b, "run1", items{"a": ids(1, 2)}, true)
 	writeRun(t, b, "run2", items{"a": ids(3, 4)}, false) // crashed before Commit
