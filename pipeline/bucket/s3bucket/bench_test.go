@@ -1,9 +1,7 @@
 package s3bucket_test
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"net/url"
 	"testing"
 
@@ -26,22 +24,5 @@ func BenchmarkPutGet(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	data := make([]byte, 64<<20)
-	for i := range data {
-		data[i] = byte(i * 7)
-	}
-	b.SetBytes(int64(len(data)))
-	for b.Loop() {
-		if err := bkt.Put(b.Context(), "obj", onlyReader{bytes.NewReader(data)}); err != nil {
-			b.Fatal(err)
-		}
-		r, err := bkt.Get(b.Context(), "obj")
-		if err != nil {
-			b.Fatal(err)
-		}
-		if n, err := io.Copy(io.Discard, r); err != nil || n != int64(len(data)) {
-			b.Fatalf("read %d bytes, %v", n, err)
-		}
-		r.Close()
-	}
+	buckettest.BenchmarkPutGet(b, bkt)
 }
