@@ -1,7 +1,9 @@
 // Package buckettest is the conformance suite every bucket.Bucket provider
-// passes, in-process fake S3 and GCS servers to run it against, a file bucket for
-// tests that need one (NewFileBucket), and the providers' shared benchmark
-// (BenchmarkPutGet). It is for tests only: production code never imports it.
+// passes, in-process fake S3 and GCS servers to run it against, the cloud
+// providers' retry checks (CheckStatRetries, CheckRetryTimeBound), their
+// shared benchmark (BenchmarkPutGet), and a file bucket for tests that need
+// one (NewFileBucket). It is for tests only: production code never imports
+// it.
 package buckettest
 
 import (

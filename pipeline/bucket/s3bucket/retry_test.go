@@ -1,7 +1,6 @@
 package s3bucket_test
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -19,35 +18,7 @@ var fastRetry = bucket.RetryOpts{MaxBackoff: 5 * time.Millisecond}
 func TestRetry(t *testing.T) {
 	setEnv(t)
 	faults := buckettest.NewFaults(buckettest.NewS3Handler(t))
-	b := open(t, buckettest.Serve(t, faults), s3bucket.Opts{Retry: fastRetry})
-	if err := b.Put(t.Context(), "obj", strings.NewReader("data")); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name         string
-		status       int
-		n            int64
-		key          string
-		wantErr      bool
-		wantRequests int64
-	}{
-		{"transient 503 is retried", http.StatusServiceUnavailable, 3, "obj", false, 4},
-		{"transient 500 is retried", http.StatusInternalServerError, 2, "obj", false, 3},
-		{"throttling 429 is retried", http.StatusTooManyRequests, 1, "obj", false, 2},
-		{"permanent 403 is not retried", http.StatusForbidden, 100, "obj", true, 1},
-		{"not found is not retried", 0, 0, "missing", true, 1},
-		{"attempts run out", http.StatusServiceUnavailable, 100, "obj", true, int64(bucket.DefaultMaxAttempts)},
-	}
-	for _, tt := range tests {
-		faults.Fail(tt.n, tt.status)
-		_, err := b.Stat(t.Context(), tt.key)
-		if (err != nil) != tt.wantErr {
-			t.Errorf("%s: Stat error = %v, want error: %t", tt.name, err, tt.wantErr)
-		}
-		if got := faults.Requests(); got != tt.wantRequests {
-			t.Errorf("%s: server saw %d requests, want %d", tt.name, got, tt.wantRequests)
-		}
-	}
+	buckettest.CheckStatRetries(t, open(t, buckettest.Serve(t, faults), s3bucket.Opts{Retry: fastRetry}), faults)
 }
 
 // TestRetryPut checks that a streamed Put survives transient failures of
@@ -93,21 +64,5 @@ func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
 func TestRetryTimeBound(t *testing.T) {
 	setEnv(t)
 	faults := buckettest.NewFaults(buckettest.NewS3Handler(t))
-	faults.Fail(1<<40, http.StatusServiceUnavailable)
-	b := open(t, buckettest.Serve(t, faults), s3bucket.Opts{Retry: bucket.RetryOpts{
-		MaxAttempts: 1000,
-		MaxBackoff:  20 * time.Millisecond,
-		MaxTime:     300 * time.Millisecond,
-	}})
-	start := time.Now()
-	_, err := b.Stat(t.Context(), "obj")
-	if err == nil || errors.Is(err, bucket.ErrNotExist) {
-		t.Errorf("Stat error = %v, want the server's error", err)
-	}
-	if elapsed := time.Since(start); elapsed > 2*time.Second {
-		t.Errorf("Stat gave up after %v, want about 300ms", elapsed)
-	}
-	if n := faults.Requests(); n < 3 || n >= 1000 {
-		t.Errorf("server saw %d requests, want some retries but not all 1000 attempts", n)
-	}
+	buckettest.CheckRetryTimeBound(t, open(t, buckettest.Serve(t, faults), s3bucket.Opts{Retry: buckettest.TimeBoundRetry}), faults)
 }
