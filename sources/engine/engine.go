@@ -16,7 +16,6 @@
 package engine
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 
@@ -89,7 +88,7 @@ func fingerprint(q *search.Query, opts Opts) string {
 	if opts.Langs {
 		return fmt.Sprintf("langs:%t:%t", opts.LangOpts.IncludeVendored, opts.LangOpts.IncludeGenerated)
 	}
-	return fmt.Sprintf("%s:%d:%s", q.Fingerprint(), cmp.Or(opts.Match.MaxFileSize, search.DefaultMaxFileSize), opts.GroupBy)
+	return fmt.Sprintf("%s:%d:%s", q.Fingerprint(), opts.Match.MaxSize(), opts.GroupBy)
 }
 
 // langFilters identifies q's lang: and -lang: filters.

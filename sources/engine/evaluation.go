@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -234,7 +233,7 @@ func (ev *evaluation) sizeLimit() int64 {
 		// Language usage counts large files too; keep a sanity bound.
 		return 64 << 20
 	}
-	return cmp.Or(ev.opts.Match.MaxFileSize, search.DefaultMaxFileSize)
+	return ev.opts.Match.MaxSize()
 }
 
 // compute is a file's value from its content.
