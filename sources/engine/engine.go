@@ -16,7 +16,6 @@
 package engine
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 
@@ -53,14 +52,15 @@ type Opts struct {
 // Engine evaluates queries over repositories' histories.
 type Engine struct {
 	// Cache memoizes per-blob results; nil means a private cache of
-	// DefaultCacheBytes.
+	// DefaultCacheBytes, which the first Series call sets here (so set it
+	// before calling Series from several goroutines).
 	Cache *Cache
 }
 
 // Series evaluates q at each of commits, which should be in history order
 // (oldest first) for the diffs between them to be small; any order is
-// correct. Repeated commits are evaluated once. It returns one Point per
-// commit, in the order given.
+// correct. A commit repeated in a row is evaluated once. It returns one
+// Point per commit, in the order given.
 func (e *Engine) Series(ctx context.Context, repo *gitsource.Repo, q *search.Query, commits []string, opts Opts) ([]Point, error) {
 	if e.Cache == nil {
 		e.Cache = NewCache(0)
@@ -89,7 +89,7 @@ func fingerprint(q *search.Query, opts Opts) string {
 	if opts.Langs {
 		return fmt.Sprintf("langs:%t:%t", opts.LangOpts.IncludeVendored, opts.LangOpts.IncludeGenerated)
 	}
-	return fmt.Sprintf("%s:%d:%s", q.Fingerprint(), cmp.Or(opts.Match.MaxFileSize, search.DefaultMaxFileSize), opts.GroupBy)
+	return fmt.Sprintf("%s:%d:%s", q.Fingerprint(), opts.Match.MaxSize(), opts.GroupBy)
 }
 
 // langFilters identifies q's lang: and -lang: filters.

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -41,9 +40,10 @@ type trackedFile struct {
 	group string
 }
 
-// pending is a file whose value must be computed from its content.
+// pending is a file whose value must be computed from its content, with
+// the cache key its value goes under.
 type pending struct {
-	path, oid string
+	path, oid, key string
 }
 
 // moveTo brings the evaluation from its current commit to commit.
@@ -129,26 +129,20 @@ func (ev *evaluation) changes(ctx context.Context, commit string) ([]gitsource.C
 // resolve settles a changed file from its path and the cache when it can
 // and adds it to the totals; otherwise it returns the file as pending.
 func (ev *evaluation) resolve(p, oid string) (pending, bool) {
-	if ev.opts.Langs {
-		if ev.opts.LangOpts.ExcludesPath(p) || ev.q.PathScope(p) == search.ScopeOut {
-			return pending{}, false
-		}
-	} else {
-		switch ev.q.PathScope(p) {
-		case search.ScopeOut:
-			return pending{}, false
-		case search.ScopeIn:
-			if !ev.q.NeedsContent() && !ev.needsLang(p) {
-				ev.track(p, oid, fileValue{res: ev.q.MatchPath(p)})
-				return pending{}, false
-			}
-		}
+	scope := ev.q.PathScope(p)
+	switch {
+	case scope == search.ScopeOut, ev.opts.Langs && ev.opts.LangOpts.ExcludesPath(p):
+		return pending{}, false
+	case scope == search.ScopeIn && !ev.opts.Langs && !ev.q.NeedsContent() && !ev.needsLang(p):
+		ev.track(p, oid, fileValue{res: ev.q.MatchPath(p)})
+		return pending{}, false
 	}
-	if v, ok := ev.cache.get(oid, ev.cacheKey(p)); ok {
+	key := ev.cacheKey(p, scope)
+	if v, ok := ev.cache.get(oid, key); ok {
 		ev.track(p, oid, v)
 		return pending{}, false
 	}
-	return pending{path: p, oid: oid}, true
+	return pending{path: p, oid: oid, key: key}, true
 }
 
 // needsLang reports whether group-by lang needs the content to name p's
@@ -161,14 +155,14 @@ func (ev *evaluation) needsLang(p string) bool {
 	return !ok
 }
 
-// cacheKey is the cache key of a file's value. A value that depends on the
+// cacheKey is the cache key of a file's value, given the file's PathScope
+// (in or content). A value that depends on the
 // file's name (its language, or its scope when only the content can tell
 // the language) includes the name. One that depends on the scope also
 // includes the lang: filters, which decide it and which ev.fp leaves out so
 // that queries differing only in filters share the values of the files in
 // scope of both.
-func (ev *evaluation) cacheKey(p string) string {
-	scope := ev.q.PathScope(p)
+func (ev *evaluation) cacheKey(p string, scope search.Scope) string {
 	key := ev.fp
 	if ev.opts.Langs || ev.opts.GroupBy == GroupLang || scope == search.ScopeContent {
 		key += "\x00" + path.Base(p)
@@ -199,7 +193,7 @@ func (ev *evaluation) readAndCompute(ctx context.Context, todo []pending) error 
 	}
 	for i, p := range todo {
 		if !values[i].missing {
-			ev.cache.put(p.oid, ev.cacheKey(p.path), values[i])
+			ev.cache.put(p.oid, p.key, values[i])
 		}
 		ev.track(p.path, p.oid, values[i])
 	}
@@ -239,7 +233,7 @@ func (ev *evaluation) sizeLimit() int64 {
 		// Language usage counts large files too; keep a sanity bound.
 		return 64 << 20
 	}
-	return cmp.Or(ev.opts.Match.MaxFileSize, search.DefaultMaxFileSize)
+	return ev.opts.Match.MaxSize()
 }
 
 // compute is a file's value from its content.

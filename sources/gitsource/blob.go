@@ -51,8 +51,8 @@ func (r *Repo) ReadBlobMax(ctx context.Context, oid string, limit int64) ([]byte
 // Repo's cat-file processes until it is closed: always close it. Errors are
 // those of ReadBlob.
 func (r *Repo) OpenBlob(ctx context.Context, oid string) (*BlobReader, error) {
-	if oid == "" || strings.ContainsAny(oid, "\n\x00") {
-		return nil, fmt.Errorf("read blob %q in %s: invalid object name", oid, r.Dir())
+	if err := r.checkName(oid); err != nil {
+		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
 		c, err := r.readers.get(ctx)
@@ -90,6 +90,15 @@ func (r *Repo) openOn(ctx context.Context, c *catFile, oid string) (b *BlobReade
 		return nil, false, r.blobError(oid, fmt.Errorf("object is a %s, not a blob", hdr.kind))
 	}
 	return &BlobReader{repo: r, ctx: ctx, c: c, stop: stop, oid: oid, size: hdr.size, left: hdr.size}, false, nil
+}
+
+// checkName rejects an object name that cannot be a line of cat-file's
+// input.
+func (r *Repo) checkName(oid string) error {
+	if oid == "" || strings.ContainsAny(oid, "\n\x00") {
+		return fmt.Errorf("read blob %q in %s: invalid object name", oid, r.Dir())
+	}
+	return nil
 }
 
 func (r *Repo) blobError(oid string, err error) error {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 )
 
 // BlobFunc receives one blob read by ReadBlobs: its index in the ids, its
@@ -24,8 +23,8 @@ type BlobFunc func(i int, data []byte, size int64, err error) error
 // and then kills the process.
 func (r *Repo) ReadBlobs(ctx context.Context, oids []string, limit int64, fn BlobFunc) error {
 	for _, oid := range oids {
-		if oid == "" || strings.ContainsAny(oid, "\n\x00") {
-			return fmt.Errorf("read blob %q in %s: invalid object name", oid, r.Dir())
+		if err := r.checkName(oid); err != nil {
+			return err
 		}
 	}
 	for attempt := 0; ; attempt++ {

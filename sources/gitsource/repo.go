@@ -61,15 +61,16 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 
 // OpenWith opens the repository at dir with opts.
 func OpenWith(ctx context.Context, dir string, opts OpenOpts) (*Repo, error) {
+	var info Info
 	if opts.Known != nil {
-		return &Repo{info: *opts.Known, readers: newReaderPool(opts.Known.GitDir, cmp.Or(opts.Readers, DefaultReaders))}, nil
+		info = *opts.Known
+	} else {
+		var err error
+		if info, err = Inspect(ctx, dir); err != nil {
+			return nil, err
+		}
 	}
-	info, err := Inspect(ctx, dir)
-	if err != nil {
-		return nil, err
-	}
-	n := cmp.Or(opts.Readers, DefaultReaders)
-	return &Repo{info: info, readers: newReaderPool(info.GitDir, n)}, nil
+	return &Repo{info: info, readers: newReaderPool(info.GitDir, cmp.Or(opts.Readers, DefaultReaders))}, nil
 }
 
 // Dir returns the repository's absolute git directory, in which every

@@ -53,18 +53,11 @@ func (r *Repo) Git(at time.Time, args ...string) string {
 func (r *Repo) Commit(at time.Time, msg string, files map[string]string) string {
 	r.t.Helper()
 	for path, content := range files {
-		full := filepath.Join(r.Dir, filepath.FromSlash(path))
 		if content == "" {
 			r.Git(at, "rm", "--quiet", "--", path)
 			continue
 		}
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			r.t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-			r.t.Fatal(err)
-		}
-		r.Git(at, "add", "--", path)
+		r.WriteFile(path, content)
 	}
 	r.Git(at, "commit", "--quiet", "--allow-empty", "-m", msg)
 	return r.Git(at, "rev-parse", "HEAD")
@@ -75,11 +68,7 @@ func (r *Repo) Commit(at time.Time, msg string, files map[string]string) string 
 // what is staged.
 func (r *Repo) WriteFile(path, content string) {
 	r.t.Helper()
-	full := filepath.Join(r.Dir, filepath.FromSlash(path))
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		r.t.Fatal(err)
-	}
-	if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
+	if err := os.WriteFile(r.mkdirFor(path), []byte(content), 0o644); err != nil {
 		r.t.Fatal(err)
 	}
 	r.Git(time.Time{}, "add", "--", path)
@@ -89,11 +78,7 @@ func (r *Repo) WriteFile(path, content string) {
 // it.
 func (r *Repo) Symlink(path, target string) {
 	r.t.Helper()
-	full := filepath.Join(r.Dir, filepath.FromSlash(path))
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-		r.t.Fatal(err)
-	}
-	if err := os.Symlink(target, full); err != nil {
+	if err := os.Symlink(target, r.mkdirFor(path)); err != nil {
 		r.t.Fatal(err)
 	}
 	r.Git(time.Time{}, "add", "--", path)
@@ -133,8 +118,17 @@ func (r *Repo) RemoveObject(oid string) {
 // creating to's directory if need be.
 func (r *Repo) Move(from, to string) {
 	r.t.Helper()
-	if err := os.MkdirAll(filepath.Join(r.Dir, filepath.Dir(filepath.FromSlash(to))), 0o755); err != nil {
+	r.mkdirFor(to)
+	r.Git(time.Time{}, "mv", "--", from, to)
+}
+
+// mkdirFor creates the directory of path in the work tree and returns
+// path's full name.
+func (r *Repo) mkdirFor(path string) string {
+	r.t.Helper()
+	full := filepath.Join(r.Dir, filepath.FromSlash(path))
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 		r.t.Fatal(err)
 	}
-	r.Git(time.Time{}, "mv", "--", from, to)
+	return full
 }

@@ -6,8 +6,8 @@
 // objects, walk commits or cache anything: callers parse a query once with
 // [Parse], decide from the path alone whether a file is in scope with
 // [Query.PathScope], and compute the per-file result from the content with
-// [Query.MatchContent], which depends on the content alone and may therefore
-// be cached by (blob oid, [Query.Fingerprint]).
+// [Query.MatchContent], which depends on the content and [MatchOpts] alone
+// and may therefore be cached by (blob oid, [Query.Fingerprint], opts).
 //
 // Match counts agree with `git grep -o`: a file counts the lines git would
 // print for it. So a match never spans lines (a pattern that needs a newline

@@ -21,10 +21,15 @@ type MatchOpts struct {
 	MaxFileSize int64
 }
 
-// TooLarge reports whether a file of this size is skipped, so that callers
-// can avoid reading it.
+// MaxSize returns the size in bytes above which a file is skipped, so that
+// callers can avoid reading larger ones.
+func (o MatchOpts) MaxSize() int64 {
+	return cmp.Or(o.MaxFileSize, DefaultMaxFileSize)
+}
+
+// TooLarge reports whether a file of this size is skipped.
 func (o MatchOpts) TooLarge(size int64) bool {
-	return size > cmp.Or(o.MaxFileSize, DefaultMaxFileSize)
+	return size > o.MaxSize()
 }
 
 // SkipReason says why a file was not searched.

@@ -16,8 +16,9 @@ import (
 // aside. Filters: repo:, -repo:, file:, -file: (regexps, case-insensitive
 // unless case:yes), lang:, -lang: (go-enry names or aliases), case:yes|no,
 // patterntype:literal|regexp|standard, type:file|path, select:file,
-// count:all|N, fork:, archived: and timeout:. Several file: (or lang:)
-// filters must all match. AND, OR, NOT and parenthesized groups are rejected.
+// count:all|N, fork:, archived: and timeout: (the last four are accepted
+// for compatibility and change nothing). Several file: (or lang:) filters
+// must all match. AND, OR, NOT and parenthesized groups are rejected.
 //
 // Errors are *ParseError values naming the column and, where possible, a
 // fix.

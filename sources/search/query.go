@@ -19,8 +19,8 @@ type Query struct {
 	typ         string // "", "file" or "path"
 	sel         string // "" or "file"
 	count       string // "", "all" or a positive number; accepted and ignored
-	fork        string // "", "yes", "no" or "only"
-	archived    string // "", "yes", "no" or "only"
+	fork        string // "", "yes", "no" or "only"; accepted and ignored
+	archived    string // "", "yes", "no" or "only"; accepted and ignored
 	timeout     time.Duration
 
 	repos, excludeRepos []string
@@ -33,7 +33,10 @@ type Query struct {
 }
 
 // RepoFilters are a query's repository-level filters. They do not change a
-// file's result; callers use them to choose repositories.
+// file's result. Sightline applies repo: and -repo: through
+// [Query.MatchRepo]; it knows no repository's fork or archived state and
+// gives searches no deadline, so fork:, archived: and timeout: are accepted
+// (and kept by [Query.String]) but have no effect.
 type RepoFilters struct {
 	// Include and Exclude are the repo: and -repo: regexps, as typed.
 	Include, Exclude []string
