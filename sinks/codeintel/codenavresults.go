@@ -208,7 +208,7 @@ func (n *navigator) hoverAt(loc Location) (string, error) {
 		if !u.covers(loc.Path) {
 			continue
 		}
-		ranges, err := n.rangesAt(u, u.relPath(loc.Path), loc.Range.Start)
+		ranges, err := n.rangesAt(u, loc.Path, loc.Range.Start)
 		if err != nil {
 			return "", err
 		}
