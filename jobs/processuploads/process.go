@@ -122,11 +122,14 @@ func (w *worker) convert(ctx context.Context, u *codeintel.Upload) (batch.Manife
 	if err := sink.Close(); err != nil {
 		return batch.Manifest{}, stats, err
 	}
-	for k, n := range sink.Rows {
-		w.counts[k] += n
-	}
 	m, err := run.Commit(ctx)
-	return m, stats, err
+	if err != nil {
+		return batch.Manifest{}, stats, err
+	}
+	for _, b := range m.Batches {
+		w.counts[b.Kind] += b.Rows
+	}
+	return m, stats, nil
 }
 
 // runID is the id of the batch run of this run's attempt at u.
