@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -164,16 +165,18 @@ func resolveRevision(ctx context.Context, r repos.Repo, rev string) (string, err
 	return oid, err
 }
 
-// cleanUploadRoot normalizes --root: relative, slash-separated, no "..".
+// cleanUploadRoot normalizes --root: relative, slash-separated, no "..",
+// and clean, since code navigation matches paths against the stored root
+// as a plain prefix ("web/./app" would match nothing).
 func cleanUploadRoot(root string) (string, error) {
 	r := strings.Trim(strings.ReplaceAll(root, "\\", "/"), "/")
-	if r == "." {
-		r = ""
-	}
 	for _, seg := range strings.Split(r, "/") {
 		if seg == ".." {
 			return "", usageErrorf("--root %q: must be a directory inside the repository", root)
 		}
+	}
+	if r = path.Clean(r); r == "." {
+		r = ""
 	}
 	return r, nil
 }
