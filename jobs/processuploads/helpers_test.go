@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
 	"github.com/sightline-dev/sightline/sources/gittest"
+	"github.com/sightline-dev/sightline/sources/lsif/lsiftest"
 	"github.com/sightline-dev/sightline/sources/repos"
 )
 
@@ -25,24 +25,7 @@ const fixtures = "../../sources/lsif/testdata/"
 func fixtureRepo(t *testing.T, r *jobs.Runner, name string) (repoID int64, commit string) {
 	t.Helper()
 	g := gittest.New(t)
-	files := map[string]string{}
-	root := fixtures + name
-	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		files[filepath.ToSlash(rel)] = string(data)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	commit = g.Commit(time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), "fixture", files)
+	commit = g.Commit(time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), "fixture", lsiftest.Files(t, fixtures+name))
 	ctx := context.Background()
 	if err := repos.Upsert(ctx, r.DB, repos.Spec{Name: name, Path: g.Dir}); err != nil {
 		t.Fatal(err)

@@ -18,11 +18,12 @@ import (
 	"github.com/sightline-dev/sightline/sources/repos"
 )
 
-// worker is one run's state.
+// worker is one run's state. It claims uploads as env.RunID: claimed_by
+// is a job run id, which lets UploadsResetStalled take back the uploads of
+// runs that are no longer running.
 type worker struct {
 	job    *Job
 	env    *jobs.Env
-	id     string // the run id: claimed_by of the upload in hand
 	counts jobs.Counts
 }
 
@@ -52,7 +53,7 @@ func (w *worker) process(ctx context.Context, u *codeintel.Upload) error {
 	w.deleteRun(ctx, u)
 	switch {
 	case ctx.Err() != nil:
-		if rerr := codeintel.UploadsRelease(context.WithoutCancel(ctx), w.env.DB, u.ID, w.id); rerr != nil {
+		if rerr := codeintel.UploadsRelease(context.WithoutCancel(ctx), w.env.DB, u.ID, w.env.RunID); rerr != nil {
 			log.Warn("release upload", "err", rerr)
 		}
 		return ctx.Err()
@@ -63,7 +64,7 @@ func (w *worker) process(ctx context.Context, u *codeintel.Upload) error {
 	case err != nil:
 		return w.fail(ctx, u, err)
 	}
-	st, retired, err := codeintel.UploadsComplete(ctx, w.env.DB, u.ID, w.id)
+	st, retired, err := codeintel.UploadsComplete(ctx, w.env.DB, u.ID, w.env.RunID)
 	if errors.Is(err, codeintel.ErrLost) {
 		w.counts["lost"]++
 		return nil
@@ -122,11 +123,14 @@ func (w *worker) convert(ctx context.Context, u *codeintel.Upload) (batch.Manife
 	if err := sink.Close(); err != nil {
 		return batch.Manifest{}, stats, err
 	}
-	for k, n := range sink.Rows {
-		w.counts[k] += n
-	}
 	m, err := run.Commit(ctx)
-	return m, stats, err
+	if err != nil {
+		return batch.Manifest{}, stats, err
+	}
+	for _, b := range m.Batches {
+		w.counts[b.Kind] += b.Rows
+	}
+	return m, stats, nil
 }
 
 // runID is the id of the batch run of this run's attempt at u.
@@ -196,7 +200,7 @@ func (w *worker) paths(ctx context.Context, u *codeintel.Upload) (func(string) b
 // the upload is at fault, else retried while it has attempts left.
 func (w *worker) fail(ctx context.Context, u *codeintel.Upload, cause error) error {
 	msg, perm := failureMessage(cause)
-	st, err := codeintel.UploadsFail(ctx, w.env.DB, u.ID, w.id, msg, perm, w.job.retryAfter(u.Attempts))
+	st, err := codeintel.UploadsFail(ctx, w.env.DB, u.ID, w.env.RunID, msg, perm, w.job.retryAfter(u.Attempts))
 	if errors.Is(err, codeintel.ErrLost) {
 		w.counts["lost"]++
 		return nil
@@ -234,7 +238,7 @@ func failureMessage(err error) (string, bool) {
 // claim is lost it cancels work with codeintel.ErrLost.
 func (w *worker) heartbeat(work context.Context, u *codeintel.Upload, cancel context.CancelCauseFunc) (stop func()) {
 	return jobs.KeepAlive(work, cmp.Or(w.job.HeartbeatInterval, DefaultHeartbeatInterval),
-		func(ctx context.Context) error { return codeintel.UploadsHeartbeat(ctx, w.env.DB, u.ID, w.id) },
+		func(ctx context.Context) error { return codeintel.UploadsHeartbeat(ctx, w.env.DB, u.ID, w.env.RunID) },
 		codeintel.ErrLost, cancel,
 		func(err error) { w.env.Logger.Warn("upload heartbeat failed", "upload", u.ID, "err", err) })
 }

@@ -75,7 +75,7 @@ func (*Job) DefaultSchedule() string { return "* * * * *" }
 // Run implements jobs.Job: it takes back stalled uploads, then processes
 // queued ones until none is ready.
 func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
-	w := &worker{job: j, env: env, id: env.RunID, counts: jobs.Counts{
+	w := &worker{job: j, env: env, counts: jobs.Counts{
 		"uploads": 0, "completed": 0, "errored": 0, "retried": 0, "retired": 0, "reset": 0, "lost": 0,
 		"bytes": 0, "documents": 0, "pruned": 0, "outside-root": 0,
 	}}
@@ -94,7 +94,7 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		if err := ctx.Err(); err != nil {
 			return w.counts, err
 		}
-		u, err := codeintel.UploadsClaim(ctx, env.DB, w.id)
+		u, err := codeintel.UploadsClaim(ctx, env.DB, env.RunID)
 		if err != nil {
 			return w.counts, err
 		}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/sightline-dev/sightline/jobs/updatecommitgraph"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
 	"github.com/sightline-dev/sightline/sources/gittest"
+	"github.com/sightline-dev/sightline/sources/lsif/lsiftest"
 	"github.com/sightline-dev/sightline/sources/repos"
 )
 
@@ -28,21 +28,7 @@ func fixtureRepo(t *testing.T, r *jobs.Runner, name string) (commit, later strin
 	t.Helper()
 	ctx := context.Background()
 	g := gittest.New(t)
-	files := map[string]string{}
-	root := fixtures + name
-	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(root, p)
-		files[filepath.ToSlash(rel)] = string(data)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	commit = g.Commit(t0, "fixture", files)
+	commit = g.Commit(t0, "fixture", lsiftest.Files(t, fixtures+name))
 	later = g.Commit(t0.Add(time.Hour), "later", map[string]string{"NOTES": "n\n"})
 	if err := repos.Upsert(ctx, r.DB, repos.Spec{Name: name, Path: g.Dir}); err != nil {
 		t.Fatal(err)

@@ -6,13 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sightline-dev/sightline/sinks/codeintel"
-	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/repos"
 )
 
@@ -134,8 +132,6 @@ func newCodenavDiagnosticsCmd(a *app) *cobra.Command {
 	return c
 }
 
-var fullOID = regexp.MustCompile(`^[0-9a-f]{40}$`)
-
 // check validates the flags before anything is read; diagnostics take
 // no position and an optional path.
 func (f *codenavFlags) check(op string) error {
@@ -190,9 +186,9 @@ func runCodenav(ctx context.Context, a *app, op string, f *codenavFlags,
 }
 
 // codenavCommit returns rev as a full commit id: rev itself when it is one,
-// else what git resolves it to in the synced repository.
+// else what git resolves it to in the repository.
 func codenavCommit(ctx context.Context, a *app, repo, rev string) (string, error) {
-	if oid := strings.ToLower(rev); fullOID.MatchString(oid) {
+	if oid := strings.ToLower(rev); fullCommit.MatchString(oid) {
 		return oid, nil
 	}
 	r, err := repos.Get(ctx, a.db, repo)
@@ -202,19 +198,7 @@ func codenavCommit(ctx context.Context, a *app, repo, rev string) (string, error
 	if err != nil {
 		return "", err
 	}
-	if r.GitDir == "" {
-		return "", usageErrorf("--commit %q: repository %s is not synced, so only a full 40-character commit id can be used", rev, repo)
-	}
-	g, err := gitsource.Open(ctx, r.GitDir)
-	if err != nil {
-		return "", err
-	}
-	defer g.Close()
-	oid, err := g.Resolve(ctx, rev)
-	if errors.Is(err, gitsource.ErrUnknownRevision) {
-		return "", usageErrorf("--commit %q: no such commit in repository %s", rev, repo)
-	}
-	return oid, err
+	return resolveRevision(ctx, r, rev)
 }
 
 func printCodenav(a *app, op, format string, res codeintel.CodenavResult) error {

@@ -1,11 +1,13 @@
 package cli
 
 import (
-	"encoding/json"
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -131,7 +133,7 @@ var (
 
 // resolveCommit accepts a full commit id as is (the repository may not be
 // synced yet: process-uploads checks it), and resolves an abbreviated one
-// in the repository's git directory.
+// in the repository.
 func resolveCommit(cmd *cobra.Command, r repos.Repo, commit string) (string, error) {
 	c := strings.ToLower(commit)
 	if fullCommit.MatchString(c) {
@@ -140,35 +142,41 @@ func resolveCommit(cmd *cobra.Command, r repos.Repo, commit string) (string, err
 	if !shortCommit.MatchString(c) {
 		return "", usageErrorf("--commit %q: want a commit id (40 hex digits, or an abbreviation of at least 4)", commit)
 	}
-	dir := r.GitDir
+	return resolveRevision(cmd.Context(), r, c)
+}
+
+// resolveRevision resolves rev (as given to --commit) to a full commit id in
+// r's git directory: its mirror once synced, else a local repository's
+// path.
+func resolveRevision(ctx context.Context, r repos.Repo, rev string) (string, error) {
+	dir := cmp.Or(r.GitDir, r.Path)
 	if dir == "" {
-		dir = r.Path
+		return "", usageErrorf("--commit %q: repository %s is not synced yet, so only a full 40-character commit id can be used (or run sightline run sync-repos)", rev, r.Name)
 	}
-	if dir == "" {
-		return "", usageErrorf("--commit %q: repository %s is not synced yet, so an abbreviated commit cannot be resolved: give all 40 hex digits", commit, r.Name)
-	}
-	g, err := gitsource.Open(cmd.Context(), dir)
+	g, err := gitsource.Open(ctx, dir)
 	if err != nil {
 		return "", err
 	}
 	defer g.Close()
-	oid, err := g.Resolve(cmd.Context(), c)
+	oid, err := g.Resolve(ctx, rev)
 	if errors.Is(err, gitsource.ErrUnknownRevision) {
-		return "", usageErrorf("--commit %q: no such commit in repository %s", commit, r.Name)
+		return "", usageErrorf("--commit %q: no such commit in repository %s", rev, r.Name)
 	}
 	return oid, err
 }
 
-// cleanUploadRoot normalizes --root: relative, slash-separated, no "..".
+// cleanUploadRoot normalizes --root: relative, slash-separated, no "..",
+// and clean, since code navigation matches paths against the stored root
+// as a plain prefix ("web/./app" would match nothing).
 func cleanUploadRoot(root string) (string, error) {
 	r := strings.Trim(strings.ReplaceAll(root, "\\", "/"), "/")
-	if r == "." {
-		r = ""
-	}
 	for _, seg := range strings.Split(r, "/") {
 		if seg == ".." {
 			return "", usageErrorf("--root %q: must be a directory inside the repository", root)
 		}
+	}
+	if r = path.Clean(r); r == "." {
+		r = ""
 	}
 	return r, nil
 }
@@ -265,9 +273,7 @@ func printUploadsJSON(a *app, list []codeintel.Upload) error {
 	for i, u := range list {
 		out[i] = toUploadJSON(u)
 	}
-	enc := json.NewEncoder(a.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return writeJSON(a, out)
 }
 
 func printUploads(a *app, list []codeintel.Upload) error {

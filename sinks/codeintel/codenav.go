@@ -94,7 +94,7 @@ func codenav(ctx context.Context, db DB, q CodenavQuery, what string,
 	}
 	var ranges []navRange
 	for _, u := range uploads {
-		rs, err := n.rangesAt(u, u.relPath(q.Path), q.Position)
+		rs, err := n.rangesAt(u, q.Path, q.Position)
 		if err != nil {
 			return CodenavResult{}, err
 		}

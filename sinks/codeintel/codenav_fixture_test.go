@@ -24,7 +24,8 @@ var (
 // whose upload (root "web") imports Shape from shapes (no version, as
 // lsif-tsc writes it) in main.ts. A third repository, other, imports
 // shapes 2.0.0, which lib does not export. Data is written with SQL as
-// process-uploads would load it.
+// process-uploads would load it: paths are repository-relative, the
+// upload's root included, as lsif.Convert writes them.
 type navFixture struct {
 	db                *pgxpool.Pool
 	lib, app, otherUp int64
@@ -82,14 +83,14 @@ func newNavFixture(t *testing.T) *navFixture {
 	// at 4:1-4:6; no definition result, no hover.
 	exec(`INSERT INTO lsif_ranges (upload_id, path, start_line, start_character, end_line, end_character,
 			definition_result, reference_result, hover_id, monikers) VALUES
-		($1, 'main.ts', 2, 9, 2, 14, 0, 5, 0, '{import:npm:shapes:Shape}'),
-		($1, 'main.ts', 4, 1, 4, 6, 0, 5, 0, '{import:npm:shapes:Shape}')`, f.app)
+		($1, 'web/main.ts', 2, 9, 2, 14, 0, 5, 0, '{import:npm:shapes:Shape}'),
+		($1, 'web/main.ts', 4, 1, 4, 6, 0, 5, 0, '{import:npm:shapes:Shape}')`, f.app)
 	exec(`INSERT INTO lsif_result_locations VALUES
-		($1, 5, 'references', 'main.ts', 2, 9, 2, 14),
-		($1, 5, 'references', 'main.ts', 4, 1, 4, 6)`, f.app)
+		($1, 5, 'references', 'web/main.ts', 2, 9, 2, 14),
+		($1, 5, 'references', 'web/main.ts', 4, 1, 4, 6)`, f.app)
 	exec(`INSERT INTO lsif_moniker_locations VALUES
-		($1, 'references', 'npm', 'shapes:Shape', 'main.ts', 2, 9, 2, 14),
-		($1, 'references', 'npm', 'shapes:Shape', 'main.ts', 4, 1, 4, 6)`, f.app)
+		($1, 'references', 'npm', 'shapes:Shape', 'web/main.ts', 2, 9, 2, 14),
+		($1, 'references', 'npm', 'shapes:Shape', 'web/main.ts', 4, 1, 4, 6)`, f.app)
 	exec(`INSERT INTO lsif_package_references VALUES ($1, 'npm', 'npm', 'shapes', '', '{shapes:Shape}')`, f.app)
 
 	// other imports shapes 2.0.0: no upload exports that version.

@@ -40,7 +40,7 @@ func CodenavDiagnostics(ctx context.Context, db DB, q CodenavQuery) (CodenavResu
 	}
 	var res CodenavResult
 	for _, u := range uploads {
-		found, err := n.diagnostics(u, u.relPath(q.Path))
+		found, err := n.diagnostics(u, q.Path)
 		if err != nil {
 			return CodenavResult{}, err
 		}
@@ -56,7 +56,7 @@ func CodenavDiagnostics(ctx context.Context, db DB, q CodenavQuery) (CodenavResu
 	return res, nil
 }
 
-// diagnostics returns u's diagnostics for path (relative to u's root): the
+// diagnostics returns u's diagnostics for path (repository-relative): the
 // file, the files under the directory, or all when path is empty.
 func (n *navigator) diagnostics(u navUpload, path string) ([]Diagnostic, error) {
 	rows, err := n.db.Query(n.ctx, `

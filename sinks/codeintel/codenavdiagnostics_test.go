@@ -14,12 +14,13 @@ func TestCodenavDiagnostics(t *testing.T) {
 	t.Parallel()
 	f := newNavFixture(t)
 	ctx := context.Background()
-	// app's upload has root web/: its paths are relative to web/.
+	// app's upload has root web/: its paths, like every stored path, are
+	// repository-relative.
 	if _, err := f.db.Exec(ctx, `INSERT INTO lsif_diagnostics VALUES
-		($1, 'main.ts', 1, '2304', 'Cannot find name ''x''.', 'ts', 7, 0, 7, 1),
-		($1, 'main.ts', 2, '', 'unused', 'lint', 3, 2, 3, 5),
-		($1, 'util/a.ts', 0, '', 'no severity', '', 0, 0, 0, 1),
-		($1, 'mainx.ts', 4, '', 'a hint', 'ts', 0, 0, 0, 1)`, f.app); err != nil {
+		($1, 'web/main.ts', 1, '2304', 'Cannot find name ''x''.', 'ts', 7, 0, 7, 1),
+		($1, 'web/main.ts', 2, '', 'unused', 'lint', 3, 2, 3, 5),
+		($1, 'web/util/a.ts', 0, '', 'no severity', '', 0, 0, 0, 1),
+		($1, 'web/mainx.ts', 4, '', 'a hint', 'ts', 0, 0, 0, 1)`, f.app); err != nil {
 		t.Fatal(err)
 	}
 	diag := func(path string, sl, sc, el, ec int, severity, code, message, source string) codeintel.Diagnostic {

@@ -1,6 +1,7 @@
 package codeintel
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -94,57 +95,66 @@ func scanLocation(uploads map[int64]navUpload) pgx.RowToFunc[Location] {
 
 // definitions implements CodenavDefinitions.
 func (n *navigator) definitions(ranges []navRange) (CodenavResult, error) {
-	for _, r := range ranges {
+	res, err := firstFound(ranges, func(r navRange) ([]Location, error) {
 		if r.definitionResult == 0 {
-			continue
+			return nil, nil
 		}
-		locs, err := n.resultLocations(r.upload, "definitions", r.definitionResult)
-		if err != nil || len(locs) > 0 {
-			return CodenavResult{Locations: locs}, err
-		}
+		return n.resultLocations(r.upload, "definitions", r.definitionResult)
+	})
+	if err != nil || len(res.Locations) > 0 {
+		return res, err
 	}
-	for _, r := range ranges {
+	return firstFound(ranges, func(r navRange) ([]Location, error) {
 		var locs []Location
 		for _, m := range r.monikers {
 			uploads := []navUpload{r.upload}
 			if m.kind == "import" {
 				defs, err := n.packageUploads(r.upload, m)
 				if err != nil {
-					return CodenavResult{}, err
+					return nil, err
 				}
 				uploads = append(uploads, defs...)
 			}
 			found, err := n.monikerLocations(uploads, m, "definitions")
 			if err != nil {
-				return CodenavResult{}, err
+				return nil, err
 			}
 			locs = append(locs, found...)
 		}
-		if len(locs) > 0 {
-			return CodenavResult{Locations: dedupe(locs)}, nil
-		}
-	}
-	return CodenavResult{}, nil
+		return locs, nil
+	})
 }
 
 // references implements CodenavReferences: the innermost range with a
 // reference result or a moniker answers.
 func (n *navigator) references(ranges []navRange) (CodenavResult, error) {
-	for _, r := range ranges {
+	return firstFound(ranges, func(r navRange) ([]Location, error) {
 		var locs []Location
 		if r.referenceResult != 0 {
 			found, err := n.resultLocations(r.upload, "references", r.referenceResult)
 			if err != nil {
-				return CodenavResult{}, err
+				return nil, err
 			}
 			locs = append(locs, found...)
 		}
 		for _, m := range r.monikers {
 			found, err := n.crossReferences(r.upload, m)
 			if err != nil {
-				return CodenavResult{}, err
+				return nil, err
 			}
 			locs = append(locs, found...)
+		}
+		return locs, nil
+	})
+}
+
+// firstFound returns the locations find finds for the first of ranges
+// (innermost first) for which it finds any, without repeats.
+func firstFound(ranges []navRange, find func(navRange) ([]Location, error)) (CodenavResult, error) {
+	for _, r := range ranges {
+		locs, err := find(r)
+		if err != nil {
+			return CodenavResult{}, err
 		}
 		if len(locs) > 0 {
 			return CodenavResult{Locations: dedupe(locs)}, nil
@@ -155,14 +165,8 @@ func (n *navigator) references(ranges []navRange) (CodenavResult, error) {
 
 // hover implements CodenavHover.
 func (n *navigator) hover(ranges []navRange) (CodenavResult, error) {
-	for _, r := range ranges {
-		if r.hoverID == 0 {
-			continue
-		}
-		text, err := n.hoverText(r.upload.ID, r.hoverID)
-		if err != nil || text != "" {
-			return CodenavResult{Hover: text}, err
-		}
+	if text, err := n.firstHover(ranges); err != nil || text != "" {
+		return CodenavResult{Hover: text}, err
 	}
 	// No hover here: try the definition of an imported symbol, in the
 	// upload that exports it.
@@ -179,10 +183,24 @@ func (n *navigator) hover(ranges []navRange) (CodenavResult, error) {
 	return CodenavResult{}, nil
 }
 
+// firstHover returns the hover text of the first of ranges (innermost
+// first) that has one.
+func (n *navigator) firstHover(ranges []navRange) (string, error) {
+	for _, r := range ranges {
+		if r.hoverID == 0 {
+			continue
+		}
+		if text, err := n.hoverText(r.upload.ID, r.hoverID); err != nil || text != "" {
+			return text, err
+		}
+	}
+	return "", nil
+}
+
 func (n *navigator) hoverText(uploadID int64, hoverID int32) (string, error) {
 	var text string
 	err := n.db.QueryRow(n.ctx, `SELECT text FROM lsif_hovers WHERE upload_id = $1 AND hover_id = $2`, uploadID, hoverID).Scan(&text)
-	if err == pgx.ErrNoRows {
+	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}
 	if err != nil {
@@ -208,17 +226,12 @@ func (n *navigator) hoverAt(loc Location) (string, error) {
 		if !u.covers(loc.Path) {
 			continue
 		}
-		ranges, err := n.rangesAt(u, u.relPath(loc.Path), loc.Range.Start)
+		ranges, err := n.rangesAt(u, loc.Path, loc.Range.Start)
 		if err != nil {
 			return "", err
 		}
-		for _, r := range ranges {
-			if r.hoverID == 0 {
-				continue
-			}
-			if text, err := n.hoverText(u.ID, r.hoverID); err != nil || text != "" {
-				return text, err
-			}
+		if text, err := n.firstHover(ranges); err != nil || text != "" {
+			return text, err
 		}
 	}
 	return "", nil

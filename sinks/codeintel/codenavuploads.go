@@ -38,12 +38,6 @@ func rootPrefix(root string) string {
 // path, meaning every file, is under every root.
 func (u navUpload) covers(path string) bool { return path == "" || strings.HasPrefix(path+"/", u.Root) }
 
-// relPath is path relative to the upload's root, as the upload stores it:
-// "" for the root itself.
-func (u navUpload) relPath(path string) string {
-	return strings.TrimSuffix(strings.TrimPrefix(path+"/", u.Root), "/")
-}
-
 func (u navUpload) String() string {
 	return fmt.Sprintf("upload %d (%s at %.12s, root %q)", u.ID, u.Repo, u.Commit, u.Root)
 }
@@ -56,9 +50,10 @@ func uploadList(us []navUpload) string {
 	return strings.Join(s, ", ")
 }
 
-// location builds a repository-relative location in the upload.
+// location builds a location in the upload: stored paths are already
+// repository-relative (the converter joins the upload's root).
 func (u navUpload) location(path string, r Range) Location {
-	return Location{Repo: u.Repo, Commit: u.Commit, Path: u.Root + path, Range: r}
+	return Location{Repo: u.Repo, Commit: u.Commit, Path: path, Range: r}
 }
 
 const navUploadColumns = `u.id, r.name, u.commit_oid, u.root`
@@ -130,7 +125,7 @@ func (n *navigator) noRangeReason(uploads []navUpload, q CodenavQuery) string {
 	for _, u := range uploads {
 		var ok bool
 		err := n.db.QueryRow(n.ctx, `SELECT EXISTS (SELECT 1 FROM lsif_ranges WHERE upload_id = $1 AND path = $2)`,
-			u.ID, u.relPath(q.Path)).Scan(&ok)
+			u.ID, q.Path).Scan(&ok)
 		if err == nil && ok {
 			indexed = append(indexed, u)
 		}

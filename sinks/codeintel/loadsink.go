@@ -19,9 +19,7 @@ import (
 type BatchSink struct {
 	uploadID int64
 	writers  []*batch.Writer // in Kinds order
-	// Rows counts the rows written per kind name.
-	Rows map[string]int64
-	mon  []string
+	mon      []string
 }
 
 var _ lsif.Sink = (*BatchSink)(nil)
@@ -33,7 +31,7 @@ const recordRows = 16 << 10
 
 // NewBatchSink creates the batches of upload uploadID in run.
 func NewBatchSink(ctx context.Context, run *batch.Run, uploadID int64) (*BatchSink, error) {
-	s := &BatchSink{uploadID: uploadID, Rows: make(map[string]int64)}
+	s := &BatchSink{uploadID: uploadID}
 	for _, k := range Kinds {
 		w, err := run.Create(ctx, k.Name(), k)
 		if err != nil {
@@ -53,11 +51,6 @@ func (s *BatchSink) builder(k batch.Kind) *batch.Builder {
 		}
 	}
 	panic("codeintel: no writer for kind " + k.String())
-}
-
-func (s *BatchSink) endRow(k batch.Kind, b *batch.Builder) error {
-	s.Rows[k.Name()]++
-	return b.EndRow()
 }
 
 // Close stores every batch; on error the others are aborted.
@@ -113,7 +106,7 @@ func (s *BatchSink) Hover(h lsif.Hover) error {
 	b := s.start(HoverKind)
 	appendInt32(b.Field(1), h.ID)
 	appendString(b.Field(2), h.Text)
-	return s.endRow(HoverKind, b)
+	return b.EndRow()
 }
 
 // Result implements lsif.Sink.
@@ -124,7 +117,7 @@ func (s *BatchSink) Result(r lsif.Result) error {
 		appendString(b.Field(2), r.Kind.String())
 		appendString(b.Field(3), loc.Path)
 		appendRange(b, 4, loc.Range)
-		if err := s.endRow(ResultLocationKind, b); err != nil {
+		if err := b.EndRow(); err != nil {
 			return err
 		}
 	}
@@ -148,7 +141,7 @@ func (s *BatchSink) Document(d lsif.Document) error {
 			s.mon = append(s.mon, MonikerString(m))
 		}
 		appendStrings(b.Field(9), s.mon)
-		if err := s.endRow(RangeKind, b); err != nil {
+		if err := b.EndRow(); err != nil {
 			return err
 		}
 	}
@@ -164,7 +157,7 @@ func (s *BatchSink) diagnostics(d lsif.Document) error {
 		appendString(b.Field(4), g.Message)
 		appendString(b.Field(5), g.Source)
 		appendRange(b, 6, g.Range)
-		if err := s.endRow(DiagnosticKind, b); err != nil {
+		if err := b.EndRow(); err != nil {
 			return err
 		}
 	}
@@ -186,7 +179,7 @@ func (s *BatchSink) MonikerLocations(m lsif.MonikerLocations) error {
 		appendString(b.Field(3), m.Identifier)
 		appendString(b.Field(4), loc.Path)
 		appendRange(b, 5, loc.Range)
-		if err := s.endRow(MonikerLocationKind, b); err != nil {
+		if err := b.EndRow(); err != nil {
 			return err
 		}
 	}
@@ -204,12 +197,12 @@ func (s *BatchSink) appendPackage(k batch.Kind, p lsif.Package) *batch.Builder {
 
 // Package implements lsif.Sink.
 func (s *BatchSink) Package(p lsif.Package) error {
-	return s.endRow(PackageKind, s.appendPackage(PackageKind, p))
+	return s.appendPackage(PackageKind, p).EndRow()
 }
 
 // PackageRef implements lsif.Sink.
 func (s *BatchSink) PackageRef(p lsif.PackageRef) error {
 	b := s.appendPackage(PackageRefKind, p.Package)
 	appendStrings(b.Field(5), p.Identifiers)
-	return s.endRow(PackageRefKind, b)
+	return b.EndRow()
 }
