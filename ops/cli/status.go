@@ -3,7 +3,8 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -24,8 +25,8 @@ func newStatusCmd(a *app) *cobra.Command {
 		Short: "Show recent job runs, repository sync state, insight backfills, the search queue and incomplete points",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "text" && format != "json" {
-				return usageErrorf("--format: %q is not text or json", format)
+			if err := checkTextJSON(format); err != nil {
+				return err
 			}
 			db, err := a.migratedDatabase(cmd.Context())
 			if err != nil {
@@ -79,13 +80,8 @@ func printRuns(a *app, runs []jobs.RunRecord) error {
 }
 
 func formatCounts(c jobs.Counts) string {
-	keys := make([]string, 0, len(c))
-	for k := range c {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
+	parts := make([]string, 0, len(c))
+	for _, k := range slices.Sorted(maps.Keys(c)) {
 		parts = append(parts, fmt.Sprintf("%s=%d", k, c[k]))
 	}
 	return dash(strings.Join(parts, " "))

@@ -47,19 +47,29 @@ func repoArg(id int64) *int64 {
 }
 
 // IncompleteAdd records points in tx. Recording a point again (same series,
-// time, repository and reason) replaces its detail.
+// time, repository and reason) replaces its detail. The inserts go in one
+// pipelined batch: a failed shard or an unindexed repository can have
+// thousands of points, which row-by-row round trips would make slow.
 func IncompleteAdd(ctx context.Context, tx pgx.Tx, points []Incomplete) error {
+	if len(points) == 0 {
+		return nil
+	}
+	b := &pgx.Batch{}
 	for _, p := range points {
-		_, err := tx.Exec(ctx, `
+		b.Queue(`
 			INSERT INTO incomplete_points (series_id, time, repo_id, reason, detail)
 			VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT ON CONSTRAINT incomplete_points_key DO UPDATE SET detail = EXCLUDED.detail`,
 			p.SeriesID, p.Time, repoArg(p.RepoID), p.Reason, p.Detail)
-		if err != nil {
+	}
+	br := tx.SendBatch(ctx, b)
+	defer br.Close()
+	for _, p := range points {
+		if _, err := br.Exec(); err != nil {
 			return fmt.Errorf("record incomplete point of series %d at %s: %w", p.SeriesID, p.Time.Format(time.RFC3339), err)
 		}
 	}
-	return nil
+	return br.Close()
 }
 
 // IncompleteList returns the incomplete points of series id, by time,

@@ -157,11 +157,15 @@ func stageTable(name string) string {
 // per-repository incomplete points of that key (an earlier repo error, or
 // skipped files), re-recording skipped files if it has some. The points
 // tables have no foreign keys (migration 00007): the batch's series and
-// repositories are checked and locked once, first.
+// repositories are checked and locked once, first; the answered keys are
+// computed once, for both deletes.
 func mergeAnswers(stage, table string) string {
 	return checkRefs(stage) + strings.NewReplacer("{stage}", stage, "{table}", table).Replace(`
-		DELETE FROM {table} p
-		USING (SELECT DISTINCT series_id, repo_id, time FROM {stage}) k
+		WITH k AS (SELECT DISTINCT series_id, repo_id, time FROM {stage}),
+		superseded AS (
+			DELETE FROM incomplete_points i USING k
+			WHERE i.series_id = k.series_id AND i.repo_id = k.repo_id AND i.time = k.time)
+		DELETE FROM {table} p USING k
 		WHERE p.series_id = k.series_id AND p.repo_id = k.repo_id AND p.time = k.time
 			AND NOT EXISTS (SELECT 1 FROM {stage} s WHERE s.series_id = p.series_id AND s.repo_id = p.repo_id
 				AND s.time = p.time AND s.capture = p.capture);
@@ -170,9 +174,6 @@ func mergeAnswers(stage, table string) string {
 		ON CONFLICT (series_id, repo_id, time, capture) DO UPDATE
 			SET value = EXCLUDED.value, commit_oid = EXCLUDED.commit_oid
 			WHERE ({table}.value, {table}.commit_oid) IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.commit_oid);
-		DELETE FROM incomplete_points i
-		USING (SELECT DISTINCT series_id, repo_id, time FROM {stage}) k
-		WHERE i.series_id = k.series_id AND i.repo_id = k.repo_id AND i.time = k.time;
 		INSERT INTO incomplete_points (series_id, time, repo_id, reason, detail)
 		SELECT series_id, time, repo_id, 'skipped-files', skipped FROM {stage}
 		WHERE capture IS NULL AND skipped IS NOT NULL
@@ -182,20 +183,26 @@ func mergeAnswers(stage, table string) string {
 // checkRefs locks the series and repositories the points staged in stage
 // refer to FOR KEY SHARE, as a foreign key would (a concurrent delete waits
 // for the load, whose points its trigger then deletes), and fails the load
-// if one of them no longer exists.
+// if one of them no longer exists: fewer rows locked than ids staged. The
+// stage is read once, for both id sets.
 func checkRefs(stage string) string {
 	return strings.ReplaceAll(`
 		DO $$
+		DECLARE
+			series_ids bigint[];
+			repo_ids bigint[];
+			locked bigint;
 		BEGIN
-			PERFORM FROM insight_series WHERE id IN (SELECT series_id FROM {stage}) ORDER BY id FOR KEY SHARE;
-			PERFORM FROM repos WHERE id IN (SELECT repo_id FROM {stage}) ORDER BY id FOR KEY SHARE;
-			IF EXISTS (SELECT FROM (SELECT DISTINCT series_id FROM {stage}) s
-			           WHERE NOT EXISTS (SELECT FROM insight_series i WHERE i.id = s.series_id)) THEN
+			SELECT array_agg(DISTINCT series_id), array_agg(DISTINCT repo_id) INTO series_ids, repo_ids FROM {stage};
+			PERFORM FROM insight_series WHERE id = ANY(series_ids) ORDER BY id FOR KEY SHARE;
+			GET DIAGNOSTICS locked = ROW_COUNT;
+			IF locked < cardinality(series_ids) THEN
 				RAISE EXCEPTION 'points of a series that no longer exists (deleted while it was searched)'
 					USING ERRCODE = 'foreign_key_violation';
 			END IF;
-			IF EXISTS (SELECT FROM (SELECT DISTINCT repo_id FROM {stage}) s
-			           WHERE NOT EXISTS (SELECT FROM repos r WHERE r.id = s.repo_id)) THEN
+			PERFORM FROM repos WHERE id = ANY(repo_ids) ORDER BY id FOR KEY SHARE;
+			GET DIAGNOSTICS locked = ROW_COUNT;
+			IF locked < cardinality(repo_ids) THEN
 				RAISE EXCEPTION 'points of a repository that no longer exists (removed while it was searched)'
 					USING ERRCODE = 'foreign_key_violation';
 			END IF;

@@ -125,16 +125,3 @@ func SeriesGet(ctx context.Context, db *pgxpool.Pool, id int64) (Series, error) 
 	}
 	return s, nil
 }
-
-// SeriesList returns the live (not deleted) series, by id.
-func SeriesList(ctx context.Context, db *pgxpool.Pool) ([]Series, error) {
-	rows, err := db.Query(ctx, selectSeries+` WHERE deleted_at IS NULL ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("list series: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, scanSeries)
-	if err != nil {
-		return nil, fmt.Errorf("list series: %w", err)
-	}
-	return out, nil
-}

@@ -44,21 +44,3 @@ func ResetWorkers(ctx context.Context, db DB, workers []string) (int64, error) {
 	}
 	return tag.RowsAffected(), nil
 }
-
-// Workers returns the workers holding processing shards.
-func Workers(ctx context.Context, db DB) ([]string, error) {
-	rows, err := db.Query(ctx, `SELECT DISTINCT claimed_by FROM search_shards WHERE state = 'processing' ORDER BY 1`)
-	if err != nil {
-		return nil, fmt.Errorf("list shard workers: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var w string
-		if err := rows.Scan(&w); err != nil {
-			return nil, fmt.Errorf("list shard workers: %w", err)
-		}
-		out = append(out, w)
-	}
-	return out, rows.Err()
-}

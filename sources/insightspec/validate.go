@@ -277,17 +277,13 @@ func (v *validator) uniqueInsights(ins []Insight) {
 	ids, titles := map[string]int{}, map[string]int{}
 	for _, in := range ins {
 		p := path{"insights", in.Index}
-		if j, dup := ids[in.ID]; dup && in.ID != "" {
+		if j, dup := firstWith(ids, in.ID, in.Index); dup {
 			v.errorf(sub(p, "id"), "id %q is also the id of insights[%d]; ids must be unique", in.ID, j)
-		} else {
-			ids[in.ID] = in.Index
 		}
 		// Titles identify views without ids on apply, so they must not
 		// collide either.
-		if j, dup := titles[in.Title]; dup && in.Title != "" {
+		if j, dup := firstWith(titles, in.Title, in.Index); dup {
 			v.errorf(sub(p, "title"), "insights[%d] has the same title; give each insight its own title", j)
-		} else {
-			titles[in.Title] = in.Index
 		}
 	}
 }
@@ -296,15 +292,22 @@ func (v *validator) uniqueSeries(p path, series []Series) {
 	labels, keys := map[string]int{}, map[string]int{}
 	for _, s := range series {
 		sp := sub(p, "series", s.Index)
-		if j, dup := labels[s.Label]; dup && s.Label != "" {
+		if j, dup := firstWith(labels, s.Label, s.Index); dup {
 			v.errorf(sub(sp, "label"), "%q is also the label of series[%d]; labels must differ within an insight", s.Label, j)
-		} else {
-			labels[s.Label] = s.Index
 		}
-		if j, dup := keys[s.Key]; dup && s.Key != "" {
+		if j, dup := firstWith(keys, s.Key, s.Index); dup {
 			v.errorf(sub(sp, "query"), "computes the same data as series[%d] (same query and kind); remove one", j)
-		} else {
-			keys[s.Key] = s.Index
 		}
 	}
+}
+
+// firstWith returns the index first recorded in seen for key, if any, and
+// otherwise records index. An empty key (an optional field left out, or a
+// required one, reported elsewhere) is never a duplicate.
+func firstWith(seen map[string]int, key string, index int) (first int, dup bool) {
+	if j, ok := seen[key]; ok && key != "" {
+		return j, true
+	}
+	seen[key] = index
+	return 0, false
 }
