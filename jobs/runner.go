@@ -44,9 +44,6 @@ type Runner struct {
 	Logger  *slog.Logger
 	// NowFunc is the clock; nil means time.Now.
 	NowFunc func() time.Time
-	// Check, when set, runs before every run and refuses the run if it
-	// fails (the schema-version check).
-	Check func(ctx context.Context) error
 }
 
 // RunResult is the outcome of one run.
@@ -65,11 +62,6 @@ type RunResult struct {
 // canceled and ctx's error is returned.
 func (r *Runner) Run(ctx context.Context, job Job, overlap Overlap) (RunResult, error) {
 	res := RunResult{RunID: ksuid.New().String()}
-	if r.Check != nil {
-		if err := r.Check(ctx); err != nil {
-			return res, err
-		}
-	}
 	lock, err := acquireJobLock(ctx, r.DB, job.Name(), cmp.Or(overlap, OverlapSkip))
 	if err != nil {
 		return res, err
