@@ -5,8 +5,6 @@ GO ?= go
 BIN := bin/sightline
 PG := bash ops/postgres.sh
 export SIGHTLINE_DATA_DIR ?= $(CURDIR)/.sightline
-# Test packages run on a Postgres with fsync off: faster, and nothing in a test
-# database needs to survive a crash of the machine.
 TEST_FLAGS ?= -count=1 -timeout 30m
 
 .PHONY: help build run test fuzz lint bench pg-start pg-stop clean
@@ -17,10 +15,12 @@ help: ## list the targets
 build: ## build bin/sightline
 	$(GO) build -o $(BIN) .
 
-run: build ## the pipeline end to end on the embedded default: private Postgres, file:// bucket, this repository's history
+run: build ## the pipeline end to end with no configuration: private Postgres, file:// bucket, this repository's history
 	@$(PG) exec bash ops/demo.sh $(BIN)
 
-test: lint ## lint, then every test on the private Postgres (or $$TEST_DATABASE_URL when set), then a short fuzz run
+# Tests run on a Postgres with fsync off (SIGHTLINE_PG_FAST=1): faster, and
+# nothing in a test database needs to survive a crash of the machine.
+test: lint ## lint, then every test on the private Postgres (or TEST_DATABASE_URL when set), then a short fuzz run
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		$(GO) test $(TEST_FLAGS) ./...; \
 	else \
@@ -29,7 +29,7 @@ test: lint ## lint, then every test on the private Postgres (or $$TEST_DATABASE_
 	$(MAKE) --no-print-directory fuzz
 
 FUZZTIME ?= 10s
-fuzz: ## fuzz the query parser and the LSIF line scanner for $(FUZZTIME) each (FUZZTIME=5m make fuzz for longer)
+fuzz: ## fuzz the query parser and the LSIF line scanner for FUZZTIME (10s) each (FUZZTIME=5m make fuzz for longer)
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./sources/search/
 	$(GO) test -run '^$$' -fuzz '^FuzzConvert$$' -fuzztime $(FUZZTIME) ./sources/lsif/
 

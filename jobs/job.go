@@ -11,8 +11,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -85,12 +86,7 @@ func (r *Registry) Get(name string) (Job, error) {
 
 // Names returns the job names in order.
 func (r *Registry) Names() []string {
-	names := make([]string, 0, len(r.jobs))
-	for n := range r.jobs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(r.jobs))
 }
 
 // All returns the jobs in name order.

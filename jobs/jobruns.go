@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -72,15 +73,9 @@ func RunsList(ctx context.Context, db *pgxpool.Pool, job string, limit int) ([]R
 	if err != nil {
 		return nil, fmt.Errorf("list job runs: %w", err)
 	}
-	defer rows.Close()
-	var out []RunRecord
-	for rows.Next() {
-		var r RunRecord
-		if err := rows.Scan(&r.Job, &r.RunID, &r.Status, &r.StartedAt, &r.FinishedAt, &r.Counts,
-			&r.Error, &r.Host, &r.PID); err != nil {
-			return nil, fmt.Errorf("list job runs: %w", err)
-		}
-		out = append(out, r)
+	runs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[RunRecord])
+	if err != nil {
+		return nil, fmt.Errorf("list job runs: %w", err)
 	}
-	return out, rows.Err()
+	return runs, nil
 }

@@ -44,9 +44,6 @@ type Runner struct {
 	Logger  *slog.Logger
 	// NowFunc is the clock; nil means time.Now.
 	NowFunc func() time.Time
-	// Check, when set, runs before every run and refuses the run if it
-	// fails (the schema-version check).
-	Check func(ctx context.Context) error
 }
 
 // RunResult is the outcome of one run.
@@ -65,11 +62,6 @@ type RunResult struct {
 // canceled and ctx's error is returned.
 func (r *Runner) Run(ctx context.Context, job Job, overlap Overlap) (RunResult, error) {
 	res := RunResult{RunID: ksuid.New().String()}
-	if r.Check != nil {
-		if err := r.Check(ctx); err != nil {
-			return res, err
-		}
-	}
 	lock, err := acquireJobLock(ctx, r.DB, job.Name(), cmp.Or(overlap, OverlapSkip))
 	if err != nil {
 		return res, err
@@ -85,9 +77,7 @@ func (r *Runner) Run(ctx context.Context, job Job, overlap Overlap) (RunResult, 
 }
 
 func (r *Runner) execute(ctx context.Context, job Job, res RunResult) (RunResult, error) {
-	host, _ := os.Hostname()
-	rec := RunRecord{Job: job.Name(), RunID: res.RunID, Status: StatusRunning,
-		StartedAt: r.now(), Host: host, PID: os.Getpid(), Counts: Counts{}}
+	rec := r.newRecord(job, res.RunID, StatusRunning)
 	if err := runInsert(ctx, r.DB, rec); err != nil {
 		return res, err
 	}
@@ -134,13 +124,18 @@ func (r *Runner) skip(ctx context.Context, job Job, res RunResult) (RunResult, e
 	if err != nil {
 		return res, fmt.Errorf("find the run holding %s's lock: %w", job.Name(), err)
 	}
-	now := r.now()
-	rec := RunRecord{Job: job.Name(), RunID: res.RunID, Status: StatusSkipped, StartedAt: now, FinishedAt: &now,
-		Counts: Counts{}, Error: "another run holds the job's lock: " + cmp.Or(res.Holder, "unknown")}
-	rec.Host, _ = os.Hostname()
-	rec.PID = os.Getpid()
+	rec := r.newRecord(job, res.RunID, StatusSkipped)
+	rec.FinishedAt = &rec.StartedAt
+	rec.Error = "another run holds the job's lock: " + cmp.Or(res.Holder, "unknown")
 	r.logger().Info("run skipped: another run of the job is in progress", "job", job.Name(), "holder", res.Holder)
 	return res, runInsert(ctx, r.DB, rec)
+}
+
+// newRecord is the job_runs row of a run starting now in this process.
+func (r *Runner) newRecord(job Job, runID string, status Status) RunRecord {
+	host, _ := os.Hostname()
+	return RunRecord{Job: job.Name(), RunID: runID, Status: status, StartedAt: r.now(),
+		Counts: Counts{}, Host: host, PID: os.Getpid()}
 }
 
 // reapAbandoned marks as failed the runs of job still "running": while we

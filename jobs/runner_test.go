@@ -201,21 +201,3 @@ func TestAbandonedRunsAreReaped(t *testing.T) {
 		t.Fatalf("dead run = %s (%q), want failed/abandoned", status, msg)
 	}
 }
-
-func TestCheckRefusesRun(t *testing.T) {
-	t.Parallel()
-	r, db := newRunner(t)
-	r.Check = func(context.Context) error { return errors.New("schema behind: run `sightline migrate up`") }
-	ran := false
-	job := funcJob{name: "refused", run: func(context.Context, *jobs.Env) (jobs.Counts, error) { ran = true; return nil, nil }}
-	if _, err := r.Run(context.Background(), job, jobs.OverlapSkip); err == nil || !strings.Contains(err.Error(), "migrate up") {
-		t.Fatalf("Run error = %v, want the check's error", err)
-	}
-	if ran {
-		t.Fatal("job ran although the check failed")
-	}
-	runs, err := jobs.RunsList(context.Background(), db, "refused", 10)
-	if err != nil || len(runs) != 0 {
-		t.Fatalf("refused run recorded: %v %v", runs, err)
-	}
-}

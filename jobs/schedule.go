@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/robfig/cron/v3"
@@ -48,12 +49,7 @@ func ResolveSpecs(reg *Registry, sources ...SpecSource) (map[string]string, erro
 		specs[j.Name()], origin[j.Name()] = j.DefaultSchedule(), "default"
 	}
 	for _, src := range sources {
-		names := make([]string, 0, len(src.Specs))
-		for n := range src.Specs {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
+		for _, n := range slices.Sorted(maps.Keys(src.Specs)) {
 			if _, err := reg.Get(n); err != nil {
 				return nil, fmt.Errorf("schedule (%s): %w", src.Name, err)
 			}
@@ -86,7 +82,7 @@ type Scheduler struct {
 // running jobs (whose contexts are cancelled too) to stop.
 func (s *Scheduler) Run(ctx context.Context) error {
 	c := cron.New(cron.WithChain(cron.SkipIfStillRunning(cron.DiscardLogger)))
-	for _, name := range sortedKeys(s.Specs) {
+	for _, name := range slices.Sorted(maps.Keys(s.Specs)) {
 		job, err := s.Registry.Get(name)
 		if err != nil {
 			return err
@@ -111,13 +107,4 @@ func (s *Scheduler) runOnce(ctx context.Context, job Job) {
 	if err != nil {
 		s.Logger.Error("run failed", "job", job.Name(), "run", res.RunID, "err", err)
 	}
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/jobs/jobstest"
@@ -75,13 +76,9 @@ func TestPruneRemoved(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out []string
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, s)
+		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
 		}
 		return out
 	}
@@ -89,11 +86,11 @@ func TestPruneRemoved(t *testing.T) {
 		`SELECT name FROM repos ORDER BY name`:                      {"live", "recent"},
 		`SELECT title FROM insight_views ORDER BY title`:            {"live", "recent"},
 		`SELECT series_key FROM insight_series ORDER BY series_key`: {"live", "recent"},
-		`SELECT label FROM insight_view_series`:                     nil,
+		`SELECT label FROM insight_view_series`:                     {},
 		`SELECT DISTINCT s.series_key || ' ' || r.name FROM series_points p
 			JOIN insight_series s ON s.id = p.series_id JOIN repos r ON r.id = p.repo_id ORDER BY 1`: {"live live", "live recent", "recent live", "recent recent"},
 		`SELECT count(*)::text FROM series_points`: {"4"},
-		`SELECT object_key FROM lsif_uploads`:      nil,
+		`SELECT object_key FROM lsif_uploads`:      {},
 	} {
 		if d := cmp.Diff(want, names(sql)); d != "" {
 			t.Errorf("%s (-want +got):\n%s", sql, d)

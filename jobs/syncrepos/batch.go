@@ -64,8 +64,7 @@ func writeAndLoad(ctx context.Context, env *jobs.Env, results []Result) (int64, 
 	if err != nil {
 		return 0, err
 	}
-	l := &loader.Loader{DB: env.DB, Bucket: env.Bucket, Registry: batch.NewRegistry(Kind),
-		Targets: []loader.Target{target}, Logger: env.Logger}
+	l := &loader.Loader{DB: env.DB, Bucket: env.Bucket, Targets: []loader.Target{target}, Logger: env.Logger}
 	res, err := l.LoadRun(ctx, m)
 	if err != nil {
 		return res.Rows, fmt.Errorf("load run %s: %w", env.RunID, err)

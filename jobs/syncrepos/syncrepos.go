@@ -46,7 +46,7 @@ func (j *Job) Name() string { return Name }
 
 // Description implements jobs.Job.
 func (j *Job) Description() string {
-	return "clone/fetch configured repositories into the mirror directory (local paths are used in place)"
+	return "clone/fetch registered repositories into the mirror directory (local paths are used in place)"
 }
 
 // DefaultSchedule implements jobs.Job.

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,14 +50,9 @@ var Formats = []string{"svg", "png"}
 // FormatOf returns the image format for a file name's extension, or an
 // error naming the file and the formats there are.
 func FormatOf(name string) (string, error) {
-	i := strings.LastIndexByte(name, '.')
-	if i >= 0 {
-		ext := strings.ToLower(name[i+1:])
-		for _, f := range Formats {
-			if ext == f {
-				return f, nil
-			}
-		}
+	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(name), "."))
+	if slices.Contains(Formats, ext) {
+		return ext, nil
 	}
 	return "", fmt.Errorf("chart file %q: want a .svg or .png name", name)
 }

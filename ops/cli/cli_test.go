@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -87,10 +88,8 @@ var errNoTestDB error = testDBError{}
 
 func withParam(url, key, value string) string {
 	sep := "?"
-	for _, c := range url {
-		if c == '?' {
-			sep = "&"
-		}
+	if strings.Contains(url, "?") {
+		sep = "&"
 	}
 	return url + sep + key + "=" + value
 }

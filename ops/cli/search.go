@@ -101,7 +101,8 @@ func evalAt(ctx context.Context, f searchFlags, q *search.Query, opts engine.Opt
 	return points[0], nil
 }
 
-// isTerminal reports whether w is a terminal, for progress output.
+// isTerminal reports whether w is a terminal, where a summary for people
+// may go without polluting piped output.
 func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))

@@ -117,8 +117,8 @@ func runSeries(ctx context.Context, a *app, f searchFlags, q *search.Query, time
 	return out, nil
 }
 
-// evalCommits evaluates commits one at a time, showing progress on a
-// terminal.
+// evalCommits evaluates commits in one series walk and, on a terminal,
+// reports how many commits and blobs it took.
 func evalCommits(ctx context.Context, a *app, repo *gitsource.Repo, q *search.Query, commits []string, f searchFlags) (map[string]engine.Point, error) {
 	opts := engine.Opts{Match: search.MatchOpts{MaxFileSize: f.maxFileSize}}
 	eng := &engine.Engine{}
