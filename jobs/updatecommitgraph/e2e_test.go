@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path"
 	"strings"
 	"testing"
 	"time"
@@ -22,13 +23,18 @@ import (
 const fixtures = "../../sources/lsif/testdata/"
 
 // fixtureRepo commits the sources of fixture project name (shapes or app)
-// to a new repository, registers it, uploads its real lsif-tsc dump at that
-// commit and returns the commit and a later commit with no upload.
-func fixtureRepo(t *testing.T, r *jobs.Runner, name string) (commit, later string) {
+// under directory root ("" for the top) of a new repository, registers it,
+// uploads its real lsif-tsc dump at that commit with that root and returns
+// the commit and a later commit with no upload.
+func fixtureRepo(t *testing.T, r *jobs.Runner, name, root string) (commit, later string) {
 	t.Helper()
 	ctx := context.Background()
 	g := gittest.New(t)
-	commit = g.Commit(t0, "fixture", lsiftest.Files(t, fixtures+name))
+	files := map[string]string{}
+	for p, data := range lsiftest.Files(t, fixtures+name) {
+		files[path.Join(root, p)] = data
+	}
+	commit = g.Commit(t0, "fixture", files)
 	later = g.Commit(t0.Add(time.Hour), "later", map[string]string{"NOTES": "n\n"})
 	if err := repos.Upsert(ctx, r.DB, repos.Spec{Name: name, Path: g.Dir}); err != nil {
 		t.Fatal(err)
@@ -42,22 +48,23 @@ func fixtureRepo(t *testing.T, r *jobs.Runner, name string) (commit, later strin
 		t.Fatal(err)
 	}
 	u := &codeintel.Uploader{DB: r.DB, Bucket: r.Bucket, TempDir: t.TempDir()}
-	if _, err := u.Upload(ctx, bytes.NewReader(dump), codeintel.UploadParams{RepoID: rp.ID, Commit: commit, Indexer: "lsif-tsc"}); err != nil {
+	if _, err := u.Upload(ctx, bytes.NewReader(dump), codeintel.UploadParams{RepoID: rp.ID, Commit: commit, Root: root, Indexer: "lsif-tsc"}); err != nil {
 		t.Fatal(err)
 	}
 	return commit, later
 }
 
-// TestEndToEnd uploads the real lsif-tsc dumps of the shapes library and of
-// app (which imports shapes), processes them, computes the commit graphs
-// and navigates from app into shapes and back, at commits after the
-// uploads'.
+// TestEndToEnd uploads the real lsif-tsc dumps of the shapes library (at
+// the repository's top) and of app (which imports shapes; in directory
+// app/, uploaded with that root, as lsif-tsc run there would be), processes them, computes the commit
+// graphs and navigates from app into shapes and back, at commits after
+// the uploads'. Paths in questions and answers are repository-relative.
 func TestEndToEnd(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	r := jobstest.NewRunner(t)
-	shapesCommit, _ := fixtureRepo(t, r, "shapes")
-	appCommit, appLater := fixtureRepo(t, r, "app")
+	shapesCommit, _ := fixtureRepo(t, r, "shapes", "")
+	appCommit, appLater := fixtureRepo(t, r, "app", "app")
 	jobstest.MustRun(t, r, &syncrepos.Job{})
 	for range 2 {
 		jobstest.MustRun(t, r, &processuploads.Job{})
@@ -71,7 +78,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	// `Circle` in app's `import { Circle, area, describe } from 'shapes';`.
-	circle := codeintel.CodenavQuery{Repo: "app", Commit: appLater, Path: "src/main.ts", Position: codeintel.Position{Line: 0, Character: 11}}
+	circle := codeintel.CodenavQuery{Repo: "app", Commit: appLater, Path: "app/src/main.ts", Position: codeintel.Position{Line: 0, Character: 11}}
 	defs, err := codeintel.CodenavDefinitions(ctx, r.DB, circle)
 	if err != nil {
 		t.Fatal(err)
@@ -98,11 +105,11 @@ func TestEndToEnd(t *testing.T) {
 	}
 	inApp := 0
 	for _, l := range refs.Locations {
-		if l.Repo == "app" && l.Commit == appCommit && l.Path == "src/main.ts" {
+		if l.Repo == "app" && l.Commit == appCommit && l.Path == "app/src/main.ts" {
 			inApp++
 		}
 	}
 	if inApp < 3 { // the import and two `new Circle(...)` in main.ts
-		t.Errorf("references of Circle in app's src/main.ts: %d of %+v; want at least 3", inApp, refs.Locations)
+		t.Errorf("references of Circle in app's app/src/main.ts: %d of %+v; want at least 3", inApp, refs.Locations)
 	}
 }
