@@ -17,7 +17,6 @@ import (
 	"github.com/sightline-dev/sightline/jobs/jobstest"
 	"github.com/sightline-dev/sightline/jobs/processuploads"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
-	"github.com/sightline-dev/sightline/pipeline/bucket/filebucket"
 	"github.com/sightline-dev/sightline/pipeline/bucket/gcsbucket"
 	"github.com/sightline-dev/sightline/pipeline/bucket/s3bucket"
 	"github.com/sightline-dev/sightline/pipeline/buckettest"
@@ -35,13 +34,7 @@ var prefixes atomic.Int64
 // providers are the three bucket kinds, the cloud ones on in-process fakes
 // through the real SDK clients.
 var providers = []provider{
-	{"file", func(t *testing.T) bucket.Bucket {
-		b, err := filebucket.Open(&url.URL{Scheme: "file", Path: t.TempDir()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}},
+	{"file", func(t *testing.T) bucket.Bucket { return buckettest.NewFileBucket(t) }},
 	{"s3", func(t *testing.T) bucket.Bucket {
 		s3Env()
 		u := mustURL(t, fmt.Sprintf("s3://%s/t%d/?endpoint=%s&path_style=true",

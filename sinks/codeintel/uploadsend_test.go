@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -14,7 +13,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/sightline-dev/sightline/pipeline/bucket"
-	"github.com/sightline-dev/sightline/pipeline/bucket/filebucket"
+	"github.com/sightline-dev/sightline/pipeline/buckettest"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
 	"github.com/sightline-dev/sightline/sinks/pgtest"
 	"github.com/sightline-dev/sightline/sources/repos"
@@ -25,10 +24,7 @@ const commit = "0123456789abcdef0123456789abcdef01234567"
 func setup(t *testing.T) (*codeintel.Uploader, int64) {
 	t.Helper()
 	db := pgtest.NewDB(t)
-	b, err := filebucket.Open(&url.URL{Scheme: "file", Path: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := buckettest.NewFileBucket(t)
 	ctx := context.Background()
 	if err := repos.Upsert(ctx, db, repos.Spec{Name: "r", Path: t.TempDir()}); err != nil {
 		t.Fatal(err)

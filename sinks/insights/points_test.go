@@ -3,7 +3,6 @@ package insights_test
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +13,7 @@ import (
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
-	"github.com/sightline-dev/sightline/pipeline/bucket/filebucket"
+	"github.com/sightline-dev/sightline/pipeline/buckettest"
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sinks/loader"
 	"github.com/sightline-dev/sightline/sinks/pgtest"
@@ -37,10 +36,7 @@ func newPointsEnv(t *testing.T) *pointsEnv {
 	t.Helper()
 	ctx := context.Background()
 	db := pgtest.NewDB(t)
-	b, err := filebucket.Open(&url.URL{Scheme: "file", Path: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := buckettest.NewFileBucket(t)
 	e := &pointsEnv{t: t, ctx: ctx, db: db, bucket: b}
 	if err := db.QueryRow(ctx, `
 		INSERT INTO insight_series (series_key, query, kind, repo_scope, interval_unit, interval_value)

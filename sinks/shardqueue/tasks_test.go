@@ -3,24 +3,20 @@ package shardqueue_test
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
-	"github.com/sightline-dev/sightline/pipeline/bucket/filebucket"
+	"github.com/sightline-dev/sightline/pipeline/buckettest"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
 )
 
 func TestTasksRoundTrip(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	b, err := filebucket.Open(&url.URL{Scheme: "file", Path: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := buckettest.NewFileBucket(t)
 	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	tasks := []shardqueue.Task{
 		{SeriesID: 1, RepoID: 7, Times: []time.Time{t0, t0.AddDate(0, 0, 7), t0.AddDate(0, 0, 14)}, Commits: []string{"a", "a", "b"}},
