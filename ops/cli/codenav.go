@@ -148,8 +148,8 @@ func (f *codenavFlags) check(op string) error {
 	if len(missing) > 0 {
 		return usageErrorf("missing %s (--line and --character are 0-based and not negative)", strings.Join(missing, ", "))
 	}
-	if f.format != "text" && f.format != "json" {
-		return usageErrorf("--format %q: want text or json", f.format)
+	if err := checkTextJSON(f.format); err != nil {
+		return err
 	}
 	if f.path == "" {
 		return nil

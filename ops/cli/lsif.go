@@ -227,8 +227,8 @@ func newLSIFUploadsCmd(a *app) *cobra.Command {
 		Short: "List LSIF uploads, newest first, with state, size, timings and failure reason",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "text" && format != "json" {
-				return usageErrorf("--format %q: want text or json", format)
+			if err := checkTextJSON(format); err != nil {
+				return err
 			}
 			if state != "" && !slices.Contains(codeintel.States, codeintel.State(state)) {
 				return usageErrorf("--state %q: want one of %v", state, codeintel.States)
