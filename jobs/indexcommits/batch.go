@@ -11,14 +11,12 @@ import (
 	"github.com/sightline-dev/sightline/sinks/loader"
 )
 
-var timestampUTC = &arrow.TimestampType{Unit: arrow.Second, TimeZone: "UTC"}
-
 // CommitsKind holds indexed commits: one row per commit.
 var CommitsKind = batch.NewKind("repo-commits", 1,
 	arrow.Field{Name: "repo_id", Type: arrow.PrimitiveTypes.Int64},
 	arrow.Field{Name: "position", Type: arrow.PrimitiveTypes.Int32},
 	arrow.Field{Name: "commit_oid", Type: arrow.BinaryTypes.String},
-	arrow.Field{Name: "committed_at", Type: timestampUTC},
+	arrow.Field{Name: "committed_at", Type: batch.TimestampUTC},
 )
 
 // HeadsKind holds one row per indexed repository: its new head and history

@@ -16,6 +16,9 @@ type Kind struct {
 	schema  *arrow.Schema
 }
 
+// TimestampUTC is the Arrow type of the kinds' times: seconds, in UTC.
+var TimestampUTC = &arrow.TimestampType{Unit: arrow.Second, TimeZone: "UTC"}
+
 // NewKind returns the kind name at version with the given fields. The
 // schema's metadata carries the name and version (MetaKind, MetaVersion).
 // It panics on a malformed name or a version below 1: kinds are declared in

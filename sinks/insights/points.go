@@ -14,8 +14,6 @@ import (
 	"github.com/sightline-dev/sightline/sinks/loader"
 )
 
-var timestampUTC = &arrow.TimestampType{Unit: arrow.Second, TimeZone: "UTC"}
-
 // pointFields are the fields of the point batch kinds. Each answered
 // (series, repo, time) has one marker row, capture NULL, that says the key
 // was computed — so that loading it deletes the captures that disappeared —
@@ -24,7 +22,7 @@ var timestampUTC = &arrow.TimestampType{Unit: arrow.Second, TimeZone: "UTC"}
 var pointFields = []arrow.Field{
 	{Name: "series_id", Type: arrow.PrimitiveTypes.Int64},
 	{Name: "repo_id", Type: arrow.PrimitiveTypes.Int64},
-	{Name: "time", Type: timestampUTC},
+	{Name: "time", Type: batch.TimestampUTC},
 	{Name: "capture", Type: arrow.BinaryTypes.String, Nullable: true},
 	{Name: "value", Type: arrow.PrimitiveTypes.Int64},
 	{Name: "commit_oid", Type: arrow.BinaryTypes.String},
@@ -42,7 +40,7 @@ var SnapshotPointsKind = batch.NewKind("snapshot-points", 1, pointFields...)
 var IncompleteKind = batch.NewKind("incomplete-points", 1,
 	arrow.Field{Name: "series_id", Type: arrow.PrimitiveTypes.Int64},
 	arrow.Field{Name: "repo_id", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
-	arrow.Field{Name: "time", Type: timestampUTC},
+	arrow.Field{Name: "time", Type: batch.TimestampUTC},
 	arrow.Field{Name: "reason", Type: arrow.BinaryTypes.String},
 	arrow.Field{Name: "detail", Type: arrow.BinaryTypes.String},
 )

@@ -12,14 +12,12 @@ import (
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 )
 
-var timestampUTC = &arrow.TimestampType{Unit: arrow.Second, TimeZone: "UTC"}
-
 // TasksKind is a shard's payload: one row per task. times and commits are
 // parallel lists: the commit each sample time maps to.
 var TasksKind = batch.NewKind("search-tasks", 1,
 	arrow.Field{Name: "series_id", Type: arrow.PrimitiveTypes.Int64},
 	arrow.Field{Name: "repo_id", Type: arrow.PrimitiveTypes.Int64},
-	arrow.Field{Name: "times", Type: arrow.ListOf(timestampUTC)},
+	arrow.Field{Name: "times", Type: arrow.ListOf(batch.TimestampUTC)},
 	arrow.Field{Name: "commits", Type: arrow.ListOf(arrow.BinaryTypes.String)},
 )
 
