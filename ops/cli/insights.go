@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -68,7 +67,7 @@ the total and how many errored.`,
 				}
 				return writeJSON(a, out)
 			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			tw := newTable(a.stdout)
 			fmt.Fprintln(tw, "ID\tTITLE\tSERIES\tBACKFILL")
 			for _, v := range views {
 				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", v.UniqueID, v.Title, len(v.Series), backfillSummary(v.BackfillState()))
@@ -128,7 +127,7 @@ sightline series ID shows the points.`,
 }
 
 func printInsight(w io.Writer, v insights.View) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprintf(tw, "id:\t%s (view %d)\n", v.UniqueID, v.ID)
 	fmt.Fprintf(tw, "title:\t%s\n", v.Title)
 	if v.Description != "" {
@@ -149,7 +148,7 @@ func printInsight(w io.Writer, v insights.View) error {
 		return err
 	}
 	fmt.Fprintln(w)
-	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw = newTable(w)
 	fmt.Fprintln(tw, "SERIES\tLABEL\tKIND\tQUERY\tBACKFILL")
 	for _, l := range v.Series {
 		kind := string(l.Series.Kind)

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 )
@@ -13,7 +12,7 @@ func newJobsCmd(a *app) *cobra.Command {
 		Short: "List the jobs with their default schedules",
 		Args:  exactArgs(0, "no arguments"),
 		RunE: func(*cobra.Command, []string) error {
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			tw := newTable(a.stdout)
 			fmt.Fprintln(tw, "JOB\tDEFAULT SCHEDULE\tDOES")
 			for _, j := range a.registry().All() {
 				fmt.Fprintf(tw, "%s\t%s\t%s\n", j.Name(), j.DefaultSchedule(), j.Description())

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -277,7 +276,7 @@ func printUploadsJSON(a *app, list []codeintel.Upload) error {
 }
 
 func printUploads(a *app, list []codeintel.Upload) error {
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(a.stdout)
 	fmt.Fprintln(tw, "ID\tREPO\tCOMMIT\tROOT\tINDEXER\tSTATE\tSIZE\tPARTS\tUPLOADED\tSTARTED\tFINISHED\tFAILURE")
 	for _, u := range list {
 		size := "-"

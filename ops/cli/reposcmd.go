@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -89,7 +88,7 @@ func newReposListCmd(a *app) *cobra.Command {
 }
 
 func printRepos(a *app, list []repos.Repo) error {
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(a.stdout)
 	fmt.Fprintln(tw, "REPO\tSOURCE\tBRANCH\tHEAD\tLAST SYNC\tERROR")
 	for _, r := range list {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Name, r.Source(), dash(r.DefaultBranch), dash(short(r.HeadCommit)),

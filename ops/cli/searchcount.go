@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"text/tabwriter"
 
@@ -61,7 +62,7 @@ func newSearchCountCmd(a *app) *cobra.Command {
 }
 
 func printCount(a *app, r countResult) error {
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(a.stdout)
 	fmt.Fprintf(tw, "commit\t%s\nmatches\t%d\nfiles\t%d\n", r.Commit, r.Matches, r.Files)
 	fmt.Fprintf(tw, "skipped\tbinary=%d too-large=%d missing=%d\n", r.Skipped["binary"], r.Skipped["too-large"], r.Skipped["missing"])
 	for _, p := range r.MissingPaths {
@@ -91,13 +92,17 @@ func printRanked(a *app, title string, m map[string]int64) error {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(x, y string) int { return cmp.Or(cmp.Compare(m[y], m[x]), cmp.Compare(x, y)) })
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(a.stdout)
 	fmt.Fprintf(tw, "%s\tCOUNT\n", title)
 	for _, k := range keys {
 		fmt.Fprintf(tw, "%s\t%d\n", k, m[k])
 	}
 	return tw.Flush()
 }
+
+// newTable starts the aligned text table every command prints: columns two
+// spaces apart, flushed by the caller.
+func newTable(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 0, 4, 2, ' ', 0) }
 
 func writeJSON(a *app, v any) error {
 	enc := json.NewEncoder(a.stdout)

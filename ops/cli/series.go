@@ -240,7 +240,7 @@ func writeSeriesTable(w io.Writer, res insights.ViewResult) error {
 		return nil
 	}
 	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "INCOMPLETE\tSERIES\tTIME\tREPO\tDETAIL")
 	for _, p := range res.Incomplete {
 		repo := p.Repo

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -66,7 +65,7 @@ func newStatusCmd(a *app) *cobra.Command {
 }
 
 func printRuns(a *app, runs []jobs.RunRecord) error {
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	tw := newTable(a.stdout)
 	fmt.Fprintln(tw, "JOB\tRUN\tSTATUS\tSTARTED\tTOOK\tCOUNTS\tERROR")
 	for _, r := range runs {
 		took := "-"

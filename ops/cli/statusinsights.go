@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/sightline-dev/sightline/sinks/insights"
@@ -17,7 +16,7 @@ func printInsightsStatus(w io.Writer, st insights.Status, now time.Time) error {
 	if len(st.Backfills) == 0 {
 		fmt.Fprintln(w, "backfills: none")
 	} else {
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		tw := newTable(w)
 		fmt.Fprintln(tw, "BACKFILL\tSERIES\tVIEWS\tSTATE\tDONE\tERRORED\tAGE\tERROR")
 		for _, b := range st.Backfills {
 			fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%.0f%% (%d/%d)\t%d\t%s\t%s\n", b.ID, b.SeriesID,
@@ -32,7 +31,7 @@ func printInsightsStatus(w io.Writer, st insights.Status, now time.Time) error {
 	if len(st.Queue) == 0 {
 		fmt.Fprintln(w, "search shards: none")
 	} else {
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		tw := newTable(w)
 		fmt.Fprintln(tw, "SHARDS\tSTATE\tCOUNT\tTASKS\tOLDEST")
 		for _, q := range st.Queue {
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", q.Kind, q.State, q.Shards, q.Tasks, age(now, q.Oldest))
@@ -46,7 +45,7 @@ func printInsightsStatus(w io.Writer, st insights.Status, now time.Time) error {
 		fmt.Fprintln(w, "incomplete points: none")
 		return nil
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "INCOMPLETE\tPOINTS\tSERIES\tREPOS")
 	for _, c := range st.Incomplete {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", c.Reason, c.Points, c.Series, c.Repos)
