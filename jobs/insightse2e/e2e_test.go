@@ -124,7 +124,7 @@ func scriptedRepo(t *testing.T, seed uint64, first int) *gittest.Repo {
 // not there does nothing.
 func commitFiles(t *testing.T, repo *gittest.Repo, at time.Time, msg string, files map[string]string) {
 	for path, content := range files {
-		if content == "" && git(t, repo.Dir, "ls-files", "--", path) == "" {
+		if content == "" && gittest.Output(t, repo.Dir, "ls-files", "--", path) == "" {
 			delete(files, path)
 		}
 	}
@@ -166,7 +166,7 @@ func (f *fixture) expected(repos []string) (todo want, captures map[string]*want
 	for _, name := range repos {
 		dir := f.dirs[name]
 		for i, at := range f.times {
-			commit := commitAt(f.t, dir, at)
+			commit := gittest.CommitAt(f.t, dir, at)
 			if commit == "" {
 				continue
 			}
@@ -176,7 +176,7 @@ func (f *fixture) expected(repos []string) (todo want, captures map[string]*want
 				capture(c).points[i] += n
 			}
 		}
-		lit, caps := f.grep(dir, git(f.t, dir, "rev-parse", "HEAD"))
+		lit, caps := f.grep(dir, gittest.Output(f.t, dir, "rev-parse", "HEAD"))
 		todo.snapshot += lit
 		for c, n := range caps {
 			capture(c).snapshot += n
@@ -187,7 +187,7 @@ func (f *fixture) expected(repos []string) (todo want, captures map[string]*want
 
 func (f *fixture) grep(dir, commit string) (int64, map[string]int64) {
 	if _, ok := f.literal[commit]; !ok {
-		f.literal[commit] = grepLiteral(f.t, dir, commit, literal)
+		f.literal[commit] = gittest.GrepCount(f.t, dir, commit, literal)
 		f.captures[commit] = grepCaptures(f.t, dir, commit, capturePCRE, captureRE)
 	}
 	return f.literal[commit], f.captures[commit]
@@ -333,7 +333,7 @@ func TestInsightsEndToEnd(t *testing.T) {
 	for _, dir := range f.dirs {
 		seen := map[string]bool{}
 		for _, at := range f.times {
-			if c := commitAt(t, dir, at); c != "" {
+			if c := gittest.CommitAt(t, dir, at); c != "" {
 				answers++
 				seen[c] = true
 			}

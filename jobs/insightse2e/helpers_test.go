@@ -8,52 +8,20 @@ package insightse2e
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sightline-dev/sightline/sources/gittest"
 )
-
-// git runs git in dir and returns its output; exit status 1 (git grep
-// without matches) is not an error.
-func git(t testing.TB, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	var exit *exec.ExitError
-	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
-		t.Fatalf("git %s: %v", strings.Join(args, " "), err)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-// commitAt is git's answer to "where was the default branch at t": ""
-// before the first commit.
-func commitAt(t testing.TB, dir string, at time.Time) string {
-	return git(t, dir, "rev-list", "-1", "--first-parent", fmt.Sprintf("--before=%d", at.Unix()), "HEAD")
-}
-
-// grepLiteral counts the case-insensitive matches of literal at commit as
-// `git grep -o -i -F -e literal commit | wc -l` does.
-func grepLiteral(t testing.TB, dir, commit, literal string) int64 {
-	out := git(t, dir, "grep", "-o", "-i", "-F", "-e", literal, commit)
-	if out == "" {
-		return 0
-	}
-	return int64(len(strings.Split(out, "\n")))
-}
 
 // grepCaptures counts each value of re's first group at commit: git grep
 // -o -h -i -P prints every match of pcre (re without the group), and re
 // takes the group from each.
 func grepCaptures(t testing.TB, dir, commit, pcre string, re *regexp.Regexp) map[string]int64 {
-	out := git(t, dir, "grep", "-o", "-h", "-i", "-P", "-e", pcre, commit)
+	out := gittest.Output(t, dir, "grep", "-o", "-h", "-i", "-P", "-e", pcre, commit)
 	counts := map[string]int64{}
 	if out == "" {
 		return counts

@@ -89,10 +89,10 @@ func TestRecordingsAndSnapshots(t *testing.T) {
 	e.run(&runsearches.Job{})
 	values, commits := e.points("series_points", seriesID)
 	mar11 := point{Repo: "demo", Time: midnight(3, 11)}
-	if want := grepCount(t, repo.Dir, commitAt(t, repo.Dir, mar11.Time), "TODO"); values[mar11] != want || want != 3 {
+	if want := gittest.GrepCount(t, repo.Dir, gittest.CommitAt(t, repo.Dir, mar11.Time), "TODO"); values[mar11] != want || want != 3 {
 		t.Fatalf("recording at March 11 = %d, git grep counts %d", values[mar11], want)
 	}
-	if commits[mar11] != commitAt(t, repo.Dir, mar11.Time) {
+	if commits[mar11] != gittest.CommitAt(t, repo.Dir, mar11.Time) {
 		t.Fatalf("recording at March 11 used %s", commits[mar11])
 	}
 	snaps, _ = e.points("snapshot_points", seriesID)

@@ -2,11 +2,8 @@ package runsearches_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os/exec"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
@@ -177,32 +174,4 @@ func (e *env) backfill(id int64) (state string, done, errored int, msg string) {
 		e.t.Fatal(err)
 	}
 	return state, done, errored, msg
-}
-
-// git runs git in dir and returns its output; exit status 1 (git grep
-// without matches) is not an error.
-func git(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	out, err := cmd.Output()
-	var exit *exec.ExitError
-	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
-		t.Fatalf("git %s: %v", strings.Join(args, " "), err)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-// commitAt is git's answer to "where was the default branch at t".
-func commitAt(t *testing.T, dir string, at time.Time) string {
-	return git(t, dir, "rev-list", "-1", "--first-parent", fmt.Sprintf("--before=%d", at.Unix()), "HEAD")
-}
-
-// grepCount is `git grep -o -i -F -e pattern commit | wc -l`.
-func grepCount(t *testing.T, dir, commit, pattern string) int64 {
-	out := git(t, dir, "grep", "-o", "-i", "-F", "-e", pattern, commit)
-	if out == "" {
-		return 0
-	}
-	return int64(len(strings.Split(out, "\n")))
 }

@@ -64,7 +64,7 @@ func TestBackfillMatchesGitGrep(t *testing.T) {
 		seen := map[string]bool{}
 		for _, at := range times {
 			k := point{Repo: name, Time: at}
-			commit := commitAt(t, dir, at)
+			commit := gittest.CommitAt(t, dir, at)
 			if commit == "" {
 				if _, ok := values[k]; ok {
 					t.Errorf("%s at %s: a point before the first commit", name, at.Format(time.DateOnly))
@@ -75,7 +75,7 @@ func TestBackfillMatchesGitGrep(t *testing.T) {
 			if !seen[commit] {
 				seen[commit], distinct = true, distinct+1
 			}
-			want := grepCount(t, dir, commit, "TODO")
+			want := gittest.GrepCount(t, dir, commit, "TODO")
 			if values[k] != want {
 				t.Errorf("%s at %s (%.7s): %d, git grep -o counts %d", name, at.Format(time.DateOnly), commit, values[k], want)
 			}
