@@ -22,7 +22,6 @@ import (
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
-	"github.com/sightline-dev/sightline/sources/gitsource"
 )
 
 // Name is the job's registry name.
@@ -60,13 +59,12 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	if err != nil || len(ids) == 0 {
 		return counts, err
 	}
-	h := &histories{db: env.DB, byRepo: map[int64][]gitsource.Commit{}}
 	var plans []*plan
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return counts, err
 		}
-		p, err := makePlan(ctx, env, h, id, now, j.Limits)
+		p, err := makePlan(ctx, env, id, now, j.Limits)
 		if err != nil {
 			return counts, err
 		}

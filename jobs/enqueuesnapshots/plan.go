@@ -5,8 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/jobs/planbackfills"
 	"github.com/sightline-dev/sightline/sinks/insights"
@@ -51,23 +49,6 @@ func (p *plan) count(c jobs.Counts) {
 	c["not_indexed"] += int64(p.notIndexed)
 }
 
-// histories caches the commit index of each repository for one run.
-type histories struct {
-	db     *pgxpool.Pool
-	byRepo map[int64][]gitsource.Commit
-}
-
-func (h *histories) get(ctx context.Context, id int64) ([]gitsource.Commit, error) {
-	if c, ok := h.byRepo[id]; ok {
-		return c, nil
-	}
-	c, err := planbackfills.LoadHistory(ctx, h.db, id)
-	if err == nil {
-		h.byRepo[id] = c
-	}
-	return c, err
-}
-
 // dueTimes returns s's recording times due at now — its grid from
 // next_recording_after on — and the next one after now. A series that
 // missed more than NumPoints (the job was off for a long time) gets the
@@ -88,7 +69,7 @@ func dueTimes(s insights.Series, now time.Time) (due []time.Time, next time.Time
 }
 
 // makePlan plans series id's due recording and snapshot.
-func makePlan(ctx context.Context, env *jobs.Env, h *histories, id int64, now time.Time, limits shardqueue.Limits) (*plan, error) {
+func makePlan(ctx context.Context, env *jobs.Env, id int64, now time.Time, limits shardqueue.Limits) (*plan, error) {
 	s, err := insights.SeriesGet(ctx, env.DB, id)
 	if err != nil {
 		return nil, err
@@ -117,6 +98,7 @@ func makePlan(ctx context.Context, env *jobs.Env, h *histories, id int64, now ti
 	}
 	var rec, snap []shardqueue.Task
 	var recCost, snapCost float64
+	times := p.times()
 	for _, r := range scope {
 		if r.CommitsIndexedAt == nil {
 			p.notIndexed++
@@ -126,7 +108,7 @@ func makePlan(ctx context.Context, env *jobs.Env, h *histories, id int64, now ti
 			}
 			continue
 		}
-		history, err := h.get(ctx, r.ID)
+		history, err := planbackfills.LoadHistory(ctx, env.DB, r.ID, times)
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package planbackfills
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -14,11 +15,23 @@ import (
 	"github.com/sightline-dev/sightline/sources/search"
 )
 
-// LoadHistory returns repository id's indexed first-parent history, newest
-// first (as gitsource.FirstParentHistory gives it).
-func LoadHistory(ctx context.Context, db *pgxpool.Pool, repoID int64) ([]gitsource.Commit, error) {
+// LoadHistory returns the part of repository id's indexed first-parent
+// history, newest first (as gitsource.FirstParentHistory gives it), that
+// MapTimes needs for times: back to the newest commit committed at or
+// before the earliest of them, since every later time maps to that commit
+// or a newer one. Older commits are not read; when no commit is that old,
+// the whole history is.
+func LoadHistory(ctx context.Context, db *pgxpool.Pool, repoID int64, times []time.Time) ([]gitsource.Commit, error) {
+	var since time.Time
+	if len(times) > 0 {
+		since = slices.MinFunc(times, time.Time.Compare)
+	}
 	rows, err := db.Query(ctx, `
-		SELECT commit_oid, committed_at FROM repo_commits WHERE repo_id = $1 ORDER BY position DESC`, repoID)
+		SELECT commit_oid, committed_at FROM repo_commits
+		WHERE repo_id = $1 AND position >= coalesce((
+			SELECT position FROM repo_commits WHERE repo_id = $1 AND committed_at <= $2
+			ORDER BY position DESC LIMIT 1), 0)
+		ORDER BY position DESC`, repoID, since)
 	if err != nil {
 		return nil, fmt.Errorf("read commit index of repository %d: %w", repoID, err)
 	}
@@ -38,7 +51,9 @@ func LoadHistory(ctx context.Context, db *pgxpool.Pool, repoID int64) ([]gitsour
 // then, with gitsource.CommitAt's semantics: the newest commit committed
 // at or before the time. Times before the first commit are dropped. It
 // returns the task's times and commits (no series or repository set) and
-// each kept time's commit position (0 = the oldest commit).
+// each kept time's commit position, counted from the oldest commit of
+// history (LoadHistory may leave older ones out: only the differences
+// mean something, as in Cost).
 func MapTimes(history []gitsource.Commit, times []time.Time) (shardqueue.Task, []int) {
 	var (
 		t         shardqueue.Task

@@ -101,7 +101,7 @@ func (p *plan) addRepo(ctx context.Context, env *jobs.Env, q *search.Query, r re
 		}
 		return nil
 	}
-	history, err := LoadHistory(ctx, env.DB, r.ID)
+	history, err := LoadHistory(ctx, env.DB, r.ID, p.times)
 	if err != nil {
 		return err
 	}
