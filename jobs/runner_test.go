@@ -175,6 +175,9 @@ func TestOverlap(t *testing.T) {
 	}
 	close(release)
 	firstRes := <-first
+	if want := "run " + firstRes.RunID; skipped.LockHolder() != want {
+		t.Errorf("skipped run's lock holder = %q, want %q", skipped.LockHolder(), want)
+	}
 	w := <-waited
 	if firstRes.Status != jobs.StatusSucceeded || w.Status != jobs.StatusSucceeded {
 		t.Fatalf("statuses: first %s, waiting %s; want both succeeded", firstRes.Status, w.Status)
