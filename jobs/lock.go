@@ -3,7 +3,10 @@ package jobs
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -11,7 +14,7 @@ import (
 // are released by Postgres when the connection ends, so a crashed process
 // never leaves a job locked.
 type jobLock struct {
-	conn *pgxpool.Conn
+	conn *pgx.Conn
 	job  string
 }
 
@@ -20,38 +23,51 @@ type jobLock struct {
 // their own) do not block each other.
 const lockKeySQL = `hashtextextended('sightline.job:' || current_database() || '.' || current_schema() || ':' || $1, 0)`
 
-// acquireJobLock takes job's lock on a dedicated connection. With
-// OverlapSkip it returns (nil, nil) when another session holds the lock.
-func acquireJobLock(ctx context.Context, db *pgxpool.Pool, job string, overlap Overlap) (*jobLock, error) {
-	conn, err := db.Acquire(ctx)
+// acquireJobLock takes job's lock on a connection of its own, opened with
+// db's settings but outside the pool: a lock held for a whole run must not
+// take one of the pool's connections, or as many runs at once as the pool
+// has connections would hold them all and each wait for another forever.
+// With OverlapSkip it returns (nil, nil) when another session holds the
+// lock; with OverlapWait it logs that it waits, then waits until ctx ends.
+func acquireJobLock(ctx context.Context, db *pgxpool.Pool, job string, overlap Overlap, log *slog.Logger) (*jobLock, error) {
+	conn, err := pgx.ConnectConfig(ctx, db.Config().ConnConfig)
 	if err != nil {
-		return nil, fmt.Errorf("lock job %s: %w", job, err)
+		return nil, fmt.Errorf("lock job %s: connect: %w", job, err)
 	}
-	locked := true
-	switch overlap {
-	case OverlapWait:
+	locked, err := tryLock(ctx, conn, job)
+	if err == nil && !locked && overlap == OverlapWait {
+		log.Info("waiting for another run of the job to release its lock", "job", job)
 		_, err = conn.Exec(ctx, `SELECT pg_advisory_lock(`+lockKeySQL+`)`, job)
-	default:
-		err = conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(`+lockKeySQL+`)`, job).Scan(&locked)
+		locked = err == nil
+	}
+	if err != nil || !locked {
+		// Closing the session also ends a wait that ctx cancelled.
+		conn.Close(context.WithoutCancel(ctx))
 	}
 	if err != nil {
-		// A cancelled wait may leave the connection mid-query: drop it.
-		conn.Conn().Close(context.WithoutCancel(ctx))
-		conn.Release()
 		return nil, fmt.Errorf("lock job %s: %w", job, err)
 	}
 	if !locked {
-		conn.Release()
 		return nil, nil
 	}
 	return &jobLock{conn: conn, job: job}, nil
 }
 
+func tryLock(ctx context.Context, conn *pgx.Conn, job string) (bool, error) {
+	var locked bool
+	err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(`+lockKeySQL+`)`, job).Scan(&locked)
+	return locked, err
+}
+
+// releaseTimeout bounds the unlock of a run that has ended, so that a
+// server gone away cannot keep the runner from returning.
+const releaseTimeout = 10 * time.Second
+
+// release unlocks before closing, so that the next run finds the lock free
+// at once rather than when the server notices the session has ended.
 func (l *jobLock) release() {
-	ctx := context.Background()
-	if _, err := l.conn.Exec(ctx, `SELECT pg_advisory_unlock(`+lockKeySQL+`)`, l.job); err != nil {
-		// Closing the session releases its locks too.
-		l.conn.Conn().Close(ctx)
-	}
-	l.conn.Release()
+	ctx, cancel := context.WithTimeout(context.Background(), releaseTimeout)
+	defer cancel()
+	_, _ = l.conn.Exec(ctx, `SELECT pg_advisory_unlock(`+lockKeySQL+`)`, l.job)
+	l.conn.Close(ctx)
 }

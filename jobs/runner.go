@@ -56,13 +56,23 @@ type RunResult struct {
 	Holder string
 }
 
+// LockHolder names, for a skipped run, what holds the job's lock: "run
+// <id>", or "another process" when no run of the job is recorded as running
+// (the holder has not recorded its run yet, or is not a Sightline run).
+func (r RunResult) LockHolder() string {
+	if r.Holder == "" {
+		return "another process"
+	}
+	return "run " + r.Holder
+}
+
 // Run executes job once under the job's advisory lock and records it in
 // job_runs. The returned error is the job's (or the runner's) error; a
 // skipped run is not an error. On cancellation the run is recorded as
 // canceled and ctx's error is returned.
 func (r *Runner) Run(ctx context.Context, job Job, overlap Overlap) (RunResult, error) {
 	res := RunResult{RunID: ksuid.New().String()}
-	lock, err := acquireJobLock(ctx, r.DB, job.Name(), cmp.Or(overlap, OverlapSkip))
+	lock, err := acquireJobLock(ctx, r.DB, job.Name(), cmp.Or(overlap, OverlapSkip), r.logger())
 	if err != nil {
 		return res, err
 	}
@@ -126,8 +136,8 @@ func (r *Runner) skip(ctx context.Context, job Job, res RunResult) (RunResult, e
 	}
 	rec := r.newRecord(job, res.RunID, StatusSkipped)
 	rec.FinishedAt = &rec.StartedAt
-	rec.Error = "another run holds the job's lock: " + cmp.Or(res.Holder, "unknown")
-	r.logger().Info("run skipped: another run of the job is in progress", "job", job.Name(), "holder", res.Holder)
+	rec.Error = res.LockHolder() + " holds the job's lock"
+	r.logger().Info("run skipped: another run of the job is in progress", "job", job.Name(), "held_by", res.LockHolder())
 	return res, runInsert(ctx, r.DB, rec)
 }
 

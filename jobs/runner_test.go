@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -175,6 +176,9 @@ func TestOverlap(t *testing.T) {
 	}
 	close(release)
 	firstRes := <-first
+	if want := "run " + firstRes.RunID; skipped.LockHolder() != want {
+		t.Errorf("skipped run's lock holder = %q, want %q", skipped.LockHolder(), want)
+	}
 	w := <-waited
 	if firstRes.Status != jobs.StatusSucceeded || w.Status != jobs.StatusSucceeded {
 		t.Fatalf("statuses: first %s, waiting %s; want both succeeded", firstRes.Status, w.Status)
@@ -199,5 +203,53 @@ func TestAbandonedRunsAreReaped(t *testing.T) {
 	}
 	if status != "failed" || !strings.Contains(msg, "abandoned") {
 		t.Fatalf("dead run = %s (%q), want failed/abandoned", status, msg)
+	}
+}
+
+// TestManyJobsAtOnceOnASmallPool runs more jobs at once than the pool has
+// connections, each holding its lock until all of them are running: the
+// locks must not take the pool's connections, or the runs wait for one
+// forever.
+func TestManyJobsAtOnceOnASmallPool(t *testing.T) {
+	t.Parallel()
+	cfg := pgtest.NewDB(t).Config()
+	cfg.MaxConns = 2
+	small, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(small.Close)
+	r := &jobs.Runner{DB: small, Logger: discardLogger()}
+
+	const n = 8
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var started sync.WaitGroup
+	started.Add(n)
+	allStarted := make(chan struct{})
+	go func() { started.Wait(); close(allStarted) }()
+	results := make(chan error, n)
+	for i := range n {
+		job := funcJob{name: fmt.Sprintf("job-%d", i), run: func(ctx context.Context, _ *jobs.Env) (jobs.Counts, error) {
+			started.Done()
+			select {
+			case <-allStarted:
+				return nil, nil
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}}
+		go func() {
+			res, err := r.Run(ctx, job, jobs.OverlapSkip)
+			if err == nil && res.Status != jobs.StatusSucceeded {
+				err = fmt.Errorf("run of %s: status %s", job.Name(), res.Status)
+			}
+			results <- err
+		}()
+	}
+	for range n {
+		if err := <-results; err != nil {
+			t.Errorf("%d jobs at once on a pool of %d: %v", n, cfg.MaxConns, err)
+		}
 	}
 }

@@ -51,7 +51,7 @@ func (a *app) database(ctx context.Context) (*pgxpool.Pool, error) {
 			return nil, err
 		}
 	}
-	db, err := pgstore.Connect(ctx, url, "")
+	db, err := pgstore.Open(ctx, url, pgstore.Opts{Logger: a.log})
 	if err != nil {
 		return nil, err
 	}

@@ -48,7 +48,7 @@ func printRun(a *app, job string, res jobs.RunResult) {
 	}
 	line := fmt.Sprintf("%s run %s: %s", job, res.RunID, res.Status)
 	if res.Status == jobs.StatusSkipped {
-		line += fmt.Sprintf(" (run %s holds the lock; use --if-running=wait to wait for it)", res.Holder)
+		line += fmt.Sprintf(" (%s holds the lock; use --if-running=wait to wait for it)", res.LockHolder())
 	}
 	if len(res.Counts) > 0 {
 		line += " " + formatCounts(res.Counts)
