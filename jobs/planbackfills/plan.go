@@ -139,11 +139,11 @@ func Query(s insights.Series) (*search.Query, error) {
 	}
 	q, err := search.Parse(text)
 	if err != nil {
-		return nil, fmt.Errorf("series %d: query %q: %w", s.ID, s.Query, err)
+		return nil, fmt.Errorf("series %d: query %s: %w", s.ID, search.Abbrev(s.Query), err)
 	}
 	if s.Kind == insights.KindCaptureGroup && !q.HasCaptures() {
-		return nil, fmt.Errorf("series %d: query %q is a capture-group series without a capture group: use a regexp pattern (/…/ or patterntype:regexp) with a (group)",
-			s.ID, s.Query)
+		return nil, fmt.Errorf("series %d: query %s is a capture-group series without a capture group: use a regexp pattern (/…/ or patterntype:regexp) with a (group)",
+			s.ID, search.Abbrev(s.Query))
 	}
 	return q, nil
 }
