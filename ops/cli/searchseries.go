@@ -55,6 +55,9 @@ previous one. For a capture-group query there is one column per value.`,
 			if points < 1 || points > 10000 {
 				return usageErrorf("--points %d: want 1 to 10000", points)
 			}
+			if err := spec.CheckRange(points); err != nil {
+				return usageErrorf("--every %s --points %d: %v", every, points, err)
+			}
 			endTime, err := parseTime(end, a.now())
 			if err != nil {
 				return &usageError{msg: "--end: " + err.Error()}
