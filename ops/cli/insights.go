@@ -158,8 +158,14 @@ func printInsight(w io.Writer, v insights.View) error {
 		bf := "-"
 		if b := l.Backfill; b != nil {
 			bf = fmt.Sprintf("%d %s", b.ID, backfillSummary(b.State, b.ReposDone, b.ReposTotal, b.ReposErrored))
+			if b.Retry {
+				bf += " (retry)"
+			}
 			if b.PrioritizedAt != nil && b.Open() {
 				bf += " (prioritized)"
+			}
+			if b.Waiting != "" {
+				bf += ", " + b.Waiting
 			}
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", l.Series.ID, l.Label, kind, dash(oneLine(l.Series.Query, 60)), bf)
@@ -220,6 +226,8 @@ type backfillJSON struct {
 	EstimatedCost *float64   `json:"estimated_cost"`
 	PrioritizedAt *time.Time `json:"prioritized_at"`
 	Error         string     `json:"error,omitempty"`
+	Retry         bool       `json:"retry"`
+	Waiting       string     `json:"waiting,omitempty"`
 	CreatedAt     time.Time  `json:"created_at"`
 	StartedAt     *time.Time `json:"started_at"`
 	FinishedAt    *time.Time `json:"finished_at"`
@@ -239,7 +247,7 @@ func toInsightJSON(v insights.View) insightJSON {
 		if b := l.Backfill; b != nil {
 			sj.Backfill = &backfillJSON{ID: b.ID, State: b.State, ReposTotal: b.ReposTotal, ReposDone: b.ReposDone,
 				ReposErrored: b.ReposErrored, EstimatedCost: b.EstimatedCost, PrioritizedAt: b.PrioritizedAt,
-				Error: b.Error, CreatedAt: b.CreatedAt, StartedAt: b.StartedAt, FinishedAt: b.FinishedAt}
+				Error: b.Error, Retry: b.Retry, Waiting: b.Waiting, CreatedAt: b.CreatedAt, StartedAt: b.StartedAt, FinishedAt: b.FinishedAt}
 		}
 		out.Series = append(out.Series, sj)
 	}
