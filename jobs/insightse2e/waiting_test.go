@@ -1,19 +1,14 @@
 package insightse2e
 
 import (
-	"context"
-	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sightline-dev/sightline/jobs/enqueuesnapshots"
 	"github.com/sightline-dev/sightline/jobs/indexcommits"
-	"github.com/sightline-dev/sightline/jobs/jobstest"
 	"github.com/sightline-dev/sightline/jobs/planbackfills"
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
 	"github.com/sightline-dev/sightline/sinks/insights"
-	"github.com/sightline-dev/sightline/sources/insightspec"
 )
 
 // A new repository's history is not lost when plan-backfills runs before
@@ -22,21 +17,7 @@ import (
 // indexed plans them; the series then equals git grep.
 func TestBackfillWaitsForNewRepositories(t *testing.T) {
 	t.Parallel()
-	f := &fixture{t: t, ctx: context.Background(), r: jobstest.NewRunner(t),
-		literal: map[string]int64{}, captures: map[string]map[string]int64{}}
-	f.r.NowFunc = func() time.Time { return now }
-	alpha, beta, gamma := scriptedRepo(t, 1, 2), scriptedRepo(t, 2, 3), scriptedRepo(t, 3, 17)
-	f.dirs = map[string]string{"alpha": alpha.Dir, "beta": beta.Dir, "gamma": gamma.Dir}
-	for i := range 10 {
-		f.times = append(f.times, time.Date(2024, 1, 8+7*i, 0, 0, 0, 0, time.UTC))
-	}
-	spec, err := insightspec.ParseBytes("insights.yaml", fmt.Appendf(nil, insightsYAML, alpha.Dir, beta.Dir, gamma.Dir), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := insights.Apply(f.ctx, f.r.DB, spec, now); err != nil {
-		t.Fatal(err)
-	}
+	f := newFixture(t)
 
 	// Planned before any sync: both backfills wait for all three.
 	if c := f.run(&planbackfills.Job{}); c["backfills"] != 2 || c["not_indexed"] != 6 || c["shards"] != 0 {

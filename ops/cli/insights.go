@@ -13,21 +13,22 @@ import (
 
 func newInsightsCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "insights list|show|delete|prioritize",
-		Short: "List, show, delete and prioritize insight views",
+		Use:   "insights list|show|delete|prioritize|backfill",
+		Short: "List, show, delete and prioritize insight views; retry incomplete points",
 		Long: `Insight views are created and updated with sightline apply -f FILE. These
 commands list them with the state of their backfills, show one view's
-settings and series, delete a view, and move a view's backfills to the front
-of the queue.
+settings and series, delete a view, move a view's backfills to the front of
+the queue, and recompute a view's incomplete points (backfill --retry-incomplete).
 
 A view is named by its id (the insight's id, or the ksuid apply gave it, as
 sightline insights list shows) or its numeric id.`,
 		Args: func(*cobra.Command, []string) error {
-			return usageErrorf("insights: want a subcommand: list, show, delete or prioritize")
+			return usageErrorf("insights: want a subcommand: list, show, delete, prioritize or backfill")
 		},
 		RunE: func(*cobra.Command, []string) error { return nil },
 	}
-	cmd.AddCommand(newInsightsListCmd(a), newInsightsShowCmd(a), newInsightsDeleteCmd(a), newInsightsPrioritizeCmd(a))
+	cmd.AddCommand(newInsightsListCmd(a), newInsightsShowCmd(a), newInsightsDeleteCmd(a), newInsightsPrioritizeCmd(a),
+		newInsightsBackfillCmd(a))
 	return cmd
 }
 
