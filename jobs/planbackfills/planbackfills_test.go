@@ -322,3 +322,35 @@ func TestAnchor(t *testing.T) {
 		}
 	}
 }
+
+// A series with an absurd interval, stored before apply checked intervals,
+// fails its own backfill, naming its insight; the others are planned. It
+// used to fail every run with "timestamp out of range", naming nothing.
+func TestPlanBadIntervalFailsAlone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := newRunner(t)
+	repo := gittest.New(t)
+	repo.Commit(day(2, 1), "c1", map[string]string{"a.txt": "x"})
+	addRepo(t, r.DB, "demo", repo.Dir)
+	syncAndIndex(t, r)
+	huge, bad := addSeries(t, r.DB, series{query: "x", kind: "search", unit: "week", points: 12})
+	if _, err := r.DB.Exec(ctx, `
+		WITH s AS (UPDATE insight_series SET interval_value = 100000000 WHERE id = $1),
+		v AS (INSERT INTO insight_views (unique_id, title) VALUES ('forever', 'Forever') RETURNING id)
+		INSERT INTO insight_view_series (view_id, series_id, label) SELECT id, $1, 'x' FROM v`, huge); err != nil {
+		t.Fatal(err)
+	}
+	_, good := addSeries(t, r.DB, series{query: "x", kind: "search", unit: "week", points: 12})
+	counts := jobstest.MustRun(t, r, &planbackfills.Job{})
+	if counts["failed"] != 1 || counts["backfills"] != 1 {
+		t.Fatalf("counts = %v; want the bad backfill failed, the good one planned", counts)
+	}
+	b := getBackfill(t, r.DB, bad)
+	if b.State != "failed" || !strings.Contains(b.Error, "forever/x") || !strings.Contains(b.Error, "100000000w is longer than 100 years") {
+		t.Fatalf("bad backfill = %+v; want failed, naming the insight and the interval", b)
+	}
+	if g := getBackfill(t, r.DB, good); g.State != "processing" {
+		t.Fatalf("good backfill = %+v", g)
+	}
+}
