@@ -39,6 +39,10 @@ func TestExitCodes(t *testing.T) {
 			wantCode: 2, wantStderr: "span about 4999 years, more than 1000"},
 		{name: "deep regexp", args: []string{"search", "count", "--repo", ".", "/" + strings.Repeat("(", 3000) + "a" + strings.Repeat(")", 3000) + "/"},
 			wantCode: 2, wantStderr: "expression nests too deeply", maxStderr: 400},
+		{name: "insights backfill needs an action", args: []string{"insights", "backfill", "todos"},
+			wantCode: 2, wantStderr: "say what to do: --retry-incomplete"},
+		{name: "insights backfill help", args: []string{"insights", "backfill", "--help"},
+			wantCode: 0, wantStdout: "--retry-incomplete"},
 		{name: "bad log format", args: []string{"--log-format", "xml", "jobs"}, wantCode: 2, wantStderr: `"xml" is not text or json`},
 	}
 	for _, tt := range tests {
