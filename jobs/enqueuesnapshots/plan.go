@@ -104,7 +104,7 @@ func makePlan(ctx context.Context, env *jobs.Env, id int64, now time.Time, limit
 			p.notIndexed++
 			for _, t := range p.times() {
 				p.incomplete = append(p.incomplete, insights.Incomplete{SeriesID: s.ID, Time: t, RepoID: r.ID,
-					Reason: insights.ReasonRepoError, Detail: planbackfills.NotIndexed(r.Name)})
+					Reason: insights.ReasonRepoError, Detail: insights.NotIndexed(r.Name)})
 			}
 			continue
 		}

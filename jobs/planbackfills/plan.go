@@ -1,6 +1,7 @@
 package planbackfills
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,21 +16,21 @@ import (
 	"github.com/sightline-dev/sightline/sources/search"
 )
 
-// plan is what one backfill becomes.
+// plan is what one backfill becomes in this run.
 type plan struct {
-	backfill backfill
+	backfill insights.BackfillToPlan
 	series   insights.Series
-	times    []time.Time
+	query    *search.Query
 	tasks    []shardqueue.Task
 	shards   [][]shardqueue.Task
 	keys     []string // object key of each shard, once written
-	cost     float64
-	// total repositories in scope; done: those finished already — with
-	// nothing to search (empty, or younger than every sample time) or
-	// errored; errored: those that cannot be searched, with their
-	// incomplete points.
-	total, done, errored int
-	incomplete           []insights.Incomplete
+	// step is what the run records; its Done counts the repositories
+	// finished already — with nothing to search (empty, or younger than
+	// every sample time), gone, or given up — and Errored the given up.
+	step insights.BackfillStep
+	// waits says why each repository of step.Wait is not ready.
+	waits   []string
+	givenUp int
 }
 
 func (p *plan) answers() (n int) {
@@ -47,73 +48,152 @@ func (p *plan) commits() (n int) {
 }
 
 func (p *plan) count(c jobs.Counts) {
-	c["backfills"]++
+	if p.step.First {
+		c["backfills"]++
+	} else if len(p.step.Resolved) > 0 {
+		c["resumed"]++
+	}
 	c["shards"] += int64(len(p.shards))
 	c["tasks"] += int64(len(p.tasks))
 	c["answers"] += int64(p.answers())
 	c["commits"] += int64(p.commits())
-	c["not_indexed"] += int64(p.errored)
+	c["not_indexed"] += int64(len(p.step.Wait))
+	c["given_up"] += int64(p.givenUp)
 }
 
-// makePlan plans backfill b. A problem with what the user declared is a
-// *userError.
-func makePlan(ctx context.Context, env *jobs.Env, b backfill, now time.Time) (*plan, error) {
+func (p *plan) log(env *jobs.Env) {
+	if !p.step.First && len(p.step.Resolved) == 0 {
+		return // still waiting for the same repositories
+	}
+	env.Logger.Info("backfill planned", "backfill", p.backfill.ID, "series", p.series.ID, "retry", p.backfill.Retry,
+		"first", p.step.First, "repos", p.step.Total, "shards", len(p.shards), "answers", p.answers(),
+		"commits", p.commits(), "cost", p.step.Cost, "waiting", p.step.Waiting)
+}
+
+// makePlan plans backfill b: a new one in full, a new retry over the
+// series' repo-error points, or the waiting part of a processing one. A
+// problem with what the user declared is a *userError.
+func (j *Job) makePlan(ctx context.Context, env *jobs.Env, b insights.BackfillToPlan, now time.Time) (*plan, error) {
+	p := &plan{backfill: b, step: insights.BackfillStep{ID: b.ID, SeriesID: b.SeriesID, First: b.Waiting == nil, Now: now}}
 	s, err := insights.SeriesGet(ctx, env.DB, b.SeriesID)
 	if err != nil {
 		return nil, err
 	}
+	p.series = s
 	if s.DeletedAt != nil {
+		if !p.step.First {
+			p.dropWaiting() // nothing to compute any more
+			return p, nil
+		}
 		return nil, &userError{fmt.Sprintf("series %d was deleted before its backfill was planned", s.ID)}
 	}
-	q, err := Query(s)
-	if err != nil {
+	if err := CheckSampleRange(s); err != nil {
 		return nil, &userError{err.Error()}
 	}
-	scope, err := insights.ResolveRepos(ctx, env.DB, s)
-	if ScopeError(err) {
+	if p.query, err = Query(s); err != nil {
 		return nil, &userError{err.Error()}
+	}
+	byID, err := repoMap(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !p.step.First:
+		err = p.resume(ctx, env, byID, j.maxWait())
+	case b.Retry:
+		err = p.retry(ctx, env)
+	default:
+		err = p.full(ctx, env, now)
 	}
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{backfill: b, series: s, times: SampleTimes(s, now)}
-	for _, r := range scope {
-		if !q.MatchRepo(r.Name) {
-			continue // the query's repo: filters narrow the scope
-		}
-		p.total++
-		if err := p.addRepo(ctx, env, q, r); err != nil {
-			return nil, err
-		}
-	}
+	p.step.Waiting = waitingText(p.waits)
 	return p, nil
 }
 
-// addRepo plans repository r: a task over the sample times it existed at,
-// or incomplete points if it has no commit index yet.
-func (p *plan) addRepo(ctx context.Context, env *jobs.Env, q *search.Query, r repos.Repo) error {
-	if r.CommitsIndexedAt == nil {
-		p.done++
-		p.errored++
-		for _, t := range p.times {
-			p.incomplete = append(p.incomplete, insights.Incomplete{SeriesID: p.series.ID, Time: t, RepoID: r.ID,
-				Reason: insights.ReasonRepoError, Detail: NotIndexed(r.Name)})
-		}
-		return nil
+func (j *Job) maxWait() time.Duration { return cmp.Or(j.MaxWait, DefaultMaxWait) }
+
+// full plans every repository in scope at the series' sample times.
+func (p *plan) full(ctx context.Context, env *jobs.Env, now time.Time) error {
+	scope, err := insights.ResolveRepos(ctx, env.DB, p.series)
+	if ScopeError(err) {
+		return &userError{err.Error()}
 	}
-	history, err := LoadHistory(ctx, env.DB, r.ID, p.times)
 	if err != nil {
 		return err
 	}
-	task, positions := MapTimes(history, p.times)
+	p.step.Times = SampleTimes(p.series, now)
+	for _, r := range scope {
+		if !p.query.MatchRepo(r.Name) {
+			continue // the query's repo: filters narrow the scope
+		}
+		p.step.Total++
+		if err := p.addRepo(ctx, env, r, p.step.Times, 0, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addRepo plans repository r at times: a task over the times it existed
+// at, once it is indexed. Before that the backfill waits for it, up to
+// maxWait (0: the first planning, which always waits); then its points
+// are recorded as incomplete. A retry clears the points it recomputes.
+func (p *plan) addRepo(ctx context.Context, env *jobs.Env, r repos.Repo, times []time.Time, waited, maxWait time.Duration) error {
+	if r.CommitsIndexedAt == nil {
+		if maxWait > 0 && waited >= maxWait {
+			p.giveUp(r, times, waited)
+			return nil
+		}
+		p.step.Wait = append(p.step.Wait, insights.WaitingRepo{RepoID: r.ID, Times: times})
+		p.waits = append(p.waits, waitReason(r))
+		return nil
+	}
+	history, err := LoadHistory(ctx, env.DB, r.ID, times)
+	if err != nil {
+		return err
+	}
+	if p.backfill.Retry {
+		for _, t := range times {
+			p.step.Clear = append(p.step.Clear, insights.Incomplete{SeriesID: p.series.ID, Time: t, RepoID: r.ID})
+		}
+	}
+	task, positions := MapTimes(history, times)
 	if len(task.Times) == 0 {
-		p.done++ // empty, or every sample time predates the first commit
+		p.step.Done++ // empty, or every time predates the first commit
 		return nil
 	}
 	task.SeriesID, task.RepoID = p.series.ID, r.ID
 	p.tasks = append(p.tasks, task)
-	p.cost += Cost(p.series, q, positions)
+	p.step.Cost += Cost(p.series, p.query, positions)
 	return nil
+}
+
+// giveUp records repository r, not indexed after waiting, as incomplete at
+// times; insights.BackfillRetryIndexed retries them once it is indexed.
+func (p *plan) giveUp(r repos.Repo, times []time.Time, waited time.Duration) {
+	p.step.Done++
+	p.step.Errored++
+	p.givenUp++
+	detail := fmt.Sprintf("%s (the backfill stopped waiting after %s)", insights.NotIndexed(r.Name), waited.Round(time.Minute))
+	for _, t := range times {
+		p.step.Incomplete = append(p.step.Incomplete, insights.Incomplete{SeriesID: p.series.ID, Time: t, RepoID: r.ID,
+			Reason: insights.ReasonRepoError, Detail: detail})
+	}
+}
+
+// repoMap returns the registered repositories by id.
+func repoMap(ctx context.Context, env *jobs.Env) (map[int64]repos.Repo, error) {
+	list, err := repos.List(ctx, env.DB)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]repos.Repo, len(list))
+	for _, r := range list {
+		byID[r.ID] = r
+	}
+	return byID, nil
 }
 
 // ScopeError reports whether err, from insights.ResolveRepos, is the
@@ -121,12 +201,6 @@ func (p *plan) addRepo(ctx context.Context, env *jobs.Env, q *search.Query, r re
 func ScopeError(err error) bool {
 	var re *syntax.Error
 	return errors.Is(err, repos.ErrNotFound) || errors.As(err, &re)
-}
-
-// NotIndexed is the detail of the incomplete points of a repository that
-// is not in the commit index.
-func NotIndexed(name string) string {
-	return fmt.Sprintf("repository %s is not synced and indexed yet: run sync-repos and index-commits", name)
 }
 
 // Query parses s's query and checks that it suits s's kind; a
@@ -139,11 +213,11 @@ func Query(s insights.Series) (*search.Query, error) {
 	}
 	q, err := search.Parse(text)
 	if err != nil {
-		return nil, fmt.Errorf("series %d: query %q: %w", s.ID, s.Query, err)
+		return nil, fmt.Errorf("series %d: query %s: %w", s.ID, search.Abbrev(s.Query), err)
 	}
 	if s.Kind == insights.KindCaptureGroup && !q.HasCaptures() {
-		return nil, fmt.Errorf("series %d: query %q is a capture-group series without a capture group: use a regexp pattern (/…/ or patterntype:regexp) with a (group)",
-			s.ID, s.Query)
+		return nil, fmt.Errorf("series %d: query %s is a capture-group series without a capture group: use a regexp pattern (/…/ or patterntype:regexp) with a (group)",
+			s.ID, search.Abbrev(s.Query))
 	}
 	return q, nil
 }

@@ -7,6 +7,16 @@
 // the tasks as Arrow shards under the job run and, in one transaction per
 // backfill, queues the shards and marks the backfill processing.
 //
+// A repository that is not synced and indexed yet does not make its
+// history an error: the backfill plans the repositories that are ready and
+// waits for the others (backfill_waiting_repos, with the reason shown by
+// status and insights show), planning each on a later run once it is
+// indexed, or recording its points as incomplete after MaxWait. A retry
+// backfill (insights backfill --retry-incomplete, or queued here for
+// repositories indexed after their points were recorded as not indexed)
+// plans only the series' repo-error incomplete points. Every backfill is
+// planned on its own: one that cannot be planned fails alone, named.
+//
 // It does not search: jobs/runsearches executes the shards.
 package planbackfills
 
@@ -16,9 +26,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/pipeline/batch"
@@ -36,6 +48,9 @@ type Job struct {
 	// MaxAttempts is each shard's attempts; 0 means
 	// shardqueue.DefaultMaxAttempts.
 	MaxAttempts int
+	// MaxWait is how long a backfill waits for a repository to be synced
+	// and indexed; 0 means DefaultMaxWait.
+	MaxWait time.Duration
 }
 
 var _ jobs.Job = (*Job)(nil)
@@ -52,42 +67,127 @@ func (*Job) Description() string {
 // new, and a new insight's first points should not wait.
 func (*Job) DefaultSchedule() string { return "* * * * *" }
 
-// backfill is a row of backfills in state new.
-type backfill struct {
-	ID          int64
-	SeriesID    int64
-	Prioritized bool
-}
+// DefaultMaxWait is how long a backfill waits for a repository to be
+// synced and indexed before it records that repository's points as
+// repo-error incomplete points (which a retry recomputes once it is).
+const DefaultMaxWait = 24 * time.Hour
 
-// Run implements jobs.Job.
+// Run implements jobs.Job. Each backfill is planned on its own: one that
+// cannot be planned fails alone, named, and the others go on.
 func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
-	counts := jobs.Counts{"backfills": 0, "failed": 0, "shards": 0, "tasks": 0, "answers": 0, "commits": 0, "not_indexed": 0}
-	news, err := newBackfills(ctx, env)
-	if err != nil || len(news) == 0 {
+	counts := jobs.Counts{"backfills": 0, "resumed": 0, "retries": 0, "failed": 0, "shards": 0, "tasks": 0,
+		"answers": 0, "commits": 0, "not_indexed": 0, "given_up": 0}
+	now := env.Now().UTC()
+	retried, err := insights.BackfillRetryIndexed(ctx, env.DB, now)
+	if err != nil {
 		return counts, err
 	}
-	now := env.Now().UTC()
-	var plans []*plan
-	for _, b := range news {
+	if len(retried) > 0 {
+		env.Logger.Info("retrying the incomplete points of repositories indexed since", "series", retried)
+	}
+	counts["retries"] = int64(len(retried))
+	todo, err := toPlan(ctx, env)
+	if err != nil || len(todo) == 0 {
+		return counts, err
+	}
+	var (
+		plans []*plan
+		errs  []error
+	)
+	for _, b := range todo {
 		if err := ctx.Err(); err != nil {
 			return counts, err
 		}
-		p, err := makePlan(ctx, env, b, now)
-		var ue *userError
-		if errors.As(err, &ue) {
-			counts["failed"]++
-			env.Logger.Warn("backfill cannot be planned", "backfill", b.ID, "series", b.SeriesID, "err", ue.msg)
-			if err := failBackfill(ctx, env, b.ID, ue.msg, now); err != nil {
-				return counts, err
-			}
+		p, err := j.makePlan(ctx, env, b, now)
+		if err == nil {
+			plans = append(plans, p)
 			continue
 		}
-		if err != nil {
-			return counts, err
+		if err := j.planFailed(ctx, env, b, err, now, counts); err != nil {
+			if ctx.Err() != nil {
+				return counts, ctx.Err()
+			}
+			errs = append(errs, err)
 		}
-		plans = append(plans, p)
 	}
-	// Prioritized first, then cheapest: shard ids follow queue order.
+	sortPlans(plans)
+	if err := j.writeShards(ctx, env, plans); err != nil {
+		return counts, err
+	}
+	for _, p := range plans {
+		if err := j.enqueue(ctx, env, p, now); err != nil {
+			if ctx.Err() != nil {
+				return counts, ctx.Err()
+			}
+			errs = append(errs, fmt.Errorf("record %s: %w", describe(ctx, env, p.backfill), err))
+			continue
+		}
+		p.count(counts)
+		p.log(env)
+	}
+	return counts, errors.Join(errs...)
+}
+
+// toPlan lists the new backfills, then the processing ones that wait for
+// repositories.
+func toPlan(ctx context.Context, env *jobs.Env) ([]insights.BackfillToPlan, error) {
+	news, err := insights.BackfillsNew(ctx, env.DB)
+	if err != nil {
+		return nil, err
+	}
+	waiting, err := insights.BackfillsWaiting(ctx, env.DB)
+	if err != nil {
+		return nil, err
+	}
+	return append(news, waiting...), nil
+}
+
+// planFailed deals with backfill b's planning error: a mistake in what the
+// user declared, or data Postgres refuses, fails the backfill (if new) with
+// the reason; anything else leaves it for the next run. Either way the
+// error is logged with the backfill's insight. It returns the error to
+// report, naming the backfill, or nil when the backfill was failed.
+func (j *Job) planFailed(ctx context.Context, env *jobs.Env, b insights.BackfillToPlan, err error,
+	now time.Time, counts jobs.Counts) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	name := describe(ctx, env, b)
+	var ue *userError
+	if !errors.As(err, &ue) && !dataError(err) {
+		env.Logger.Error("backfill cannot be planned now; it is left for the next run", "backfill", name, "err", err)
+		return fmt.Errorf("plan %s: %w", name, err)
+	}
+	counts["failed"]++
+	msg := fmt.Sprintf("%s: %v", name, err)
+	env.Logger.Warn("backfill cannot be planned", "backfill", name, "err", err)
+	if b.Waiting != nil {
+		return fmt.Errorf("plan %s: %w", name, err)
+	}
+	return insights.BackfillFail(ctx, env.DB, b.ID, msg, now)
+}
+
+// dataError reports whether err is Postgres refusing a value (SQLSTATE
+// class 22, e.g. a timestamp out of range): retrying will not help.
+func dataError(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && strings.HasPrefix(pe.Code, "22")
+}
+
+// describe names backfill b for messages: its id, series and the views
+// that show the series.
+func describe(ctx context.Context, env *jobs.Env, b insights.BackfillToPlan) string {
+	s := fmt.Sprintf("backfill %d of series %d", b.ID, b.SeriesID)
+	views, err := insights.SeriesViewNames(ctx, env.DB, b.SeriesID)
+	if err == nil && len(views) > 0 {
+		s += " (insight " + strings.Join(views, ", ") + ")"
+	}
+	return s
+}
+
+// sortPlans puts prioritized plans first, then the cheapest: shard ids
+// follow queue order.
+func sortPlans(plans []*plan) {
 	slices.SortStableFunc(plans, func(a, b *plan) int {
 		if a.backfill.Prioritized != b.backfill.Prioritized {
 			if a.backfill.Prioritized {
@@ -95,34 +195,8 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 			}
 			return 1
 		}
-		return cmp.Compare(a.cost, b.cost)
+		return cmp.Compare(a.step.Cost, b.step.Cost)
 	})
-	if err := j.writeShards(ctx, env, plans); err != nil {
-		return counts, err
-	}
-	for _, p := range plans {
-		if err := j.enqueue(ctx, env, p, now); err != nil {
-			return counts, err
-		}
-		p.count(counts)
-		env.Logger.Info("backfill planned", "backfill", p.backfill.ID, "series", p.series.ID,
-			"repos", p.total, "shards", len(p.shards), "answers", p.answers(), "commits", p.commits(), "cost", p.cost)
-	}
-	return counts, nil
-}
-
-func newBackfills(ctx context.Context, env *jobs.Env) ([]backfill, error) {
-	rows, err := env.DB.Query(ctx, `
-		SELECT id, series_id, prioritized_at IS NOT NULL FROM backfills
-		WHERE state = 'new' ORDER BY prioritized_at IS NULL, id`)
-	if err != nil {
-		return nil, fmt.Errorf("list new backfills: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[backfill])
-	if err != nil {
-		return nil, fmt.Errorf("list new backfills: %w", err)
-	}
-	return out, nil
 }
 
 // writeShards stores every plan's shards as batches of this run, and
@@ -149,64 +223,29 @@ func (j *Job) writeShards(ctx context.Context, env *jobs.Env, plans []*plan) err
 	return err
 }
 
-// enqueue records p in one transaction: the sample times, the shards, the
-// incomplete points of repositories that cannot be searched, and the
-// backfill's new state. A backfill with nothing to search finishes at once.
+// enqueue records p in one transaction: its step (sample times,
+// incomplete points, waiting repositories, progress), its shards, and the
+// backfill's end when nothing is left to search or wait for.
 func (j *Job) enqueue(ctx context.Context, env *jobs.Env, p *plan, now time.Time) error {
-	tx, err := env.DB.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	var state string
-	if err := tx.QueryRow(ctx, `SELECT state FROM backfills WHERE id = $1 FOR UPDATE`, p.backfill.ID).Scan(&state); err != nil {
-		return fmt.Errorf("lock backfill %d: %w", p.backfill.ID, err)
-	}
-	if state != "new" {
-		return nil // planned by someone else meanwhile
-	}
-	if _, err := tx.Exec(ctx, `
-		INSERT INTO series_recording_times (series_id, time, snapshot)
-		SELECT $1, t, false FROM unnest($2::timestamptz[]) t
-		ON CONFLICT (series_id, time) DO NOTHING`, p.series.ID, p.times); err != nil {
-		return fmt.Errorf("record sample times of series %d: %w", p.series.ID, err)
-	}
-	priority := shardqueue.PriorityBackfill
-	if p.backfill.Prioritized {
-		priority = shardqueue.PriorityTop
-	}
-	for i, key := range p.keys {
-		_, err := shardqueue.Enqueue(ctx, tx, shardqueue.Shard{Kind: shardqueue.KindBackfill, BackfillID: p.backfill.ID,
-			ObjectKey: key, Tasks: len(p.shards[i]), Priority: priority, Cost: p.cost, MaxAttempts: j.MaxAttempts})
-		if err != nil {
-			return err
+	return pgx.BeginFunc(ctx, env.DB, func(tx pgx.Tx) error {
+		ok, err := insights.BackfillRecord(ctx, tx, p.step)
+		if err != nil || !ok {
+			return err // !ok: planned by someone else meanwhile
 		}
-	}
-	if err := insights.IncompleteAdd(ctx, tx, p.incomplete); err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `
-		UPDATE backfills SET state = 'processing', estimated_cost = $2, repos_total = $3, repos_done = $4,
-			repos_errored = $5, started_at = $6, error = NULL
-		WHERE id = $1`, p.backfill.ID, p.cost, p.total, p.done, p.errored, now); err != nil {
-		return fmt.Errorf("start backfill %d: %w", p.backfill.ID, err)
-	}
-	if len(p.keys) == 0 {
-		if _, err := insights.BackfillFinish(ctx, tx, p.backfill.ID, now); err != nil {
-			return err
+		priority := shardqueue.PriorityBackfill
+		if p.backfill.Prioritized {
+			priority = shardqueue.PriorityTop
 		}
-	}
-	return tx.Commit(ctx)
-}
-
-// failBackfill records a backfill that cannot be planned, with the reason.
-func failBackfill(ctx context.Context, env *jobs.Env, id int64, msg string, now time.Time) error {
-	_, err := env.DB.Exec(ctx, `
-		UPDATE backfills SET state = 'failed', error = $2, finished_at = $3 WHERE id = $1 AND state = 'new'`, id, msg, now)
-	if err != nil {
-		return fmt.Errorf("fail backfill %d: %w", id, err)
-	}
-	return nil
+		for i, key := range p.keys {
+			_, err := shardqueue.Enqueue(ctx, tx, shardqueue.Shard{Kind: shardqueue.KindBackfill, BackfillID: p.backfill.ID,
+				ObjectKey: key, Tasks: len(p.shards[i]), Priority: priority, Cost: p.step.Cost, MaxAttempts: j.MaxAttempts})
+			if err != nil {
+				return err
+			}
+		}
+		_, err = insights.BackfillFinish(ctx, tx, p.backfill.ID, now)
+		return err
+	})
 }
 
 // userError is a backfill that cannot be planned because of what the user

@@ -91,14 +91,16 @@ type backfillRow struct {
 	Total, Done, Errored int
 	Cost                 float64
 	Error                string
+	Waiting              string
 }
 
 func getBackfill(t *testing.T, db *pgxpool.Pool, id int64) backfillRow {
 	t.Helper()
 	var b backfillRow
 	err := db.QueryRow(context.Background(), `
-		SELECT state, repos_total, repos_done, repos_errored, coalesce(estimated_cost, 0), coalesce(error, '')
-		FROM backfills WHERE id = $1`, id).Scan(&b.State, &b.Total, &b.Done, &b.Errored, &b.Cost, &b.Error)
+		SELECT state, repos_total, repos_done, repos_errored, coalesce(estimated_cost, 0), coalesce(error, ''),
+			coalesce(waiting, '')
+		FROM backfills WHERE id = $1`, id).Scan(&b.State, &b.Total, &b.Done, &b.Errored, &b.Cost, &b.Error, &b.Waiting)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +161,7 @@ func TestPlanCompressionAndFirstCommit(t *testing.T) {
 	addRepo(t, r.DB, "empty", gittest.New(t).Dir)
 	syncAndIndex(t, r)
 	// Registered after the index ran: not indexed yet.
-	late := addRepo(t, r.DB, "late", gittest.New(t).Dir)
+	addRepo(t, r.DB, "late", gittest.New(t).Dir)
 
 	seriesID, backfillID := addSeries(t, r.DB, series{query: "TODO", kind: "search", unit: "week", points: 6})
 	counts := jobstest.MustRun(t, r, &planbackfills.Job{})
@@ -183,21 +185,17 @@ func TestPlanCompressionAndFirstCommit(t *testing.T) {
 		t.Fatalf("%d distinct commits for 5 times, want 4", got)
 	}
 	b := getBackfill(t, r.DB, backfillID)
-	// empty: done with nothing to search; late: done, errored.
-	if b.State != "processing" || b.Total != 3 || b.Done != 2 || b.Errored != 1 || b.Cost <= 0 || shards[0].Cost != b.Cost {
+	// empty: done with nothing to search; late: waited for, not done.
+	if b.State != "processing" || b.Total != 3 || b.Done != 1 || b.Errored != 0 || b.Cost <= 0 || shards[0].Cost != b.Cost ||
+		b.Waiting != "waiting for sync-repos of late" {
 		t.Fatalf("backfill = %+v, shard cost %v", b, shards[0].Cost)
 	}
 	lost, err := insights.IncompleteList(ctx, r.DB, seriesID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(lost) != len(wantTimes) {
-		t.Fatalf("%d incomplete points, want one per sample time for the unindexed repo: %+v", len(lost), lost)
-	}
-	for _, p := range lost {
-		if p.RepoID != late || p.Reason != insights.ReasonRepoError || !strings.Contains(p.Detail, "run sync-repos and index-commits") {
-			t.Fatalf("incomplete point %+v", p)
-		}
+	if len(lost) != 0 {
+		t.Fatalf("incomplete points %+v; want none for a repository that is not indexed yet", lost)
 	}
 	if counts["answers"] != 5 || counts["commits"] != 4 || counts["shards"] != 1 || counts["not_indexed"] != 1 {
 		t.Fatalf("counts = %v", counts)
@@ -322,5 +320,37 @@ func TestAnchor(t *testing.T) {
 		if got := planbackfills.Anchor(unit, at); !got.Equal(want) {
 			t.Errorf("Anchor(%s) = %v, want %v", unit, got, want)
 		}
+	}
+}
+
+// A series with an absurd interval, stored before apply checked intervals,
+// fails its own backfill, naming its insight; the others are planned. It
+// used to fail every run with "timestamp out of range", naming nothing.
+func TestPlanBadIntervalFailsAlone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := newRunner(t)
+	repo := gittest.New(t)
+	repo.Commit(day(2, 1), "c1", map[string]string{"a.txt": "x"})
+	addRepo(t, r.DB, "demo", repo.Dir)
+	syncAndIndex(t, r)
+	huge, bad := addSeries(t, r.DB, series{query: "x", kind: "search", unit: "week", points: 12})
+	if _, err := r.DB.Exec(ctx, `
+		WITH s AS (UPDATE insight_series SET interval_value = 100000000 WHERE id = $1),
+		v AS (INSERT INTO insight_views (unique_id, title) VALUES ('forever', 'Forever') RETURNING id)
+		INSERT INTO insight_view_series (view_id, series_id, label) SELECT id, $1, 'x' FROM v`, huge); err != nil {
+		t.Fatal(err)
+	}
+	_, good := addSeries(t, r.DB, series{query: "x", kind: "search", unit: "week", points: 12})
+	counts := jobstest.MustRun(t, r, &planbackfills.Job{})
+	if counts["failed"] != 1 || counts["backfills"] != 1 {
+		t.Fatalf("counts = %v; want the bad backfill failed, the good one planned", counts)
+	}
+	b := getBackfill(t, r.DB, bad)
+	if b.State != "failed" || !strings.Contains(b.Error, "forever/x") || !strings.Contains(b.Error, "100000000w is longer than 100 years") {
+		t.Fatalf("bad backfill = %+v; want failed, naming the insight and the interval", b)
+	}
+	if g := getBackfill(t, r.DB, good); g.State != "processing" {
+		t.Fatalf("good backfill = %+v", g)
 	}
 }

@@ -240,12 +240,15 @@ func TestErrorLimitFailsBackfill(t *testing.T) {
 	good.Commit(day(2, 1), "c", map[string]string{"a": "TODO"})
 	e.addRepo("good", good.Dir)
 	e.syncAndIndex()
-	// 51 repositories never synced: more errors than max(50, 5%) allows.
+	// 51 repositories never synced, which the backfill stops waiting for:
+	// more errors than max(50, 5%) allows.
 	for i := range 51 {
 		e.addRepo(fmt.Sprint("never-synced-", i), "/nonexistent/"+fmt.Sprint(i))
 	}
 	seriesID, backfillID := e.addSeries(series{query: "TODO", kind: "search", unit: "week", points: 3})
-	e.run(&planbackfills.Job{})
+	impatient := &planbackfills.Job{MaxWait: time.Nanosecond}
+	e.run(impatient) // plans good, waits for the others
+	e.run(impatient) // gives up on them
 	e.run(&runsearches.Job{})
 	state, done, errored, msg := e.backfill(backfillID)
 	if state != "failed" || done != 52 || errored != 51 || !strings.Contains(msg, "51 of 52 repositories errored") {

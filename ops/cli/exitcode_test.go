@@ -17,6 +17,8 @@ func TestExitCodes(t *testing.T) {
 		wantCode   int
 		wantStdout string
 		wantStderr string
+		// maxStderr, when set, bounds stderr's length.
+		maxStderr int
 	}{
 		{name: "help", args: []string{"--help"}, wantCode: 0, wantStdout: "SIGHTLINE_DATA_DIR"},
 		{name: "subcommand help lists env", args: []string{"run", "--help"}, wantCode: 0, wantStdout: "DATABASE_URL"},
@@ -31,6 +33,16 @@ func TestExitCodes(t *testing.T) {
 		{name: "repos add needs a source", args: []string{"repos", "add", "x"}, wantCode: 2, wantStderr: "path url"},
 		{name: "jobs lists prune", args: []string{"jobs"}, wantCode: 0, wantStdout: "prune  "},
 		{name: "bad prune retention", args: []string{"--prune-after", "1mo", "jobs"}, wantCode: 2, wantStderr: `--prune-after / SIGHTLINE_PRUNE_AFTER: "1mo"`},
+		{name: "series interval too long", args: []string{"search", "series", "--repo", ".", "--every", "100000000w", "TODO"},
+			wantCode: 2, wantStderr: "--every 100000000w --points 12: 100000000w is longer than 100 years"},
+		{name: "series range too long", args: []string{"search", "series", "--repo", ".", "--every", "1y", "--points", "5000", "TODO"},
+			wantCode: 2, wantStderr: "span about 4999 years, more than 1000"},
+		{name: "deep regexp", args: []string{"search", "count", "--repo", ".", "/" + strings.Repeat("(", 3000) + "a" + strings.Repeat(")", 3000) + "/"},
+			wantCode: 2, wantStderr: "expression nests too deeply", maxStderr: 400},
+		{name: "insights backfill needs an action", args: []string{"insights", "backfill", "todos"},
+			wantCode: 2, wantStderr: "say what to do: --retry-incomplete"},
+		{name: "insights backfill help", args: []string{"insights", "backfill", "--help"},
+			wantCode: 0, wantStdout: "--retry-incomplete"},
 		{name: "bad log format", args: []string{"--log-format", "xml", "jobs"}, wantCode: 2, wantStderr: `"xml" is not text or json`},
 	}
 	for _, tt := range tests {
@@ -45,7 +57,10 @@ func TestExitCodes(t *testing.T) {
 				t.Errorf("stdout lacks %q:\n%s", tt.wantStdout, stdout.String())
 			}
 			if !strings.Contains(stderr.String(), tt.wantStderr) {
-				t.Errorf("stderr lacks %q:\n%s", tt.wantStderr, stderr.String())
+				t.Errorf("stderr lacks %q:\n%.2000s", tt.wantStderr, stderr.String())
+			}
+			if tt.maxStderr > 0 && stderr.Len() > tt.maxStderr {
+				t.Errorf("stderr is %d bytes, want at most %d:\n%.2000s", stderr.Len(), tt.maxStderr, stderr.String())
 			}
 		})
 	}

@@ -13,21 +13,22 @@ import (
 
 func newInsightsCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "insights list|show|delete|prioritize",
-		Short: "List, show, delete and prioritize insight views",
+		Use:   "insights list|show|delete|prioritize|backfill",
+		Short: "List, show, delete and prioritize insight views; retry incomplete points",
 		Long: `Insight views are created and updated with sightline apply -f FILE. These
 commands list them with the state of their backfills, show one view's
-settings and series, delete a view, and move a view's backfills to the front
-of the queue.
+settings and series, delete a view, move a view's backfills to the front of
+the queue, and recompute a view's incomplete points (backfill --retry-incomplete).
 
 A view is named by its id (the insight's id, or the ksuid apply gave it, as
 sightline insights list shows) or its numeric id.`,
 		Args: func(*cobra.Command, []string) error {
-			return usageErrorf("insights: want a subcommand: list, show, delete or prioritize")
+			return usageErrorf("insights: want a subcommand: list, show, delete, prioritize or backfill")
 		},
 		RunE: func(*cobra.Command, []string) error { return nil },
 	}
-	cmd.AddCommand(newInsightsListCmd(a), newInsightsShowCmd(a), newInsightsDeleteCmd(a), newInsightsPrioritizeCmd(a))
+	cmd.AddCommand(newInsightsListCmd(a), newInsightsShowCmd(a), newInsightsDeleteCmd(a), newInsightsPrioritizeCmd(a),
+		newInsightsBackfillCmd(a))
 	return cmd
 }
 
@@ -158,8 +159,14 @@ func printInsight(w io.Writer, v insights.View) error {
 		bf := "-"
 		if b := l.Backfill; b != nil {
 			bf = fmt.Sprintf("%d %s", b.ID, backfillSummary(b.State, b.ReposDone, b.ReposTotal, b.ReposErrored))
+			if b.Retry {
+				bf += " (retry)"
+			}
 			if b.PrioritizedAt != nil && b.Open() {
 				bf += " (prioritized)"
+			}
+			if b.Waiting != "" {
+				bf += ", " + b.Waiting
 			}
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", l.Series.ID, l.Label, kind, dash(oneLine(l.Series.Query, 60)), bf)
@@ -220,6 +227,8 @@ type backfillJSON struct {
 	EstimatedCost *float64   `json:"estimated_cost"`
 	PrioritizedAt *time.Time `json:"prioritized_at"`
 	Error         string     `json:"error,omitempty"`
+	Retry         bool       `json:"retry"`
+	Waiting       string     `json:"waiting,omitempty"`
 	CreatedAt     time.Time  `json:"created_at"`
 	StartedAt     *time.Time `json:"started_at"`
 	FinishedAt    *time.Time `json:"finished_at"`
@@ -239,7 +248,7 @@ func toInsightJSON(v insights.View) insightJSON {
 		if b := l.Backfill; b != nil {
 			sj.Backfill = &backfillJSON{ID: b.ID, State: b.State, ReposTotal: b.ReposTotal, ReposDone: b.ReposDone,
 				ReposErrored: b.ReposErrored, EstimatedCost: b.EstimatedCost, PrioritizedAt: b.PrioritizedAt,
-				Error: b.Error, CreatedAt: b.CreatedAt, StartedAt: b.StartedAt, FinishedAt: b.FinishedAt}
+				Error: b.Error, Retry: b.Retry, Waiting: b.Waiting, CreatedAt: b.CreatedAt, StartedAt: b.StartedAt, FinishedAt: b.FinishedAt}
 		}
 		out.Series = append(out.Series, sj)
 	}

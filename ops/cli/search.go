@@ -64,7 +64,7 @@ func parseQuery(s string) (*search.Query, error) {
 	q, err := search.Parse(s)
 	var pe *search.ParseError
 	if errors.As(err, &pe) {
-		return nil, &usageError{msg: fmt.Sprintf("query %q: %v", s, err)}
+		return nil, &usageError{msg: fmt.Sprintf("query %s: %v", search.Abbrev(s), err)}
 	}
 	return q, err
 }

@@ -42,7 +42,8 @@ at --end (default now). Each time maps to the latest first-parent commit of
 the default branch committed at or before it ("-" and 0 before the first
 commit). Times that map to the same commit share one evaluation, and each
 commit after the first only searches the files that changed since the
-previous one. For a capture-group query there is one column per value.`,
+previous one. For a capture-group query there is one column per value.
+--every is at most 100 years, and --every × (--points − 1) at most 1000.`,
 		Args: exactArgs(1, "one query (quote it)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := f.checkFormat("tsv", "json"); err != nil {
@@ -54,6 +55,9 @@ previous one. For a capture-group query there is one column per value.`,
 			}
 			if points < 1 || points > 10000 {
 				return usageErrorf("--points %d: want 1 to 10000", points)
+			}
+			if err := spec.CheckRange(points); err != nil {
+				return usageErrorf("--every %s --points %d: %v", every, points, err)
 			}
 			endTime, err := parseTime(end, a.now())
 			if err != nil {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -11,7 +12,8 @@ import (
 
 // printInsightsStatus prints the insights part of `sightline status`:
 // backfills (unfinished, then the recent finished ones), the search-shard
-// queue and incomplete points by reason. Empty sections are one line.
+// queue and incomplete points by reason. A backfill's ERROR column says
+// what it waits for when it has no error. Empty sections are one line.
 func printInsightsStatus(w io.Writer, st insights.Status, now time.Time) error {
 	if len(st.Backfills) == 0 {
 		fmt.Fprintln(w, "backfills: none")
@@ -21,7 +23,7 @@ func printInsightsStatus(w io.Writer, st insights.Status, now time.Time) error {
 		for _, b := range st.Backfills {
 			fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%.0f%% (%d/%d)\t%d\t%s\t%s\n", b.ID, b.SeriesID,
 				dash(oneLine(strings.Join(b.Views, ", "), 60)), b.State, b.PercentDone, b.ReposDone, b.ReposTotal,
-				b.ReposErrored, age(now, b.CreatedAt), dash(oneLine(b.Error, 60)))
+				b.ReposErrored, age(now, b.CreatedAt), dash(oneLine(cmp.Or(b.Error, b.Waiting), 100)))
 		}
 		if err := tw.Flush(); err != nil {
 			return err

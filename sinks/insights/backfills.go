@@ -25,9 +25,15 @@ type Backfill struct {
 	ReposDone     int
 	ReposErrored  int
 	Error         string
-	CreatedAt     time.Time
-	StartedAt     *time.Time
-	FinishedAt    *time.Time
+	// Retry marks a backfill that recomputes the series' repo-error
+	// incomplete points only (BackfillRetry).
+	Retry bool
+	// Waiting says which repositories the backfill still waits for, to be
+	// synced and indexed before their part is planned; "" when none.
+	Waiting    string
+	CreatedAt  time.Time
+	StartedAt  *time.Time
+	FinishedAt *time.Time
 }
 
 // Open reports whether the backfill is unfinished (new or processing).
@@ -37,7 +43,7 @@ func (b Backfill) Open() bool { return b.State == "new" || b.State == "processin
 // nullBackfill.dest order.
 func backfillColumns(alias string) string {
 	cols := []string{"id", "series_id", "state", "estimated_cost", "prioritized_at", "repos_total", "repos_done",
-		"repos_errored", "error", "created_at", "started_at", "finished_at"}
+		"repos_errored", "error", "retry", "waiting", "created_at", "started_at", "finished_at"}
 	for i, c := range cols {
 		cols[i] = alias + "." + c
 	}
@@ -48,7 +54,8 @@ func backfillColumns(alias string) string {
 // column may be NULL.
 type nullBackfill struct {
 	id, seriesID                      *int64
-	state, err                        *string
+	state, err, waiting               *string
+	retry                             *bool
 	cost                              *float64
 	prioritized, created, start, done *time.Time
 	total, reposDone, errored         *int
@@ -56,7 +63,7 @@ type nullBackfill struct {
 
 func (n *nullBackfill) dest() []any {
 	return []any{&n.id, &n.seriesID, &n.state, &n.cost, &n.prioritized, &n.total, &n.reposDone, &n.errored,
-		&n.err, &n.created, &n.start, &n.done}
+		&n.err, &n.retry, &n.waiting, &n.created, &n.start, &n.done}
 }
 
 // backfill returns the scanned backfill, or nil when the join found none.
@@ -70,6 +77,10 @@ func (n *nullBackfill) backfill() *Backfill {
 	if n.err != nil {
 		b.Error = *n.err
 	}
+	if n.waiting != nil {
+		b.Waiting = *n.waiting
+	}
+	b.Retry = n.retry != nil && *n.retry
 	return b
 }
 

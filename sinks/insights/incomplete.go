@@ -97,31 +97,45 @@ func IncompleteList(ctx context.Context, db *pgxpool.Pool, seriesID int64) ([]In
 // before the backfill fails: max(50, 5% of total).
 func ErrorLimit(total int) float64 { return max(50, 0.05*float64(total)) }
 
-// BackfillFinish settles backfill id, in tx, if it is processing and none
-// of its shards is left unfinished (queued, processing, or failed and not
-// yet settled). It completes it — or fails it, when more repositories
-// errored than ErrorLimit allows, with an error-limit incomplete point at
-// every sample time, so the failure is visible on the chart — and starts
-// the series' forward life either way: backfill_completed_at and
-// next_snapshot_after are now, next_recording_after one interval after the
-// last sample time. Errored repositories short of the limit already have
-// their own incomplete points. It returns the backfill's state, finished or
-// not. Call it in the transaction that finished the backfill's last shard.
+// BackfillFinish settles backfill id, in tx, if it is processing, none of
+// its shards is left unfinished (queued, processing, or failed and not yet
+// settled) and it waits for no repository. It completes it — or fails it,
+// when more repositories errored than ErrorLimit allows, with an
+// error-limit incomplete point at every sample time, so the failure is
+// visible on the chart — and starts the series' forward life either way:
+// backfill_completed_at and next_snapshot_after are now,
+// next_recording_after one interval after the last sample time. A retry
+// backfill starts it only if no backfill did, and clears the series'
+// error-limit points when it completes. Errored repositories short of the
+// limit already have their own incomplete points. It returns the
+// backfill's state, finished or not. Call it in the transaction that
+// finished the backfill's last shard.
 func BackfillFinish(ctx context.Context, tx pgx.Tx, id int64, now time.Time) (string, error) {
 	var (
-		state                  string
-		seriesID               int64
-		total, errored, active int
+		state          string
+		seriesID       int64
+		total, errored int
+		retry          bool
+		active         int
 	)
-	err := tx.QueryRow(ctx, `
-		SELECT state, series_id, repos_total, repos_errored,
-			(SELECT count(*) FROM search_shards s WHERE s.backfill_id = b.id
-				AND (s.state IN ('queued', 'processing') OR (s.state = 'failed' AND s.finished_at IS NULL)))
-		FROM backfills b WHERE id = $1 FOR UPDATE`, id).Scan(&state, &seriesID, &total, &errored, &active)
+	err := tx.QueryRow(ctx, `SELECT state, series_id, repos_total, repos_errored, retry FROM backfills WHERE id = $1 FOR UPDATE`,
+		id).Scan(&state, &seriesID, &total, &errored, &retry)
 	if err != nil {
 		return "", fmt.Errorf("finish backfill %d: %w", id, err)
 	}
-	if state != "processing" || active > 0 {
+	if state != "processing" {
+		return state, nil
+	}
+	// Counted after the lock, in a statement of its own, so that it sees
+	// what a planner that held the lock committed.
+	err = tx.QueryRow(ctx, `
+		SELECT (SELECT count(*) FROM search_shards s WHERE s.backfill_id = $1
+				AND (s.state IN ('queued', 'processing') OR (s.state = 'failed' AND s.finished_at IS NULL)))
+			+ (SELECT count(*) FROM backfill_waiting_repos w WHERE w.backfill_id = $1)`, id).Scan(&active)
+	if err != nil {
+		return "", fmt.Errorf("finish backfill %d: %w", id, err)
+	}
+	if active > 0 {
 		return state, nil
 	}
 	state = "completed"
@@ -134,12 +148,16 @@ func BackfillFinish(ctx context.Context, tx pgx.Tx, id int64, now time.Time) (st
 		if err := markErrorLimit(ctx, tx, seriesID, msg); err != nil {
 			return "", err
 		}
+	} else if retry {
+		if _, err := tx.Exec(ctx, `DELETE FROM incomplete_points WHERE series_id = $1 AND reason = 'error-limit'`, seriesID); err != nil {
+			return "", fmt.Errorf("clear error-limit points of series %d: %w", seriesID, err)
+		}
 	}
-	if _, err := tx.Exec(ctx, `UPDATE backfills SET state = $2, error = $3, finished_at = $4 WHERE id = $1`,
+	if _, err := tx.Exec(ctx, `UPDATE backfills SET state = $2, error = $3, finished_at = $4, waiting = NULL WHERE id = $1`,
 		id, state, errText, now); err != nil {
 		return "", fmt.Errorf("finish backfill %d: %w", id, err)
 	}
-	return state, startForward(ctx, tx, seriesID, now)
+	return state, startForward(ctx, tx, seriesID, now, retry)
 }
 
 // markErrorLimit records an error-limit incomplete point at every sample
@@ -157,19 +175,25 @@ func markErrorLimit(ctx context.Context, tx pgx.Tx, seriesID int64, detail strin
 }
 
 // startForward schedules a series' recordings and snapshots once its
-// backfill is done.
-func startForward(ctx context.Context, tx pgx.Tx, seriesID int64, now time.Time) error {
+// backfill is done; after a retry, only if no backfill did (the series is
+// already recording otherwise).
+func startForward(ctx context.Context, tx pgx.Tx, seriesID int64, now time.Time, retry bool) error {
 	var (
-		unit  string
-		value int
-		last  *time.Time
+		unit    string
+		value   int
+		last    *time.Time
+		started bool
 	)
 	err := tx.QueryRow(ctx, `
 		SELECT interval_unit, interval_value,
-			(SELECT max(time) FROM series_recording_times r WHERE r.series_id = s.id AND NOT r.snapshot)
-		FROM insight_series s WHERE id = $1`, seriesID).Scan(&unit, &value, &last)
+			(SELECT max(time) FROM series_recording_times r WHERE r.series_id = s.id AND NOT r.snapshot),
+			backfill_completed_at IS NOT NULL
+		FROM insight_series s WHERE id = $1`, seriesID).Scan(&unit, &value, &last, &started)
 	if err != nil {
 		return fmt.Errorf("schedule series %d: %w", seriesID, err)
+	}
+	if retry && started {
+		return nil
 	}
 	next := now
 	if last != nil {

@@ -32,11 +32,14 @@ type BackfillProgress struct {
 	ReposDone    int      `json:"repos_done"`
 	ReposErrored int      `json:"repos_errored"`
 	// PercentDone is 100 × ReposDone / ReposTotal (0 before planning).
-	PercentDone float64    `json:"percent_done"`
-	Error       string     `json:"error,omitempty"`
-	CreatedAt   time.Time  `json:"created_at"`
-	StartedAt   *time.Time `json:"started_at,omitempty"`
-	FinishedAt  *time.Time `json:"finished_at,omitempty"`
+	PercentDone float64 `json:"percent_done"`
+	// Waiting says which repositories the backfill waits for, to be synced
+	// and indexed; "" when none.
+	Waiting    string     `json:"waiting,omitempty"`
+	Error      string     `json:"error,omitempty"`
+	CreatedAt  time.Time  `json:"created_at"`
+	StartedAt  *time.Time `json:"started_at,omitempty"`
+	FinishedAt *time.Time `json:"finished_at,omitempty"`
 }
 
 // QueueDepth counts the search shards of one kind in one state.
@@ -103,7 +106,7 @@ func backfillProgress(ctx context.Context, tx pgx.Tx, recent int) ([]BackfillPro
 			coalesce((SELECT array_agg(v.unique_id || '/' || vs.label ORDER BY v.unique_id, vs.position)
 				FROM insight_view_series vs JOIN insight_views v ON v.id = vs.view_id
 				WHERE vs.series_id = b.series_id AND vs.deleted_at IS NULL AND v.deleted_at IS NULL), '{}'),
-			b.state, b.repos_total, b.repos_done, b.repos_errored, coalesce(b.error, ''),
+			b.state, b.repos_total, b.repos_done, b.repos_errored, coalesce(b.waiting, ''), coalesce(b.error, ''),
 			b.created_at, b.started_at, b.finished_at
 		FROM shown b
 		ORDER BY b.state IN ('completed', 'failed'), b.state = 'new', b.id DESC`, recent)
@@ -113,7 +116,7 @@ func backfillProgress(ctx context.Context, tx pgx.Tx, recent int) ([]BackfillPro
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (BackfillProgress, error) {
 		var b BackfillProgress
 		err := row.Scan(&b.ID, &b.SeriesID, &b.Views, &b.State, &b.ReposTotal, &b.ReposDone, &b.ReposErrored,
-			&b.Error, &b.CreatedAt, &b.StartedAt, &b.FinishedAt)
+			&b.Waiting, &b.Error, &b.CreatedAt, &b.StartedAt, &b.FinishedAt)
 		if b.ReposTotal > 0 {
 			b.PercentDone = 100 * float64(b.ReposDone) / float64(b.ReposTotal)
 		}

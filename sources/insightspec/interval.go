@@ -72,3 +72,36 @@ func (iv Interval) normalized() Interval {
 	}
 	return iv
 }
+
+// Bounds on sample times, so that every sample time and the next
+// recording are ordinary dates (an interval of 100000000w reached 1.9
+// million years BC, which Postgres rejects).
+const (
+	// MaxIntervalYears bounds one interval.
+	MaxIntervalYears = 100
+	// MaxSpanYears bounds the sample range: the interval times the points
+	// after the first.
+	MaxSpanYears = 1000
+)
+
+// perYear is how many of each unit make a year, rounded up: bounds only.
+var perYear = map[string]int64{"hour": 8784, "day": 366, "week": 53, "month": 12, "year": 1}
+
+// CheckRange checks that the interval and points sample times that are
+// ordinary dates: an interval of at most MaxIntervalYears and a sample
+// range (points−1 intervals) of at most MaxSpanYears. Errors say which
+// bound and what to change.
+func (iv Interval) CheckRange(points int) error {
+	per, ok := perYear[iv.Unit]
+	if !ok || iv.Value < 1 {
+		return fmt.Errorf("%s is not an interval: want a positive count of hours, days, weeks, months or years", iv)
+	}
+	if int64(iv.Value) > MaxIntervalYears*per {
+		return fmt.Errorf("%s is longer than %d years: use a shorter interval", iv, MaxIntervalYears)
+	}
+	if span := int64(iv.Value) * int64(max(points-1, 0)); span > MaxSpanYears*per {
+		return fmt.Errorf("%d points %s apart span about %d years, more than %d: use fewer points or a shorter interval",
+			points, iv, span/per, MaxSpanYears)
+	}
+	return nil
+}

@@ -126,6 +126,11 @@ func (v *validator) insight(i int, ri rawInsight) Insight {
 			v.errorf(sub(p, "points"), "%d is out of range: want 1 to %d sample times", in.Points, MaxPoints)
 		}
 	}
+	if validUnit(in.Interval.Unit) && in.Interval.Value >= 1 && in.Points >= 1 && in.Points <= MaxPoints {
+		if err := in.Interval.CheckRange(in.Points); err != nil {
+			v.errorf(sub(p, "interval"), "%v", err)
+		}
+	}
 	v.regexp(sub(p, "filters", "include_repos"), in.Filters.IncludeRepos)
 	v.regexp(sub(p, "filters", "exclude_repos"), in.Filters.ExcludeRepos)
 	in.Sort.Mode = v.oneOf(sub(p, "sort", "mode"), in.Sort.Mode, "result-count", "lexicographical", "date-added")

@@ -1,9 +1,15 @@
 package search
 
 import (
+	"errors"
 	"fmt"
+	"regexp/syntax"
 	"unicode/utf8"
 )
+
+// MaxQuoted is how many characters of a query or regexp an error message
+// quotes; the rest is elided, with its length.
+const MaxQuoted = 60
 
 // ParseError is a query the parser rejects. It says where (a 1-based column
 // counted in characters), what is wrong and, when it can, what to type
@@ -34,4 +40,33 @@ func (e *ParseError) Error() string {
 // column converts a byte offset in s to a 1-based character column.
 func column(s string, off int) int {
 	return utf8.RuneCountInString(s[:off]) + 1
+}
+
+// regexpDetail is Go's regexp error with the offending expression cut to
+// MaxQuoted characters: a 3,000-deep group would otherwise quote the whole
+// pattern, twice with the query.
+func regexpDetail(err error) string {
+	var se *syntax.Error
+	if !errors.As(err, &se) {
+		return err.Error()
+	}
+	expr, rest := cut(se.Expr)
+	return fmt.Sprintf("error parsing regexp: %s: `%s`%s", se.Code, expr, rest)
+}
+
+// Abbrev quotes s (as %q does) for an error message, cut to MaxQuoted
+// characters, with the length of the whole: "((((…" (9000 characters).
+func Abbrev(s string) string {
+	head, rest := cut(s)
+	return fmt.Sprintf("%q%s", head, rest)
+}
+
+// cut returns s's first MaxQuoted characters and, when that is not all of
+// s, what to write after them.
+func cut(s string) (head, rest string) {
+	n := utf8.RuneCountInString(s)
+	if n <= MaxQuoted {
+		return s, ""
+	}
+	return string([]rune(s)[:MaxQuoted]), fmt.Sprintf("… (%d characters)", n)
 }

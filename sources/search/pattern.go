@@ -66,7 +66,7 @@ func (p *parser) compile(pats []token) error {
 	for _, r := range p.regex {
 		re, err := compileRegexp(r.v, fold)
 		if err != nil {
-			return &ParseError{Column: column(p.s, r.off), Problem: "invalid regexp", Detail: err.Error()}
+			return &ParseError{Column: column(p.s, r.off), Problem: "invalid regexp", Detail: regexpDetail(err)}
 		}
 		*r.dst = append(*r.dst, re)
 	}
@@ -75,7 +75,7 @@ func (p *parser) compile(pats []token) error {
 	}
 	m, err := newMatcher(p.q.pattern, p.q.isRegexp, fold)
 	if err != nil {
-		return &ParseError{Column: column(p.s, pats[0].off), Problem: "invalid regexp", Detail: err.Error()}
+		return &ParseError{Column: column(p.s, pats[0].off), Problem: "invalid regexp", Detail: regexpDetail(err)}
 	}
 	p.q.m = m
 	return nil
