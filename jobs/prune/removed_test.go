@@ -12,9 +12,9 @@ import (
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/jobs/jobstest"
-	"github.com/sightline-dev/sightline/sources/giturl"
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/gittest"
+	"github.com/sightline-dev/sightline/sources/giturl"
 	"github.com/sightline-dev/sightline/sources/repos"
 )
 

@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
-	"github.com/sightline-dev/sightline/sources/giturl"
 	"github.com/sightline-dev/sightline/sources/gitsource"
+	"github.com/sightline-dev/sightline/sources/giturl"
 	"github.com/sightline-dev/sightline/sources/repos"
 )
 

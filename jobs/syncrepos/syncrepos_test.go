@@ -10,8 +10,8 @@ import (
 
 	"github.com/sightline-dev/sightline/jobs/jobstest"
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
-	"github.com/sightline-dev/sightline/sources/giturl"
 	"github.com/sightline-dev/sightline/sources/gittest"
+	"github.com/sightline-dev/sightline/sources/giturl"
 	"github.com/sightline-dev/sightline/sources/repos"
 )
 

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sightline-dev/sightline/sources/giturl"
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/gittest"
+	"github.com/sightline-dev/sightline/sources/giturl"
 )
 
 // TestMirrorRefusesInjection gives Mirror URLs that would make git run a

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sightline-dev/sightline/sources/giturl"
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/gittest"
+	"github.com/sightline-dev/sightline/sources/giturl"
 )
 
 var t0 = time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)
