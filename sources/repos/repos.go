@@ -65,8 +65,13 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("repository %q: path %q is not absolute", s.Name, s.Path)
 	}
 	if s.URL != "" {
-		if _, err := giturl.Transport(s.URL); err != nil {
+		t, err := giturl.Transport(s.URL)
+		if err != nil {
 			return fmt.Errorf("repository %q: %w", s.Name, err)
+		}
+		// git would resolve a relative path against wherever it runs.
+		if t == giturl.File && !strings.Contains(s.URL, "://") && !filepath.IsAbs(s.URL) {
+			return fmt.Errorf("repository %q: url %q is a relative path; give an absolute one (or use path: for a repository used in place)", s.Name, s.URL)
 		}
 	}
 	return nil
