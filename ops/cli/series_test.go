@@ -156,6 +156,8 @@ func TestSeriesJSON(t *testing.T) {
 			wantIncomplete: []map[string]string{timeout}},
 		{name: "user with grant", args: []string{"--as", "bob"}, want: []int64{1, 12, 103, 104},
 			wantIncomplete: []map[string]string{timeout}},
+		{name: "unknown user", args: []string{"--as", "nobody"}, want: []int64{1, 12, 3, 4},
+			wantIncomplete: []map[string]string{timeout}},
 		{name: "exclude", args: []string{"--exclude-repos", "^web$"}, want: []int64{1, 2, 103, 104},
 			wantIncomplete: []map[string]string{}},
 		{name: "includes", args: []string{"--include-repos", "^web$", "--include-repos", "^api$"}, want: []int64{1, 12, 3, 4},
@@ -389,5 +391,30 @@ func TestStatusInsights(t *testing.T) {
 	if len(ins.Backfills) != 1 || ins.Backfills[0].PercentDone != 25 || ins.Backfills[0].ReposErrored != 1 ||
 		len(ins.Queue) != 1 || len(ins.Incomplete) != 1 || ins.Incomplete[0].Points != 1 {
 		t.Errorf("status JSON insights: %+v", ins)
+	}
+}
+
+// TestSeriesAsEmptyUser: --as ” is not the administrator. In every output
+// form it is a usage error that prints no data and writes no chart.
+func TestSeriesAsEmptyUser(t *testing.T) {
+	t.Parallel()
+	f := newSeriesFixture(t)
+	chart := filepath.Join(t.TempDir(), "c.svg")
+	for _, args := range [][]string{
+		{"--as", ""},
+		{"--as="},
+		{"--as", "  "},
+		{"--as", "", "--format", "json"},
+		{"--as", "", "--format", "csv"},
+		{"--as", "", "--chart", chart},
+	} {
+		code, stdout, stderr := f.run(t, append([]string{"series", "debt"}, args...)...)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, "--as: user name") {
+			t.Errorf("series debt %q: exit %d, stdout %q, stderr %q; want exit 2, no output, an error about --as",
+				args, code, stdout, stderr)
+		}
+	}
+	if _, err := os.Stat(chart); !os.IsNotExist(err) {
+		t.Errorf("chart written for --as '': %v", err)
 	}
 }
