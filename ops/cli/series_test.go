@@ -394,7 +394,7 @@ func TestStatusInsights(t *testing.T) {
 	}
 }
 
-// TestSeriesAsEmptyUser: --as ” is not the administrator. In every output
+// TestSeriesAsEmptyUser: an empty --as is not the administrator. In every output
 // form it is a usage error that prints no data and writes no chart.
 func TestSeriesAsEmptyUser(t *testing.T) {
 	t.Parallel()
