@@ -354,7 +354,7 @@ func TestInsightsEndToEnd(t *testing.T) {
 	}
 
 	all := []string{"alpha", "beta", "gamma"}
-	admin := f.check("admin", insights.ReadOpts{ViewID: "todos"}, all)
+	admin := f.check("admin", insights.ReadOpts{Admin: true, ViewID: "todos"}, all)
 	// The week without commits repeats the previous value.
 	for _, s := range admin.Series {
 		if s.SeriesLabel == "TODO" && s.Points[3].Value != s.Points[4].Value {
@@ -362,10 +362,10 @@ func TestInsightsEndToEnd(t *testing.T) {
 		}
 	}
 	f.check("alice without a grant", insights.ReadOpts{ViewID: "todos", User: "alice"}, []string{"alpha", "beta"})
-	f.check("default filters", insights.ReadOpts{ViewID: "todos-filtered"}, []string{"alpha"})
-	f.check("include overridden", insights.ReadOpts{ViewID: "todos-filtered", IncludeRepos: []string{"^(beta|gamma)$"}}, []string{"beta"})
-	f.check("filters cleared", insights.ReadOpts{ViewID: "todos-filtered", IncludeRepos: []string{}, ExcludeRepos: []string{}}, all)
-	f.check("exclude on the unfiltered view", insights.ReadOpts{ViewID: "todos", ExcludeRepos: []string{"^alpha$"}}, []string{"beta", "gamma"})
+	f.check("default filters", insights.ReadOpts{Admin: true, ViewID: "todos-filtered"}, []string{"alpha"})
+	f.check("include overridden", insights.ReadOpts{Admin: true, ViewID: "todos-filtered", IncludeRepos: []string{"^(beta|gamma)$"}}, []string{"beta"})
+	f.check("filters cleared", insights.ReadOpts{Admin: true, ViewID: "todos-filtered", IncludeRepos: []string{}, ExcludeRepos: []string{}}, all)
+	f.check("exclude on the unfiltered view", insights.ReadOpts{Admin: true, ViewID: "todos", ExcludeRepos: []string{"^alpha$"}}, []string{"beta", "gamma"})
 	if _, _, err := insights.GrantAdd(f.ctx, f.r.DB, "alice", "gamma", now); err != nil {
 		t.Fatal(err)
 	}
@@ -392,7 +392,7 @@ func TestInsightsEndToEnd(t *testing.T) {
 	if d := cmp.Diff(before, after); d != "" {
 		t.Errorf("running every job again changed row counts (-before +after):\n%s", d)
 	}
-	again, err := insights.ViewSeries(f.ctx, f.r.DB, insights.ReadOpts{ViewID: "todos", Now: now})
+	again, err := insights.ViewSeries(f.ctx, f.r.DB, insights.ReadOpts{Admin: true, ViewID: "todos", Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

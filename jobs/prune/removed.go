@@ -8,7 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/sightline-dev/sightline/jobs/syncrepos"
+	"github.com/sightline-dev/sightline/sources/repos"
 )
 
 // pruneRemoved deletes for good what users removed before cutoff: insight
@@ -82,7 +82,9 @@ func (p *pruner) deleteRepo(ctx context.Context, r removedRepo, cutoff time.Time
 		}
 	}
 	if r.URL != "" && p.env.DataDir != "" {
-		if err := os.RemoveAll(syncrepos.MirrorDir(p.env.DataDir, r.Name)); err != nil {
+		// Exactly this repository's mirror: MirrorDir never nests one
+		// repository's mirror in another's.
+		if err := os.RemoveAll(repos.MirrorDir(p.env.DataDir, r.Name)); err != nil {
 			return fmt.Errorf("delete the mirror of removed repository %s: %w", r.Name, err)
 		}
 	}

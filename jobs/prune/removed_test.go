@@ -12,7 +12,9 @@ import (
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/jobs/jobstest"
-	"github.com/sightline-dev/sightline/jobs/syncrepos"
+	"github.com/sightline-dev/sightline/sources/gitsource"
+	"github.com/sightline-dev/sightline/sources/gittest"
+	"github.com/sightline-dev/sightline/sources/giturl"
 	"github.com/sightline-dev/sightline/sources/repos"
 )
 
@@ -42,7 +44,7 @@ func TestPruneRemoved(t *testing.T) {
 	if err := repos.Upsert(ctx, r.DB, specs...); err != nil {
 		t.Fatal(err)
 	}
-	mirror := syncrepos.MirrorDir(r.DataDir, "gone-url")
+	mirror := repos.MirrorDir(r.DataDir, "gone-url")
 	if err := os.MkdirAll(mirror, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -107,5 +109,49 @@ func TestPruneRemoved(t *testing.T) {
 	}
 	if d := cmp.Diff(counts(nil), pruneAt(t, r, now)); d != "" {
 		t.Errorf("second prune counts (-want +got):\n%s", d)
+	}
+}
+
+// TestPruneRemovedMirrorsDoNotNest: a repository named like a path inside
+// another's mirror (evil.git/hooks/x next to evil) has a mirror of its own;
+// removing and pruning either leaves the other's mirror whole.
+func TestPruneRemovedMirrorsDoNotNest(t *testing.T) {
+	t.Parallel()
+	for _, gone := range []string{"evil", "evil.git/hooks/x"} {
+		t.Run(gone, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			r := jobstest.NewRunner(t)
+			upstream := gittest.New(t)
+			head := upstream.Commit(time.Now(), "first", map[string]string{"a": "a\n"})
+			names := []string{"evil", "evil.git/hooks/x"}
+			for _, name := range names {
+				if err := repos.Upsert(ctx, r.DB, repos.Spec{Name: name, URL: "https://example.com/" + name}); err != nil {
+					t.Fatal(err)
+				}
+				opts := gitsource.MirrorOpts{Protocols: giturl.Protocols{giturl.File}}
+				if _, err := gitsource.Mirror(ctx, upstream.Dir, repos.MirrorDir(r.DataDir, name), opts); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := repos.Remove(ctx, r.DB, gone); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := r.DB.Exec(ctx, `UPDATE repos SET deleted_at = now() - interval '30 days' WHERE name = $1`, gone); err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(counts(jobs.Counts{"removed_repos": 1}), pruneAt(t, r, time.Now())); d != "" {
+				t.Errorf("counts (-want +got):\n%s", d)
+			}
+			for _, name := range names {
+				info, err := gitsource.Inspect(ctx, repos.MirrorDir(r.DataDir, name))
+				switch {
+				case name == gone && err == nil:
+					t.Errorf("the mirror of removed %s is still there", name)
+				case name != gone && (err != nil || info.Head != head):
+					t.Errorf("the mirror of registered %s: %+v, %v; want it whole at %s", name, info, err, head)
+				}
+			}
+		})
 	}
 }

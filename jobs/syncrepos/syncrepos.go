@@ -10,12 +10,13 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"path/filepath"
+	"os"
 	"sync"
 	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/sources/gitsource"
+	"github.com/sightline-dev/sightline/sources/giturl"
 	"github.com/sightline-dev/sightline/sources/repos"
 )
 
@@ -25,7 +26,7 @@ const Name = "sync-repos"
 // Defaults.
 const (
 	DefaultConcurrency = 4
-	DefaultTimeout     = 30 * time.Minute
+	DefaultTimeout     = gitsource.DefaultNetworkTimeout
 )
 
 // Job syncs repositories.
@@ -35,8 +36,14 @@ type Job struct {
 	Specs []repos.Spec
 	// Concurrency is how many repositories sync at once.
 	Concurrency int
-	// Timeout bounds one repository's sync.
+	// Timeout bounds one repository's clone or fetch (or, for a local
+	// path, its inspection); a repository that takes longer is recorded
+	// as failed and the others go on. DefaultTimeout when 0.
 	Timeout time.Duration
+	// Protocols are the git transports URL repositories may use
+	// (giturl.DefaultProtocols when empty); a repository registered with
+	// another is recorded as failed without running git.
+	Protocols giturl.Protocols
 }
 
 var _ jobs.Job = (*Job)(nil)
@@ -107,28 +114,41 @@ func (j *Job) syncAll(ctx context.Context, env *jobs.Env, list []repos.Repo) []R
 }
 
 func (j *Job) syncOne(ctx context.Context, env *jobs.Env, r repos.Repo) Result {
-	ctx, cancel := context.WithTimeout(ctx, cmp.Or(j.Timeout, DefaultTimeout))
-	defer cancel()
+	timeout := cmp.Or(j.Timeout, DefaultTimeout)
 	start := env.Now()
 	var (
 		info gitsource.Info
 		err  error
 	)
 	if r.Path != "" {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
 		info, err = gitsource.Inspect(ctx, r.Path)
+		cancel()
 	} else {
-		info, err = gitsource.Mirror(ctx, r.URL, MirrorDir(env.DataDir, r.Name))
+		info, err = j.mirror(ctx, env, r, timeout)
 	}
 	res := Result{Name: r.Name, Info: info, SyncedAt: start, Took: env.Now().Sub(start)}
 	if err != nil {
-		res.Error = fmt.Sprintf("sync %s: %v", r.Name, err)
+		// Mirror masks credentials already; this is for any other path.
+		res.Error = giturl.Scrub(fmt.Sprintf("sync %s: %v", r.Name, err), r.URL)
 	} else {
 		env.Logger.Debug("repository synced", "repo", r.Name, "head", info.Head, "took", res.Took)
 	}
 	return res
 }
 
-// MirrorDir is where the mirror of repository name lives under dataDir.
-func MirrorDir(dataDir, name string) string {
-	return filepath.Join(dataDir, "repos", filepath.FromSlash(name)+".git")
+// mirror clones or fetches a URL repository into repos.MirrorDir. Mirrors
+// made by releases before the flat layout are not reused (they could nest
+// inside one another): the repository is cloned again, and the old
+// directory is left for the operator to delete, with a warning.
+func (j *Job) mirror(ctx context.Context, env *jobs.Env, r repos.Repo, timeout time.Duration) (gitsource.Info, error) {
+	dest := repos.MirrorDir(env.DataDir, r.Name)
+	if _, err := os.Stat(dest); err != nil {
+		legacy := repos.LegacyMirrorDir(env.DataDir, r.Name)
+		if _, err := os.Stat(legacy); err == nil {
+			env.Logger.Warn("cloning again into the flat mirror layout; the old mirror is no longer used, delete it",
+				"repo", r.Name, "old", legacy, "new", dest)
+		}
+	}
+	return gitsource.Mirror(ctx, r.URL, dest, gitsource.MirrorOpts{Protocols: j.Protocols, Timeout: timeout})
 }

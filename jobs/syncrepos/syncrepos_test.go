@@ -11,6 +11,7 @@ import (
 	"github.com/sightline-dev/sightline/jobs/jobstest"
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
 	"github.com/sightline-dev/sightline/sources/gittest"
+	"github.com/sightline-dev/sightline/sources/giturl"
 	"github.com/sightline-dev/sightline/sources/repos"
 )
 
@@ -26,7 +27,7 @@ func TestSyncRepos(t *testing.T) {
 	upstream.Commit(t0, "first", map[string]string{"b.go": "package b\n"})
 	notGit := t.TempDir()
 
-	job := &syncrepos.Job{Specs: []repos.Spec{
+	job := &syncrepos.Job{Protocols: giturl.Protocols{giturl.File}, Specs: []repos.Spec{
 		{Name: "local", Path: local.Dir},
 		{Name: "github.com/org/upstream", URL: upstream.Dir},
 		{Name: "plain", Path: notGit},
@@ -47,7 +48,7 @@ func TestSyncRepos(t *testing.T) {
 	if l := got["local"]; l.HeadCommit != localHead || l.DefaultBranch != "main" || l.LastSyncedAt == nil || l.LastError != "" {
 		t.Errorf("local = %+v", l)
 	}
-	mirror := syncrepos.MirrorDir(r.DataDir, "github.com/org/upstream")
+	mirror := repos.MirrorDir(r.DataDir, "github.com/org/upstream")
 	if u := got["github.com/org/upstream"]; u.GitDir != mirror || u.HeadCommit == "" {
 		t.Errorf("upstream = %+v, want mirrored into %s", u, mirror)
 	}

@@ -100,7 +100,7 @@ func (a *app) openBucket(ctx context.Context) (bucket.Bucket, error) {
 // registry is every job this binary runs.
 func (a *app) registry() *jobs.Registry {
 	return jobs.NewRegistry(
-		&syncrepos.Job{Specs: a.cfg.Repos},
+		&syncrepos.Job{Specs: a.cfg.Repos, Protocols: a.gitProtocols, Timeout: a.gitTimeout},
 		&indexcommits.Job{},
 		&planbackfills.Job{},
 		&runsearches.Job{},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sources/gitsource"
+	"github.com/sightline-dev/sightline/sources/giturl"
 	"github.com/sightline-dev/sightline/sources/insightspec"
 )
 
@@ -51,7 +52,7 @@ file, line, insight and field, and nothing is written (exit code 2).
 --check validates the file without a database.`,
 		Args: exactArgs(0, "no arguments (the file is given with -f FILE)"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := parseInsightsFile(cmd.Context(), file)
+			f, err := parseInsightsFile(cmd.Context(), file, a.gitProtocols)
 			if err != nil {
 				return err
 			}
@@ -86,15 +87,19 @@ file, line, insight and field, and nothing is written (exit code 2).
 }
 
 // parseInsightsFile reads and validates path, and checks that the local
-// repositories it declares are git repositories. Mistakes are usage errors
-// listing every problem.
-func parseInsightsFile(ctx context.Context, path string) (*insightspec.File, error) {
+// repositories it declares are git repositories and that its URL
+// repositories use allowed transports. Mistakes are usage errors listing
+// every problem.
+func parseInsightsFile(ctx context.Context, path string, protocols giturl.Protocols) (*insightspec.File, error) {
 	f, err := insightspec.Parse(path)
 	if err != nil {
 		return nil, &usageError{msg: err.Error()}
 	}
 	var es insightspec.Errors
 	for i, r := range f.Repos {
+		if err := r.CheckProtocols(protocols); err != nil {
+			es = append(es, &insightspec.Error{File: path, Field: fmt.Sprintf("repos[%d]", i), Msg: err.Error()})
+		}
 		if r.Path == "" {
 			continue
 		}

@@ -12,6 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/sightline-dev/sightline/sources/giturl"
 	"github.com/sightline-dev/sightline/sources/repos"
 )
 
@@ -26,8 +27,9 @@ type fileConfig struct {
 
 // loadConfig reads path. Unknown keys are errors (a typo must not be
 // ignored), relative repository paths are taken relative to the file, and
-// every repository is validated; errors name the file.
-func loadConfig(path string) (fileConfig, error) {
+// every repository is validated, its URL against the allowed git
+// protocols; errors name the file.
+func loadConfig(path string, protocols giturl.Protocols) (fileConfig, error) {
 	var cfg fileConfig
 	if path == "" {
 		return cfg, nil
@@ -50,7 +52,11 @@ func loadConfig(path string) (fileConfig, error) {
 		if r.Path != "" && !filepath.IsAbs(r.Path) {
 			r.Path = filepath.Join(base, r.Path)
 		}
-		if err := r.Validate(); err != nil {
+		err := r.Validate()
+		if err == nil {
+			err = r.CheckProtocols(protocols)
+		}
+		if err != nil {
 			return cfg, fmt.Errorf("config file %s: repos[%d]: %w", path, i, err)
 		}
 	}

@@ -9,7 +9,7 @@ import (
 
 func TestLoadConfigExample(t *testing.T) {
 	t.Parallel()
-	cfg, err := loadConfig("../examples/sightline.yaml")
+	cfg, err := loadConfig("../examples/sightline.yaml", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func TestLoadConfigErrors(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tt.yaml), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := loadConfig(path)
+			_, err := loadConfig(path, nil)
 			if tt.want == "" {
 				if err != nil {
 					t.Fatalf("loadConfig: %v", err)
@@ -51,7 +51,7 @@ func TestLoadConfigErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := loadConfig("/nonexistent/sightline.yaml"); err == nil || !strings.Contains(err.Error(), "/nonexistent/sightline.yaml") {
+	if _, err := loadConfig("/nonexistent/sightline.yaml", nil); err == nil || !strings.Contains(err.Error(), "/nonexistent/sightline.yaml") {
 		t.Fatalf("missing file: %v", err)
 	}
 }

@@ -32,7 +32,13 @@ func newReposAddCmd(a *app) *cobra.Command {
 		Long: `Register a repository, or update one of the same name. A --path repository
 is used in place and must already be a git repository (bare or not); a --url
 repository is cloned with --mirror into $SIGHTLINE_DATA_DIR/repos by the next
-sync-repos run.`,
+sync-repos run.
+
+A URL is https://, ssh://, git:// or scp-like user@host:path; http:// and
+file:// URLs or local paths are refused unless --git-protocols /
+SIGHTLINE_GIT_PROTOCOLS allows them (file would let anyone who can register a
+repository read any repository on this host). A password or token in the URL
+is kept for git but never shown.`,
 		Args: exactArgs(1, "one repository name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			spec.Name = args[0]
@@ -49,6 +55,9 @@ sync-repos run.`,
 			if err := spec.Validate(); err != nil {
 				return &usageError{msg: err.Error()}
 			}
+			if err := spec.CheckProtocols(a.gitProtocols); err != nil {
+				return &usageError{msg: err.Error()}
+			}
 			db, err := a.migratedDatabase(cmd.Context())
 			if err != nil {
 				return err
@@ -56,12 +65,12 @@ sync-repos run.`,
 			if err := repos.Upsert(cmd.Context(), db, spec); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "registered %s (%s); `sightline run sync-repos` syncs it\n", spec.Name, spec.Path+spec.URL)
+			fmt.Fprintf(a.stdout, "registered %s (%s); `sightline run sync-repos` syncs it\n", spec.Name, repos.Repo{Spec: spec}.Source())
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&spec.Path, "path", "", "local repository directory, used in place")
-	cmd.Flags().StringVar(&spec.URL, "url", "", "repository URL to mirror (https://, ssh://, file://, or a path)")
+	cmd.Flags().StringVar(&spec.URL, "url", "", "repository URL to mirror: https://, ssh://, git:// or user@host:path (others per --git-protocols)")
 	cmd.Flags().BoolVar(&spec.Private, "private", false, "only users granted access may see this repository's data")
 	cmd.MarkFlagsMutuallyExclusive("path", "url")
 	cmd.MarkFlagsOneRequired("path", "url")

@@ -87,7 +87,7 @@ func (a *app) prepare(cmd *cobra.Command) error {
 		return err
 	}
 	a.log = a.settings.logger(a.stderr)
-	cfg, err := loadConfig(a.configFile)
+	cfg, err := loadConfig(a.configFile, a.gitProtocols)
 	if err != nil {
 		return err
 	}

@@ -68,8 +68,9 @@ when the limit hides some (on stderr for csv and json).
 
 Repositories:
   --as USER            read as USER: private repositories count only where
-                       USER has a grant. Without --as you read as an
-                       administrator, who sees every repository.
+                       USER has a grant (an unknown user sees public ones
+                       only). Without --as you read as an administrator,
+                       who sees every repository; --as '' is an error.
   --include-repos RE   count only repositories whose name matches RE
                        (repeat: any may match); replaces the view's default
   --exclude-repos RE   leave out repositories whose name matches RE (repeat:
@@ -103,8 +104,11 @@ An unknown view exits 1; a bad flag or regular expression exits 2.`,
 					return &usageError{msg: "--chart: " + err.Error()}
 				}
 			}
-			opts := insights.ReadOpts{ViewID: args[0], User: as, Now: a.now()}
-			var err error
+			opts, err := readOpts(cmd, args[0], as)
+			if err != nil {
+				return err
+			}
+			opts.Now = a.now()
 			if cmd.Flags().Changed("include-repos") {
 				if opts.IncludeRepos, err = checkRegexps("--include-repos", include); err != nil {
 					return err
@@ -146,6 +150,19 @@ An unknown view exits 1; a bad flag or regular expression exits 2.`,
 	cmd.Flags().StringArrayVar(&include, "include-repos", nil, "count only repositories matching this regexp (repeatable; replaces the view's default)")
 	cmd.Flags().StringArrayVar(&exclude, "exclude-repos", nil, "leave out repositories matching this regexp (repeatable; replaces the view's default)")
 	return cmd
+}
+
+// readOpts says who reads: the user --as names, or, without --as, an
+// administrator. An empty or blank --as is a usage error, never the
+// administrator.
+func readOpts(cmd *cobra.Command, view, as string) (insights.ReadOpts, error) {
+	if !cmd.Flags().Changed("as") {
+		return insights.ReadOpts{ViewID: view, Admin: true}, nil
+	}
+	if err := insights.CheckUser(as); err != nil {
+		return insights.ReadOpts{}, usageErrorf("--as: %v (leave --as out to read as an administrator)", err)
+	}
+	return insights.ReadOpts{ViewID: view, User: as}, nil
 }
 
 // checkRegexps rejects a filter that does not compile, naming the flag.

@@ -156,6 +156,8 @@ func TestSeriesJSON(t *testing.T) {
 			wantIncomplete: []map[string]string{timeout}},
 		{name: "user with grant", args: []string{"--as", "bob"}, want: []int64{1, 12, 103, 104},
 			wantIncomplete: []map[string]string{timeout}},
+		{name: "unknown user", args: []string{"--as", "nobody"}, want: []int64{1, 12, 3, 4},
+			wantIncomplete: []map[string]string{timeout}},
 		{name: "exclude", args: []string{"--exclude-repos", "^web$"}, want: []int64{1, 2, 103, 104},
 			wantIncomplete: []map[string]string{}},
 		{name: "includes", args: []string{"--include-repos", "^web$", "--include-repos", "^api$"}, want: []int64{1, 12, 3, 4},

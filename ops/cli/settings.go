@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/sightline-dev/sightline/sources/giturl"
 	"github.com/sightline-dev/sightline/sources/insightspec"
 )
 
@@ -29,6 +30,12 @@ type settings struct {
 	// pruneAfter and pruneRunsAfter are the prune job's retention periods;
 	// 0 means its defaults.
 	pruneAfter, pruneRunsAfter time.Duration
+
+	gitProtocolsText, gitTimeoutText string
+	// gitProtocols are the transports URL repositories may use; gitTimeout
+	// bounds each repository's clone or fetch (0: the default).
+	gitProtocols giturl.Protocols
+	gitTimeout   time.Duration
 }
 
 // envVars documents the global environment variables, in help order.
@@ -42,6 +49,8 @@ var envVars = []struct{ name, flag, doc string }{
 	{"SIGHTLINE_NOW", "now", "fix the current time (RFC 3339 or a date), for reproducible runs and demos"},
 	{"SIGHTLINE_PRUNE_AFTER", "prune-after", "prune job: keep batch runs and retired, errored or abandoned uploads this long, e.g. 7d or 12h (default 7d)"},
 	{"SIGHTLINE_PRUNE_RUNS_AFTER", "prune-runs-after", "prune job: keep finished job_runs rows this long (default 90d)"},
+	{"SIGHTLINE_GIT_PROTOCOLS", "git-protocols", "git transports URL repositories may use, of https, ssh, git, http, file (default https,ssh,git)"},
+	{"SIGHTLINE_GIT_TIMEOUT", "git-timeout", "sync-repos: give up on a repository's clone or fetch after this long, e.g. 10m or 90s (default 10m)"},
 }
 
 func (s *settings) bind(fs *pflag.FlagSet) {
@@ -49,6 +58,7 @@ func (s *settings) bind(fs *pflag.FlagSet) {
 		"database-url": &s.databaseURL, "bucket": &s.bucketURL, "data-dir": &s.dataDir,
 		"log-format": &s.logFormat, "log-level": &s.logLevel, "config": &s.configFile, "now": &s.nowText,
 		"prune-after": &s.pruneAfterText, "prune-runs-after": &s.pruneRunsAfterText,
+		"git-protocols": &s.gitProtocolsText, "git-timeout": &s.gitTimeoutText,
 	}
 	for _, v := range envVars {
 		fs.StringVar(ptrs[v.flag], v.flag, "", v.doc+" [$"+v.name+"]")
@@ -95,8 +105,29 @@ func (s *settings) resolve(fs *pflag.FlagSet, getenv func(string) string) error 
 	if s.pruneAfter, err = parseRetention("--prune-after / SIGHTLINE_PRUNE_AFTER", s.pruneAfterText); err != nil {
 		return err
 	}
-	s.pruneRunsAfter, err = parseRetention("--prune-runs-after / SIGHTLINE_PRUNE_RUNS_AFTER", s.pruneRunsAfterText)
-	return err
+	if s.pruneRunsAfter, err = parseRetention("--prune-runs-after / SIGHTLINE_PRUNE_RUNS_AFTER", s.pruneRunsAfterText); err != nil {
+		return err
+	}
+	return s.resolveGit()
+}
+
+// resolveGit reads the git protocol allow-list and network timeout.
+func (s *settings) resolveGit() error {
+	if s.gitProtocolsText != "" {
+		p, err := giturl.ParseProtocols(s.gitProtocolsText)
+		if err != nil {
+			return usageErrorf("--git-protocols / SIGHTLINE_GIT_PROTOCOLS: %v", err)
+		}
+		s.gitProtocols = p
+	}
+	if s.gitTimeoutText != "" {
+		d, err := time.ParseDuration(s.gitTimeoutText)
+		if err != nil || d <= 0 {
+			return usageErrorf("--git-timeout / SIGHTLINE_GIT_TIMEOUT: %q is not a positive duration such as 10m or 90s", s.gitTimeoutText)
+		}
+		s.gitTimeout = d
+	}
+	return nil
 }
 
 // parseRetention reads a retention period in the insights interval syntax,

@@ -32,7 +32,7 @@ func TestSIGTERM(t *testing.T) {
 
 	for _, args := range [][]string{
 		{"migrate", "up"},
-		{"repos", "add", "stuck", "--url", "http://" + hang + "/stuck.git"},
+		{"repos", "add", "stuck", "--url", "git://" + hang + "/stuck.git"},
 	} {
 		if out, err := runSightline(env, args...).CombinedOutput(); err != nil {
 			t.Fatalf("sightline %v: %v\n%s", args, err, out)

@@ -20,10 +20,14 @@ const DefaultMaxIncomplete = 1000
 type ReadOpts struct {
 	// ViewID is the view's unique id, or its numeric id.
 	ViewID string
-	// User is who reads: private repositories count only if they granted
-	// User access (repo_grants). "" is an administrator, who sees every
-	// repository.
+	// User is who reads: private repositories count only where User has a
+	// grant (repo_grants), so a user nobody granted anything sees public
+	// repositories only. It must be a user name (CheckUser) unless Admin
+	// is set; "" is not an administrator.
 	User string
+	// Admin reads with no permission checks: every repository counts. User
+	// must then be "".
+	Admin bool
 	// IncludeRepos and ExcludeRepos replace the view's default filters on
 	// repository names when set (each list separately): a repository counts
 	// if it matches any include regexp (or there is none) and no exclude
@@ -118,21 +122,24 @@ type readLink struct {
 // readFilter decides which repositories count, in SQL (visibleRepo).
 type readFilter struct {
 	user             string
+	admin            bool
 	include, exclude []string
 }
 
 // visibleRepo is the condition on a joined repository r for a read to
-// count it: registered, not private unless the user has a grant (or is the
-// administrator ""), and passing the name filters. It is a plain predicate
-// rather than a CTE so that the planner sees the repositories' real count.
+// count it: registered, not private unless the reader is the administrator
+// or the user has a grant, and passing the name filters. It is a plain
+// predicate rather than a CTE so that the planner sees the repositories'
+// real count.
 const visibleRepo = `(r.deleted_at IS NULL
-	  AND (NOT r.private OR @user = ''
+	  AND (NOT r.private OR @admin::boolean
 	       OR EXISTS (SELECT 1 FROM repo_grants g WHERE g.repo_id = r.id AND g.user_name = @user))
 	  AND (cardinality(@include::text[]) = 0 OR r.name ~ ANY (@include::text[]))
 	  AND NOT (r.name ~ ANY (@exclude::text[])))`
 
 func (f readFilter) args(a pgx.NamedArgs) pgx.NamedArgs {
 	a["user"] = f.user
+	a["admin"] = f.admin
 	a["include"] = nonNilStrings(f.include)
 	a["exclude"] = nonNilStrings(f.exclude)
 	return a
@@ -157,8 +164,12 @@ func nonNilStrings(s []string) []string {
 // recording, so no deduplication is needed. Everything is read in one
 // read-only repeatable-read transaction, a consistent picture while loads
 // go on. An unknown or deleted view is ErrNotFound naming it; a bad filter
-// regexp is an error naming the filters.
+// regexp is an error naming the filters. A read that is neither Admin nor
+// by a valid user name is refused before anything is read.
 func ViewSeries(ctx context.Context, db *pgxpool.Pool, opts ReadOpts) (ViewResult, error) {
+	if err := opts.checkReader(); err != nil {
+		return ViewResult{}, err
+	}
 	var res ViewResult
 	err := pgx.BeginTxFunc(ctx, db, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
 		func(tx pgx.Tx) error {
@@ -172,6 +183,20 @@ func ViewSeries(ctx context.Context, db *pgxpool.Pool, opts ReadOpts) (ViewResul
 			opts.ViewID, res.View.IncludeRepos, res.View.ExcludeRepos, pgErr.Message)
 	}
 	return res, err
+}
+
+// checkReader makes "who reads" explicit: an administrator, or a user.
+func (o ReadOpts) checkReader() error {
+	if o.Admin {
+		if o.User != "" {
+			return fmt.Errorf("view %q: read as administrator or as user %q, not both", o.ViewID, o.User)
+		}
+		return nil
+	}
+	if err := CheckUser(o.User); err != nil {
+		return fmt.Errorf("view %q: %w (an administrator read must say so)", o.ViewID, err)
+	}
+	return nil
 }
 
 func viewSeries(ctx context.Context, tx pgx.Tx, opts ReadOpts) (ViewResult, error) {
@@ -192,7 +217,7 @@ func viewSeries(ctx context.Context, tx pgx.Tx, opts ReadOpts) (ViewResult, erro
 		v.ExcludeRepos = opts.ExcludeRepos
 	}
 	res.View = v
-	f := readFilter{user: opts.User, include: v.IncludeRepos, exclude: v.ExcludeRepos}
+	f := readFilter{user: opts.User, admin: opts.Admin, include: v.IncludeRepos, exclude: v.ExcludeRepos}
 	links, err := viewLinks(ctx, tx, v.ID)
 	if err != nil || len(links) == 0 {
 		return res, err

@@ -82,22 +82,22 @@ func TestViewSeriesSums(t *testing.T) {
 		opts insights.ReadOpts
 		want []int64
 	}{
-		{name: "administrator sees all", opts: insights.ReadOpts{ViewID: "debt"}, want: []int64{3, 105, 0, 58}},
-		{name: "by numeric id", opts: insights.ReadOpts{ViewID: fmt.Sprint(debt)}, want: []int64{3, 105, 0, 58}},
+		{name: "administrator sees all", opts: insights.ReadOpts{Admin: true, ViewID: "debt"}, want: []int64{3, 105, 0, 58}},
+		{name: "by numeric id", opts: insights.ReadOpts{Admin: true, ViewID: fmt.Sprint(debt)}, want: []int64{3, 105, 0, 58}},
 		{name: "user without grant", opts: insights.ReadOpts{ViewID: "debt", User: "ann"}, want: []int64{3, 5, 0, 8}},
 		{name: "user with grant", opts: insights.ReadOpts{ViewID: "debt", User: "bob"}, want: []int64{3, 105, 0, 58}},
-		{name: "include override", opts: insights.ReadOpts{ViewID: "debt", IncludeRepos: []string{"/a$"}}, want: []int64{1, 5, 0, 7}},
+		{name: "include override", opts: insights.ReadOpts{Admin: true, ViewID: "debt", IncludeRepos: []string{"/a$"}}, want: []int64{1, 5, 0, 7}},
 		{name: "any include matches", opts: insights.ReadOpts{ViewID: "debt", User: "ann", IncludeRepos: []string{"/a$", "/b$"}},
 			want: []int64{3, 5, 0, 8}},
-		{name: "no exclude may match", opts: insights.ReadOpts{ViewID: "debt", ExcludeRepos: []string{"/b$", "/c$"}},
+		{name: "no exclude may match", opts: insights.ReadOpts{Admin: true, ViewID: "debt", ExcludeRepos: []string{"/b$", "/c$"}},
 			want: []int64{1, 5, 0, 7}},
-		{name: "view default exclude", opts: insights.ReadOpts{ViewID: "no-b"}, want: []int64{1, 105, 0, 57}},
-		{name: "view default include", opts: insights.ReadOpts{ViewID: "only-a"}, want: []int64{1, 5, 0, 7}},
-		{name: "exclude override clears the default", opts: insights.ReadOpts{ViewID: "no-b", ExcludeRepos: []string{}},
+		{name: "view default exclude", opts: insights.ReadOpts{Admin: true, ViewID: "no-b"}, want: []int64{1, 105, 0, 57}},
+		{name: "view default include", opts: insights.ReadOpts{Admin: true, ViewID: "only-a"}, want: []int64{1, 5, 0, 7}},
+		{name: "exclude override clears the default", opts: insights.ReadOpts{Admin: true, ViewID: "no-b", ExcludeRepos: []string{}},
 			want: []int64{3, 105, 0, 58}},
-		{name: "include override keeps the default exclude", opts: insights.ReadOpts{ViewID: "no-b", IncludeRepos: []string{"/[ab]$"}},
+		{name: "include override keeps the default exclude", opts: insights.ReadOpts{Admin: true, ViewID: "no-b", IncludeRepos: []string{"/[ab]$"}},
 			want: []int64{1, 5, 0, 7}},
-		{name: "now hides later times", opts: insights.ReadOpts{ViewID: "debt", Now: week(2)}, want: []int64{9, 3, 105}},
+		{name: "now hides later times", opts: insights.ReadOpts{Admin: true, ViewID: "debt", Now: week(2)}, want: []int64{9, 3, 105}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,7 +110,7 @@ func TestViewSeriesSums(t *testing.T) {
 		})
 	}
 
-	res := read(t, f, insights.ReadOpts{ViewID: "debt"})
+	res := read(t, f, insights.ReadOpts{Admin: true, ViewID: "debt"})
 	var times []time.Time
 	for _, p := range res.Series[0].Points {
 		times = append(times, p.Time)
@@ -179,7 +179,7 @@ func TestViewSeriesCaptureGroups(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.view+"/"+tt.user, func(t *testing.T) {
 			t.Parallel()
-			res := read(t, f, insights.ReadOpts{ViewID: tt.view, User: tt.user})
+			res := read(t, f, insights.ReadOpts{ViewID: tt.view, User: tt.user, Admin: tt.user == ""})
 			var got []string
 			for _, s := range res.Series {
 				got = append(got, s.Label)
@@ -197,7 +197,7 @@ func TestViewSeriesCaptureGroups(t *testing.T) {
 		})
 	}
 
-	res := read(t, f, insights.ReadOpts{ViewID: "lex-asc"})
+	res := read(t, f, insights.ReadOpts{Admin: true, ViewID: "lex-asc"})
 	want := []line{
 		{"1.2", []int64{0, 3}}, {"1.9", []int64{4, 0}}, {"1.10", []int64{1, 6}},
 		{"alpha", []int64{0, 3}}, {"beta", []int64{2, 0}}, {"secret", []int64{0, 10}},
@@ -243,7 +243,7 @@ func TestViewSeriesMixedView(t *testing.T) {
 		{view: "desc", want: []line{{"by repo: a", []int64{2, 0}}, {"by repo: b", []int64{0, 4}}, {"TODO", []int64{0, 3}}}},
 	}
 	for _, tt := range tests {
-		res := read(t, f, insights.ReadOpts{ViewID: tt.view})
+		res := read(t, f, insights.ReadOpts{Admin: true, ViewID: tt.view})
 		if diff := cmp.Diff(tt.want, lines(res)); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", tt.view, diff)
 		}
@@ -257,7 +257,7 @@ func TestViewSeriesMixedView(t *testing.T) {
 	// A plain series with no recording times yet is an empty line.
 	v := f.view(testView{uid: "new", title: "New"})
 	f.link(v, f.series("fresh", "search", 12), "fresh", "", 0, week(0))
-	if diff := cmp.Diff([]line{{"fresh", []int64{}}}, lines(read(t, f, insights.ReadOpts{ViewID: "new"}))); diff != "" {
+	if diff := cmp.Diff([]line{{"fresh", []int64{}}}, lines(read(t, f, insights.ReadOpts{Admin: true, ViewID: "new"}))); diff != "" {
 		t.Errorf("fresh series (-want +got):\n%s", diff)
 	}
 }
@@ -279,7 +279,7 @@ func TestViewSeriesNoDuplicates(t *testing.T) {
 		t.Errorf("second insert of the same point: %v, want a unique violation", err)
 	}
 	f.snapshot(s, a, week(1), "", 99)
-	if diff := cmp.Diff([]line{{"TODO", []int64{0, 3}}}, lines(read(t, f, insights.ReadOpts{ViewID: "v"}))); diff != "" {
+	if diff := cmp.Diff([]line{{"TODO", []int64{0, 3}}}, lines(read(t, f, insights.ReadOpts{Admin: true, ViewID: "v"}))); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
@@ -315,7 +315,7 @@ func TestViewSeriesIncomplete(t *testing.T) {
 		want      []inc
 		wantTotal int
 	}{
-		{name: "administrator", opts: insights.ReadOpts{ViewID: "v"}, want: []inc{
+		{name: "administrator", opts: insights.ReadOpts{Admin: true, ViewID: "v"}, want: []inc{
 			{"01-14", "repo-error", "a", "clone failed"},
 			{"01-21", "repo-error", "c", "private"},
 			{"01-21", "skipped-files", "b", "2 files too large"},
@@ -326,14 +326,14 @@ func TestViewSeriesIncomplete(t *testing.T) {
 			{"01-21", "skipped-files", "b", "2 files too large"},
 			{"01-21", "timeout", "", ""},
 		}, wantTotal: 3},
-		{name: "filtered", opts: insights.ReadOpts{ViewID: "v", ExcludeRepos: []string{"^[ab]$"}}, want: []inc{
+		{name: "filtered", opts: insights.ReadOpts{Admin: true, ViewID: "v", ExcludeRepos: []string{"^[ab]$"}}, want: []inc{
 			{"01-21", "repo-error", "c", "private"},
 			{"01-21", "timeout", "", ""},
 		}, wantTotal: 2},
-		{name: "limited", opts: insights.ReadOpts{ViewID: "v", MaxIncomplete: 1}, want: []inc{
+		{name: "limited", opts: insights.ReadOpts{Admin: true, ViewID: "v", MaxIncomplete: 1}, want: []inc{
 			{"01-14", "repo-error", "a", "clone failed"},
 		}, wantTotal: 4},
-		{name: "now", opts: insights.ReadOpts{ViewID: "v", Now: week(1)}, want: []inc{
+		{name: "now", opts: insights.ReadOpts{Admin: true, ViewID: "v", Now: week(1)}, want: []inc{
 			{"01-07", "timeout", "a", "before the window"},
 			{"01-14", "repo-error", "a", "clone failed"},
 		}, wantTotal: 2},
@@ -361,7 +361,7 @@ func TestViewSeriesErrors(t *testing.T) {
 	f.exec(`UPDATE insight_views SET deleted_at = now() WHERE id = $1`, gone)
 
 	for _, id := range []string{"nope", "gone", "12345"} {
-		_, err := insights.ViewSeries(f.ctx, f.db, insights.ReadOpts{ViewID: id})
+		_, err := insights.ViewSeries(f.ctx, f.db, insights.ReadOpts{Admin: true, ViewID: id})
 		if !errors.Is(err, insights.ErrNotFound) {
 			t.Errorf("view %q: %v, want ErrNotFound", id, err)
 		}
@@ -369,7 +369,7 @@ func TestViewSeriesErrors(t *testing.T) {
 			t.Errorf("view %q: error %v, want %q", id, err, want)
 		}
 	}
-	_, err := insights.ViewSeries(f.ctx, f.db, insights.ReadOpts{ViewID: "v", IncludeRepos: []string{"(unclosed"}})
+	_, err := insights.ViewSeries(f.ctx, f.db, insights.ReadOpts{Admin: true, ViewID: "v", IncludeRepos: []string{"(unclosed"}})
 	if err == nil || !strings.Contains(err.Error(), `"(unclosed"`) {
 		t.Errorf("bad regexp: %v, want an error naming it", err)
 	}

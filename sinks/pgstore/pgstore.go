@@ -7,11 +7,12 @@ package pgstore
 import (
 	"cmp"
 	"context"
-	"fmt"
+	"errors"
 	"log/slog"
-	neturl "net/url"
+	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -33,11 +34,13 @@ func Connect(ctx context.Context, url, schema string) (*pgxpool.Pool, error) {
 	return Open(ctx, url, Opts{Schema: schema})
 }
 
-// Open opens a pool on url with opts and checks that the server answers.
+// Open opens a pool on url (a URL or keyword/value connection string) with
+// opts and checks that the server answers. Errors show url with its
+// passwords masked (Redact), and no password appears anywhere in them.
 func Open(ctx context.Context, url string, opts Opts) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		return nil, fmt.Errorf("parse database URL: %w", err)
+		return nil, safeError("parse database URL", url, err, "")
 	}
 	if opts.Schema != "" {
 		cfg.ConnConfig.RuntimeParams["search_path"] = opts.Schema
@@ -48,32 +51,84 @@ func Open(ctx context.Context, url string, opts Opts) (*pgxpool.Pool, error) {
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", Redact(url), err)
+		return nil, safeError("connect to", url, err, "")
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("connect to %s: %w (is the server running? DATABASE_URL unset uses the private server)", Redact(url), err)
+		return nil, safeError("connect to", url, err, " (is the server running? DATABASE_URL unset uses the private server)")
 	}
 	return pool, nil
 }
 
-// Redact returns url with any password replaced by "xxxxx", for messages:
-// the user information's (url.URL.Redacted, which also finds a
-// percent-encoded one) and a password query parameter's. A keyword/value
-// connection string ("host=... password=...") is returned as it is.
-func Redact(url string) string {
-	u, err := neturl.Parse(url)
-	if err != nil || u.Scheme == "" {
-		return url
+// connError is a connection error whose message cannot hold a password.
+// It unwraps only to a context error, never to pgx's error, which may hold
+// the connection string.
+type connError struct {
+	msg   string
+	cause error
+}
+
+func (e *connError) Error() string { return e.msg }
+func (e *connError) Unwrap() error { return e.cause }
+
+// safeError describes err, which happened doing what with conn, with
+// conn's passwords masked: in conn as shown, in pgx's own rendering of it
+// (pgconn.ParseConfigError), and wherever else one appears in the message.
+func safeError(what, conn string, err error, hint string) error {
+	masked, secrets := redact(conn)
+	msg := err.Error()
+	var pce *pgconn.ParseConfigError
+	if errors.As(err, &pce) {
+		msg = parseMessage(pce, masked, secrets)
 	}
-	_, hasPassword := u.User.Password()
-	if q := u.Query(); q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-		hasPassword = true
+	msg = strings.ReplaceAll(msg, conn, masked)
+	for _, s := range secrets {
+		if s != "" {
+			msg = strings.ReplaceAll(msg, s, mask)
+		}
 	}
-	if !hasPassword {
-		return url
+	e := &connError{msg: what + " " + masked + ": " + msg + hint}
+	switch {
+	case errors.Is(err, context.Canceled):
+		e.cause = context.Canceled
+	case errors.Is(err, context.DeadlineExceeded):
+		e.cause = context.DeadlineExceeded
 	}
-	return u.Redacted()
+	return e
+}
+
+// parseMessage renders pgx's parse error with the connection string masked.
+// The underlying parser error may quote a piece of the string (a bad query
+// parameter, an unexpected character): when the string has a password and
+// the error quotes anything, or shares three bytes in a row with a
+// password, a hint replaces it.
+func parseMessage(pce *pgconn.ParseConfigError, masked string, secrets []string) string {
+	c := *pce
+	c.ConnString = masked
+	msg := c.Error()
+	inner := errors.Unwrap(pce)
+	if inner == nil || !quotesSecret(inner.Error(), secrets) {
+		return msg
+	}
+	return strings.TrimSuffix(msg, " ("+inner.Error()+")") +
+		" (percent-encode special characters such as @ / ? # : in a URL's password, or quote a keyword/value password)"
+}
+
+// quotesSecret reports whether text may show a piece of a secret: it
+// quotes something, or holds three bytes in a row of a secret.
+func quotesSecret(text string, secrets []string) bool {
+	if len(secrets) > 0 && strings.ContainsAny(text, `"'`+"`") {
+		return true
+	}
+	for _, s := range secrets {
+		for i := 0; i+3 <= len(s); i++ {
+			if strings.Contains(text, s[i:i+3]) {
+				return true
+			}
+		}
+		if len(s) < 3 && s != "" && strings.Contains(text, s) {
+			return true
+		}
+	}
+	return false
 }

@@ -42,18 +42,3 @@ func TestPrivate(t *testing.T) {
 		t.Fatal("connected after Stop")
 	}
 }
-
-func TestRedact(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ url, want string }{
-		{"postgres://user:s3cret@db:5432/x", "postgres://user:xxxxx@db:5432/x"},
-		{"postgres://user:p%40ss@db/x", "postgres://user:xxxxx@db/x"},
-		{"postgres://user@db/x?password=s3cret&sslmode=disable", "postgres://user@db/x?password=xxxxx&sslmode=disable"},
-		{"postgres://user@/x?host=/tmp/pg&sslmode=disable", "postgres://user@/x?host=/tmp/pg&sslmode=disable"},
-	}
-	for _, tt := range tests {
-		if got := pgstore.Redact(tt.url); got != tt.want {
-			t.Errorf("Redact(%q) = %q, want %q", tt.url, got, tt.want)
-		}
-	}
-}

@@ -40,7 +40,13 @@ func Command(ctx context.Context, dir string, args ...string) *exec.Cmd {
 // run runs git in dir and returns its trimmed stdout. Errors carry the
 // command line and git's last stderr line.
 func run(ctx context.Context, dir string, args ...string) (string, error) {
-	cmd := Command(ctx, dir, args...)
+	return output(ctx, Command(ctx, dir, args...), args)
+}
+
+// output runs cmd and returns its trimmed stdout; errors name the command
+// by args (which may leave out global options).
+func output(ctx context.Context, cmd *exec.Cmd, args []string) (string, error) {
+	dir := cmd.Dir
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

@@ -11,9 +11,13 @@ import (
 
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/gittest"
+	"github.com/sightline-dev/sightline/sources/giturl"
 )
 
 var t0 = time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)
+
+// allowFile lets Mirror clone the local repositories tests build.
+var allowFile = gitsource.MirrorOpts{Protocols: giturl.Protocols{giturl.File}}
 
 func TestInspect(t *testing.T) {
 	t.Parallel()
@@ -65,7 +69,7 @@ func TestMirrorCloneThenFetch(t *testing.T) {
 	first := upstream.Commit(t0, "first", map[string]string{"a.txt": "a\n"})
 	dest := filepath.Join(t.TempDir(), "mirrors", "upstream.git")
 
-	info, err := gitsource.Mirror(ctx, upstream.Dir, dest)
+	info, err := gitsource.Mirror(ctx, upstream.Dir, dest, allowFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +78,7 @@ func TestMirrorCloneThenFetch(t *testing.T) {
 	}
 	second := upstream.Commit(t0.Add(time.Hour), "second", map[string]string{"b.txt": "b\n"})
 	upstream.Git(time.Time{}, "branch", "feature")
-	info, err = gitsource.Mirror(ctx, upstream.Dir, dest)
+	info, err = gitsource.Mirror(ctx, upstream.Dir, dest, allowFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +95,7 @@ func TestMirrorUnreachableLeavesNothing(t *testing.T) {
 	t.Parallel()
 	parent := t.TempDir()
 	dest := filepath.Join(parent, "gone.git")
-	_, err := gitsource.Mirror(context.Background(), filepath.Join(parent, "no-such-repo"), dest)
+	_, err := gitsource.Mirror(context.Background(), filepath.Join(parent, "no-such-repo"), dest, allowFile)
 	var ce *gitsource.CommandError
 	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "clone") {
 		t.Fatalf("Mirror(unreachable) = %v, want a clone CommandError", err)

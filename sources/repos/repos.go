@@ -5,12 +5,16 @@
 package repos
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/sightline-dev/sightline/sources/giturl"
 )
 
 // ErrNotFound is returned for a repository name that is not registered.
@@ -44,8 +48,10 @@ type Repo struct {
 
 var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$`)
 
-// Validate checks a spec: a well-formed name, exactly one of URL and Path.
-// Errors name the repository and the field.
+// Validate checks a spec: a well-formed name, exactly one of URL and Path,
+// and a URL of a form git cannot mistake for an option or a command
+// (giturl.Transport). Whether the URL's transport is allowed is
+// CheckProtocols's. Errors name the repository and the field.
 func (s Spec) Validate() error {
 	if !validName.MatchString(s.Name) || strings.Contains(s.Name, "..") {
 		return fmt.Errorf("repository name %q: use letters, digits, '.', '_', '-' and '/'-separated segments (e.g. github.com/org/repo)", s.Name)
@@ -58,13 +64,59 @@ func (s Spec) Validate() error {
 	case s.Path != "" && !filepath.IsAbs(s.Path):
 		return fmt.Errorf("repository %q: path %q is not absolute", s.Name, s.Path)
 	}
+	if s.URL != "" {
+		t, err := giturl.Transport(s.URL)
+		if err != nil {
+			return fmt.Errorf("repository %q: %w", s.Name, err)
+		}
+		// git would resolve a relative path against wherever it runs.
+		if t == giturl.File && !strings.Contains(s.URL, "://") && !filepath.IsAbs(s.URL) {
+			return fmt.Errorf("repository %q: url %q is a relative path; give an absolute one (or use path: for a repository used in place)", s.Name, s.URL)
+		}
+	}
 	return nil
 }
 
-// Source is where the repository comes from: its URL or path.
+// CheckProtocols checks that a URL repository's transport is in allowed
+// (giturl.DefaultProtocols when empty); a local path passes.
+func (s Spec) CheckProtocols(allowed giturl.Protocols) error {
+	if s.URL == "" {
+		return nil
+	}
+	if _, err := allowed.Check(s.URL); err != nil {
+		return fmt.Errorf("repository %q: %w", s.Name, err)
+	}
+	return nil
+}
+
+// Source is where the repository comes from: its path, or its URL with any
+// credentials masked (giturl.Redact), for display.
 func (r Repo) Source() string {
 	if r.URL != "" {
-		return r.URL
+		return giturl.Redact(r.URL)
 	}
 	return r.Path
+}
+
+// MirrorDir is where sync-repos keeps the mirror of the repository called
+// name under dataDir: one flat directory per repository,
+// repos/<name with '/' as '_'>-<12 hex digits of its SHA-256>.git, so that
+// no two names share a mirror and no mirror lies inside another or outside
+// repos/ (the name github.com/org/x has repos/github.com_org_x-<hash>.git).
+// Only the first 100 bytes of the name are spelled out, within file name
+// limits; the hash is of the whole name.
+func MirrorDir(dataDir, name string) string {
+	sum := sha256.Sum256([]byte(name))
+	readable := strings.ReplaceAll(name, "/", "_")
+	if len(readable) > 100 {
+		readable = readable[:100]
+	}
+	return filepath.Join(dataDir, "repos", readable+"-"+hex.EncodeToString(sum[:6])+".git")
+}
+
+// LegacyMirrorDir is where releases before the flat layout kept the mirror
+// of name (repos/<name>.git, nested by the name's '/'); sync-repos no longer
+// uses it and re-clones into MirrorDir.
+func LegacyMirrorDir(dataDir, name string) string {
+	return filepath.Join(dataDir, "repos", filepath.FromSlash(name)+".git")
 }

@@ -54,6 +54,12 @@ func TestUpsertValidatesAllFirst(t *testing.T) {
 		{repos.Spec{Name: "x"}, "give a path"},
 		{repos.Spec{Name: "../etc", Path: "/a"}, `repository name "../etc"`},
 		{repos.Spec{Name: "x", Path: "relative/dir"}, "is not absolute"},
+		{repos.Spec{Name: "x", URL: "--upload-pack=touch /tmp/pwned"}, `repository "x": repository URL "--upload-pack=touch /tmp/pwned" starts with '-'`},
+		{repos.Spec{Name: "x", URL: "ext::sh -c id"}, "ext:: transport is not supported"},
+		{repos.Spec{Name: "x", URL: "fd::17"}, "fd:: transport is not supported"},
+		{repos.Spec{Name: "a//b", Path: "/a"}, `repository name "a//b"`},
+		{repos.Spec{Name: "/abs", Path: "/a"}, `repository name "/abs"`},
+		{repos.Spec{Name: "a/../b", Path: "/a"}, `repository name "a/../b"`},
 	}
 	for _, tt := range tests {
 		err := repos.Upsert(ctx, db, repos.Spec{Name: "good", Path: "/good"}, tt.spec)
