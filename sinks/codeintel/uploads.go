@@ -61,11 +61,19 @@ type Upload struct {
 	FailureMessage string
 	Attempts       int
 	MaxAttempts    int
-	ClaimedBy      string
-	UploadedAt     time.Time
-	QueuedAt       *time.Time
-	StartedAt      *time.Time
-	FinishedAt     *time.Time
+	// TransientFailures counts the attempts that failed for a reason
+	// outside the dump (the bucket, the network, a lost database
+	// connection): they do not use up Attempts, but past
+	// MaxTransientFailures the upload errors. LastTransientError is the
+	// latest one's message.
+	TransientFailures    int
+	MaxTransientFailures int
+	LastTransientError   string
+	ClaimedBy            string
+	UploadedAt           time.Time
+	QueuedAt             *time.Time
+	StartedAt            *time.Time
+	FinishedAt           *time.Time
 }
 
 // PartKey returns the bucket key of part i of an upload whose composed
@@ -85,7 +93,7 @@ func (u Upload) MissingParts() []int {
 
 const uploadColumns = `u.id, u.repo_id, r.name, u.commit_oid, u.root, u.indexer, u.state, u.num_parts,
 	u.uploaded_parts, u.object_key, u.size, coalesce(u.failure_message, ''), u.attempts, u.max_attempts,
-	coalesce(u.claimed_by, ''), u.uploaded_at, u.queued_at, u.started_at, u.finished_at`
+	u.transient_failures, u.max_transient_failures, coalesce(u.last_transient_error, ''), coalesce(u.claimed_by, ''), u.uploaded_at, u.queued_at, u.started_at, u.finished_at`
 
 const uploadFrom = ` FROM lsif_uploads u JOIN repos r ON r.id = u.repo_id `
 
@@ -94,7 +102,7 @@ func scanUpload(row pgx.CollectableRow) (Upload, error) {
 	var parts []int32
 	err := row.Scan(&u.ID, &u.RepoID, &u.RepoName, &u.Commit, &u.Root, &u.Indexer, &u.State, &u.NumParts,
 		&parts, &u.ObjectKey, &u.Size, &u.FailureMessage, &u.Attempts, &u.MaxAttempts,
-		&u.ClaimedBy, &u.UploadedAt, &u.QueuedAt, &u.StartedAt, &u.FinishedAt)
+		&u.TransientFailures, &u.MaxTransientFailures, &u.LastTransientError, &u.ClaimedBy, &u.UploadedAt, &u.QueuedAt, &u.StartedAt, &u.FinishedAt)
 	for _, p := range parts {
 		u.UploadedParts = append(u.UploadedParts, int(p))
 	}
