@@ -1,6 +1,7 @@
 package codeintel
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -110,6 +111,10 @@ func scanUpload(row pgx.CollectableRow) (Upload, error) {
 	return u, err
 }
 
+// DefaultKeyPrefix is the bucket prefix under which uploads' objects and
+// parts are stored: <prefix>/upload-<id>.lsif.gz and its .part-N.
+const DefaultKeyPrefix = "lsif-uploads"
+
 // UploadsInsertParams describe a new upload.
 type UploadsInsertParams struct {
 	RepoID  int64
@@ -122,7 +127,8 @@ type UploadsInsertParams struct {
 	// MaxAttempts is how many times process-uploads tries it; 0 means the
 	// table's default.
 	MaxAttempts int
-	// KeyPrefix is the bucket prefix of the object; "" means "lsif-uploads".
+	// KeyPrefix is the bucket prefix of the object; "" means
+	// DefaultKeyPrefix.
 	KeyPrefix string
 }
 
@@ -130,10 +136,7 @@ type UploadsInsertParams struct {
 // object key, <prefix>/upload-<id>.lsif.gz, is derived from its id, which is
 // drawn from the identity sequence first so that both are set in one insert.
 func UploadsInsert(ctx context.Context, db DB, p UploadsInsertParams) (Upload, error) {
-	prefix := p.KeyPrefix
-	if prefix == "" {
-		prefix = "lsif-uploads"
-	}
+	prefix := cmp.Or(p.KeyPrefix, DefaultKeyPrefix)
 	var id int64
 	err := db.QueryRow(ctx, `
 		WITH next AS (SELECT nextval(pg_get_serial_sequence('lsif_uploads', 'id')) AS id)
