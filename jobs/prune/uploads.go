@@ -32,8 +32,9 @@ var uploadCounts = map[codeintel.State]string{
 
 // pruneUploads deletes the uploads replaced by a newer one (state deleted)
 // or errored before cutoff, and those still uploading since before cutoff,
-// each with its object and parts. Completed, queued and processing uploads
-// are never touched.
+// each with its object and parts, and then the upload objects no upload
+// needs (pruneUploadLeftovers). Completed, queued and processing uploads
+// are never deleted.
 func (p *pruner) pruneUploads(ctx context.Context, cutoff time.Time) error {
 	// finished_at is set whenever an upload becomes deleted or errored;
 	// uploaded_at stands in should a row lack it, so that none is kept forever.
