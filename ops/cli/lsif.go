@@ -227,25 +227,25 @@ func parseSize(s string) (int64, error) {
 
 // uploadJSON is one upload in `sightline lsif uploads --format json`.
 type uploadJSON struct {
-	ID             int64      `json:"id"`
-	Repo           string     `json:"repo"`
-	Commit         string     `json:"commit"`
-	Root           string     `json:"root"`
-	Indexer        string     `json:"indexer"`
-	State          string     `json:"state"`
-	Size           *int64     `json:"size"`
-	Parts          string     `json:"parts"`
-	Attempts       int        `json:"attempts"`
-	MaxAttempts    int        `json:"max_attempts"`
+	ID          int64  `json:"id"`
+	Repo        string `json:"repo"`
+	Commit      string `json:"commit"`
+	Root        string `json:"root"`
+	Indexer     string `json:"indexer"`
+	State       string `json:"state"`
+	Size        *int64 `json:"size"`
+	Parts       string `json:"parts"`
+	Attempts    int    `json:"attempts"`
+	MaxAttempts int    `json:"max_attempts"`
 	// TransientFailures are storage or connection hiccups, counted apart
 	// from attempts, up to MaxTransientFailures.
-	TransientFailures    int    `json:"transient_failures"`
-	MaxTransientFailures int    `json:"max_transient_failures"`
-	LastTransientError   string `json:"last_transient_error,omitempty"`
-	UploadedAt     time.Time  `json:"uploaded_at"`
-	StartedAt      *time.Time `json:"started_at"`
-	FinishedAt     *time.Time `json:"finished_at"`
-	FailureMessage string     `json:"failure_message,omitempty"`
+	TransientFailures    int        `json:"transient_failures"`
+	MaxTransientFailures int        `json:"max_transient_failures"`
+	LastTransientError   string     `json:"last_transient_error,omitempty"`
+	UploadedAt           time.Time  `json:"uploaded_at"`
+	StartedAt            *time.Time `json:"started_at"`
+	FinishedAt           *time.Time `json:"finished_at"`
+	FailureMessage       string     `json:"failure_message,omitempty"`
 }
 
 func newLSIFUploadsCmd(a *app) *cobra.Command {
