@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
@@ -25,16 +24,6 @@ type worker struct {
 	job    *Job
 	env    *jobs.Env
 	counts jobs.Counts
-}
-
-// permanentError is a failure no retry fixes: the upload errors at once.
-type permanentError struct{ err error }
-
-func (e *permanentError) Error() string { return e.err.Error() }
-func (e *permanentError) Unwrap() error { return e.err }
-
-func permanent(format string, args ...any) error {
-	return &permanentError{err: fmt.Errorf(format, args...)}
 }
 
 // process works on claimed upload u until it is completed, errored,
@@ -97,7 +86,7 @@ func (w *worker) convert(ctx context.Context, u *codeintel.Upload) (batch.Manife
 	if err != nil {
 		return batch.Manifest{}, lsif.Stats{}, err
 	}
-	run := batch.NewRun(w.env.Bucket, Name, w.runID(u))
+	run := batch.NewRun(w.bucket(), Name, w.runID(u))
 	run.NowFunc = w.env.Now
 	sink, err := codeintel.NewBatchSink(ctx, run, u.ID)
 	if err != nil {
@@ -107,11 +96,14 @@ func (w *worker) convert(ctx context.Context, u *codeintel.Upload) (batch.Manife
 	if u.Size != nil {
 		size = *u.Size
 	}
-	in := newResumingReader(ctx, w.env.Bucket, u.ObjectKey, size)
+	in := newResumingReader(ctx, w.bucket(), u.ObjectKey, size)
 	defer in.Close()
 	stats, err := lsif.Convert(ctx, in, lsif.Opts{Root: u.Root, Exists: exists}, sink)
 	if in.Resumes > 0 {
 		w.counts["resumed"] += int64(in.Resumes)
+	}
+	if err == nil && stats.OutDocuments == 0 {
+		err = noDocuments(u, stats)
 	}
 	if err != nil {
 		sink.Abort(err)
@@ -131,6 +123,29 @@ func (w *worker) convert(ctx context.Context, u *codeintel.Upload) (batch.Manife
 		w.counts[b.Kind] += b.Rows
 	}
 	return m, stats, nil
+}
+
+// bucket is the run's bucket, its failures marked as storage failures so
+// that they do not use up the upload's attempts.
+func (w *worker) bucket() bucket.Bucket { return storageBucket{w.env.Bucket} }
+
+// noDocuments is the error of a dump none of whose documents was kept:
+// completing it would retire an older upload of the same repository,
+// commit, root and indexer, and answer nothing in its place.
+func noDocuments(u *codeintel.Upload, st lsif.Stats) error {
+	root := "the repository root"
+	if u.Root != "" {
+		root = fmt.Sprintf("root %q", u.Root)
+	}
+	switch {
+	case st.Documents == 0:
+		return permanent("the dump has no documents: check that the indexer ran on the project and upload again")
+	case st.OutsideRoot == st.Documents:
+		return permanent("none of the dump's %d documents lies inside %s (project root %s): check --root and the directory the indexer ran in, and upload again",
+			st.Documents, root, st.ProjectRoot)
+	}
+	return permanent("none of the dump's %d documents is in git at commit %s under %s (%d outside it, %d not in the commit): check --commit and --root, and upload again",
+		st.Documents, u.Commit, root, st.OutsideRoot, st.Pruned)
 }
 
 // runID is the id of the batch run of this run's attempt at u.
@@ -156,7 +171,7 @@ func (w *worker) deleteRun(ctx context.Context, u *codeintel.Upload) {
 // the upload is still processing and its rows therefore invisible, so
 // the order of the batches does not matter.
 func (w *worker) load(ctx context.Context, m batch.Manifest) error {
-	l := &loader.Loader{DB: w.env.DB, Bucket: w.env.Bucket, Registry: codeintel.Registry(),
+	l := &loader.Loader{DB: w.env.DB, Bucket: w.bucket(), Registry: codeintel.Registry(),
 		Targets: codeintel.Targets(), Logger: w.env.Logger,
 		Concurrency: cmp.Or(w.job.LoadConcurrency, DefaultLoadConcurrency)}
 	_, err := l.LoadRun(ctx, m)
@@ -197,10 +212,17 @@ func (w *worker) paths(ctx context.Context, u *codeintel.Upload) (func(string) b
 }
 
 // fail records a failed attempt at u: at once errored when the dump or
-// the upload is at fault, else retried while it has attempts left.
+// the upload is at fault; requeued without using an attempt after a
+// storage or connection hiccup (up to the upload's transient bound);
+// else retried while it has attempts left.
 func (w *worker) fail(ctx context.Context, u *codeintel.Upload, cause error) error {
-	msg, perm := failureMessage(cause)
-	st, err := codeintel.UploadsFail(ctx, w.env.DB, u.ID, w.env.RunID, msg, perm, w.job.retryAfter(u.Attempts))
+	msg, kind := classify(cause)
+	wait := w.job.retryAfter(u.Attempts)
+	if kind == codeintel.FailureTransient {
+		wait = w.job.retryAfter(u.TransientFailures + 1)
+	}
+	st, err := codeintel.UploadsFail(ctx, w.env.DB, codeintel.UploadsFailParams{
+		ID: u.ID, Worker: w.env.RunID, Message: msg, Kind: kind, RetryAfter: wait})
 	if errors.Is(err, codeintel.ErrLost) {
 		w.counts["lost"]++
 		return nil
@@ -208,30 +230,16 @@ func (w *worker) fail(ctx context.Context, u *codeintel.Upload, cause error) err
 	if err != nil {
 		return err
 	}
-	if st == codeintel.StateErrored {
+	switch {
+	case st == codeintel.StateErrored:
 		w.counts["errored"]++
-	} else {
+	case kind == codeintel.FailureTransient:
+		w.counts["transient"]++
+	default:
 		w.counts["retried"]++
 	}
-	w.env.Logger.Warn("upload failed", "upload", u.ID, "state", st, "err", msg)
+	w.env.Logger.Warn("upload failed", "upload", u.ID, "state", st, "transient", kind == codeintel.FailureTransient, "err", msg)
 	return nil
-}
-
-// failureMessage says what went wrong and what to do, and whether no
-// retry can fix it.
-func failureMessage(err error) (string, bool) {
-	var pe *permanentError
-	var le *lsif.LineError
-	switch {
-	case errors.As(err, &le):
-		return fmt.Sprintf("the dump is malformed at %v; re-run the indexer and upload again", le), true
-	case errors.Is(err, lsif.ErrMalformed):
-		msg := strings.TrimPrefix(err.Error(), lsif.ErrMalformed.Error()+": ")
-		return fmt.Sprintf("the dump is malformed: %s; re-run the indexer and upload again", msg), true
-	case errors.As(err, &pe):
-		return pe.Error(), true
-	}
-	return err.Error(), false
 }
 
 // heartbeat renews u's claim until the returned stop is called; if the

@@ -10,10 +10,14 @@
 // root and indexer are retired and the repository is marked dirty for the
 // commit-graph updater. The upload object is deleted once completed.
 //
-// A dump at fault (malformed JSON, a corrupt gzip part) or an upload whose
-// repository is gone errors at once, with a message that says what to do;
-// other failures (the bucket, the database, a commit not synced yet) are
-// retried up to the upload's max_attempts. Rows loaded by a failed or
+// A dump at fault (malformed JSON, a corrupt gzip part, no document inside
+// its root) or an upload whose repository is gone errors at once, with a
+// message that says what to do. A storage or connection hiccup (a bucket
+// error, a timeout, a network error, a lost Postgres connection) does not
+// use up an attempt: the upload is requeued after a delay and the failure
+// counted in its transient_failures, up to max_transient_failures. Other
+// failures (a commit not synced yet) are retried up to the upload's
+// max_attempts. Rows loaded by a failed or
 // crashed attempt are deleted before the next attempt and when the upload
 // errors, so nothing half-loaded ever becomes visible.
 package processuploads
@@ -35,6 +39,8 @@ const (
 	DefaultHeartbeatInterval = 10 * time.Second
 	DefaultStallTimeout      = time.Minute
 	DefaultRetryAfter        = time.Minute
+	// MaxRetryAfter caps the growing wait between retries.
+	MaxRetryAfter = 15 * time.Minute
 )
 
 // Job processes LSIF uploads.
@@ -45,8 +51,9 @@ type Job struct {
 	HeartbeatInterval time.Duration
 	StallTimeout      time.Duration
 	// RetryAfter is how long an upload whose attempt failed for a reason
-	// that may pass waits, times the attempts made; 0 means
-	// DefaultRetryAfter, negative none.
+	// that may pass waits, times the attempts made (or, after a storage
+	// or connection hiccup, the hiccups so far), at most MaxRetryAfter; 0
+	// means DefaultRetryAfter, negative none.
 	RetryAfter time.Duration
 	// MaxUploads bounds the uploads one run processes; 0 drains the queue.
 	MaxUploads int
@@ -76,7 +83,7 @@ func (*Job) DefaultSchedule() string { return "* * * * *" }
 // queued ones until none is ready.
 func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	w := &worker{job: j, env: env, counts: jobs.Counts{
-		"uploads": 0, "completed": 0, "errored": 0, "retried": 0, "retired": 0, "reset": 0, "lost": 0,
+		"uploads": 0, "completed": 0, "errored": 0, "retried": 0, "transient": 0, "retired": 0, "reset": 0, "lost": 0,
 		"bytes": 0, "documents": 0, "pruned": 0, "outside-root": 0,
 	}}
 	for _, k := range codeintel.Kinds {
@@ -113,5 +120,5 @@ func (j *Job) retryAfter(attempts int) time.Duration {
 	if j.RetryAfter < 0 {
 		return 0
 	}
-	return cmp.Or(j.RetryAfter, DefaultRetryAfter) * time.Duration(max(attempts, 1))
+	return min(cmp.Or(j.RetryAfter, DefaultRetryAfter)*time.Duration(max(attempts, 1)), MaxRetryAfter)
 }

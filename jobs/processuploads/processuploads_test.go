@@ -205,3 +205,38 @@ func TestProcessCommitNotInGit(t *testing.T) {
 		t.Errorf("failure message %q: want the missing commit named", got.FailureMessage)
 	}
 }
+
+// TestProcessNothingKept errors an upload none of whose documents is kept,
+// saying why, rather than completing it: completing it would retire the
+// older upload of the same repository, commit, root and indexer and leave
+// nothing in its place.
+func TestProcessNothingKept(t *testing.T) {
+	t.Parallel()
+	r := jobstest.NewRunner(t)
+	repoID, commit := fixtureRepo(t, r, "shapes")
+	key := codeintel.UploadParams{RepoID: repoID, Commit: commit, Indexer: "lsif-tsc"}
+	good := upload(t, r, readFixture(t, "shapes.lsif.gz"), key, 0)
+	jobstest.MustRun(t, r, &processuploads.Job{})
+	wrongRoot := key
+	wrongRoot.Root = "web"
+	tests := []struct {
+		name string
+		data []byte
+		p    codeintel.UploadParams
+		want string
+	}{
+		{"no document inside the root", readFixture(t, "shapes.lsif.gz"), wrongRoot,
+			`none of the dump's 9 documents lies inside root "web" (project root file:///`},
+		{"another project's dump", readFixture(t, "app.lsif.gz"), key,
+			"documents is in git at commit " + commit + " under the repository root"},
+		{"no documents", []byte(malformed[:strings.Index(malformed, "\n")+1]), key, "the dump has no documents"},
+	}
+	for _, tt := range tests {
+		up := upload(t, r, tt.data, tt.p, 0)
+		counts := jobstest.MustRun(t, r, &processuploads.Job{})
+		requireErrored(t, r, up.ID, counts, tt.want, "upload again")
+	}
+	if got := get(t, r, good.ID); got.State != codeintel.StateCompleted {
+		t.Errorf("the good upload is %s; want it still completed", got.State)
+	}
+}

@@ -3,6 +3,9 @@ package prune
 import (
 	"context"
 	"fmt"
+	"maps"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,8 +32,9 @@ var uploadCounts = map[codeintel.State]string{
 
 // pruneUploads deletes the uploads replaced by a newer one (state deleted)
 // or errored before cutoff, and those still uploading since before cutoff,
-// each with its object and parts. Completed, queued and processing uploads
-// are never touched.
+// each with its object and parts, and then the upload objects no upload
+// needs (pruneUploadLeftovers). Completed, queued and processing uploads
+// are never deleted.
 func (p *pruner) pruneUploads(ctx context.Context, cutoff time.Time) error {
 	// finished_at is set whenever an upload becomes deleted or errored;
 	// uploaded_at stands in should a row lack it, so that none is kept forever.
@@ -56,7 +60,72 @@ func (p *pruner) pruneUploads(ctx context.Context, cutoff time.Time) error {
 			}
 		}
 	}
+	return p.pruneUploadLeftovers(ctx, cutoff)
+}
+
+// uploadObject matches the keys of an upload's object and parts.
+var uploadObject = regexp.MustCompile(`^` + regexp.QuoteMeta(codeintel.DefaultKeyPrefix) + `/upload-[0-9]+\.lsif\.gz(\.part-[0-9]+)?$`)
+
+// pruneUploadLeftovers deletes the upload objects under
+// codeintel.DefaultKeyPrefix written before cutoff that no upload needs:
+// those of no upload (parts that arrived after their abandoned upload was
+// pruned, or whose repository was removed meanwhile), the parts of an
+// upload no longer uploading (their deletion after compose failed), and
+// the object of a completed or replaced upload (its deletion after
+// processing failed). The object of a queued, processing or errored upload
+// (requeue reads it) and everything of an uploading one are kept. They are
+// counted in leftover_upload_objects, which appears once there are any.
+func (p *pruner) pruneUploadLeftovers(ctx context.Context, cutoff time.Time) error {
+	found := map[string][]bucket.Attrs{} // upload object key → its old objects
+	err := p.env.Bucket.List(ctx, codeintel.DefaultKeyPrefix+"/", func(a bucket.Attrs) error {
+		if uploadObject.MatchString(a.Key) && a.ModTime.Before(cutoff) {
+			key, _, _ := strings.Cut(a.Key, ".part-")
+			found[key] = append(found[key], a)
+		}
+		return nil
+	})
+	if err != nil {
+		return p.failed(ctx, fmt.Errorf("list upload objects: %w", err))
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	states, err := codeintel.UploadsStates(ctx, p.env.DB, slices.Collect(maps.Keys(found)))
+	if err != nil {
+		return err
+	}
+	for key, objects := range found {
+		for _, a := range objects {
+			if !leftover(states, key, a.Key) {
+				continue
+			}
+			if err := p.env.Bucket.Delete(ctx, a.Key); err != nil {
+				if err := p.failed(ctx, fmt.Errorf("delete leftover upload object %q: %w", a.Key, err), "key", a.Key); err != nil {
+					return err
+				}
+				continue
+			}
+			p.counts["leftover_upload_objects"]++
+			p.counts["objects"]++
+			p.counts["bytes"] += a.Size
+		}
+	}
 	return nil
+}
+
+// leftover reports whether object k, of the upload whose object key is
+// key, is needed by no upload, given the uploads' states.
+func leftover(states map[string]codeintel.State, key, k string) bool {
+	st, ok := states[key]
+	switch {
+	case !ok:
+		return true
+	case st == codeintel.StateUploading:
+		return false
+	case k != key: // a part, once composed
+		return true
+	}
+	return st == codeintel.StateCompleted || st == codeintel.StateDeleted
 }
 
 // deleteUpload deletes u's object and parts, then its row (whose converted

@@ -43,6 +43,15 @@ func TestExitCodes(t *testing.T) {
 			wantCode: 2, wantStderr: "say what to do: --retry-incomplete"},
 		{name: "insights backfill help", args: []string{"insights", "backfill", "--help"},
 			wantCode: 0, wantStdout: "--retry-incomplete"},
+		{name: "chunk size too small", args: []string{"lsif", "upload", "d.lsif", "--repo", "r", "--commit", strings.Repeat("a", 40), "--chunk-size", "1"},
+			wantCode: 2, wantStderr: `--chunk-size "1": want between 1MiB and 1GiB`},
+		{name: "chunk size too large", args: []string{"lsif", "upload", "d.lsif", "--repo", "r", "--commit", strings.Repeat("a", 40), "--chunk-size", "4GiB"},
+			wantCode: 2, wantStderr: `--chunk-size "4GiB": want between 1MiB and 1GiB`},
+		{name: "chunk size overflows", args: []string{"lsif", "upload", "d.lsif", "--repo", "r", "--commit", strings.Repeat("a", 40), "--chunk-size", "17179869184GiB"},
+			wantCode: 2, wantStderr: `--chunk-size "17179869184GiB"`},
+		{name: "absolute root", args: []string{"lsif", "upload", "d.lsif", "--repo", "r", "--commit", strings.Repeat("a", 40), "--root", "/etc"},
+			wantCode: 2, wantStderr: `--root "/etc": must be a directory relative to the repository root`},
+		{name: "requeue needs an id", args: []string{"lsif", "uploads", "requeue", "x"}, wantCode: 2, wantStderr: "want an upload id"},
 		{name: "bad log format", args: []string{"--log-format", "xml", "jobs"}, wantCode: 2, wantStderr: `"xml" is not text or json`},
 	}
 	for _, tt := range tests {

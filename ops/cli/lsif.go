@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path"
 	"regexp"
@@ -24,13 +25,15 @@ import (
 func newLSIFCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "lsif upload|uploads",
-		Short: "Upload LSIF dumps for precise code intelligence and list uploads",
+		Short: "Upload LSIF dumps for precise code intelligence, list uploads and requeue them",
 		Args: func(*cobra.Command, []string) error {
-			return usageErrorf("lsif: want a subcommand: upload or uploads")
+			return usageErrorf("lsif: want a subcommand: upload, uploads or uploads requeue")
 		},
 		RunE: func(*cobra.Command, []string) error { return nil },
 	}
-	cmd.AddCommand(newLSIFUploadCmd(a), newLSIFUploadsCmd(a))
+	uploads := newLSIFUploadsCmd(a)
+	uploads.AddCommand(newLSIFRequeueCmd(a))
+	cmd.AddCommand(newLSIFUploadCmd(a), uploads)
 	return cmd
 }
 
@@ -49,8 +52,10 @@ part of its own (a failed part is retried alone); once every part is stored
 they are composed into one object and the upload is queued for the
 process-uploads job. The upload id is printed on stdout.
 
---root is the directory, relative to the repository root, in which the
-indexer ran. --indexer defaults to the dump's metaData.toolInfo.name.`,
+--chunk-size is between 1MiB and 1GiB. --root is the directory, relative to
+the repository root, in which the indexer ran (an absolute path or one
+leaving the repository is refused). --indexer defaults to the dump's
+metaData.toolInfo.name.`,
 		Args: exactArgs(1, "one dump file (or - for stdin)"),
 		RunE: func(cmd *cobra.Command, args []string) error { return lsifUpload(cmd, a, args[0], f) },
 	}
@@ -67,9 +72,9 @@ func lsifUpload(cmd *cobra.Command, a *app, file string, f lsifUploadFlags) erro
 	if f.repo == "" || f.commit == "" {
 		return usageErrorf("lsif upload: --repo and --commit are required")
 	}
-	chunk, err := parseSize(f.chunkSize)
+	chunk, err := parseChunkSize(f.chunkSize)
 	if err != nil {
-		return usageErrorf("--chunk-size %q: %v", f.chunkSize, err)
+		return err
 	}
 	root, err := cleanUploadRoot(f.root)
 	if err != nil {
@@ -166,9 +171,14 @@ func resolveRevision(ctx context.Context, r repos.Repo, rev string) (string, err
 
 // cleanUploadRoot normalizes --root: relative, slash-separated, no "..",
 // and clean, since code navigation matches paths against the stored root
-// as a plain prefix ("web/./app" would match nothing).
+// as a plain prefix ("web/./app" would match nothing). An absolute path is
+// refused rather than made relative: "/etc" is not the repository's "etc".
 func cleanUploadRoot(root string) (string, error) {
-	r := strings.Trim(strings.ReplaceAll(root, "\\", "/"), "/")
+	r := strings.ReplaceAll(root, "\\", "/")
+	if strings.HasPrefix(r, "/") {
+		return "", usageErrorf("--root %q: must be a directory relative to the repository root (such as web), not an absolute path", root)
+	}
+	r = strings.TrimSuffix(r, "/")
 	for _, seg := range strings.Split(r, "/") {
 		if seg == ".." {
 			return "", usageErrorf("--root %q: must be a directory inside the repository", root)
@@ -178,6 +188,19 @@ func cleanUploadRoot(root string) (string, error) {
 		r = ""
 	}
 	return r, nil
+}
+
+// parseChunkSize parses --chunk-size and checks it is within the
+// uploader's bounds.
+func parseChunkSize(s string) (int64, error) {
+	n, err := parseSize(s)
+	if err != nil {
+		return 0, usageErrorf("--chunk-size %q: %v", s, err)
+	}
+	if n < codeintel.MinChunkSize || n > codeintel.MaxChunkSize {
+		return 0, usageErrorf("--chunk-size %q: want between 1MiB and 1GiB (a part per chunk: smaller chunks make too many parts, larger ones too much to send again when a part fails)", s)
+	}
+	return n, nil
 }
 
 // parseSize parses "1024", "1KiB", "32MiB", "1GiB" (also KB, MB, GB as
@@ -196,7 +219,7 @@ func parseSize(s string) (int64, error) {
 		}
 	}
 	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || n <= 0 {
+	if err != nil || n <= 0 || n > math.MaxInt64/mult {
 		return 0, errors.New("want a positive size such as 1048576, 512KiB or 32MiB")
 	}
 	return n * mult, nil
@@ -204,19 +227,25 @@ func parseSize(s string) (int64, error) {
 
 // uploadJSON is one upload in `sightline lsif uploads --format json`.
 type uploadJSON struct {
-	ID             int64      `json:"id"`
-	Repo           string     `json:"repo"`
-	Commit         string     `json:"commit"`
-	Root           string     `json:"root"`
-	Indexer        string     `json:"indexer"`
-	State          string     `json:"state"`
-	Size           *int64     `json:"size"`
-	Parts          string     `json:"parts"`
-	Attempts       int        `json:"attempts"`
-	UploadedAt     time.Time  `json:"uploaded_at"`
-	StartedAt      *time.Time `json:"started_at"`
-	FinishedAt     *time.Time `json:"finished_at"`
-	FailureMessage string     `json:"failure_message,omitempty"`
+	ID          int64  `json:"id"`
+	Repo        string `json:"repo"`
+	Commit      string `json:"commit"`
+	Root        string `json:"root"`
+	Indexer     string `json:"indexer"`
+	State       string `json:"state"`
+	Size        *int64 `json:"size"`
+	Parts       string `json:"parts"`
+	Attempts    int    `json:"attempts"`
+	MaxAttempts int    `json:"max_attempts"`
+	// TransientFailures are storage or connection hiccups, counted apart
+	// from attempts, up to MaxTransientFailures.
+	TransientFailures    int        `json:"transient_failures"`
+	MaxTransientFailures int        `json:"max_transient_failures"`
+	LastTransientError   string     `json:"last_transient_error,omitempty"`
+	UploadedAt           time.Time  `json:"uploaded_at"`
+	StartedAt            *time.Time `json:"started_at"`
+	FinishedAt           *time.Time `json:"finished_at"`
+	FailureMessage       string     `json:"failure_message,omitempty"`
 }
 
 func newLSIFUploadsCmd(a *app) *cobra.Command {
@@ -263,7 +292,8 @@ func newLSIFUploadsCmd(a *app) *cobra.Command {
 func toUploadJSON(u codeintel.Upload) uploadJSON {
 	return uploadJSON{ID: u.ID, Repo: u.RepoName, Commit: u.Commit, Root: u.Root, Indexer: u.Indexer,
 		State: string(u.State), Size: u.Size, Parts: fmt.Sprintf("%d/%d", len(u.UploadedParts), u.NumParts),
-		Attempts: u.Attempts, UploadedAt: u.UploadedAt, StartedAt: u.StartedAt, FinishedAt: u.FinishedAt,
+		Attempts: u.Attempts, MaxAttempts: u.MaxAttempts, TransientFailures: u.TransientFailures,
+		MaxTransientFailures: u.MaxTransientFailures, LastTransientError: u.LastTransientError, UploadedAt: u.UploadedAt, StartedAt: u.StartedAt, FinishedAt: u.FinishedAt,
 		FailureMessage: u.FailureMessage}
 }
 
@@ -277,16 +307,26 @@ func printUploadsJSON(a *app, list []codeintel.Upload) error {
 
 func printUploads(a *app, list []codeintel.Upload) error {
 	tw := newTable(a.stdout)
-	fmt.Fprintln(tw, "ID\tREPO\tCOMMIT\tROOT\tINDEXER\tSTATE\tSIZE\tPARTS\tUPLOADED\tSTARTED\tFINISHED\tFAILURE")
+	fmt.Fprintln(tw, "ID\tREPO\tCOMMIT\tROOT\tINDEXER\tSTATE\tSIZE\tPARTS\tATTEMPTS\tTRANSIENT\tUPLOADED\tSTARTED\tFINISHED\tFAILURE")
 	for _, u := range list {
 		size := "-"
 		if u.Size != nil {
 			size = strconv.FormatInt(*u.Size, 10)
 		}
 		up := u.UploadedAt
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%s\t%s\t%s\t%s\n", u.ID, u.RepoName, short(u.Commit),
-			dash(u.Root), dash(u.Indexer), u.State, size, len(u.UploadedParts), u.NumParts, when(&up),
-			when(u.StartedAt), when(u.FinishedAt), dash(u.FailureMessage))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%d/%d\t%d/%d\t%s\t%s\t%s\t%s\n", u.ID, u.RepoName, short(u.Commit),
+			dash(u.Root), dash(u.Indexer), u.State, size, len(u.UploadedParts), u.NumParts, u.Attempts, u.MaxAttempts,
+			u.TransientFailures, u.MaxTransientFailures, when(&up), when(u.StartedAt), when(u.FinishedAt), dash(failure(u)))
 	}
 	return tw.Flush()
+}
+
+// failure is what lsif uploads says went wrong with u: its failure
+// message, else the last storage or connection failure it is retrying
+// after.
+func failure(u codeintel.Upload) string {
+	if u.FailureMessage != "" || u.LastTransientError == "" || u.State == codeintel.StateCompleted {
+		return u.FailureMessage
+	}
+	return "last transient failure: " + u.LastTransientError
 }

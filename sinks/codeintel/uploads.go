@@ -1,6 +1,7 @@
 package codeintel
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -61,11 +62,19 @@ type Upload struct {
 	FailureMessage string
 	Attempts       int
 	MaxAttempts    int
-	ClaimedBy      string
-	UploadedAt     time.Time
-	QueuedAt       *time.Time
-	StartedAt      *time.Time
-	FinishedAt     *time.Time
+	// TransientFailures counts the attempts that failed for a reason
+	// outside the dump (the bucket, the network, a lost database
+	// connection): they do not use up Attempts, but past
+	// MaxTransientFailures the upload errors. LastTransientError is the
+	// latest one's message.
+	TransientFailures    int
+	MaxTransientFailures int
+	LastTransientError   string
+	ClaimedBy            string
+	UploadedAt           time.Time
+	QueuedAt             *time.Time
+	StartedAt            *time.Time
+	FinishedAt           *time.Time
 }
 
 // PartKey returns the bucket key of part i of an upload whose composed
@@ -85,7 +94,7 @@ func (u Upload) MissingParts() []int {
 
 const uploadColumns = `u.id, u.repo_id, r.name, u.commit_oid, u.root, u.indexer, u.state, u.num_parts,
 	u.uploaded_parts, u.object_key, u.size, coalesce(u.failure_message, ''), u.attempts, u.max_attempts,
-	coalesce(u.claimed_by, ''), u.uploaded_at, u.queued_at, u.started_at, u.finished_at`
+	u.transient_failures, u.max_transient_failures, coalesce(u.last_transient_error, ''), coalesce(u.claimed_by, ''), u.uploaded_at, u.queued_at, u.started_at, u.finished_at`
 
 const uploadFrom = ` FROM lsif_uploads u JOIN repos r ON r.id = u.repo_id `
 
@@ -94,13 +103,17 @@ func scanUpload(row pgx.CollectableRow) (Upload, error) {
 	var parts []int32
 	err := row.Scan(&u.ID, &u.RepoID, &u.RepoName, &u.Commit, &u.Root, &u.Indexer, &u.State, &u.NumParts,
 		&parts, &u.ObjectKey, &u.Size, &u.FailureMessage, &u.Attempts, &u.MaxAttempts,
-		&u.ClaimedBy, &u.UploadedAt, &u.QueuedAt, &u.StartedAt, &u.FinishedAt)
+		&u.TransientFailures, &u.MaxTransientFailures, &u.LastTransientError, &u.ClaimedBy, &u.UploadedAt, &u.QueuedAt, &u.StartedAt, &u.FinishedAt)
 	for _, p := range parts {
 		u.UploadedParts = append(u.UploadedParts, int(p))
 	}
 	slices.Sort(u.UploadedParts)
 	return u, err
 }
+
+// DefaultKeyPrefix is the bucket prefix under which uploads' objects and
+// parts are stored: <prefix>/upload-<id>.lsif.gz and its .part-N.
+const DefaultKeyPrefix = "lsif-uploads"
 
 // UploadsInsertParams describe a new upload.
 type UploadsInsertParams struct {
@@ -114,7 +127,8 @@ type UploadsInsertParams struct {
 	// MaxAttempts is how many times process-uploads tries it; 0 means the
 	// table's default.
 	MaxAttempts int
-	// KeyPrefix is the bucket prefix of the object; "" means "lsif-uploads".
+	// KeyPrefix is the bucket prefix of the object; "" means
+	// DefaultKeyPrefix.
 	KeyPrefix string
 }
 
@@ -122,10 +136,7 @@ type UploadsInsertParams struct {
 // object key, <prefix>/upload-<id>.lsif.gz, is derived from its id, which is
 // drawn from the identity sequence first so that both are set in one insert.
 func UploadsInsert(ctx context.Context, db DB, p UploadsInsertParams) (Upload, error) {
-	prefix := p.KeyPrefix
-	if prefix == "" {
-		prefix = "lsif-uploads"
-	}
+	prefix := cmp.Or(p.KeyPrefix, DefaultKeyPrefix)
 	var id int64
 	err := db.QueryRow(ctx, `
 		WITH next AS (SELECT nextval(pg_get_serial_sequence('lsif_uploads', 'id')) AS id)

@@ -26,6 +26,17 @@ const (
 	DefaultRetryBackoff = time.Second
 )
 
+// MinChunkSize and MaxChunkSize bound the chunk size a user may choose
+// (sightline lsif upload --chunk-size): below, a dump makes an absurd
+// number of parts (a 3 GiB dump in 1-byte chunks would be 3 billion
+// objects and rows); above, a failed part costs too much to send again.
+// The Uploader itself takes any positive size, so that tests can cut a
+// small dump into many parts.
+const (
+	MinChunkSize = 1 << 20
+	MaxChunkSize = 1 << 30
+)
+
 // Uploader sends an LSIF dump to the bucket as an upload: it cuts the
 // uncompressed dump into chunks, gzips each into a part of its own (so the
 // composed parts, concatenated gzip members, are one valid gzip stream),

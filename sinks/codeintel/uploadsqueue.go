@@ -110,29 +110,72 @@ func UploadsRelease(ctx context.Context, db DB, id int64, worker string) error {
 	return nil
 }
 
-// UploadsFail records that worker's attempt at upload id failed with
-// message. A permanent failure (the dump is bad, the repository is gone)
-// errors the upload at once; another is retried after retryAfter unless the
-// upload has used its attempts. Rows loaded for the upload are deleted in
-// the same transaction. It returns the new state, or ErrLost.
-func UploadsFail(ctx context.Context, db DB, id int64, worker, message string, permanent bool, retryAfter time.Duration) (State, error) {
+// Failure says how an attempt at an upload failed, and so what it costs.
+type Failure int
+
+// The kinds of failure.
+const (
+	// FailureRetry may pass (a commit not synced yet, an unexplained
+	// error): the attempt counts, and the upload errors once it has used
+	// its max_attempts.
+	FailureRetry Failure = iota
+	// FailurePermanent is the dump's or the upload's fault (malformed
+	// LSIF, a corrupt object, a removed repository): the upload errors at
+	// once.
+	FailurePermanent
+	// FailureTransient is a hiccup outside the dump (the bucket, the
+	// network, a lost database connection): the attempt is given back and
+	// counted in transient_failures instead, and the upload errors only
+	// once that reaches max_transient_failures.
+	FailureTransient
+)
+
+// UploadsFailParams describe a failed attempt.
+type UploadsFailParams struct {
+	ID     int64
+	Worker string
+	// Message says what went wrong and what to do.
+	Message string
+	Kind    Failure
+	// RetryAfter is how long a requeued upload waits before it can be
+	// claimed again.
+	RetryAfter time.Duration
+}
+
+// UploadsFail records that a worker's attempt at an upload failed, as
+// p.Kind says, and deletes the rows loaded for the upload in the same
+// transaction. It returns the new state (queued or errored), or ErrLost
+// when the worker no longer holds the upload.
+func UploadsFail(ctx context.Context, db DB, p UploadsFailParams) (State, error) {
+	permanent, transient := p.Kind == FailurePermanent, p.Kind == FailureTransient
 	var st State
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `
-			UPDATE lsif_uploads SET
-				state = CASE WHEN $4 OR attempts >= max_attempts THEN 'errored' ELSE 'queued' END,
-				finished_at = CASE WHEN $4 OR attempts >= max_attempts THEN now() END,
-				process_after = now() + $5 * interval '1 microsecond',
-				claimed_by = NULL, failure_message = $3
-			WHERE id = $1 AND claimed_by = $2 AND state = 'processing'
-			RETURNING state`, id, worker, message, permanent, retryAfter.Microseconds()).Scan(&st)
+			WITH f AS (
+				SELECT id, $4::bool AND transient_failures + 1 >= max_transient_failures AS transient_out,
+					$3::bool OR (NOT $4 AND attempts >= max_attempts)
+						OR ($4 AND transient_failures + 1 >= max_transient_failures) AS done
+				FROM lsif_uploads WHERE id = $1 AND claimed_by = $2 AND state = 'processing' FOR UPDATE)
+			UPDATE lsif_uploads u SET
+				state = CASE WHEN f.done THEN 'errored' ELSE 'queued' END,
+				finished_at = CASE WHEN f.done THEN now() END,
+				process_after = now() + $6 * interval '1 microsecond',
+				attempts = CASE WHEN $4 THEN greatest(u.attempts - 1, 0) ELSE u.attempts END,
+				transient_failures = u.transient_failures + CASE WHEN $4 THEN 1 ELSE 0 END,
+				last_transient_error = CASE WHEN $4 THEN $5 ELSE u.last_transient_error END,
+				claimed_by = NULL,
+				failure_message = $5 || CASE WHEN f.transient_out THEN
+					' (gave up after ' || u.transient_failures + 1 || ' storage or connection failures;'
+					|| ' once they are fixed, run sightline lsif uploads requeue ' || u.id || ')' ELSE '' END
+			FROM f WHERE u.id = f.id
+			RETURNING u.state`, p.ID, p.Worker, permanent, transient, p.Message, p.RetryAfter.Microseconds()).Scan(&st)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("fail upload %d: %w", id, ErrLost)
+			return fmt.Errorf("fail upload %d: %w", p.ID, ErrLost)
 		}
 		if err != nil {
-			return fmt.Errorf("fail upload %d: %w", id, err)
+			return fmt.Errorf("fail upload %d: %w", p.ID, err)
 		}
-		return UploadsDeleteData(ctx, tx, id)
+		return UploadsDeleteData(ctx, tx, p.ID)
 	})
 	return st, err
 }

@@ -45,11 +45,14 @@ func (g *gzipReader) Read(p []byte) (int, error) {
 }
 
 // gzipError marks the errors that mean the stream itself is bad. Others
-// (the underlying reader's) pass through.
+// (the underlying reader's) pass through. A stream that ends early is told
+// apart by identity: gzip and flate return io.ErrUnexpectedEOF itself, while
+// a failure of the underlying reader that merely wraps it (a broken
+// download) is not the dump's fault.
 func gzipError(err error) error {
 	var corrupt flate.CorruptInputError
 	switch {
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+	case err == io.ErrUnexpectedEOF, err == io.EOF:
 		return fmt.Errorf("%w: gzip stream truncated (an upload part is missing or cut short)", ErrMalformed)
 	case errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader), errors.As(err, &corrupt):
 		return fmt.Errorf("%w: corrupt gzip stream: %v", ErrMalformed, err)
