@@ -75,15 +75,6 @@ func NewChaos(next http.Handler, cfg ChaosConfig) *Chaos {
 	return &Chaos{next: next, cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, 0x50a4))}
 }
 
-// Wrap returns a function that puts a Chaos with cfg in front of a handler
-// and stores it in *c, for NewGCSServer's wrap.
-func Wrap(cfg ChaosConfig, c **Chaos) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		*c = NewChaos(next, cfg)
-		return *c
-	}
-}
-
 // Counts returns the requests seen and faults injected so far.
 func (c *Chaos) Counts() ChaosCounts {
 	c.mu.Lock()

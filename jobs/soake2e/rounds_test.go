@@ -1,0 +1,82 @@
+package soake2e
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/pipeline/buckettest"
+)
+
+// runTimeout bounds one run of a job: a run that hangs on the bucket is
+// cancelled, counted as failed and re-run.
+const runTimeout = 2 * time.Minute
+
+// partOutcome is what one part of the soak (the insights pipeline, or the
+// uploads) did: the faults injected, how many runs each job needed, and
+// the distinct errors of the failed ones.
+type partOutcome struct {
+	name     string
+	faults   buckettest.ChaosCounts
+	rounds   rounds
+	failures []string
+}
+
+// rounds counts the runs of each job (or upload), in the order first run.
+type rounds struct {
+	names []string
+	n     map[string]int
+}
+
+func (r *rounds) add(name string) {
+	if r.n == nil {
+		r.n = map[string]int{}
+	}
+	if r.n[name] == 0 {
+		r.names = append(r.names, name)
+	}
+	r.n[name]++
+}
+
+// String lists the runs of each job, as "sync-repos 1, run-searches 4".
+func (r rounds) String() string {
+	var parts []string
+	for _, name := range r.names {
+		parts = append(parts, fmt.Sprintf("%s %d", name, r.n[name]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// fail records a failed run's error, once per distinct message.
+func (p *partOutcome) fail(what string, err error) {
+	msg := fmt.Sprintf("%s: %v", what, err)
+	if !slices.Contains(p.failures, msg) {
+		p.failures = append(p.failures, msg)
+	}
+}
+
+// runUntilDone runs job until a run succeeds, at most maxRounds times, and
+// returns the successful run's counts. Running out of rounds fails the
+// test: the pipeline did not get done.
+func (p *partOutcome) runUntilDone(t *testing.T, r *jobs.Runner, job jobs.Job) jobs.Counts {
+	t.Helper()
+	for range maxRounds {
+		p.rounds.add(job.Name())
+		ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+		res, err := r.Run(ctx, job, jobs.OverlapWait)
+		cancel()
+		if err == nil && res.Status == jobs.StatusSucceeded {
+			return res.Counts
+		}
+		if err == nil {
+			err = fmt.Errorf("status %s", res.Status)
+		}
+		p.fail(job.Name(), err)
+	}
+	t.Fatalf("%s: %s still failing after %d runs; errors: %s", p.name, job.Name(), maxRounds, strings.Join(p.failures, "; "))
+	return nil
+}
