@@ -26,33 +26,41 @@ type partOutcome struct {
 	failures []string
 }
 
-// rounds counts the runs of each job (or upload), in the order first run.
+// rounds counts the runs of each job (or upload), and the failed ones, in
+// the order of their first run.
 type rounds struct {
-	names []string
-	n     map[string]int
+	names        []string
+	runs, failed map[string]int
 }
 
 func (r *rounds) add(name string) {
-	if r.n == nil {
-		r.n = map[string]int{}
+	if r.runs == nil {
+		r.runs, r.failed = map[string]int{}, map[string]int{}
 	}
-	if r.n[name] == 0 {
+	if r.runs[name] == 0 {
 		r.names = append(r.names, name)
 	}
-	r.n[name]++
+	r.runs[name]++
 }
 
-// String lists the runs of each job, as "sync-repos 1, run-searches 4".
+// String lists the runs of each job, as "sync-repos 1, run-searches 4 (1
+// failed)".
 func (r rounds) String() string {
 	var parts []string
 	for _, name := range r.names {
-		parts = append(parts, fmt.Sprintf("%s %d", name, r.n[name]))
+		part := fmt.Sprintf("%s %d", name, r.runs[name])
+		if r.failed[name] > 0 {
+			part += fmt.Sprintf(" (%d failed)", r.failed[name])
+		}
+		parts = append(parts, part)
 	}
 	return strings.Join(parts, ", ")
 }
 
-// fail records a failed run's error, once per distinct message.
+// fail records a failed run of what and its error, once per distinct
+// message.
 func (p *partOutcome) fail(what string, err error) {
+	p.rounds.failed[what]++
 	msg := fmt.Sprintf("%s: %v", what, err)
 	if !slices.Contains(p.failures, msg) {
 		p.failures = append(p.failures, msg)

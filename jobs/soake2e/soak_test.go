@@ -61,10 +61,26 @@ func skipUnlessSoak(t *testing.T) uint64 {
 	return seed
 }
 
+// iterations is how many times each profile is run, each with its own
+// seed: SIGHTLINE_SOAK_ITERATIONS, or 5.
+func iterations(t *testing.T) int {
+	raw := os.Getenv("SIGHTLINE_SOAK_ITERATIONS")
+	if raw == "" {
+		return 5
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 {
+		t.Fatalf("SIGHTLINE_SOAK_ITERATIONS=%q: want a positive integer, the runs of each fault profile", raw)
+	}
+	return n
+}
+
 // TestSoak runs, for each provider, the pipeline once without faults and
-// once under each profile, and compares.
+// then under each profile, once per iteration with seeds seed, seed+1, …,
+// and compares each run with the fault-free one.
 func TestSoak(t *testing.T) {
 	seed := skipUnlessSoak(t)
+	n := iterations(t)
 	s3Env(t)
 	w := &world{insights: insightstest.NewWorld(t), lsif: newLSIFWorld(t)}
 	var report []string
@@ -76,34 +92,42 @@ func TestSoak(t *testing.T) {
 			bases = append(bases, base)
 			report = append(report, base.summary())
 			for _, prof := range profiles {
-				prof.cfg.Seed = seed
-				t.Run(prof.name, func(t *testing.T) {
-					got := soak(t, p, w, prof)
-					ok := compare(t, base, got, prof.exact)
-					report = append(report, got.summary()+verdict(ok))
-				})
+				for i := range uint64(n) {
+					prof := prof
+					prof.cfg.Seed = seed + i
+					prof.name = fmt.Sprintf("%s seed %d", prof.name, prof.cfg.Seed)
+					t.Run(prof.name, func(t *testing.T) {
+						got := soak(t, p, w, prof)
+						ok := compare(t, base, got, prof.exact)
+						report = append(report, got.summary()+verdict(ok, prof.exact))
+					})
+				}
 			}
 		})
 	}
 	if len(bases) == 2 {
 		compareProviders(t, bases[0], bases[1])
 	}
-	t.Logf("soak report (seed %d, at most %d rounds per job):\n%s", seed, maxRounds, strings.Join(report, "\n"))
+	t.Logf("soak report (%d iterations from seed %d, at most %d runs per job):\n%s",
+		n, seed, maxRounds, strings.Join(report, "\n"))
 }
 
-func verdict(ok bool) string {
-	if ok {
+func verdict(ok, exact bool) string {
+	switch {
+	case !ok:
+		return "\n    result: DATA LOSS (see the errors above)"
+	case exact:
 		return "\n    result: equal to the fault-free run"
 	}
-	return "\n    result: DIFFERS from the fault-free run (see the errors above)"
+	return "\n    result: no data loss (points that differ, if any, are flagged incomplete)"
 }
 
-// summary is o's part of the report: faults injected and rounds needed.
+// summary is o's part of the report: faults injected and runs needed.
 func (o *outcome) summary() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s, %s:", o.provider, o.profile)
 	for _, part := range []*partOutcome{&o.insights, &o.uploads} {
-		fmt.Fprintf(&b, "\n    %s: %v\n      rounds: %s", part.name, part.faults, part.rounds)
+		fmt.Fprintf(&b, "\n    %s: %v\n      runs: %s", part.name, part.faults, part.rounds)
 		for _, f := range part.failures {
 			fmt.Fprintf(&b, "\n      failed: %s", f)
 		}

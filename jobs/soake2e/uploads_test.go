@@ -133,7 +133,7 @@ func (p *partOutcome) upload(t *testing.T, r *jobs.Runner, proj *lsifProject) in
 		}
 		p.fail(what, err)
 	}
-	t.Fatalf("%s: %s still failing after %d attempts", p.name, what, maxRounds)
+	t.Fatalf("%s: %s still failing after %d attempts; errors: %s", p.name, what, maxRounds, strings.Join(p.failures, "; "))
 	return 0
 }
 
@@ -150,6 +150,10 @@ func uploadsSettled(t *testing.T, r *jobs.Runner) bool {
 	}
 	return true
 }
+
+// uploadID is an upload's number in a reason: a retried upload takes a
+// new one.
+var uploadID = regexp.MustCompile(`\bupload \d+\b`)
 
 // identifier finds where identifiers start in a source line.
 var identifier = regexp.MustCompile(`\b[A-Za-z_]\w*`)
@@ -179,7 +183,8 @@ func ask(t *testing.T, r *jobs.Runner, w *lsifWorld) map[string]string {
 							t.Fatalf("%s at %s %s:%d:%d: %v", op.name, proj.name, file, line, m[0], err)
 						}
 						answer, _ := json.Marshal(res)
-						out[fmt.Sprintf("%s at %s %s:%d:%d", op.name, proj.name, file, line, m[0])] = string(answer)
+						out[fmt.Sprintf("%s at %s %s:%d:%d", op.name, proj.name, file, line, m[0])] =
+							uploadID.ReplaceAllString(string(answer), "upload N")
 					}
 				}
 			}
