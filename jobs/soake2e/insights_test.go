@@ -9,7 +9,6 @@ import (
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/jobs/enqueuesnapshots"
 	"github.com/sightline-dev/sightline/jobs/indexcommits"
-	"github.com/sightline-dev/sightline/jobs/jobstest"
 	"github.com/sightline-dev/sightline/jobs/planbackfills"
 	"github.com/sightline-dev/sightline/jobs/runsearches"
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
@@ -62,8 +61,7 @@ func soak(t *testing.T, p provider, w *world, prof profile) *outcome {
 func (o *outcome) runInsights(t *testing.T, p provider, w *world, cfg buckettest.ChaosConfig) {
 	part := &o.insights
 	b, chaos := p.open(t, cfg)
-	r := jobstest.NewRunner(t)
-	r.Bucket = b
+	r := newRunner(t, b)
 	r.NowFunc = func() time.Time { return insightstest.Now }
 	spec, err := insightspec.ParseBytes("insights.yaml", w.insights.YAML, t.TempDir())
 	if err != nil {

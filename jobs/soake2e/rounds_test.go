@@ -3,14 +3,30 @@ package soake2e
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/jobs/jobstest"
+	"github.com/sightline-dev/sightline/pipeline/bucket"
 	"github.com/sightline-dev/sightline/pipeline/buckettest"
 )
+
+// newRunner returns a runner on a fresh schema and b. With
+// SIGHTLINE_SOAK_LOG=1 the jobs' warnings go to stderr, to see why a run
+// failed.
+func newRunner(t *testing.T, b bucket.Bucket) *jobs.Runner {
+	r := jobstest.NewRunner(t)
+	r.Bucket = b
+	if os.Getenv("SIGHTLINE_SOAK_LOG") == "1" {
+		r.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	return r
+}
 
 // runTimeout bounds one run of a job: a run that hangs on the bucket is
 // cancelled, counted as failed and re-run.

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
-	"github.com/sightline-dev/sightline/jobs/jobstest"
 	"github.com/sightline-dev/sightline/jobs/processuploads"
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
 	"github.com/sightline-dev/sightline/jobs/updatecommitgraph"
@@ -78,8 +77,7 @@ func (o *outcome) runUploads(t *testing.T, p provider, w *world, cfg buckettest.
 	ctx := context.Background()
 	part := &o.uploads
 	b, chaos := p.open(t, cfg)
-	r := jobstest.NewRunner(t)
-	r.Bucket = b
+	r := newRunner(t, b)
 	for _, proj := range w.lsif.projects {
 		if err := repos.Upsert(ctx, r.DB, repos.Spec{Name: proj.name, Path: proj.dir}); err != nil {
 			t.Fatal(err)
