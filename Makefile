@@ -7,7 +7,7 @@ PG := bash ops/postgres.sh
 export SIGHTLINE_DATA_DIR ?= $(CURDIR)/.sightline
 TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: help build run test fuzz lint bench pg-start pg-stop clean
+.PHONY: help build run test fuzz soak lint bench pg-start pg-stop clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +32,18 @@ FUZZTIME ?= 10s
 fuzz: ## fuzz the query parser and the LSIF line scanner for FUZZTIME (10s) each (FUZZTIME=5m make fuzz for longer)
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./sources/search/
 	$(GO) test -run '^$$' -fuzz '^FuzzConvert$$' -fuzztime $(FUZZTIME) ./sources/lsif/
+
+# The soak test is opt-in: `go test ./...` (make test) skips it.
+SOAK_SEED ?= 1
+SOAK_ITERATIONS ?= 5
+soak: ## fault-injection soak: insights and LSIF uploads over S3 and GCS with random 503s, resets, truncations (SOAK_SEED=1, SOAK_ITERATIONS=5)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		SIGHTLINE_SOAK=1 SIGHTLINE_SOAK_SEED=$(SOAK_SEED) SIGHTLINE_SOAK_ITERATIONS=$(SOAK_ITERATIONS) \
+			$(GO) test -count=1 -timeout 30m -v -run '^TestSoak$$' ./jobs/soake2e/; \
+	else \
+		SIGHTLINE_PG_FAST=1 SIGHTLINE_SOAK=1 SIGHTLINE_SOAK_SEED=$(SOAK_SEED) SIGHTLINE_SOAK_ITERATIONS=$(SOAK_ITERATIONS) \
+			$(PG) exec $(GO) test -count=1 -timeout 30m -v -run '^TestSoak$$' ./jobs/soake2e/; \
+	fi
 
 lint: ## gofmt, go vet and staticcheck (pinned in go.mod)
 	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './.sightline/*')); \

@@ -2,11 +2,6 @@ package insightse2e
 
 import (
 	"context"
-	"fmt"
-	"math/rand/v2"
-	"regexp"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -20,177 +15,25 @@ import (
 	"github.com/sightline-dev/sightline/jobs/runsearches"
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
 	"github.com/sightline-dev/sightline/sinks/insights"
+	"github.com/sightline-dev/sightline/sinks/insights/insightstest"
 	"github.com/sightline-dev/sightline/sources/gittest"
 	"github.com/sightline-dev/sightline/sources/insightspec"
 )
 
-// now is a Wednesday: the ten weekly sample times are the Mondays from
-// January 8 to March 11, 2024, at midnight UTC.
-var now = time.Date(2024, 3, 13, 12, 30, 0, 0, time.UTC)
+// now is the clock of the test, a Wednesday: the ten weekly sample times
+// are the Mondays from January 8 to March 11, 2024.
+var now = insightstest.Now
 
-// The queries of the file, and what git grep runs for each.
-const (
-	literal     = "TODO"
-	capturePCRE = `errors\.New\("[a-z]+`
-)
-
-var captureRE = regexp.MustCompile(`(?i)errors\.New\("([a-z]+)`)
-
-// The view with default filters keeps alpha and gamma (include) but not
-// gamma (exclude): alpha alone.
-const insightsYAML = `
-repos:
-  - {name: alpha, path: %s}
-  - {name: beta, path: %s}
-  - {name: gamma, path: %s, private: true}
-insights:
-  - id: todos
-    title: TODOs and error messages
-    all_repos: true
-    interval: 1w
-    points: 10
-    series:
-      - {label: TODO, query: TODO}
-      - {label: msg, query: '/errors\.New\("([a-z]+)/', kind: capture-group}
-  - id: todos-filtered
-    title: TODOs, filtered
-    all_repos: true
-    interval: {unit: week, value: 1}
-    points: 10
-    filters: {include_repos: '^(alpha|gamma)$', exclude_repos: '^gamma$'}
-    series:
-      - {label: TODO, query: TODO}
-      - {label: msg, query: '/errors\.New\("([a-z]+)/', kind: capture-group}
-`
-
-// lines are what the generated files are made of: TODOs in several cases
-// and counts per line, and error messages for the capture group, with
-// values differing only in case.
-var lines = []string{
-	"// TODO: handle the error",
-	"// todo later",
-	"x := 1 // TODO TODO",
-	`return errors.New("open failed")`,
-	`return errors.New("Close")`,
-	`return errors.New("close")`,
-	`err = errors.New("read") // FIXME`,
-	`return errors.New("write"), errors.New("open")`,
-	"func f() {}",
-	"a plain line",
-	"Todo: a Todo in prose",
-}
-
-var paths = []string{"a.go", "b.go", "docs/c.md", "d.txt", "e/f.go"}
-
-// scriptedRepo builds a repository of about 20 commits between January 2
-// and March 12, 2024, none from January 23 to February 6 (so sample times
-// January 29 and February 5 map to the commit of January 22), starting on
-// day first of January. Contents come from seed.
-func scriptedRepo(t *testing.T, seed uint64, first int) *gittest.Repo {
-	rng := rand.New(rand.NewPCG(seed, 1))
-	var days []time.Time
-	start := time.Date(2024, 1, first, 0, 0, 0, 0, time.UTC)
-	for d := start; d.Before(time.Date(2024, 3, 12, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
-		gap := d.After(time.Date(2024, 1, 22, 12, 0, 0, 0, time.UTC)) && d.Before(time.Date(2024, 2, 7, 0, 0, 0, 0, time.UTC))
-		if d.Equal(start) || !gap && rng.IntN(3) == 0 {
-			days = append(days, d)
-		}
-	}
-	// The last commit comes after the last sample time, so the snapshot
-	// differs from the last point.
-	days = append(days, time.Date(2024, 3, 12, 0, 0, 0, 0, time.UTC))
-	repo := gittest.New(t)
-	for i, d := range days {
-		files := map[string]string{}
-		for range 1 + rng.IntN(3) {
-			path := paths[rng.IntN(len(paths))]
-			if i > 0 && rng.IntN(8) == 0 {
-				files[path] = "" // delete (or leave absent)
-				continue
-			}
-			var b strings.Builder
-			for range 2 + rng.IntN(10) {
-				b.WriteString(lines[rng.IntN(len(lines))] + "\n")
-			}
-			files[path] = b.String()
-		}
-		at := d.Add(time.Duration(9+rng.IntN(10))*time.Hour + time.Duration(rng.IntN(60))*time.Minute)
-		commitFiles(t, repo, at, fmt.Sprintf("commit %d", i), files)
-	}
-	return repo
-}
-
-// commitFiles is gittest.Repo.Commit, except that deleting a path that is
-// not there does nothing.
-func commitFiles(t *testing.T, repo *gittest.Repo, at time.Time, msg string, files map[string]string) {
-	for path, content := range files {
-		if content == "" && gittest.Output(t, repo.Dir, "ls-files", "--", path) == "" {
-			delete(files, path)
-		}
-	}
-	repo.Commit(at, msg, files)
-}
-
-// fixture is the world of the test: the repositories and the database.
+// fixture is the world of the test: the repositories, the database and
+// the git grep oracle.
 type fixture struct {
-	t    *testing.T
-	ctx  context.Context
-	r    *jobs.Runner
-	dirs map[string]string // repository name → work tree
+	t      *testing.T
+	ctx    context.Context
+	r      *jobs.Runner
+	dirs   map[string]string // repository name → work tree
+	oracle *insightstest.Oracle
 	// times are the sample times, oldest first.
 	times []time.Time
-	// literal and captures cache what git grep counts per repository and
-	// commit.
-	literal  map[string]int64
-	captures map[string]map[string]int64
-}
-
-// want is what a series shows: values at the sample times, then the
-// snapshot.
-type want struct {
-	points   []int64
-	snapshot int64
-}
-
-// expected computes, from git, the TODO series and each captured value's
-// series summed over repos, at the sample times and at HEAD.
-func (f *fixture) expected(repos []string) (todo want, captures map[string]*want) {
-	captures = map[string]*want{}
-	capture := func(c string) *want {
-		if captures[c] == nil {
-			captures[c] = &want{points: make([]int64, len(f.times))}
-		}
-		return captures[c]
-	}
-	todo.points = make([]int64, len(f.times))
-	for _, name := range repos {
-		dir := f.dirs[name]
-		for i, at := range f.times {
-			commit := gittest.CommitAt(f.t, dir, at)
-			if commit == "" {
-				continue
-			}
-			lit, caps := f.grep(dir, commit)
-			todo.points[i] += lit
-			for c, n := range caps {
-				capture(c).points[i] += n
-			}
-		}
-		lit, caps := f.grep(dir, gittest.Output(f.t, dir, "rev-parse", "HEAD"))
-		todo.snapshot += lit
-		for c, n := range caps {
-			capture(c).snapshot += n
-		}
-	}
-	return todo, captures
-}
-
-func (f *fixture) grep(dir, commit string) (int64, map[string]int64) {
-	if _, ok := f.literal[commit]; !ok {
-		f.literal[commit] = gittest.GrepCount(f.t, dir, commit, literal)
-		f.captures[commit] = grepCaptures(f.t, dir, commit, capturePCRE, captureRE)
-	}
-	return f.literal[commit], f.captures[commit]
 }
 
 // check reads a view as opts says and compares every point with git grep
@@ -202,55 +45,8 @@ func (f *fixture) check(name string, opts insights.ReadOpts, repos []string) ins
 	if err != nil {
 		f.t.Fatalf("%s: %v", name, err)
 	}
-	if len(res.Incomplete) != 0 {
-		f.t.Errorf("%s: incomplete points %+v", name, res.Incomplete)
-	}
-	todo, captures := f.expected(repos)
-	seen := map[string]bool{}
-	for _, s := range res.Series {
-		var w want
-		switch {
-		case s.SeriesLabel == "TODO" && s.Capture == "":
-			w = todo
-		case s.SeriesLabel == "msg" && captures[s.Capture] != nil:
-			w, seen[s.Capture] = *captures[s.Capture], true
-		default:
-			f.t.Errorf("%s: unexpected series %q (capture %q)", name, s.Label, s.Capture)
-			continue
-		}
-		f.comparePoints(fmt.Sprintf("%s: series %q", name, s.Label), s.Points, w)
-	}
-	for c, w := range captures {
-		if !seen[c] && (w.snapshot != 0 || slices.ContainsFunc(w.points, func(n int64) bool { return n != 0 })) {
-			f.t.Errorf("%s: captured value %q missing; git grep counts %v then %d", name, c, w.points, w.snapshot)
-		}
-	}
-	if len(captures) == 0 || len(seen) == 0 {
-		f.t.Errorf("%s: no capture-group series to compare", name)
-	}
+	f.oracle.Check(name, res, repos)
 	return res
-}
-
-// comparePoints checks one series: a point at every sample time, then the
-// snapshot at now.
-func (f *fixture) comparePoints(name string, got []insights.ResultPoint, w want) {
-	f.t.Helper()
-	if len(got) != len(f.times)+1 {
-		f.t.Errorf("%s: %d points, want %d sample times and the snapshot", name, len(got), len(f.times))
-		return
-	}
-	for i, at := range f.times {
-		p := got[i]
-		if !p.Time.Equal(at) || p.Snapshot || p.Value != w.points[i] {
-			f.t.Errorf("%s: point %d = %d at %s (snapshot %v); git grep counts %d at %s",
-				name, i, p.Value, p.Time.UTC().Format(time.DateTime), p.Snapshot, w.points[i], at.Format(time.DateTime))
-		}
-	}
-	last := got[len(got)-1]
-	if !last.Snapshot || !last.Time.Equal(now) || last.Value != w.snapshot {
-		f.t.Errorf("%s: last point %d at %s (snapshot %v); want the snapshot %d at HEAD, at %s",
-			name, last.Value, last.Time.UTC().Format(time.DateTime), last.Snapshot, w.snapshot, now.Format(time.DateTime))
-	}
 }
 
 func (f *fixture) run(job jobs.Job) jobs.Counts {
@@ -293,18 +89,14 @@ func (f *fixture) tableCounts() map[string]int64 {
 
 func TestInsightsEndToEnd(t *testing.T) {
 	t.Parallel()
-	f := &fixture{t: t, ctx: context.Background(), r: jobstest.NewRunner(t),
-		literal: map[string]int64{}, captures: map[string]map[string]int64{}}
+	world := insightstest.NewWorld(t)
+	f := &fixture{t: t, ctx: context.Background(), r: jobstest.NewRunner(t), dirs: world.Dirs, times: insightstest.SampleTimes()}
+	f.oracle = insightstest.NewOracle(t, world, f.times)
 	f.r.NowFunc = func() time.Time { return now }
-	alpha, beta, gamma := scriptedRepo(t, 1, 2), scriptedRepo(t, 2, 3), scriptedRepo(t, 3, 17)
-	f.dirs = map[string]string{"alpha": alpha.Dir, "beta": beta.Dir, "gamma": gamma.Dir}
-	for i := range 10 {
-		f.times = append(f.times, time.Date(2024, 1, 8+7*i, 0, 0, 0, 0, time.UTC))
-	}
 
 	// Apply: four series in the file, two data series (the views share
 	// them), one backfill each.
-	spec, err := insightspec.ParseBytes("insights.yaml", fmt.Appendf(nil, insightsYAML, alpha.Dir, beta.Dir, gamma.Dir), t.TempDir())
+	spec, err := insightspec.ParseBytes("insights.yaml", world.YAML, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

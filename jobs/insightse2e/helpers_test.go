@@ -8,33 +8,10 @@ package insightse2e
 
 import (
 	"context"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/sightline-dev/sightline/sources/gittest"
 )
-
-// grepCaptures counts each value of re's first group at commit: git grep
-// -o -h -i -P prints every match of pcre (re without the group), and re
-// takes the group from each.
-func grepCaptures(t testing.TB, dir, commit, pcre string, re *regexp.Regexp) map[string]int64 {
-	out := gittest.Output(t, dir, "grep", "-o", "-h", "-i", "-P", "-e", pcre, commit)
-	counts := map[string]int64{}
-	if out == "" {
-		return counts
-	}
-	for _, line := range strings.Split(out, "\n") {
-		m := re.FindStringSubmatch(line)
-		if m == nil {
-			t.Fatalf("git grep printed %q, which %v does not match", line, re)
-		}
-		counts[m[1]]++
-	}
-	return counts
-}
 
 // count returns the result of a count(*) query.
 func count(t testing.TB, db *pgxpool.Pool, sql string) int64 {
