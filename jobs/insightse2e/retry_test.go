@@ -2,7 +2,6 @@ package insightse2e
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -16,20 +15,18 @@ import (
 	"github.com/sightline-dev/sightline/jobs/runsearches"
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
 	"github.com/sightline-dev/sightline/sinks/insights"
+	"github.com/sightline-dev/sightline/sinks/insights/insightstest"
 	"github.com/sightline-dev/sightline/sources/insightspec"
 )
 
-// newFixture applies insightsYAML over three scripted repositories.
+// newFixture applies the shared insights file over the three scripted
+// repositories of insightstest.NewWorld.
 func newFixture(t *testing.T) *fixture {
-	f := &fixture{t: t, ctx: context.Background(), r: jobstest.NewRunner(t),
-		literal: map[string]int64{}, captures: map[string]map[string]int64{}}
+	world := insightstest.NewWorld(t)
+	f := &fixture{t: t, ctx: context.Background(), r: jobstest.NewRunner(t), dirs: world.Dirs, times: insightstest.SampleTimes()}
+	f.oracle = insightstest.NewOracle(t, world, f.times)
 	f.r.NowFunc = func() time.Time { return now }
-	alpha, beta, gamma := scriptedRepo(t, 1, 2), scriptedRepo(t, 2, 3), scriptedRepo(t, 3, 17)
-	f.dirs = map[string]string{"alpha": alpha.Dir, "beta": beta.Dir, "gamma": gamma.Dir}
-	for i := range 10 {
-		f.times = append(f.times, time.Date(2024, 1, 8+7*i, 0, 0, 0, 0, time.UTC))
-	}
-	spec, err := insightspec.ParseBytes("insights.yaml", fmt.Appendf(nil, insightsYAML, alpha.Dir, beta.Dir, gamma.Dir), t.TempDir())
+	spec, err := insightspec.ParseBytes("insights.yaml", world.YAML, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +100,7 @@ func TestRetryIncompleteRecomputesRepoErrors(t *testing.T) {
 	f.drainRetrying()
 	f.run(&enqueuesnapshots.Job{})
 	f.drainRetrying()
-	f.check("after the retry", insights.ReadOpts{ViewID: "todos"}, []string{"alpha", "beta", "gamma"})
+	f.check("after the retry", insights.ReadOpts{ViewID: "todos", Admin: true}, []string{"alpha", "beta", "gamma"})
 	if n := count(t, f.r.DB, `SELECT count(*) FROM backfills WHERE retry AND state = 'completed'`); n != 2 {
 		t.Fatalf("%d retry backfills completed, want 2", n)
 	}
@@ -138,7 +135,7 @@ func TestRetryAfterIndexIsAutomatic(t *testing.T) {
 	f.drain()
 	f.run(&enqueuesnapshots.Job{})
 	f.drain()
-	f.check("retried after the index", insights.ReadOpts{ViewID: "todos"}, []string{"alpha", "beta", "gamma"})
+	f.check("retried after the index", insights.ReadOpts{ViewID: "todos", Admin: true}, []string{"alpha", "beta", "gamma"})
 	if c := f.run(job); c["retries"] != 0 {
 		t.Fatalf("retried again: %v", c)
 	}

@@ -45,7 +45,7 @@ func TestBackfillWaitsForNewRepositories(t *testing.T) {
 	}
 	f.run(&enqueuesnapshots.Job{})
 	f.drain()
-	f.check("planned before the index", insights.ReadOpts{ViewID: "todos"}, []string{"alpha", "beta", "gamma"})
+	f.check("planned before the index", insights.ReadOpts{ViewID: "todos", Admin: true}, []string{"alpha", "beta", "gamma"})
 }
 
 // checkWaiting checks that every open backfill waits, as insights show and
