@@ -12,6 +12,7 @@ import (
 	"slices"
 
 	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/sinks/commitindex"
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/repos"
 )
@@ -45,14 +46,16 @@ type repoIndex struct {
 	Count   int
 }
 
-// Run implements jobs.Job.
+// Run implements jobs.Job. Its counts are of what it committed: a run whose
+// load fails reports no repositories and no commits written.
 func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	list, err := repos.List(ctx, env.DB)
 	if err != nil {
 		return nil, err
 	}
-	counts := jobs.Counts{"repos": 0, "commits_written": 0, "errored": 0, "not_synced": 0}
+	counts := jobs.Counts{"repos": 0, "commits_written": 0, "errored": 0, "not_synced": 0, "repaired": 0}
 	var out []repoIndex
+	var repaired int64
 	for _, r := range list {
 		if err := ctx.Err(); err != nil {
 			return counts, err
@@ -61,7 +64,14 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 			counts["not_synced"]++
 			continue
 		}
-		idx, err := index(ctx, r)
+		n, err := indexed(ctx, env, r)
+		if err != nil {
+			return counts, err
+		}
+		if n < r.CommitsIndexedCount {
+			repaired++
+		}
+		idx, err := index(ctx, r, n)
 		if err != nil {
 			if ctx.Err() != nil {
 				return counts, ctx.Err()
@@ -70,17 +80,39 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 			env.Logger.Warn("index commits failed", "repo", r.Name, "err", err)
 			continue
 		}
-		counts["repos"]++
-		counts["commits_written"] += int64(len(idx.Commits))
 		out = append(out, idx)
 	}
-	return counts, writeAndLoad(ctx, env, out)
+	commits, err := writeAndLoad(ctx, env, out)
+	if err != nil {
+		return counts, err
+	}
+	counts["repos"], counts["commits_written"], counts["repaired"] = int64(len(out)), commits, repaired
+	return counts, nil
+}
+
+// indexed returns how many of r's commits the index holds and a run can
+// build on: the recorded count when the index holds exactly those commits,
+// else 0, so that r is indexed again from its first commit. This is a
+// defence in depth: loads are atomic, but an older loader could record a
+// head without its commits, after which every run would find the head
+// indexed and write no commit, for good.
+func indexed(ctx context.Context, env *jobs.Env, r repos.Repo) (int, error) {
+	ok, err := commitindex.Intact(ctx, env.DB, r.ID, r.CommitsIndexedHead, r.CommitsIndexedCount)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		env.Logger.Warn("the commit index does not hold the commits its recorded head promises; indexing the repository again from its first commit",
+			"repo", r.Name, "head", r.CommitsIndexedHead, "count", r.CommitsIndexedCount)
+		return 0, nil
+	}
+	return r.CommitsIndexedCount, nil
 }
 
 // index reads r's history and works out what to write: the commits after
-// the indexed head when the history still contains that head at the same
-// position, else the whole history.
-func index(ctx context.Context, r repos.Repo) (repoIndex, error) {
+// the first n indexed ones when the history still has r's indexed head at
+// position n-1, else the whole history.
+func index(ctx context.Context, r repos.Repo, n int) (repoIndex, error) {
 	g, err := gitsource.Open(ctx, r.GitDir)
 	if err != nil {
 		return repoIndex{}, fmt.Errorf("repository %s: %w", r.Name, err)
@@ -95,7 +127,7 @@ func index(ctx context.Context, r repos.Repo) (repoIndex, error) {
 	if len(history) > 0 {
 		idx.Head = history[len(history)-1].OID
 	}
-	if n := r.CommitsIndexedCount; n > 0 && n <= len(history) && history[n-1].OID == r.CommitsIndexedHead {
+	if n > 0 && n <= len(history) && history[n-1].OID == r.CommitsIndexedHead {
 		idx.From = n
 	}
 	idx.Commits = history[idx.From:]

@@ -62,6 +62,11 @@ func (w *worker) process(ctx context.Context, u *codeintel.Upload) error {
 		return err
 	}
 	w.counts["completed"]++
+	// Rows are counted once the upload completed: an attempt that failed
+	// or was lost loaded rows the next attempt deletes.
+	for _, b := range m.Batches {
+		w.counts[b.Kind] += b.Rows
+	}
 	w.counts["retired"] += int64(retired)
 	w.counts["bytes"] += stats.Bytes
 	w.counts["documents"] += int64(stats.OutDocuments)
@@ -118,9 +123,6 @@ func (w *worker) convert(ctx context.Context, u *codeintel.Upload) (batch.Manife
 	m, err := run.Commit(ctx)
 	if err != nil {
 		return batch.Manifest{}, stats, err
-	}
-	for _, b := range m.Batches {
-		w.counts[b.Kind] += b.Rows
 	}
 	return m, stats, nil
 }

@@ -21,6 +21,7 @@ func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results 
 		answers  []insights.Answer
 		lost     []insights.Incomplete
 		errored  int
+		commits  int
 	)
 	for _, r := range results {
 		switch {
@@ -32,12 +33,14 @@ func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results 
 			lost = append(lost, lostTimes(r.task, detail)...)
 		default:
 			answers = append(answers, r.answers...)
-			w.add("commits", r.commits)
+			commits += r.commits
 		}
 	}
 	if err := w.store(work, s, answers, lost); err != nil {
 		return w.fail(ctx, s, err)
 	}
+	// Counted once stored: an attempt whose load failed stored nothing.
+	w.add("commits", commits)
 	if len(failures) > 0 {
 		return w.fail(ctx, s, summarize(failures))
 	}
@@ -74,7 +77,8 @@ func summarize(errs []error) error {
 
 // store writes answers and incomplete points as batches of a run of their
 // own — the shard's attempt, so that they can be loaded now — and loads
-// them. Loading is idempotent: a redone shard upserts the same rows.
+// them in one transaction: an attempt's results are stored whole or not at
+// all. Loading is idempotent: a redone shard upserts the same rows.
 func (w *worker) store(ctx context.Context, s *shardqueue.Shard, answers []insights.Answer, lost []insights.Incomplete) error {
 	if len(answers)+len(lost) == 0 {
 		return nil
@@ -107,7 +111,7 @@ func (w *worker) store(ctx context.Context, s *shardqueue.Shard, answers []insig
 	if err != nil {
 		return err
 	}
-	l := &loader.Loader{DB: w.env.DB, Bucket: w.env.Bucket, Targets: insights.PointTargets(), Logger: w.env.Logger}
+	l := &loader.Loader{DB: w.env.DB, Bucket: w.env.Bucket, Targets: insights.PointTargets(), Logger: w.env.Logger, Atomic: true}
 	if _, err := l.LoadRun(ctx, m); err != nil {
 		return err
 	}

@@ -9,31 +9,60 @@ import (
 	"github.com/sightline-dev/sightline/pipeline/batch"
 )
 
-// loadBatch loads one batch in one transaction, ledger row included, and
-// reports whether it did: false means another load had already done it.
-// Any error rolls everything back, so the batch stays unloaded.
-func (l *Loader) loadBatch(ctx context.Context, m batch.Manifest, p plan) (rows int64, loaded bool, err error) {
-	key := p.info.Key
+// notLoaded is what loadTx returns for a batch found already loaded.
+const notLoaded = -1
+
+// loadTx loads the batches of plans in one transaction, each with its
+// ledger row, and returns the rows loaded per plan: notLoaded for a batch
+// another load had already done. Any error rolls everything back, so the
+// batches stay unloaded. what names the work in errors.
+func (l *Loader) loadTx(ctx context.Context, m batch.Manifest, plans []plan, what string) ([]int64, error) {
 	tx, err := l.DB.Begin(ctx)
 	if err != nil {
-		return 0, false, fmt.Errorf("load batch %q: begin: %w", key, err)
+		return nil, fmt.Errorf("%s: begin: %w", what, err)
 	}
 	// Rollback after Commit is a no-op. It must run even when ctx is
 	// cancelled, or the connection goes back to the pool mid-transaction.
 	defer tx.Rollback(context.WithoutCancel(ctx))
 
-	claimed, err := claim(ctx, tx, m, p.info)
-	if err != nil || !claimed {
-		return 0, false, err
-	}
-	rows, err = l.fill(ctx, tx, p)
-	if err != nil {
-		return 0, false, err
+	rows := make([]int64, len(plans))
+	for i, p := range plans {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		claimed, err := claim(ctx, tx, m, p.info)
+		if err != nil {
+			return nil, err
+		}
+		rows[i] = notLoaded
+		if claimed {
+			if rows[i], err = l.fill(ctx, tx, p); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return 0, false, fmt.Errorf("load batch %q: commit: %w", key, err)
+		return nil, fmt.Errorf("%s: commit: %w", what, err)
 	}
-	return rows, true, nil
+	return rows, nil
+}
+
+// checkAtomic refuses a run that cannot load in one transaction: two
+// batches through one target with a Prepare, which would create its
+// staging table twice.
+func checkAtomic(m batch.Manifest, plans []plan) error {
+	seen := make(map[*Target]string)
+	for _, p := range plans {
+		if p.target.Prepare == "" {
+			continue
+		}
+		if other, ok := seen[p.target]; ok {
+			return fmt.Errorf("load run %s/%s atomically: batches %q and %q both load through the target of kind %s, whose Prepare can run once per transaction; write one batch of that kind per run",
+				m.Job, m.RunID, other, p.info.Key, p.target.Kind)
+		}
+		seen[p.target] = p.info.Key
+	}
+	return nil
 }
 
 // claim inserts the batch's ledger row and reports whether it was new. The
@@ -41,7 +70,8 @@ func (l *Loader) loadBatch(ctx context.Context, m batch.Manifest, p plan) (rows 
 // COPY loads exactly that many. If another transaction is loading the same
 // batch, the insert waits for it: when it commits the row exists and claim
 // returns false; when it rolls back the insert goes through and this
-// transaction loads the batch.
+// transaction loads the batch. Atomic loads of one run claim in manifest
+// order, so two of them cannot deadlock.
 func claim(ctx context.Context, tx pgx.Tx, m batch.Manifest, info batch.Info) (bool, error) {
 	tag, err := tx.Exec(ctx, `
 		INSERT INTO loaded_batches (batch_key, job, run_id, kind, kind_version, rows)

@@ -3,6 +3,12 @@
 // records it in the loaded_batches ledger, so a crash loses nothing and a
 // rerun (or a concurrent loader) never loads a batch twice.
 //
+// Atomicity is per batch by default. A job whose batches only make sense
+// together (index-commits: a repository's head must never be recorded
+// without its commits) sets Loader.Atomic, and every batch of a run is then
+// loaded in one transaction, ledger rows included: all of the run, or
+// nothing.
+//
 // Rows go in with COPY, streamed record by record from the bucket. Where
 // they land is the job's business, described by a Target per batch kind:
 // straight into a table, or into a staging table that a Merge statement
@@ -43,8 +49,15 @@ type Loader struct {
 	// Concurrency is how many batches of a run LoadRun loads at once, each
 	// on its own connection; 0 or 1 loads them one by one in manifest
 	// order. Above 1, only for kinds whose loads do not depend on each
-	// other's order.
+	// other's order. Atomic ignores it.
 	Concurrency int
+	// Atomic loads all the batches of a run in one transaction, in
+	// manifest order, with all their ledger rows: a failure anywhere
+	// leaves none of them loaded. Set it when one batch's rows are wrong
+	// without another's. Two batches of a run may not share a target
+	// that has a Prepare (its staging table would be created twice in
+	// the transaction).
+	Atomic bool
 
 	// pgxCopy makes every COPY go through pgx's CopyFrom, not the binary
 	// fast path (copybinary.go), for tests that compare the two.
@@ -75,27 +88,46 @@ func (r *Result) add(o Result) {
 }
 
 // LoadRun loads every batch of the committed run m not loaded yet, in
-// manifest order (Concurrency at a time when it is above 1), each in its
-// own transaction. It checks first that every batch has a known kind and a
-// Target, so a run that cannot be loaded fully is not loaded at all. On
-// error, the batches loaded before stay loaded and a later LoadRun loads
-// the rest. Concurrent LoadRun calls on one run, in one process or
-// several, load each batch once.
+// manifest order. It checks first that every batch has a known kind and a
+// Target, so a run that cannot be loaded fully is not loaded at all.
+// Concurrent LoadRun calls on one run, in one process or several, load
+// each batch once, and a batch found in the ledger is skipped, so LoadRun
+// is idempotent.
+//
+// With Atomic, the run is loaded in one transaction: on error nothing of it
+// is loaded. Otherwise each batch has its own transaction (Concurrency at a
+// time): once one fails no further batch starts, those already loading
+// finish, and the batches loaded stay loaded; a later LoadRun loads the
+// rest. Either way the Result counts only what was committed.
 func (l *Loader) LoadRun(ctx context.Context, m batch.Manifest) (Result, error) {
 	plans, err := l.plan(m)
 	if err != nil {
 		return Result{}, err
 	}
+	if l.Atomic {
+		return l.loadAtomic(ctx, m, plans)
+	}
+	return l.loadEach(ctx, m, plans)
+}
+
+// loadEach loads each batch of plans in its own transaction, Concurrency
+// at a time, and starts none after one fails.
+func (l *Loader) loadEach(ctx context.Context, m batch.Manifest, plans []plan) (Result, error) {
 	res := Result{Runs: 1, Batches: len(m.Batches)}
 	var mu sync.Mutex
-	var failed atomic.Bool // no new batch starts after a failure
+	var failed atomic.Bool
 	var g errgroup.Group
 	g.SetLimit(max(l.Concurrency, 1))
 	for _, p := range plans {
 		if failed.Load() {
 			break
 		}
+		// g.Go waits for a free slot, which a failing batch frees: the
+		// flag must be checked again once the batch holds its slot.
 		g.Go(func() error {
+			if failed.Load() {
+				return nil
+			}
 			one, err := l.loadOne(ctx, m, p)
 			if err != nil {
 				failed.Store(true)
@@ -106,27 +138,47 @@ func (l *Loader) LoadRun(ctx context.Context, m batch.Manifest) (Result, error) 
 			return err
 		})
 	}
-	err = g.Wait()
+	err := g.Wait()
 	return res, err
 }
 
 // loadOne loads the batch of plan p and says what it did.
 func (l *Loader) loadOne(ctx context.Context, m batch.Manifest, p plan) (Result, error) {
-	if err := ctx.Err(); err != nil {
-		return Result{}, fmt.Errorf("load run %s/%s: %w", m.Job, m.RunID, err)
-	}
 	start := time.Now()
-	rows, loaded, err := l.loadBatch(ctx, m, p)
+	rows, err := l.loadTx(ctx, m, []plan{p}, fmt.Sprintf("load batch %q", p.info.Key))
 	if err != nil {
 		return Result{}, err
 	}
-	if !loaded {
+	return l.logLoaded(p, rows[0], start), nil
+}
+
+// loadAtomic loads every batch of plans in one transaction.
+func (l *Loader) loadAtomic(ctx context.Context, m batch.Manifest, plans []plan) (Result, error) {
+	res := Result{Runs: 1, Batches: len(m.Batches)}
+	if err := checkAtomic(m, plans); err != nil {
+		return res, err
+	}
+	start := time.Now()
+	rows, err := l.loadTx(ctx, m, plans, fmt.Sprintf("load run %s/%s", m.Job, m.RunID))
+	if err != nil {
+		return res, err
+	}
+	for i, p := range plans {
+		res.add(l.logLoaded(p, rows[i], start))
+	}
+	return res, nil
+}
+
+// logLoaded logs a committed batch and counts it: rows is what loadTx
+// returned for it, notLoaded for a batch already in the ledger.
+func (l *Loader) logLoaded(p plan, rows int64, start time.Time) Result {
+	if rows == notLoaded {
 		l.logger().Debug("batch already loaded", "key", p.info.Key)
-		return Result{Skipped: 1}, nil
+		return Result{Skipped: 1}
 	}
 	l.logger().Info("loaded batch", "key", p.info.Key, "kind", p.info.Kind,
 		"table", p.target.Table, "rows", rows, "duration", time.Since(start))
-	return Result{Loaded: 1, Rows: rows}, nil
+	return Result{Loaded: 1, Rows: rows}
 }
 
 // LoadPending loads every committed run of job that has batches not loaded

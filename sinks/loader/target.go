@@ -9,9 +9,9 @@ import (
 	"github.com/sightline-dev/sightline/pipeline/batch"
 )
 
-// Target says how batches of one kind are loaded. In one transaction per
-// batch the loader runs Prepare, COPYs the batch's rows into Table, then
-// runs Merge.
+// Target says how batches of one kind are loaded. In the batch's
+// transaction (the run's, with Loader.Atomic) the loader runs Prepare, COPYs
+// the batch's rows into Table, then runs Merge.
 //
 // A plain target COPYs into the final table. An upsert target creates a
 // staging table in Prepare, COPYs into it, and merges from it:

@@ -1,0 +1,61 @@
+package commitindex_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/sightline-dev/sightline/sinks/commitindex"
+	"github.com/sightline-dev/sightline/sinks/pgtest"
+)
+
+func TestIntact(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.NewDB(t)
+	var repo int64
+	if err := db.QueryRow(ctx, `INSERT INTO repos (name, path) VALUES ('demo', '/demo') RETURNING id`).Scan(&repo); err != nil {
+		t.Fatal(err)
+	}
+	// The index holds positions 0, 1, 2 and 4: c0, c1, c2, c4.
+	_, err := db.Exec(ctx, `INSERT INTO repo_commits (repo_id, position, commit_oid, committed_at)
+		SELECT $1, p, 'c' || p, now() FROM unnest(ARRAY[0, 1, 2, 4]) AS p`, repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		head  string
+		count int
+		want  bool
+	}{
+		{"nothing indexed", "", 0, true},
+		{"a gap before the head", "c4", 5, false},
+		{"rows past the head", "c2", 3, false},
+		{"another head", "x", 4, false},
+		{"more rows than recorded", "c1", 2, false},
+	}
+	for _, tt := range tests {
+		got, err := commitindex.Intact(ctx, db, repo, tt.head, tt.count)
+		if err != nil || got != tt.want {
+			t.Errorf("%s: Intact(%q, %d) = %t, %v; want %t", tt.name, tt.head, tt.count, got, err, tt.want)
+		}
+	}
+	// Positions 0, 2, 4: as many rows as recorded, the head where it
+	// should be, and a gap.
+	if _, err := db.Exec(ctx, `DELETE FROM repo_commits WHERE position = 1`); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := commitindex.Intact(ctx, db, repo, "c2", 3); err != nil || got {
+		t.Errorf("positions 0, 2, 4 with head c2: Intact = %t, %v; want false", got, err)
+	}
+	// Positions 0, 1, 2: intact.
+	if _, err := db.Exec(ctx, `DELETE FROM repo_commits WHERE position = 4`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `INSERT INTO repo_commits (repo_id, position, commit_oid, committed_at) VALUES ($1, 1, 'c1', now())`, repo); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := commitindex.Intact(ctx, db, repo, "c2", 3); err != nil || !got {
+		t.Errorf("positions 0-2 with head c2: Intact = %t, %v; want true", got, err)
+	}
+}
