@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/sightline-dev/sightline/pipeline/bucket/internal/stall"
 )
 
 // defaultRegion signs requests when nothing names a region: S3-compatible
@@ -49,6 +50,7 @@ func newClient(ctx context.Context, p params, opts Opts) (*s3.Client, error) {
 		if opts.HTTPClient != nil {
 			o.HTTPClient = opts.HTTPClient
 		}
+		o.HTTPClient = &stall.Client{Next: o.HTTPClient, Timeout: retry.AttemptTimeout}
 		o.APIOptions = append(o.APIOptions, addStartTime)
 	}), nil
 }

@@ -62,6 +62,7 @@ type Bucket struct {
 	prefix   string // "" or ending in "/"
 	url      string
 	partSize int64
+	retry    bucket.RetryOpts // with its defaults
 
 	// noPartCopy is set once the server has refused UploadPartCopy, as
 	// gofakes3 does; Compose then streams every part.
@@ -94,6 +95,7 @@ func Open(ctx context.Context, u *url.URL, opts Opts) (*Bucket, error) {
 		prefix:   p.prefix,
 		url:      u.String(),
 		partSize: partSize,
+		retry:    opts.Retry.WithDefaults(),
 	}, nil
 }
 
