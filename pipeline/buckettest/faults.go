@@ -14,13 +14,13 @@ type Fault int
 
 // The faults Faults injects besides error statuses.
 const (
-	// Reset serves the request, so that it takes effect, then closes the
-	// connection without a response: the client cannot tell whether it
-	// took effect.
+	// Reset closes the connection without serving the request or
+	// answering it.
 	Reset Fault = iota + 1
-	// Truncate serves the request and sends the first half of the
-	// response's bytes (status line, headers and body), then closes the
-	// connection.
+	// Truncate serves the request, so that it takes effect, and sends the
+	// first half of the response's bytes (status line, headers and body),
+	// then closes the connection: the client cannot tell whether the
+	// request took effect.
 	Truncate
 	// Stall sends the first half of the response's bytes, like Truncate,
 	// then holds the connection open and silent until the client gives up.
@@ -87,6 +87,8 @@ func (f *Faults) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case status != 0:
 		http.Error(w, "buckettest: injected failure", status)
+	case fault == Reset:
+		hijack(w).Close()
 	case fault == Silent:
 		hold(hijack(w))
 	case fault != 0:
@@ -102,6 +104,7 @@ func (f *Faults) take(r *http.Request) (int, Fault) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.requests++
+
 	if f.failures <= 0 || (f.match != nil && !f.match(r)) {
 		return 0, 0
 	}
@@ -109,8 +112,8 @@ func (f *Faults) take(r *http.Request) (int, Fault) {
 	return f.status, f.fault
 }
 
-// breakResponse serves r and sends none, half or (stalling) half of the
-// response, as fault says, on a connection it then closes.
+// breakResponse serves r and sends half of the response, then closes the
+// connection or, for Stall, holds it.
 func (f *Faults) breakResponse(w http.ResponseWriter, r *http.Request, fault Fault) {
 	rec := httptest.NewRecorder()
 	f.next.ServeHTTP(rec, r)
@@ -120,9 +123,6 @@ func (f *Faults) breakResponse(w http.ResponseWriter, r *http.Request, fault Fau
 	resp.Write(&raw)
 	conn := hijack(w)
 	defer conn.Close()
-	if fault == Reset {
-		return
-	}
 	conn.Write(raw.Bytes()[:raw.Len()/2])
 	if fault == Stall {
 		hold(conn)

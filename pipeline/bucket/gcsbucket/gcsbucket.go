@@ -44,11 +44,11 @@ type Opts struct {
 
 // Bucket is a bucket.Bucket on GCS, all of whose keys are under a prefix.
 type Bucket struct {
-	client     *storage.Client
-	handle     *storage.BucketHandle
-	prefix     string // "" or ending in "/"
-	url        string
-	chunkRetry time.Duration
+	client *storage.Client
+	handle *storage.BucketHandle
+	prefix string // "" or ending in "/"
+	url    string
+	retry  bucket.RetryOpts // with its defaults
 }
 
 var _ bucket.Bucket = (*Bucket)(nil)
@@ -61,11 +61,15 @@ func Open(ctx context.Context, u *url.URL, opts Opts) (*Bucket, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gcs bucket URL %q: %w", u.Redacted(), err)
 	}
-	client, err := storage.NewClient(ctx, append(clientOpts, opts.ClientOptions...)...)
+	retry := opts.Retry.WithDefaults()
+	clientOpts = append(clientOpts, opts.ClientOptions...)
+	if hc := httpClient(ctx, retry.AttemptTimeout, clientOpts); hc != nil {
+		clientOpts = append(clientOpts, option.WithHTTPClient(hc))
+	}
+	client, err := storage.NewClient(ctx, clientOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("gcs bucket %q: %w", u.Redacted(), err)
 	}
-	retry := opts.Retry.WithDefaults()
 	client.SetRetry(
 		// Put, Compose and Delete are not idempotent by GCS's definition
 		// (no generation precondition), but replaying them does no harm
@@ -78,11 +82,11 @@ func Open(ctx context.Context, u *url.URL, opts Opts) (*Bucket, error) {
 		storage.WithMaxRetryDuration(retry.MaxTime),
 	)
 	return &Bucket{
-		client:     client,
-		handle:     client.Bucket(name),
-		prefix:     prefix,
-		url:        u.String(),
-		chunkRetry: retry.MaxTime,
+		client: client,
+		handle: client.Bucket(name),
+		prefix: prefix,
+		url:    u.String(),
+		retry:  retry,
 	}, nil
 }
 
