@@ -31,6 +31,8 @@ func TestExitCodes(t *testing.T) {
 		{name: "repos add needs a source", args: []string{"repos", "add", "x"}, wantCode: 2, wantStderr: "path url"},
 		{name: "jobs lists prune", args: []string{"jobs"}, wantCode: 0, wantStdout: "prune  "},
 		{name: "bad prune retention", args: []string{"--prune-after", "1mo", "jobs"}, wantCode: 2, wantStderr: `--prune-after / SIGHTLINE_PRUNE_AFTER: "1mo"`},
+		{name: "bad bucket parameter", args: []string{"--bucket", "s3://b/p?foo=1", "run", "sync-repos"}, wantCode: 2, wantStderr: `--bucket / SIGHTLINE_BUCKET: s3 bucket URL "s3://b/p?foo=1": unknown parameter "foo"`},
+		{name: "bad bucket scheme", args: []string{"--bucket", "ftp://h/p", "run", "sync-repos"}, wantCode: 2, wantStderr: `unknown scheme "ftp"`},
 		{name: "bad log format", args: []string{"--log-format", "xml", "jobs"}, wantCode: 2, wantStderr: `"xml" is not text or json`},
 	}
 	for _, tt := range tests {

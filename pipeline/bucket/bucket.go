@@ -78,3 +78,16 @@ type Bucket interface {
 	// String returns the bucket's URL, without credentials.
 	String() string
 }
+
+// URLError is a bucket URL that cannot be used as written: an unknown
+// scheme or parameter, a malformed value, a path that is not allowed. It is
+// the user's mistake to fix, unlike a failure to reach the store; find it
+// with errors.As. Its message is Err's.
+type URLError struct {
+	Err error
+}
+
+func (e *URLError) Error() string { return e.Err.Error() }
+
+// Unwrap returns Err.
+func (e *URLError) Unwrap() error { return e.Err }

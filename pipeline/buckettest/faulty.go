@@ -54,6 +54,7 @@ func RunFaults(t *testing.T, c Cloud) {
 		{"GetReset", func(t *testing.T, c Cloud) { testGetFault(t, c, Reset) }},
 		{"GetTruncated", func(t *testing.T, c Cloud) { testGetFault(t, c, Truncate) }},
 		{"GetStalled", func(t *testing.T, c Cloud) { testGetFault(t, c, Stall) }},
+		{"ListTruncated", testListTruncated},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -181,5 +182,23 @@ func testGetFault(t *testing.T, c Cloud, fault Fault) {
 	faults.Break(3, fault, nil)
 	if got, err := readKey(t.Context(), b, "obj", mib, 2*mib); err != nil || got != want {
 		t.Errorf("GetRange(obj, %d, %d) through three faults = %+v, %v; want %+v", mib, 2*mib, got, err, want)
+	}
+}
+
+// testListTruncated checks that a List survives a truncated response.
+func testListTruncated(t *testing.T, c Cloud) {
+	endpoint, faults := c.Serve(t)
+	b := c.Open(t, endpoint, FaultRetry)
+	for _, key := range []string{"a", "b", "c"} {
+		put(t, b, key, key)
+	}
+	faults.Break(1, Truncate, nil)
+	var keys []string
+	err := b.List(t.Context(), "", func(a bucket.Attrs) error {
+		keys = append(keys, a.Key)
+		return nil
+	})
+	if got := strings.Join(keys, " "); err != nil || got != "a b c" {
+		t.Errorf("List through a truncated response = %q, %v; want %q", got, err, "a b c")
 	}
 }

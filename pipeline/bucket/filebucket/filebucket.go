@@ -39,7 +39,7 @@ var _ bucket.Bucket = (*Bucket)(nil)
 // and the URL takes no query parameters.
 func Open(u *url.URL) (*Bucket, error) {
 	if err := checkURL(u); err != nil {
-		return nil, fmt.Errorf("file bucket URL %q: %w", u.Redacted(), err)
+		return nil, &bucket.URLError{Err: fmt.Errorf("file bucket URL %q: %w", u.Redacted(), err)}
 	}
 	root := filepath.Clean(filepath.FromSlash(u.Path))
 	if err := os.MkdirAll(filepath.Join(root, tmpDir), 0o755); err != nil {

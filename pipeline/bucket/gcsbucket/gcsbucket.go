@@ -59,7 +59,7 @@ var _ bucket.Bucket = (*Bucket)(nil)
 func Open(ctx context.Context, u *url.URL, opts Opts) (*Bucket, error) {
 	name, prefix, clientOpts, err := parseURL(u)
 	if err != nil {
-		return nil, fmt.Errorf("gcs bucket URL %q: %w", u.Redacted(), err)
+		return nil, &bucket.URLError{Err: fmt.Errorf("gcs bucket URL %q: %w", u.Redacted(), err)}
 	}
 	retry := opts.Retry.WithDefaults()
 	clientOpts = append(clientOpts, opts.ClientOptions...)

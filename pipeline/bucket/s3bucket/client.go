@@ -1,8 +1,10 @@
 package s3bucket
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -27,6 +29,7 @@ func newClient(ctx context.Context, p params, opts Opts) (*s3.Client, error) {
 		// no checksums; WhenRequired restores what every server supports.
 		config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),
 		config.WithResponseChecksumValidation(aws.ResponseChecksumValidationWhenRequired),
+		config.WithLogger(sdkLogger{cmp.Or(opts.Logger, slog.Default())}),
 	}
 	if p.region != "" {
 		load = append(load, config.WithRegion(p.region))

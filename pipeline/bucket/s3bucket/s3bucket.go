@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"net/http"
 	"net/url"
@@ -52,6 +53,9 @@ type Opts struct {
 	// Concurrency is how many parts Put uploads at once, so Put buffers up
 	// to Concurrency×PartSize bytes. Zero means DefaultConcurrency.
 	Concurrency int
+
+	// Logger receives the SDK's log messages; nil means slog.Default().
+	Logger *slog.Logger
 }
 
 // Bucket is a bucket.Bucket on S3, all of whose keys are under a prefix.
@@ -78,7 +82,7 @@ var _ bucket.Bucket = (*Bucket)(nil)
 func Open(ctx context.Context, u *url.URL, opts Opts) (*Bucket, error) {
 	p, err := parseURL(u)
 	if err != nil {
-		return nil, fmt.Errorf("s3 bucket URL %q: %w", u.Redacted(), err)
+		return nil, &bucket.URLError{Err: fmt.Errorf("s3 bucket URL %q: %w", u.Redacted(), err)}
 	}
 	partSize := cmp.Or(opts.PartSize, DefaultPartSize)
 	if partSize < minPartSize {
