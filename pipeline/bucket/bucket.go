@@ -91,3 +91,14 @@ func (e *URLError) Error() string { return e.Err.Error() }
 
 // Unwrap returns Err.
 func (e *URLError) Unwrap() error { return e.Err }
+
+// TempCleaner is implemented by providers whose interrupted writes can
+// leave temporary files behind, out of List's sight: a file bucket's
+// process that crashes mid-Put leaves its .tmp-filebucket/write-* file. The
+// prune job calls it on buckets that have it.
+type TempCleaner interface {
+	// CleanTemp removes the temporary files last written before cutoff and
+	// returns how many it removed. A cutoff well in the past leaves writes
+	// in progress alone.
+	CleanTemp(ctx context.Context, cutoff time.Time) (int, error)
+}
