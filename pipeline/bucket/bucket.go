@@ -6,6 +6,18 @@
 // there are no directories, and the only write primitive is a whole-object Put.
 // Providers live in subpackages (filebucket, s3bucket, gcsbucket); the
 // conformance suite every provider passes is in pipeline/buckettest.
+//
+// Every operation of the cloud providers has a deadline, set by RetryOpts
+// (the defaults in brackets): an HTTP attempt on which nothing moves for
+// AttemptTimeout [30s] is abandoned; transient failures are retried up to
+// MaxAttempts [8] times with backoff up to MaxBackoff [5s], for up to
+// MaxTime [30s] since the operation last made progress. Against an
+// endpoint that refuses connections or never answers, an operation fails
+// within about MaxTime + AttemptTimeout + MaxBackoff [65s]; Stat and Delete
+// also carry that as a context deadline. A streamed Get or Put is bounded
+// by progress rather than by total time, so a large object is never cut
+// off while bytes move; a Get whose body fails or stalls resumes from where
+// it stopped, and a Put whose answer was lost checks what was written.
 package bucket
 
 import (
