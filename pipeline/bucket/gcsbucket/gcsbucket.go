@@ -33,12 +33,15 @@ const tmpDir = ".tmp-gcsbucket"
 type Opts struct {
 	// ClientOptions are passed to storage.NewClient after those the URL
 	// implies, so they win: for example option.WithHTTPClient, or
-	// option.WithEndpoint and option.WithoutAuthentication for a fake.
+	// option.WithEndpoint and option.WithoutAuthentication for a fake. A
+	// client given with option.WithHTTPClient is used as it is, without
+	// Retry.AttemptTimeout: its own timeouts are then all there is.
 	ClientOptions []option.ClientOption
 
-	// Retry bounds the library's retries of transient errors. A Put from
-	// a stream retries only the chunk the Writer has buffered (16 MiB);
-	// MaxTime bounds the retrying of each chunk.
+	// Retry bounds the library's retries of transient errors and each
+	// attempt's time without progress. A Put from a stream retries only
+	// the chunk the Writer has buffered (16 MiB); MaxTime bounds the
+	// retrying of each chunk.
 	Retry bucket.RetryOpts
 }
 

@@ -36,12 +36,14 @@ const (
 
 // Opts configures a bucket beyond what its URL says.
 type Opts struct {
-	// HTTPClient, if set, sends the S3 requests. It is used as given: the
-	// CA bundle named by AWS_CA_BUNDLE goes into the SDK's own client (used
-	// for credentials), so a custom client brings its own TLS settings.
+	// HTTPClient, if set, sends the S3 requests, under Retry's
+	// AttemptTimeout. It is used as given: the CA bundle named by
+	// AWS_CA_BUNDLE goes into the SDK's own client (used for credentials),
+	// so a custom client brings its own TLS settings.
 	HTTPClient *http.Client
 
-	// Retry bounds the SDK's retries of transient errors.
+	// Retry bounds the SDK's retries of transient errors, each attempt's
+	// time without progress, and the resuming of a Get whose body fails.
 	Retry bucket.RetryOpts
 
 	// PartSize is the size of the parts Put uploads, at least 5 MiB; zero
