@@ -68,6 +68,9 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	if err := p.pruneRuns(ctx, cutoff); err != nil {
 		return p.counts, err
 	}
+	if err := p.pruneTemp(ctx, cutoff); err != nil {
+		return p.counts, err
+	}
 	if err := p.pruneUploads(ctx, cutoff); err != nil {
 		return p.counts, err
 	}

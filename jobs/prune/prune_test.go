@@ -2,6 +2,8 @@ package prune_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -124,7 +126,7 @@ func counts(nonZero jobs.Counts) jobs.Counts {
 	c := jobs.Counts{"runs": 0, "uncommitted_runs": 0, "unloaded_runs": 0, "pending_runs": 0, "ledger_rows": 0,
 		"retired_uploads": 0, "errored_uploads": 0, "abandoned_uploads": 0,
 		"removed_views": 0, "removed_view_series": 0, "removed_series": 0, "removed_repos": 0,
-		"objects": 0, "job_runs": 0, "errors": 0}
+		"objects": 0, "job_runs": 0, "errors": 0, "temp_files": 0}
 	for k, v := range nonZero {
 		c[k] = v
 	}
@@ -294,5 +296,27 @@ func TestPruneShardRuns(t *testing.T) {
 	}
 	if got := runsIn(t, r.Bucket); len(got) != 0 {
 		t.Errorf("runs left: %v", got)
+	}
+}
+
+// TestPruneTemp checks that prune removes the temporary files of writes a
+// crash interrupted, once they are older than the retention.
+func TestPruneTemp(t *testing.T) {
+	t.Parallel()
+	r := jobstest.NewRunner(t)
+	tmp := filepath.Join(strings.TrimPrefix(r.Bucket.String(), "file://"), ".tmp-filebucket")
+	stale := filepath.Join(tmp, "write-123")
+	if err := os.WriteFile(stale, []byte("half an object"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	written := time.Now()
+	if c := pruneAt(t, r, written.Add(6*day)); c["temp_files"] != 0 {
+		t.Errorf("prune within the retention removed %d temporary files, want 0", c["temp_files"])
+	}
+	if c := pruneAt(t, r, written.Add(8*day)); c["temp_files"] != 1 {
+		t.Errorf("prune after the retention removed %d temporary files, want 1", c["temp_files"])
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("%s still there after prune (%v)", stale, err)
 	}
 }

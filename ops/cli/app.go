@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -89,7 +90,11 @@ func (a *app) openBucket(ctx context.Context) (bucket.Bucket, error) {
 	if a.bucket != nil {
 		return a.bucket, nil
 	}
-	b, err := bucketurl.Open(ctx, a.bucketURL)
+	b, err := bucketurl.OpenOpts(ctx, a.bucketURL, bucketurl.Opts{Logger: a.log})
+	var urlErr *bucket.URLError
+	if errors.As(err, &urlErr) {
+		return nil, usageErrorf("--bucket / SIGHTLINE_BUCKET: %v", err)
+	}
 	if err != nil {
 		return nil, err
 	}

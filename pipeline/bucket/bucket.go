@@ -6,6 +6,18 @@
 // there are no directories, and the only write primitive is a whole-object Put.
 // Providers live in subpackages (filebucket, s3bucket, gcsbucket); the
 // conformance suite every provider passes is in pipeline/buckettest.
+//
+// Every operation of the cloud providers has a deadline, set by RetryOpts
+// (the defaults in brackets): an HTTP attempt on which nothing moves for
+// AttemptTimeout [30s] is abandoned; transient failures are retried up to
+// MaxAttempts [8] times with backoff up to MaxBackoff [5s], for up to
+// MaxTime [30s] since the operation last made progress. Against an
+// endpoint that refuses connections or never answers, an operation fails
+// within about MaxTime + AttemptTimeout + MaxBackoff [65s]; Stat and Delete
+// also carry that as a context deadline. A streamed Get or Put is bounded
+// by progress rather than by total time, so a large object is never cut
+// off while bytes move; a Get whose body fails or stalls resumes from where
+// it stopped, and a Put whose answer was lost checks what was written.
 package bucket
 
 import (
@@ -77,4 +89,28 @@ type Bucket interface {
 
 	// String returns the bucket's URL, without credentials.
 	String() string
+}
+
+// URLError is a bucket URL that cannot be used as written: an unknown
+// scheme or parameter, a malformed value, a path that is not allowed. It is
+// the user's mistake to fix, unlike a failure to reach the store; find it
+// with errors.As. Its message is Err's.
+type URLError struct {
+	Err error
+}
+
+func (e *URLError) Error() string { return e.Err.Error() }
+
+// Unwrap returns Err.
+func (e *URLError) Unwrap() error { return e.Err }
+
+// TempCleaner is implemented by providers whose interrupted writes can
+// leave temporary files behind, out of List's sight: a file bucket's
+// process that crashes mid-Put leaves its .tmp-filebucket/write-* file. The
+// prune job calls it on buckets that have it.
+type TempCleaner interface {
+	// CleanTemp removes the temporary files last written before cutoff and
+	// returns how many it removed. A cutoff well in the past leaves writes
+	// in progress alone.
+	CleanTemp(ctx context.Context, cutoff time.Time) (int, error)
 }

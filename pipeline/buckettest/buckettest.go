@@ -1,6 +1,8 @@
 // Package buckettest is the conformance suite every bucket.Bucket provider
 // passes, in-process fake S3 and GCS servers to run it against, the cloud
-// providers' retry checks (CheckStatRetries, CheckRetryTimeBound), their
+// providers' retry checks (CheckStatRetries, CheckRetryTimeBound) and fault
+// suite (RunFaults, with Faults injecting error statuses, resets, truncated,
+// stalled and silent responses), their
 // shared benchmark (BenchmarkPutGet), and a file bucket for tests that need
 // one (NewFileBucket). It is for tests only: production code never imports
 // it.

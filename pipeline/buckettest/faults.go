@@ -1,19 +1,46 @@
 package buckettest
 
 import (
+	"bytes"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 )
 
-// Faults is an HTTP handler that injects server errors in front of another
-// handler. It counts requests, so a test can tell how often a client
+// Fault is a way a request can fail below the HTTP status line.
+type Fault int
+
+// The faults Faults injects besides error statuses.
+const (
+	// Reset closes the connection without serving the request or
+	// answering it.
+	Reset Fault = iota + 1
+	// Truncate serves the request, so that it takes effect, and sends the
+	// first half of the response's bytes (status line, headers and body),
+	// then closes the connection: the client cannot tell whether the
+	// request took effect.
+	Truncate
+	// Stall sends the first half of the response's bytes, like Truncate,
+	// then holds the connection open and silent until the client gives up.
+	Stall
+	// Silent holds the connection open without answering at all, like a
+	// server that has hung, until the client gives up.
+	Silent
+)
+
+// Faults is an HTTP handler that injects failures in front of another
+// handler: error statuses, connection resets, truncated and stalled
+// responses. It counts requests, so a test can tell how often a client
 // retried.
 type Faults struct {
 	next http.Handler
 
 	mu       sync.Mutex
 	failures int64 // how many more requests to fail
-	status   int
+	status   int   // the status to fail them with, if fault is 0
+	fault    Fault
 	match    func(*http.Request) bool // which requests may fail; nil for all
 	requests int64
 }
@@ -31,12 +58,23 @@ func (f *Faults) Fail(n int64, status int) {
 
 // FailIf is like Fail but fails only requests for which match is true.
 func (f *Faults) FailIf(n int64, status int, match func(*http.Request) bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.failures, f.status, f.match, f.requests = n, status, match, 0
+	f.set(n, status, 0, match)
 }
 
-// Requests returns how many requests f has seen since Fail.
+// Break makes the next n requests for which match is true (nil: all)
+// suffer fault, and restarts the count of requests. match is called once
+// per request, in order, so it may keep state.
+func (f *Faults) Break(n int64, fault Fault, match func(*http.Request) bool) {
+	f.set(n, 0, fault, match)
+}
+
+func (f *Faults) set(n int64, status int, fault Fault, match func(*http.Request) bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failures, f.status, f.fault, f.match, f.requests = n, status, fault, match, 0
+}
+
+// Requests returns how many requests f has seen since Fail or Break.
 func (f *Faults) Requests() int64 {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -45,21 +83,56 @@ func (f *Faults) Requests() int64 {
 
 // ServeHTTP fails or forwards r.
 func (f *Faults) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if status := f.take(r); status != 0 {
+	status, fault := f.take(r)
+	switch {
+	case status != 0:
 		http.Error(w, "buckettest: injected failure", status)
-		return
+	case fault == Reset:
+		conn, _ := hijack(w)
+		conn.Close()
+	case fault == Silent:
+		conn, _ := hijack(w)
+		hold(conn)
+	case fault != 0:
+		f.breakResponse(w, r, fault)
+	default:
+		f.next.ServeHTTP(w, r)
 	}
-	f.next.ServeHTTP(w, r)
 }
 
-// take counts a request and returns the status to fail it with, or 0.
-func (f *Faults) take(r *http.Request) int {
+// take counts a request and returns the status or fault to fail it with,
+// or zeros.
+func (f *Faults) take(r *http.Request) (int, Fault) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.requests++
+
 	if f.failures <= 0 || (f.match != nil && !f.match(r)) {
-		return 0
+		return 0, 0
 	}
 	f.failures--
-	return f.status
+	return f.status, f.fault
+}
+
+// breakResponse serves r and sends half of the response, then closes the
+// connection or, for Stall, holds it.
+func (f *Faults) breakResponse(w http.ResponseWriter, r *http.Request, fault Fault) {
+	rec := httptest.NewRecorder()
+	f.next.ServeHTTP(rec, r)
+	var raw bytes.Buffer
+	resp := rec.Result()
+	resp.ContentLength = int64(rec.Body.Len())
+	resp.Write(&raw)
+	conn, _ := hijack(w)
+	defer conn.Close()
+	conn.Write(raw.Bytes()[:raw.Len()/2])
+	if fault == Stall {
+		hold(conn)
+	}
+}
+
+// hold keeps conn open, sending nothing, until the client closes it.
+func hold(conn net.Conn) {
+	io.Copy(io.Discard, conn)
+	conn.Close()
 }

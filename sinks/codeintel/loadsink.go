@@ -3,7 +3,6 @@ package codeintel
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/apache/arrow/go/v15/arrow/array"
 
@@ -62,7 +61,7 @@ func (s *BatchSink) Close() error {
 			continue
 		}
 		if _, err := w.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("store batch %q: %w", w.Key(), err))
+			errs = append(errs, err) // it names the batch
 		}
 	}
 	return errors.Join(errs...)

@@ -7,6 +7,7 @@ package bucketurl
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 
@@ -19,28 +20,41 @@ import (
 // supported lists the schemes Open knows, for error messages.
 const supported = "file://, s3:// or gs://"
 
+// Opts configures the buckets Open opens beyond what their URLs say.
+type Opts struct {
+	// Logger receives what the cloud SDKs log (the AWS SDK's warnings);
+	// nil means slog.Default().
+	Logger *slog.Logger
+}
+
 // Open opens the bucket at rawURL with the provider's default options. The
-// providers' packages document their URLs' parameters.
+// providers' packages document their URLs' parameters. A URL that is wrong
+// as written is a *bucket.URLError.
 func Open(ctx context.Context, rawURL string) (bucket.Bucket, error) {
+	return OpenOpts(ctx, rawURL, Opts{})
+}
+
+// OpenOpts is Open with options.
+func OpenOpts(ctx context.Context, rawURL string, opts Opts) (bucket.Bucket, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		// url.Error repeats the URL, and may hold a password; say why only.
 		if uerr, ok := err.(*url.Error); ok {
 			err = uerr.Err
 		}
-		return nil, fmt.Errorf("bucket URL %q: %w (want %s)", redact(rawURL), err, supported)
+		return nil, &bucket.URLError{Err: fmt.Errorf("bucket URL %q: %w (want %s)", redact(rawURL), err, supported)}
 	}
 	switch u.Scheme {
 	case "file":
 		return filebucket.Open(u)
 	case "s3":
-		return s3bucket.Open(ctx, u, s3bucket.Opts{})
+		return s3bucket.Open(ctx, u, s3bucket.Opts{Logger: opts.Logger})
 	case "gs":
 		return gcsbucket.Open(ctx, u, gcsbucket.Opts{})
 	case "":
-		return nil, fmt.Errorf("bucket URL %q: no scheme (want %s)", u.Redacted(), supported)
+		return nil, &bucket.URLError{Err: fmt.Errorf("bucket URL %q: no scheme (want %s)", u.Redacted(), supported)}
 	default:
-		return nil, fmt.Errorf("bucket URL %q: unknown scheme %q (want %s)", u.Redacted(), u.Scheme, supported)
+		return nil, &bucket.URLError{Err: fmt.Errorf("bucket URL %q: unknown scheme %q (want %s)", u.Redacted(), u.Scheme, supported)}
 	}
 }
 

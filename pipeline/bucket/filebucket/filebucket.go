@@ -35,10 +35,11 @@ type Bucket struct {
 var _ bucket.Bucket = (*Bucket)(nil)
 
 // Open opens the bucket at u, which must be file:///abs/path, creating the
-// directory if it is missing. The URL takes no query parameters.
+// directory if it is missing. The path may not have "." or ".." segments,
+// and the URL takes no query parameters.
 func Open(u *url.URL) (*Bucket, error) {
 	if err := checkURL(u); err != nil {
-		return nil, fmt.Errorf("file bucket URL %q: %w", u.Redacted(), err)
+		return nil, &bucket.URLError{Err: fmt.Errorf("file bucket URL %q: %w", u.Redacted(), err)}
 	}
 	root := filepath.Clean(filepath.FromSlash(u.Path))
 	if err := os.MkdirAll(filepath.Join(root, tmpDir), 0o755); err != nil {
@@ -56,6 +57,13 @@ func checkURL(u *url.URL) error {
 		return errors.New("user information is not allowed")
 	case u.Opaque != "" || (u.Host != "" && u.Host != "localhost") || !strings.HasPrefix(u.Path, "/"):
 		return errors.New("path is not absolute: use file:///abs/path")
+	}
+	// Cleaning would resolve file:///tmp/x/../../etc to /etc, a directory
+	// the URL only seems to stay out of.
+	for _, seg := range strings.Split(u.Path, "/") {
+		if seg == "." || seg == ".." {
+			return fmt.Errorf("path %q has a %q segment: name the directory without \".\" or \"..\"", u.Path, seg)
+		}
 	}
 	if names := slices.Sorted(maps.Keys(u.Query())); len(names) > 0 {
 		return fmt.Errorf("unknown parameter %q", names[0])

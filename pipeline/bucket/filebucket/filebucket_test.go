@@ -73,3 +73,30 @@ func TestReservedKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenDotSegments checks that a URL cannot climb out of the directory it
+// names: the bucket is refused and nothing is created where the dots lead.
+func TestOpenDotSegments(t *testing.T) {
+	t.Parallel()
+	root := filepath.ToSlash(t.TempDir())
+	tests := []struct {
+		path, want, escaped string
+	}{
+		{root + "/x/../../escaped", `has a ".." segment`, root + "/../escaped"},
+		{root + "/x/%2e%2e/%2E%2E/encoded", `has a ".." segment`, root + "/../encoded"},
+		{root + "/./dot", `has a "." segment`, root + "/dot"},
+	}
+	for _, tt := range tests {
+		u, err := url.Parse("file://" + tt.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = filebucket.Open(u)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Open(%q) error = %v, want it to contain %q", u, err, tt.want)
+		}
+		if _, err := os.Stat(filepath.FromSlash(tt.escaped)); err == nil {
+			t.Errorf("Open(%q) created %s", u, tt.escaped)
+		}
+	}
+}

@@ -33,22 +33,25 @@ const tmpDir = ".tmp-gcsbucket"
 type Opts struct {
 	// ClientOptions are passed to storage.NewClient after those the URL
 	// implies, so they win: for example option.WithHTTPClient, or
-	// option.WithEndpoint and option.WithoutAuthentication for a fake.
+	// option.WithEndpoint and option.WithoutAuthentication for a fake. A
+	// client given with option.WithHTTPClient is used as it is, without
+	// Retry.AttemptTimeout: its own timeouts are then all there is.
 	ClientOptions []option.ClientOption
 
-	// Retry bounds the library's retries of transient errors. A Put from
-	// a stream retries only the chunk the Writer has buffered (16 MiB);
-	// MaxTime bounds the retrying of each chunk.
+	// Retry bounds the library's retries of transient errors and each
+	// attempt's time without progress. A Put from a stream retries only
+	// the chunk the Writer has buffered (16 MiB); MaxTime bounds the
+	// retrying of each chunk.
 	Retry bucket.RetryOpts
 }
 
 // Bucket is a bucket.Bucket on GCS, all of whose keys are under a prefix.
 type Bucket struct {
-	client     *storage.Client
-	handle     *storage.BucketHandle
-	prefix     string // "" or ending in "/"
-	url        string
-	chunkRetry time.Duration
+	client *storage.Client
+	handle *storage.BucketHandle
+	prefix string // "" or ending in "/"
+	url    string
+	retry  bucket.RetryOpts // with its defaults
 }
 
 var _ bucket.Bucket = (*Bucket)(nil)
@@ -59,13 +62,17 @@ var _ bucket.Bucket = (*Bucket)(nil)
 func Open(ctx context.Context, u *url.URL, opts Opts) (*Bucket, error) {
 	name, prefix, clientOpts, err := parseURL(u)
 	if err != nil {
-		return nil, fmt.Errorf("gcs bucket URL %q: %w", u.Redacted(), err)
+		return nil, &bucket.URLError{Err: fmt.Errorf("gcs bucket URL %q: %w", u.Redacted(), err)}
 	}
-	client, err := storage.NewClient(ctx, append(clientOpts, opts.ClientOptions...)...)
+	retry := opts.Retry.WithDefaults()
+	clientOpts = append(clientOpts, opts.ClientOptions...)
+	if hc := httpClient(ctx, retry.AttemptTimeout, clientOpts); hc != nil {
+		clientOpts = append(clientOpts, option.WithHTTPClient(hc))
+	}
+	client, err := storage.NewClient(ctx, clientOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("gcs bucket %q: %w", u.Redacted(), err)
 	}
-	retry := opts.Retry.WithDefaults()
 	client.SetRetry(
 		// Put, Compose and Delete are not idempotent by GCS's definition
 		// (no generation precondition), but replaying them does no harm
@@ -78,11 +85,11 @@ func Open(ctx context.Context, u *url.URL, opts Opts) (*Bucket, error) {
 		storage.WithMaxRetryDuration(retry.MaxTime),
 	)
 	return &Bucket{
-		client:     client,
-		handle:     client.Bucket(name),
-		prefix:     prefix,
-		url:        u.String(),
-		chunkRetry: retry.MaxTime,
+		client: client,
+		handle: client.Bucket(name),
+		prefix: prefix,
+		url:    u.String(),
+		retry:  retry,
 	}, nil
 }
 

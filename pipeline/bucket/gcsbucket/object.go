@@ -47,38 +47,13 @@ func (b *Bucket) Stat(ctx context.Context, key string) (bucket.Attrs, error) {
 	if err != nil {
 		return bucket.Attrs{}, fmt.Errorf("stat %q: %w", key, err)
 	}
+	ctx, cancel := context.WithTimeout(ctx, b.retry.OpTimeout())
+	defer cancel()
 	attrs, err := b.handle.Object(name).Attrs(ctx)
 	if err != nil {
 		return bucket.Attrs{}, fmt.Errorf("stat %q: %w", key, translate(err))
 	}
 	return bucket.Attrs{Key: key, Size: attrs.Size, ModTime: attrs.Updated}, nil
-}
-
-// Put streams r to key with a storage Writer. GCS creates the object only
-// when the Writer closes successfully, so on any failure Put cancels the
-// Writer's context, which abandons the upload.
-func (b *Bucket) Put(ctx context.Context, key string, r io.Reader) error {
-	name, err := b.object(key)
-	if err != nil {
-		return fmt.Errorf("put %q: %w", key, err)
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	w := b.handle.Object(name).NewWriter(ctx)
-	w.ChunkRetryDeadline = b.chunkRetry
-	_, err = io.Copy(w, r)
-	if err == nil {
-		err = ctx.Err() // never commit a cancelled Put, whatever the Writer does
-	}
-	if err != nil {
-		cancel()
-		w.Close()
-		return fmt.Errorf("put %q: %w", key, err)
-	}
-	if err := w.Close(); err != nil {
-		return fmt.Errorf("put %q: %w", key, err)
-	}
-	return nil
 }
 
 // Delete removes key; a missing key is not an error.
@@ -87,6 +62,8 @@ func (b *Bucket) Delete(ctx context.Context, key string) error {
 	if err != nil {
 		return fmt.Errorf("delete %q: %w", key, err)
 	}
+	ctx, cancel := context.WithTimeout(ctx, b.retry.OpTimeout())
+	defer cancel()
 	err = b.handle.Object(name).Delete(ctx)
 	if err != nil && !errors.Is(err, storage.ErrObjectNotExist) {
 		return fmt.Errorf("delete %q: %w", key, err)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sightline-dev/sightline/pipeline/bucket"
 	"github.com/sightline-dev/sightline/pipeline/bucket/gcsbucket"
 	"github.com/sightline-dev/sightline/pipeline/buckettest"
 )
@@ -61,4 +62,16 @@ func TestRetryCompose(t *testing.T) {
 	if err := b.Compose(t.Context(), "a", []string{"a", "b"}); err == nil {
 		t.Error("appending Compose through one 503 succeeded, want the 503")
 	}
+}
+
+// TestFaults runs the fault suite: dead endpoints, resets, truncated and
+// stalled responses.
+func TestFaults(t *testing.T) {
+	t.Parallel()
+	buckettest.RunFaults(t, buckettest.Cloud{
+		Serve: newFaultyServer,
+		Open: func(t *testing.T, endpoint string, retry bucket.RetryOpts) bucket.Bucket {
+			return openURL(t, endpoint, gcsbucket.Opts{Retry: retry})
+		},
+	})
 }

@@ -1,12 +1,15 @@
 package s3bucket
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/sightline-dev/sightline/pipeline/bucket/internal/stall"
 )
 
 // defaultRegion signs requests when nothing names a region: S3-compatible
@@ -26,6 +29,7 @@ func newClient(ctx context.Context, p params, opts Opts) (*s3.Client, error) {
 		// no checksums; WhenRequired restores what every server supports.
 		config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),
 		config.WithResponseChecksumValidation(aws.ResponseChecksumValidationWhenRequired),
+		config.WithLogger(sdkLogger{cmp.Or(opts.Logger, slog.Default())}),
 	}
 	if p.region != "" {
 		load = append(load, config.WithRegion(p.region))
@@ -49,6 +53,7 @@ func newClient(ctx context.Context, p params, opts Opts) (*s3.Client, error) {
 		if opts.HTTPClient != nil {
 			o.HTTPClient = opts.HTTPClient
 		}
+		o.HTTPClient = &stall.Client{Next: o.HTTPClient, Timeout: retry.AttemptTimeout}
 		o.APIOptions = append(o.APIOptions, addStartTime)
 	}), nil
 }

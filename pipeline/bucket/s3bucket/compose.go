@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -202,7 +203,8 @@ func (m *multipart) streamPart(ctx context.Context, num int32, p part) (*string,
 	return out.ETag, nil
 }
 
-// readPiece appends the bytes of pc to buf.
+// readPiece appends the bytes of pc to buf, resuming a read that fails
+// midway.
 func (b *Bucket) readPiece(ctx context.Context, buf []byte, pc piece) ([]byte, error) {
 	out, err := b.client.GetObject(ctx, &s3.GetObjectInput{
 		Bucket:  &b.name,
@@ -213,9 +215,13 @@ func (b *Bucket) readPiece(ctx context.Context, buf []byte, pc piece) ([]byte, e
 	if err != nil {
 		return buf, translate(err)
 	}
-	defer out.Body.Close()
+	body := &reader{
+		ctx: ctx, b: b, key: pc.name, k: pc.key, etag: pc.etag,
+		offset: pc.offset, remaining: pc.size, body: out.Body, progress: time.Now(),
+	}
+	defer body.Close()
 	w := bytes.NewBuffer(buf)
-	n, err := io.Copy(w, out.Body)
+	n, err := io.Copy(w, body)
 	if err == nil && n != pc.size {
 		err = fmt.Errorf("read %d bytes of %d", n, pc.size)
 	}

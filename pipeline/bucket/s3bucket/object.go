@@ -19,8 +19,8 @@ func (b *Bucket) Get(ctx context.Context, key string) (io.ReadCloser, error) {
 }
 
 // GetRange opens length bytes of key from offset; a negative length reads to
-// the end. Only opening the object is retried: an error while reading the
-// body is returned to the caller.
+// the end. Opening is retried by the SDK; a body that fails midway is
+// resumed from where it stopped (see reader).
 func (b *Bucket) GetRange(ctx context.Context, key string, offset, length int64) (io.ReadCloser, error) {
 	k, err := b.key(key)
 	if err != nil {
@@ -47,7 +47,10 @@ func (b *Bucket) GetRange(ctx context.Context, key string, offset, length int64)
 	if err != nil {
 		return nil, fmt.Errorf("get %q: %w", key, translate(err))
 	}
-	return out.Body, nil
+	return &reader{
+		ctx: ctx, b: b, key: key, k: k, etag: aws.ToString(out.ETag),
+		offset: offset, remaining: length, body: out.Body, progress: time.Now(),
+	}, nil
 }
 
 // empty returns a reader of nothing.
@@ -68,6 +71,8 @@ func (b *Bucket) Stat(ctx context.Context, key string) (bucket.Attrs, error) {
 	if err != nil {
 		return bucket.Attrs{}, fmt.Errorf("stat %q: %w", key, err)
 	}
+	ctx, cancel := context.WithTimeout(ctx, b.retry.OpTimeout())
+	defer cancel()
 	out, err := b.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &b.name, Key: &k})
 	if err != nil {
 		return bucket.Attrs{}, fmt.Errorf("stat %q: %w", key, translate(err))
@@ -93,6 +98,8 @@ func (b *Bucket) Delete(ctx context.Context, key string) error {
 	if err != nil {
 		return fmt.Errorf("delete %q: %w", key, err)
 	}
+	ctx, cancel := context.WithTimeout(ctx, b.retry.OpTimeout())
+	defer cancel()
 	_, err = b.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &b.name, Key: &k})
 	if err != nil && !errors.Is(translate(err), bucket.ErrNotExist) {
 		return fmt.Errorf("delete %q: %w", key, err)

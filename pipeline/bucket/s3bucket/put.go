@@ -32,19 +32,27 @@ func newUploader(client *s3.Client, partSize int64, concurrency int) uploader {
 
 // Put streams r to key: one PutObject for an object smaller than a part,
 // else a multipart upload, which S3 makes visible only when it completes.
-// A failed multipart upload is aborted.
+// A failed multipart upload is aborted. When the upload fails after the
+// whole of r was sent, the object is checked (see verify): a lost answer
+// is not a failed Put.
 func (b *Bucket) Put(ctx context.Context, key string, r io.Reader) error {
 	k, err := b.key(key)
 	if err != nil {
 		return fmt.Errorf("put %q: %w", key, err)
 	}
-	_, err = b.uploader.m.Upload(ctx, &s3.PutObjectInput{Bucket: &b.name, Key: &k, Body: r})
-	if err != nil {
-		var failed manager.MultiUploadFailure
-		if errors.As(err, &failed) {
-			b.abort(ctx, k, failed.UploadID())
-		}
-		return fmt.Errorf("put %q: %w", key, err)
+	src := newSent(r)
+	_, err = b.uploader.m.Upload(ctx, &s3.PutObjectInput{Bucket: &b.name, Key: &k, Body: src})
+	if err == nil {
+		return nil
 	}
-	return nil
+	var failed manager.MultiUploadFailure
+	if errors.As(err, &failed) {
+		b.abort(ctx, k, failed.UploadID())
+	}
+	// Everything was sent, so the object may exist though the answer was
+	// lost: if it holds what was sent, the Put has done its work.
+	if src.complete() && ctx.Err() == nil && b.verify(ctx, key, k, src) {
+		return nil
+	}
+	return fmt.Errorf("put %q: %w", key, err)
 }

@@ -2,7 +2,9 @@ package s3bucket
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -28,9 +30,18 @@ func newRetryer(o bucket.RetryOpts) aws.Retryer {
 		// servers) is still throttling.
 		so.Retryables = append(so.Retryables, retry.RetryableHTTPStatusCode{
 			Codes: map[int]struct{}{http.StatusTooManyRequests: {}},
-		})
+		}, retry.IsErrorRetryableFunc(truncated))
 	})
 	return &timeBoundRetryer{RetryerV2: std, maxTime: o.MaxTime}
+}
+
+// truncated retries a response cut short: the SDK takes the failure to
+// parse it for a permanent error.
+func truncated(err error) aws.Ternary {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return aws.TrueTernary
+	}
+	return aws.UnknownTernary
 }
 
 // timeBoundRetryer stops retrying a request that has run for maxTime. The

@@ -66,3 +66,18 @@ func TestRetryTimeBound(t *testing.T) {
 	faults := buckettest.NewFaults(buckettest.NewS3Handler(t))
 	buckettest.CheckRetryTimeBound(t, open(t, buckettest.Serve(t, faults), s3bucket.Opts{Retry: buckettest.TimeBoundRetry}), faults)
 }
+
+// TestFaults runs the fault suite: dead endpoints, resets, truncated and
+// stalled responses.
+func TestFaults(t *testing.T) {
+	setEnv(t)
+	buckettest.RunFaults(t, buckettest.Cloud{
+		Serve: func(t *testing.T) (string, *buckettest.Faults) {
+			faults := buckettest.NewFaults(buckettest.NewS3Handler(t))
+			return buckettest.Serve(t, faults), faults
+		},
+		Open: func(t *testing.T, endpoint string, retry bucket.RetryOpts) bucket.Bucket {
+			return open(t, endpoint, s3bucket.Opts{Retry: retry})
+		},
+	})
+}

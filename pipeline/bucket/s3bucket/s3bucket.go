@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"net/http"
 	"net/url"
@@ -35,12 +36,14 @@ const (
 
 // Opts configures a bucket beyond what its URL says.
 type Opts struct {
-	// HTTPClient, if set, sends the S3 requests. It is used as given: the
-	// CA bundle named by AWS_CA_BUNDLE goes into the SDK's own client (used
-	// for credentials), so a custom client brings its own TLS settings.
+	// HTTPClient, if set, sends the S3 requests, under Retry's
+	// AttemptTimeout. It is used as given: the CA bundle named by
+	// AWS_CA_BUNDLE goes into the SDK's own client (used for credentials),
+	// so a custom client brings its own TLS settings.
 	HTTPClient *http.Client
 
-	// Retry bounds the SDK's retries of transient errors.
+	// Retry bounds the SDK's retries of transient errors, each attempt's
+	// time without progress, and the resuming of a Get whose body fails.
 	Retry bucket.RetryOpts
 
 	// PartSize is the size of the parts Put uploads, at least 5 MiB; zero
@@ -52,6 +55,9 @@ type Opts struct {
 	// Concurrency is how many parts Put uploads at once, so Put buffers up
 	// to Concurrency×PartSize bytes. Zero means DefaultConcurrency.
 	Concurrency int
+
+	// Logger receives the SDK's log messages; nil means slog.Default().
+	Logger *slog.Logger
 }
 
 // Bucket is a bucket.Bucket on S3, all of whose keys are under a prefix.
@@ -62,6 +68,7 @@ type Bucket struct {
 	prefix   string // "" or ending in "/"
 	url      string
 	partSize int64
+	retry    bucket.RetryOpts // with its defaults
 
 	// noPartCopy is set once the server has refused UploadPartCopy, as
 	// gofakes3 does; Compose then streams every part.
@@ -77,7 +84,7 @@ var _ bucket.Bucket = (*Bucket)(nil)
 func Open(ctx context.Context, u *url.URL, opts Opts) (*Bucket, error) {
 	p, err := parseURL(u)
 	if err != nil {
-		return nil, fmt.Errorf("s3 bucket URL %q: %w", u.Redacted(), err)
+		return nil, &bucket.URLError{Err: fmt.Errorf("s3 bucket URL %q: %w", u.Redacted(), err)}
 	}
 	partSize := cmp.Or(opts.PartSize, DefaultPartSize)
 	if partSize < minPartSize {
@@ -94,6 +101,7 @@ func Open(ctx context.Context, u *url.URL, opts Opts) (*Bucket, error) {
 		prefix:   p.prefix,
 		url:      u.String(),
 		partSize: partSize,
+		retry:    opts.Retry.WithDefaults(),
 	}, nil
 }
 
