@@ -41,6 +41,11 @@ func (w *worker) process(ctx context.Context, u *codeintel.Upload) error {
 	if err == nil {
 		err = w.load(work, m)
 	}
+	if err == nil {
+		// Whatever the load ledger said, the upload is completed only
+		// with every row its conversion wrote.
+		err = codeintel.UploadsCheckData(work, w.env.DB, u.ID, m)
+	}
 	stop()
 	w.deleteRun(ctx, u, runID)
 	switch {

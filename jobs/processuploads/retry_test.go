@@ -2,6 +2,7 @@ package processuploads_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -94,6 +95,50 @@ func TestProcessRetryAfterFailedCleanup(t *testing.T) {
 				t.Errorf("%d load-ledger rows left, %v; want the 2 of the failed attempt, whose cleanup failed", stale, err)
 			}
 		})
+	}
+}
+
+// TestProcessRefusesMissingRows loses one range row of the first attempt
+// behind the loader's back (a statement trigger deletes it once the COPY
+// is done, so the loader's own count matches): the upload must not
+// complete with the row missing. The check before completion fails the
+// attempt as a storage hiccup, naming the table, and the retry completes
+// the upload with every row.
+func TestProcessRefusesMissingRows(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clean := jobstest.NewRunner(t)
+	cleanID := uploadApp(t, clean)
+	jobstest.MustRun(t, clean, &processuploads.Job{})
+	want := rowCounts(t, clean, cleanID)
+
+	r := jobstest.NewRunner(t)
+	id := uploadApp(t, r)
+	if _, err := r.DB.Exec(ctx, `
+		CREATE TABLE lost_once ();
+		CREATE FUNCTION lose_a_range() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF NOT EXISTS (SELECT FROM lost_once) THEN
+				INSERT INTO lost_once DEFAULT VALUES;
+				DELETE FROM lsif_ranges WHERE ctid = (SELECT ctid FROM lsif_ranges LIMIT 1);
+			END IF;
+			RETURN NULL;
+		END $$;
+		CREATE TRIGGER lose_a_range AFTER INSERT ON lsif_ranges FOR EACH STATEMENT EXECUTE FUNCTION lose_a_range()`); err != nil {
+		t.Fatal(err)
+	}
+	counts := jobstest.MustRun(t, r, &processuploads.Job{RetryAfter: -1})
+	got := get(t, r, id)
+	if got.State != codeintel.StateCompleted {
+		t.Fatalf("upload is %s (%q), counts %v; want completed", got.State, got.FailureMessage, counts)
+	}
+	if diff := cmp.Diff(want, rowCounts(t, r, id)); diff != "" {
+		t.Errorf("rows of the completed upload differ from a fault-free processing (-want +got):\n%s", diff)
+	}
+	wantErr := fmt.Sprintf("lsif_ranges has %d, the batches %d", want["lsif_ranges"]-1, want["lsif_ranges"])
+	if counts["transient"] != 1 || got.Attempts != 1 || !strings.Contains(got.LastTransientError, wantErr) {
+		t.Errorf("counts %v, attempts %d, last transient error %q; want one transient failure saying %q",
+			counts, got.Attempts, got.LastTransientError, wantErr)
 	}
 }
 
