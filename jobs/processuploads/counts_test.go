@@ -38,8 +38,10 @@ func TestProcessCountsCompletedAttempt(t *testing.T) {
 	fault := &batchReadFault{Bucket: r.Bucket}
 	r.Bucket = fault
 	counts := jobstest.MustRun(t, r, &processuploads.Job{RetryAfter: -1, MaxUploads: 2})
-	if !fault.failed.Load() || counts["retried"] != 1 || counts["completed"] != 1 {
-		t.Fatalf("counts %v: want the first attempt's load failed and retried, the second completed", counts)
+	// A failed batch read is a storage hiccup: the attempt is requeued as
+	// a transient failure.
+	if !fault.failed.Load() || counts["transient"] != 1 || counts["completed"] != 1 {
+		t.Fatalf("counts %v: want the first attempt's load failed and requeued (transient), the second completed", counts)
 	}
 	if got := get(t, r, up.ID); got.State != codeintel.StateCompleted {
 		t.Fatalf("upload is %s (%s), want completed", got.State, got.FailureMessage)
