@@ -37,15 +37,7 @@ func (w *worker) process(ctx context.Context, u *codeintel.Upload) error {
 	defer cancel(nil)
 	stop := w.heartbeat(work, u, cancel)
 	runID := w.batchRunID(u)
-	m, stats, err := w.convert(work, u, runID)
-	if err == nil {
-		err = w.load(work, m)
-	}
-	if err == nil {
-		// Whatever the load ledger said, the upload is completed only
-		// with every row its conversion wrote.
-		err = codeintel.UploadsCheckData(work, w.env.DB, u.ID, m)
-	}
+	m, stats, err := w.attempt(work, u, runID)
 	stop()
 	w.deleteRun(ctx, u, runID)
 	switch {
@@ -86,6 +78,20 @@ func (w *worker) process(ctx context.Context, u *codeintel.Upload) error {
 	log.Info("processed upload", "state", st, "retired", retired, "bytes", stats.Bytes,
 		"documents", stats.OutDocuments, "ranges", stats.OutRanges, "pruned", stats.Pruned, "outside_root", stats.OutsideRoot)
 	return nil
+}
+
+// attempt converts u into batch run runID and loads it, and checks that
+// the tables hold every row the conversion wrote: whatever the load ledger
+// said, an upload is completed only with all its rows.
+func (w *worker) attempt(ctx context.Context, u *codeintel.Upload, runID string) (batch.Manifest, lsif.Stats, error) {
+	m, stats, err := w.convert(ctx, u, runID)
+	if err != nil {
+		return m, stats, err
+	}
+	if err := w.load(ctx, m); err != nil {
+		return m, stats, err
+	}
+	return m, stats, codeintel.UploadsCheckData(ctx, w.env.DB, u.ID, m)
 }
 
 // convert streams u's object through the converter into batch run runID
