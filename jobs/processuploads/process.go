@@ -24,6 +24,8 @@ type worker struct {
 	job    *Job
 	env    *jobs.Env
 	counts jobs.Counts
+	// claims numbers this run's attempts, to name their batch runs.
+	claims int
 }
 
 // process works on claimed upload u until it is completed, errored,
@@ -34,12 +36,10 @@ func (w *worker) process(ctx context.Context, u *codeintel.Upload) error {
 	work, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	stop := w.heartbeat(work, u, cancel)
-	m, stats, err := w.convert(work, u)
-	if err == nil {
-		err = w.load(work, m)
-	}
+	runID := w.batchRunID(u)
+	m, stats, err := w.attempt(work, u, runID)
 	stop()
-	w.deleteRun(ctx, u)
+	w.deleteRun(ctx, u, runID)
 	switch {
 	case ctx.Err() != nil:
 		if rerr := codeintel.UploadsRelease(context.WithoutCancel(ctx), w.env.DB, u.ID, w.env.RunID); rerr != nil {
@@ -80,9 +80,23 @@ func (w *worker) process(ctx context.Context, u *codeintel.Upload) error {
 	return nil
 }
 
-// convert streams u's object through the converter into a batch run of its
-// own and commits the run.
-func (w *worker) convert(ctx context.Context, u *codeintel.Upload) (batch.Manifest, lsif.Stats, error) {
+// attempt converts u into batch run runID and loads it, and checks that
+// the tables hold every row the conversion wrote: whatever the load ledger
+// said, an upload is completed only with all its rows.
+func (w *worker) attempt(ctx context.Context, u *codeintel.Upload, runID string) (batch.Manifest, lsif.Stats, error) {
+	m, stats, err := w.convert(ctx, u, runID)
+	if err != nil {
+		return m, stats, err
+	}
+	if err := w.load(ctx, m); err != nil {
+		return m, stats, err
+	}
+	return m, stats, codeintel.UploadsCheckData(ctx, w.env.DB, u.ID, m)
+}
+
+// convert streams u's object through the converter into batch run runID
+// and commits the run.
+func (w *worker) convert(ctx context.Context, u *codeintel.Upload, runID string) (batch.Manifest, lsif.Stats, error) {
 	// Rows of an earlier attempt that crashed after loading some batches.
 	if err := codeintel.UploadsDeleteData(ctx, w.env.DB, u.ID); err != nil {
 		return batch.Manifest{}, lsif.Stats{}, err
@@ -91,7 +105,7 @@ func (w *worker) convert(ctx context.Context, u *codeintel.Upload) (batch.Manife
 	if err != nil {
 		return batch.Manifest{}, lsif.Stats{}, err
 	}
-	run := batch.NewRun(w.bucket(), Name, w.runID(u))
+	run := batch.NewRun(w.bucket(), Name, runID)
 	run.NowFunc = w.env.Now
 	sink, err := codeintel.NewBatchSink(ctx, run, u.ID)
 	if err != nil {
@@ -150,19 +164,32 @@ func noDocuments(u *codeintel.Upload, st lsif.Stats) error {
 		st.Documents, u.Commit, root, st.OutsideRoot, st.Pruned)
 }
 
-// runID is the id of the batch run of this run's attempt at u.
-func (w *worker) runID(u *codeintel.Upload) string { return fmt.Sprintf("%s-%d", w.env.RunID, u.ID) }
+// batchRunID names the batch run of a new attempt at u:
+// <job run>-<upload>-<claim>, where claim numbers the attempts of this job
+// run. Each attempt needs a run of its own because the loader skips every
+// batch the load ledger lists as loaded, and an attempt starts by deleting
+// the upload's rows: were a retry to reuse the batch keys of an earlier
+// attempt whose ledger rows survived (its cleanup failed), it would skip
+// those batches and complete the upload with their rows missing. The
+// number is counted here, not taken from the upload's attempts, which a
+// storage failure gives back and a requeue resets.
+func (w *worker) batchRunID(u *codeintel.Upload) string {
+	w.claims++
+	return fmt.Sprintf("%s-%d-%d", w.env.RunID, u.ID, w.claims)
+}
 
-// deleteRun deletes the batches of this run's attempt at u, whatever its
-// outcome, and then their ledger rows: loaded, they are in Postgres; not
-// loaded, the next attempt converts the dump again. It runs even when ctx
-// is cancelled, for a while.
-func (w *worker) deleteRun(ctx context.Context, u *codeintel.Upload) {
+// deleteRun deletes the batches of batch run runID, an attempt at u,
+// whatever its outcome, and then their ledger rows: loaded, they are in
+// Postgres; not loaded, the next attempt converts the dump again. It runs
+// even when ctx is cancelled, for a while. When it fails, what is left
+// (the batches, the ledger rows) is prune's to delete; no later attempt
+// depends on it, since each has its own batch run.
+func (w *worker) deleteRun(ctx context.Context, u *codeintel.Upload, runID string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
-	err := batch.DeleteRun(ctx, w.env.Bucket, Name, w.runID(u))
+	err := batch.DeleteRun(ctx, w.env.Bucket, Name, runID)
 	if err == nil {
-		_, err = loader.ForgetRun(ctx, w.env.DB, Name, w.runID(u))
+		_, err = loader.ForgetRun(ctx, w.env.DB, Name, runID)
 	}
 	if err != nil {
 		w.env.Logger.Warn("delete the batches of an upload", "upload", u.ID, "err", err)

@@ -19,7 +19,11 @@
 // failures (a commit not synced yet) are retried up to the upload's
 // max_attempts. Rows loaded by a failed or
 // crashed attempt are deleted before the next attempt and when the upload
-// errors, so nothing half-loaded ever becomes visible.
+// errors, so nothing half-loaded ever becomes visible. Each attempt writes
+// a batch run of its own, so that it never takes an earlier attempt's
+// batches for loaded, and before completing it checks that the tables hold
+// every row its batches carry (a mismatch fails the attempt, as a
+// transient failure).
 package processuploads
 
 import (

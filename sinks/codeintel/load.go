@@ -64,20 +64,39 @@ func upsert(kind batch.Kind, table string) loader.Target {
 	}
 }
 
+// kindTable is where the rows of a kind end up. A dedup table's primary
+// key collapses the rows a dump repeats, so it may hold fewer rows than
+// its batch.
+type kindTable struct {
+	kind  batch.Kind
+	table string
+	dedup bool
+}
+
+// kindTables lists the table of every kind. Hover ids are the converter's
+// ordinals: unique within an upload.
+var kindTables = []kindTable{
+	{HoverKind, "lsif_hovers", false},
+	{ResultLocationKind, "lsif_result_locations", false},
+	{RangeKind, "lsif_ranges", false},
+	{MonikerLocationKind, "lsif_moniker_locations", false},
+	{DiagnosticKind, "lsif_diagnostics", false},
+	{PackageKind, "lsif_packages", true},
+	{PackageRefKind, "lsif_package_references", true},
+}
+
 // Targets load the kinds into the codeintel tables: plain COPY, except
 // insert-if-absent for packages. Each batch is one transaction; an
 // upload's rows are invisible until UploadsComplete.
 func Targets() []loader.Target {
-	return []loader.Target{
-		// Hover ids are the converter's ordinals: unique within an upload.
-		{Kind: HoverKind, Table: "lsif_hovers"},
-		{Kind: ResultLocationKind, Table: "lsif_result_locations"},
-		{Kind: RangeKind, Table: "lsif_ranges"},
-		{Kind: MonikerLocationKind, Table: "lsif_moniker_locations"},
-		{Kind: DiagnosticKind, Table: "lsif_diagnostics"},
-		upsert(PackageKind, "lsif_packages"),
-		upsert(PackageRefKind, "lsif_package_references"),
+	ts := make([]loader.Target, len(kindTables))
+	for i, kt := range kindTables {
+		ts[i] = loader.Target{Kind: kt.kind, Table: kt.table}
+		if kt.dedup {
+			ts[i] = upsert(kt.kind, kt.table)
+		}
 	}
+	return ts
 }
 
 // Registry is the set of codeintel batch kinds.
