@@ -102,8 +102,9 @@ func (j *Job) enqueue(ctx context.Context, env *jobs.Env, p *plan, now time.Time
 		SeriesID: p.series.ID,
 		Times:    p.recordTimes,
 		// A recording time is permanent. The series' current snapshot
-		// may sit at exactly a time now due (a snapshot is taken at now,
-		// and this job runs on the interval's grid): that time becomes a
+		// may have been taken at exactly a time now due (a snapshot is at
+		// now to the second, which can fall on the interval's grid: a run
+		// at midnight, a clock set with --now). That time becomes a
 		// recording time, so that the next snapshot, which takes the
 		// previous snapshot's time off the axis, leaves it there.
 		OnConflict: insights.RecordTime,

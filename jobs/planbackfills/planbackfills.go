@@ -220,10 +220,11 @@ func (j *Job) enqueue(ctx context.Context, env *jobs.Env, p *plan, now time.Time
 	_, err := planning.Enqueue(ctx, env.DB, planning.EnqueueParams{
 		SeriesID: p.step.SeriesID,
 		Times:    p.times,
-		// A backfill only fills in the axis. Its sample times are on the
-		// interval's grid, which recordings continue, so a time already
-		// there (a restored series' earlier recordings) is the same
-		// point: it is left as it is.
+		// A backfill fills in the axis; it does not change what a time
+		// already there is. Its sample times are on the interval's grid,
+		// which recordings continue, so a restored series' earlier
+		// recording times are the same points and stay as they are (as
+		// does an old snapshot's time that falls on the grid).
 		OnConflict: insights.KeepTime,
 		Shards:     p.shards,
 		Before: func(ctx context.Context, tx pgx.Tx) (bool, error) {
