@@ -13,12 +13,12 @@ package enqueuesnapshots
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/jobs/internal/planning"
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
@@ -55,7 +55,7 @@ func (*Job) DefaultSchedule() string { return "0 * * * *" }
 func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	counts := jobs.Counts{"series": 0, "recordings": 0, "snapshots": 0, "shards": 0, "tasks": 0, "not_indexed": 0}
 	now := env.Now().UTC()
-	ids, err := dueSeries(ctx, env, now)
+	ids, err := insights.SeriesDueList(ctx, env.DB, now)
 	if err != nil || len(ids) == 0 {
 		return counts, err
 	}
@@ -64,7 +64,7 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		if err := ctx.Err(); err != nil {
 			return counts, err
 		}
-		p, err := makePlan(ctx, env, id, now, j.Limits)
+		p, err := j.makePlan(ctx, env, id, now)
 		if err != nil {
 			return counts, err
 		}
@@ -82,92 +82,54 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	return counts, nil
 }
 
-// dueSeries lists the live series with a completed backfill that are due
-// a recording or a snapshot.
-func dueSeries(ctx context.Context, env *jobs.Env, now time.Time) ([]int64, error) {
-	rows, err := env.DB.Query(ctx, `
-		SELECT id FROM insight_series
-		WHERE deleted_at IS NULL AND backfill_completed_at IS NOT NULL
-			AND (next_recording_after <= $1 OR next_snapshot_after <= $1)
-		ORDER BY id`, now)
-	if err != nil {
-		return nil, fmt.Errorf("list series due: %w", err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, fmt.Errorf("list series due: %w", err)
-	}
-	return ids, nil
-}
-
 // writeShards stores every plan's shards as batches of this run and
 // commits the run.
 func (j *Job) writeShards(ctx context.Context, env *jobs.Env, plans []*plan) error {
+	var all []*planning.Shard
+	for _, p := range plans {
+		all = append(all, p.shards...)
+	}
 	run := batch.NewRun(env.Bucket, Name, env.RunID)
 	run.NowFunc = env.Now
-	n := 0
-	for _, p := range plans {
-		for i := range p.shards {
-			sh := &p.shards[i]
-			name := fmt.Sprintf("series-%d-%s-%d", p.series.ID, sh.kind, i)
-			key, err := shardqueue.WriteTasks(ctx, run, name, sh.tasks)
-			if err != nil {
-				return err
-			}
-			sh.key = key
-			n++
-		}
-	}
-	if n == 0 {
-		return nil
-	}
-	_, err := run.Commit(ctx)
-	return err
+	return planning.WriteShards(ctx, run, all)
 }
 
 // enqueue records p in one transaction: the recording times, the shards,
 // the incomplete points of repositories that cannot be searched, and the
 // series' next times.
 func (j *Job) enqueue(ctx context.Context, env *jobs.Env, p *plan, now time.Time) error {
-	return pgx.BeginFunc(ctx, env.DB, func(tx pgx.Tx) error {
-		if len(p.recordTimes) > 0 {
-			if _, err := tx.Exec(ctx, `
-				INSERT INTO series_recording_times (series_id, time, snapshot)
-				SELECT $1, t, false FROM unnest($2::timestamptz[]) t
-				ON CONFLICT (series_id, time) DO UPDATE SET snapshot = false`, p.series.ID, p.recordTimes); err != nil {
-				return fmt.Errorf("record recording times of series %d: %w", p.series.ID, err)
-			}
-		}
-		for _, sh := range p.shards {
-			_, err := shardqueue.Enqueue(ctx, tx, shardqueue.Shard{Kind: sh.kind, ObjectKey: sh.key, Tasks: len(sh.tasks),
-				Priority: shardqueue.PriorityForward, Cost: sh.cost, MaxAttempts: j.MaxAttempts})
-			if err != nil {
+	_, err := planning.Enqueue(ctx, env.DB, planning.EnqueueParams{
+		SeriesID: p.series.ID,
+		Times:    p.recordTimes,
+		// A recording time is permanent. The series' current snapshot
+		// may have been taken at exactly a time now due (a snapshot is at
+		// now to the second, which can fall on the interval's grid: a run
+		// at midnight, a clock set with --now). That time becomes a
+		// recording time, so that the next snapshot, which takes the
+		// previous snapshot's time off the axis, leaves it there.
+		OnConflict: insights.RecordTime,
+		Shards:     p.shards,
+		After: func(ctx context.Context, tx pgx.Tx) error {
+			if err := insights.IncompleteAdd(ctx, tx, p.incomplete); err != nil {
 				return err
 			}
-		}
-		if err := insights.IncompleteAdd(ctx, tx, p.incomplete); err != nil {
-			return err
-		}
-		return stamp(ctx, tx, p, now)
+			return insights.SeriesStamp(ctx, tx, p.stamp(now))
+		},
 	})
+	return err
 }
 
-// stamp sets the series' next recording and snapshot times.
-func stamp(ctx context.Context, tx pgx.Tx, p *plan, now time.Time) error {
-	s := p.series
+// stamp is the series' next recording and snapshot times.
+func (p *plan) stamp(now time.Time) insights.SeriesStampParams {
+	sp := insights.SeriesStampParams{SeriesID: p.series.ID, Now: now}
 	if p.recording {
-		if _, err := tx.Exec(ctx, `UPDATE insight_series SET last_recorded_at = $2, next_recording_after = $3 WHERE id = $1`,
-			s.ID, now, p.nextRecording); err != nil {
-			return fmt.Errorf("stamp series %d: %w", s.ID, err)
-		}
+		sp.NextRecording = &p.nextRecording
 	}
 	if p.snapshot {
-		if _, err := tx.Exec(ctx, `UPDATE insight_series SET last_snapshot_at = $2, next_snapshot_after = $3 WHERE id = $1`,
-			s.ID, now, NextMidnight(now)); err != nil {
-			return fmt.Errorf("stamp series %d: %w", s.ID, err)
-		}
+		next := NextMidnight(now)
+		sp.NextSnapshot = &next
 	}
-	return nil
+	return sp
 }
 
 // NextMidnight returns the first midnight UTC after t.

@@ -3,9 +3,11 @@ package enqueuesnapshots
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/jobs/internal/planning"
 	"github.com/sightline-dev/sightline/jobs/planbackfills"
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
@@ -24,16 +26,16 @@ type plan struct {
 	snapshot      bool
 	snapshotAt    time.Time // now, to the second
 
-	shards     []shard
+	shards     []*planning.Shard
 	incomplete []insights.Incomplete
 	notIndexed int
 }
 
-type shard struct {
-	kind  shardqueue.Kind
-	tasks []shardqueue.Task
-	cost  float64
-	key   string // once written
+// addShard adds a shard of kind, at the forward priority, to p.
+func (p *plan) addShard(kind shardqueue.Kind, tasks []shardqueue.Task, cost float64, maxAttempts int) {
+	name := fmt.Sprintf("series-%d-%s-%d", p.series.ID, kind, len(p.shards))
+	p.shards = append(p.shards, &planning.Shard{Name: name, Tasks: tasks, Row: shardqueue.Shard{Kind: kind,
+		Priority: shardqueue.PriorityForward, Cost: cost, MaxAttempts: maxAttempts}})
 }
 
 func (p *plan) count(c jobs.Counts) {
@@ -44,7 +46,7 @@ func (p *plan) count(c jobs.Counts) {
 	}
 	c["shards"] += int64(len(p.shards))
 	for _, sh := range p.shards {
-		c["tasks"] += int64(len(sh.tasks))
+		c["tasks"] += int64(len(sh.Tasks))
 	}
 	c["not_indexed"] += int64(p.notIndexed)
 }
@@ -69,7 +71,7 @@ func dueTimes(s insights.Series, now time.Time) (due []time.Time, next time.Time
 }
 
 // makePlan plans series id's due recording and snapshot.
-func makePlan(ctx context.Context, env *jobs.Env, id int64, now time.Time, limits shardqueue.Limits) (*plan, error) {
+func (j *Job) makePlan(ctx context.Context, env *jobs.Env, id int64, now time.Time) (*plan, error) {
 	s, err := insights.SeriesGet(ctx, env.DB, id)
 	if err != nil {
 		return nil, err
@@ -121,11 +123,11 @@ func makePlan(ctx context.Context, env *jobs.Env, id int64, now time.Time, limit
 			}
 		}
 	}
-	for _, tasks := range shardqueue.Pack(rec, limits) {
-		p.shards = append(p.shards, shard{kind: shardqueue.KindRecording, tasks: tasks, cost: recCost})
+	for _, tasks := range shardqueue.Pack(rec, j.Limits) {
+		p.addShard(shardqueue.KindRecording, tasks, recCost, j.MaxAttempts)
 	}
 	if len(snap) > 0 {
-		p.shards = append(p.shards, shard{kind: shardqueue.KindSnapshot, tasks: snap, cost: snapCost})
+		p.addShard(shardqueue.KindSnapshot, snap, snapCost, j.MaxAttempts)
 	}
 	return p, nil
 }
@@ -149,12 +151,12 @@ func (e *userError) Error() string { return e.err.Error() }
 // resolve parses s's query and returns its repositories. A bad query or an
 // unknown repository is a *userError.
 func resolve(ctx context.Context, env *jobs.Env, s insights.Series) (*search.Query, []repos.Repo, error) {
-	q, err := planbackfills.Query(s)
+	q, err := planning.Query(s)
 	if err != nil {
 		return nil, nil, &userError{err}
 	}
 	scope, err := insights.ResolveRepos(ctx, env.DB, s)
-	if planbackfills.ScopeError(err) {
+	if planning.ScopeError(err) {
 		return nil, nil, &userError{err}
 	}
 	if err != nil {
@@ -172,10 +174,10 @@ func resolve(ctx context.Context, env *jobs.Env, s insights.Series) (*search.Que
 // task maps times to r's commits; ok is false when r had no commit yet at
 // any of them.
 func task(s insights.Series, q *search.Query, r repos.Repo, history []gitsource.Commit, times []time.Time) (shardqueue.Task, float64, bool) {
-	t, positions := planbackfills.MapTimes(history, times)
+	t, positions := planning.MapTimes(history, times)
 	if len(t.Times) == 0 {
 		return t, 0, false
 	}
 	t.SeriesID, t.RepoID = s.ID, r.ID
-	return t, planbackfills.Cost(s, q, positions), true
+	return t, planning.Cost(s, q, positions), true
 }

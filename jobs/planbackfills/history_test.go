@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sightline-dev/sightline/jobs/indexcommits"
+	"github.com/sightline-dev/sightline/jobs/internal/planning"
 	"github.com/sightline-dev/sightline/jobs/jobstest"
 	"github.com/sightline-dev/sightline/jobs/planbackfills"
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
@@ -49,7 +50,7 @@ func TestLoadHistoryMapsTimesAsGit(t *testing.T) {
 		if from == 21 && len(history) != 2 {
 			t.Errorf("times from day 21: %d commits read, want 2", len(history))
 		}
-		task, _ := planbackfills.MapTimes(history, times)
+		task, _ := planning.MapTimes(history, times)
 		got := map[time.Time]string{}
 		for i, at := range task.Times {
 			got[at] = task.Commits[i]

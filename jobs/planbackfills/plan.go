@@ -3,13 +3,11 @@ package planbackfills
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
-	"regexp/syntax"
-	"strings"
 	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/jobs/internal/planning"
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
 	"github.com/sightline-dev/sightline/sources/repos"
@@ -22,8 +20,9 @@ type plan struct {
 	series   insights.Series
 	query    *search.Query
 	tasks    []shardqueue.Task
-	shards   [][]shardqueue.Task
-	keys     []string // object key of each shard, once written
+	shards   []*planning.Shard
+	// times are the sample times a first step adds to the series' axis.
+	times []time.Time
 	// step is what the run records; its Done counts the repositories
 	// finished already — with nothing to search (empty, or younger than
 	// every sample time), gone, or given up — and Errored the given up.
@@ -31,6 +30,20 @@ type plan struct {
 	// waits says why each repository of step.Wait is not ready.
 	waits   []string
 	givenUp int
+}
+
+// pack splits p's tasks into shards within limits, each with its queue
+// row: prioritized backfills first.
+func (p *plan) pack(limits shardqueue.Limits, maxAttempts int) {
+	priority := shardqueue.PriorityBackfill
+	if p.backfill.Prioritized {
+		priority = shardqueue.PriorityTop
+	}
+	for i, tasks := range shardqueue.Pack(p.tasks, limits) {
+		p.shards = append(p.shards, &planning.Shard{Name: fmt.Sprintf("backfill-%d-shard-%d", p.backfill.ID, i), Tasks: tasks,
+			Row: shardqueue.Shard{Kind: shardqueue.KindBackfill, BackfillID: p.backfill.ID, Priority: priority,
+				Cost: p.step.Cost, MaxAttempts: maxAttempts}})
+	}
 }
 
 func (p *plan) answers() (n int) {
@@ -87,10 +100,10 @@ func (j *Job) makePlan(ctx context.Context, env *jobs.Env, b insights.BackfillTo
 		}
 		return nil, &userError{fmt.Sprintf("series %d was deleted before its backfill was planned", s.ID)}
 	}
-	if err := CheckSampleRange(s); err != nil {
+	if err := planning.CheckSampleRange(s); err != nil {
 		return nil, &userError{err.Error()}
 	}
-	if p.query, err = Query(s); err != nil {
+	if p.query, err = planning.Query(s); err != nil {
 		return nil, &userError{err.Error()}
 	}
 	byID, err := repoMap(ctx, env)
@@ -117,19 +130,19 @@ func (j *Job) maxWait() time.Duration { return cmp.Or(j.MaxWait, DefaultMaxWait)
 // full plans every repository in scope at the series' sample times.
 func (p *plan) full(ctx context.Context, env *jobs.Env, now time.Time) error {
 	scope, err := insights.ResolveRepos(ctx, env.DB, p.series)
-	if ScopeError(err) {
+	if planning.ScopeError(err) {
 		return &userError{err.Error()}
 	}
 	if err != nil {
 		return err
 	}
-	p.step.Times = SampleTimes(p.series, now)
+	p.times = planning.SampleTimes(p.series, now)
 	for _, r := range scope {
 		if !p.query.MatchRepo(r.Name) {
 			continue // the query's repo: filters narrow the scope
 		}
 		p.step.Total++
-		if err := p.addRepo(ctx, env, r, p.step.Times, 0, 0); err != nil {
+		if err := p.addRepo(ctx, env, r, p.times, 0, 0); err != nil {
 			return err
 		}
 	}
@@ -159,14 +172,14 @@ func (p *plan) addRepo(ctx context.Context, env *jobs.Env, r repos.Repo, times [
 			p.step.Clear = append(p.step.Clear, insights.Incomplete{SeriesID: p.series.ID, Time: t, RepoID: r.ID})
 		}
 	}
-	task, positions := MapTimes(history, times)
+	task, positions := planning.MapTimes(history, times)
 	if len(task.Times) == 0 {
 		p.step.Done++ // empty, or every time predates the first commit
 		return nil
 	}
 	task.SeriesID, task.RepoID = p.series.ID, r.ID
 	p.tasks = append(p.tasks, task)
-	p.step.Cost += Cost(p.series, p.query, positions)
+	p.step.Cost += planning.Cost(p.series, p.query, positions)
 	return nil
 }
 
@@ -194,60 +207,4 @@ func repoMap(ctx context.Context, env *jobs.Env) (map[int64]repos.Repo, error) {
 		byID[r.ID] = r
 	}
 	return byID, nil
-}
-
-// ScopeError reports whether err, from insights.ResolveRepos, is the
-// user's: an unknown repository or a bad repository criteria regexp.
-func ScopeError(err error) bool {
-	var re *syntax.Error
-	return errors.Is(err, repos.ErrNotFound) || errors.As(err, &re)
-}
-
-// Query parses s's query and checks that it suits s's kind; a
-// language-usage series may have none (every file). Errors name the
-// series and say what to change.
-func Query(s insights.Series) (*search.Query, error) {
-	text := s.Query
-	if s.Kind == insights.KindLanguageUsage && strings.TrimSpace(text) == "" {
-		text = "file:." // every file, as `sightline search langs` without a query
-	}
-	q, err := search.Parse(text)
-	if err != nil {
-		return nil, fmt.Errorf("series %d: query %s: %w", s.ID, search.Abbrev(s.Query), err)
-	}
-	if s.Kind == insights.KindCaptureGroup && !q.HasCaptures() {
-		return nil, fmt.Errorf("series %d: query %s is a capture-group series without a capture group: use a regexp pattern (/…/ or patterntype:regexp) with a (group)",
-			s.ID, search.Abbrev(s.Query))
-	}
-	return q, nil
-}
-
-// SampleTimes returns the backfill's sample times for series s planned at
-// now: s.NumPoints times one interval apart, oldest first, ending at now
-// truncated to the interval's unit (the hour; midnight UTC for days;
-// Monday midnight UTC for weeks; the first of the month; January 1). The
-// reference anchored at the series' creation minute instead; aligning to
-// the unit gives every series with the same interval the same x-axis
-// whenever it was planned, so a view's series line up, and the forward
-// recordings continue on that grid.
-func SampleTimes(s insights.Series, now time.Time) []time.Time {
-	return s.Interval.SampleTimes(Anchor(s.Interval.Unit, now), s.NumPoints)
-}
-
-// Anchor truncates now (in UTC) to the start of its unit.
-func Anchor(unit string, now time.Time) time.Time {
-	now = now.UTC()
-	y, m, d := now.Date()
-	switch unit {
-	case "hour":
-		return now.Truncate(time.Hour)
-	case "day":
-		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	case "week":
-		back := (int(now.Weekday()) + 6) % 7 // days since Monday
-		return time.Date(y, m, d-back, 0, 0, 0, 0, time.UTC)
-	case "month":
-		return time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
-	}
-	return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
 }

@@ -33,6 +33,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/jobs/internal/planning"
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
@@ -199,53 +200,42 @@ func sortPlans(plans []*plan) {
 	})
 }
 
-// writeShards stores every plan's shards as batches of this run, and
-// commits the run.
+// writeShards packs every plan's tasks into shards and stores them as
+// batches of this run, and commits the run.
 func (j *Job) writeShards(ctx context.Context, env *jobs.Env, plans []*plan) error {
+	var all []*planning.Shard
+	for _, p := range plans {
+		p.pack(j.Limits, j.MaxAttempts)
+		all = append(all, p.shards...)
+	}
 	run := batch.NewRun(env.Bucket, Name, env.RunID)
 	run.NowFunc = env.Now
-	n := 0
-	for _, p := range plans {
-		p.shards = shardqueue.Pack(p.tasks, j.Limits)
-		for i, tasks := range p.shards {
-			key, err := shardqueue.WriteTasks(ctx, run, fmt.Sprintf("backfill-%d-shard-%d", p.backfill.ID, i), tasks)
-			if err != nil {
-				return err
-			}
-			p.keys = append(p.keys, key)
-			n++
-		}
-	}
-	if n == 0 {
-		return nil
-	}
-	_, err := run.Commit(ctx)
-	return err
+	return planning.WriteShards(ctx, run, all)
 }
 
-// enqueue records p in one transaction: its step (sample times,
-// incomplete points, waiting repositories, progress), its shards, and the
+// enqueue records p in one transaction: its step (incomplete points,
+// waiting repositories, progress), its sample times, its shards, and the
 // backfill's end when nothing is left to search or wait for.
 func (j *Job) enqueue(ctx context.Context, env *jobs.Env, p *plan, now time.Time) error {
-	return pgx.BeginFunc(ctx, env.DB, func(tx pgx.Tx) error {
-		ok, err := insights.BackfillRecord(ctx, tx, p.step)
-		if err != nil || !ok {
-			return err // !ok: planned by someone else meanwhile
-		}
-		priority := shardqueue.PriorityBackfill
-		if p.backfill.Prioritized {
-			priority = shardqueue.PriorityTop
-		}
-		for i, key := range p.keys {
-			_, err := shardqueue.Enqueue(ctx, tx, shardqueue.Shard{Kind: shardqueue.KindBackfill, BackfillID: p.backfill.ID,
-				ObjectKey: key, Tasks: len(p.shards[i]), Priority: priority, Cost: p.step.Cost, MaxAttempts: j.MaxAttempts})
-			if err != nil {
-				return err
-			}
-		}
-		_, err = insights.BackfillFinish(ctx, tx, p.backfill.ID, now)
-		return err
+	_, err := planning.Enqueue(ctx, env.DB, planning.EnqueueParams{
+		SeriesID: p.step.SeriesID,
+		Times:    p.times,
+		// A backfill fills in the axis; it does not change what a time
+		// already there is. Its sample times are on the interval's grid,
+		// which recordings continue, so a restored series' earlier
+		// recording times are the same points and stay as they are (as
+		// does an old snapshot's time that falls on the grid).
+		OnConflict: insights.KeepTime,
+		Shards:     p.shards,
+		Before: func(ctx context.Context, tx pgx.Tx) (bool, error) {
+			return insights.BackfillRecord(ctx, tx, p.step) // false: planned by someone else meanwhile
+		},
+		After: func(ctx context.Context, tx pgx.Tx) error {
+			_, err := insights.BackfillFinish(ctx, tx, p.backfill.ID, now)
+			return err
+		},
 	})
+	return err
 }
 
 // userError is a backfill that cannot be planned because of what the user

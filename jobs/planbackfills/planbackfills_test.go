@@ -307,22 +307,6 @@ func TestPlanShardsPriorityAndCost(t *testing.T) {
 	}
 }
 
-func TestAnchor(t *testing.T) {
-	t.Parallel()
-	at := time.Date(2024, 3, 6, 12, 30, 15, 0, time.FixedZone("X", 3600))
-	for unit, want := range map[string]time.Time{
-		"hour":  time.Date(2024, 3, 6, 11, 0, 0, 0, time.UTC),
-		"day":   day(3, 6),
-		"week":  day(3, 4),
-		"month": day(3, 1),
-		"year":  day(1, 1),
-	} {
-		if got := planbackfills.Anchor(unit, at); !got.Equal(want) {
-			t.Errorf("Anchor(%s) = %v, want %v", unit, got, want)
-		}
-	}
-}
-
 // A series with an absurd interval, stored before apply checked intervals,
 // fails its own backfill, naming its insight; the others are planned. It
 // used to fail every run with "timestamp out of range", naming nothing.

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/jobs/internal/planning"
 	"github.com/sightline-dev/sightline/sinks/insights"
-	"github.com/sightline-dev/sightline/sources/insightspec"
 	"github.com/sightline-dev/sightline/sources/repos"
 )
 
@@ -64,7 +64,7 @@ func (p *plan) retry(ctx context.Context, env *jobs.Env) error {
 		}
 	}
 	scope, err := insights.ResolveRepos(ctx, env.DB, p.series)
-	if ScopeError(err) {
+	if planning.ScopeError(err) {
 		return &userError{err.Error()}
 	}
 	if err != nil {
@@ -118,14 +118,4 @@ func oneLine(s string, n int) string {
 		return string(r[:n]) + "…"
 	}
 	return s
-}
-
-// CheckSampleRange checks that series s samples ordinary dates (see
-// insightspec.Interval.CheckRange): a series applied before apply checked
-// it fails its backfill, named, rather than every planning run.
-func CheckSampleRange(s insights.Series) error {
-	if err := insightspec.Interval(s.Interval).CheckRange(s.NumPoints); err != nil {
-		return fmt.Errorf("interval: %w", err)
-	}
-	return nil
 }

@@ -11,7 +11,7 @@ import (
 	"sync"
 
 	"github.com/sightline-dev/sightline/jobs"
-	"github.com/sightline-dev/sightline/jobs/planbackfills"
+	"github.com/sightline-dev/sightline/jobs/internal/planning"
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
 	"github.com/sightline-dev/sightline/sources/engine"
@@ -90,7 +90,7 @@ func (w *worker) evalTask(ctx context.Context, t shardqueue.Task, byID map[int64
 		res.err = err
 		return res
 	}
-	q, err := planbackfills.Query(s)
+	q, err := planning.Query(s)
 	if err != nil {
 		res.err = err
 		return res

@@ -132,3 +132,31 @@ func TestRecordingsAndSnapshots(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordingTakesOverASnapshotTime: a recording due at a time the axis
+// holds as a snapshot's makes it a recording time (enqueue-snapshots
+// queues with insights.RecordTime), so the next snapshot, which takes the
+// previous snapshot's time off the axis, leaves it there.
+func TestRecordingTakesOverASnapshotTime(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, now) // Wednesday March 6
+	repo := gittest.New(t)
+	repo.Commit(day(2, 20), "c1", map[string]string{"a.txt": "TODO\n"})
+	e.addRepo("demo", repo.Dir)
+	e.syncAndIndex()
+	seriesID, _ := e.addSeries(series{query: "TODO", kind: "search", unit: "week", points: 2})
+	e.run(&planbackfills.Job{})
+	e.run(&runsearches.Job{})
+	// A snapshot's time on the next grid time, March 11.
+	e.exec(`INSERT INTO series_recording_times (series_id, time, snapshot) VALUES ($1, $2, true)`, seriesID, midnight(3, 11))
+
+	e.now = time.Date(2024, 3, 13, 9, 0, 0, 0, time.UTC)
+	if c := e.run(&enqueuesnapshots.Job{}); c["recordings"] != 1 || c["snapshots"] != 1 {
+		t.Fatalf("enqueue counts = %v", c)
+	}
+	e.run(&runsearches.Job{})
+	want := []string{"02-26T00:00", "03-04T00:00", "03-11T00:00", "03-13T09:00*"}
+	if d := cmp.Diff(want, e.recordingTimes(seriesID)); d != "" {
+		t.Fatalf("recording times (-want +got):\n%s", d)
+	}
+}

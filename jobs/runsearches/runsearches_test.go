@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/sightline-dev/sightline/jobs/internal/planning"
 	"github.com/sightline-dev/sightline/jobs/planbackfills"
 	"github.com/sightline-dev/sightline/jobs/runsearches"
 	"github.com/sightline-dev/sightline/sinks/insights"
@@ -58,7 +59,7 @@ func TestBackfillMatchesGitGrep(t *testing.T) {
 	counts := e.run(&runsearches.Job{})
 
 	values, commits := e.points("series_points", seriesID)
-	times := planbackfills.SampleTimes(insights.Series{Interval: insights.Interval{Unit: "week", Value: 1}, NumPoints: 8}, now)
+	times := planning.SampleTimes(insights.Series{Interval: insights.Interval{Unit: "week", Value: 1}, NumPoints: 8}, now)
 	var answers, distinct int64
 	for name, dir := range dirs {
 		seen := map[string]bool{}

@@ -93,8 +93,6 @@ type BackfillStep struct {
 	// First: the backfill was new and starts now; otherwise the step plans
 	// part of a processing backfill's waiting repositories.
 	First bool
-	// Times are sample times to add to the series' axis.
-	Times []time.Time
 	// Cost is added to the backfill's estimated cost.
 	Cost float64
 	// Total is the repositories in scope (First only); Done and Errored
@@ -118,8 +116,9 @@ type BackfillStep struct {
 // BackfillRecord records step in tx, after locking the backfill. It
 // returns false, doing nothing, when the backfill is no longer in the
 // state the step was planned from (new for a first step, processing
-// otherwise): someone else planned it meanwhile. Queue the step's shards
-// and call BackfillFinish in the same transaction.
+// otherwise): someone else planned it meanwhile. Add the step's sample
+// times (RecordingTimesAdd), queue its shards and call BackfillFinish in
+// the same transaction (jobs/internal/planning.Enqueue does).
 func BackfillRecord(ctx context.Context, tx pgx.Tx, step BackfillStep) (bool, error) {
 	var state string
 	if err := tx.QueryRow(ctx, `SELECT state FROM backfills WHERE id = $1 FOR UPDATE`, step.ID).Scan(&state); err != nil {
@@ -127,14 +126,6 @@ func BackfillRecord(ctx context.Context, tx pgx.Tx, step BackfillStep) (bool, er
 	}
 	if want := map[bool]string{true: "new", false: "processing"}[step.First]; state != want {
 		return false, nil
-	}
-	if len(step.Times) > 0 {
-		if _, err := tx.Exec(ctx, `
-			INSERT INTO series_recording_times (series_id, time, snapshot)
-			SELECT $1, t, false FROM unnest($2::timestamptz[]) t
-			ON CONFLICT (series_id, time) DO NOTHING`, step.SeriesID, step.Times); err != nil {
-			return false, fmt.Errorf("record sample times of series %d: %w", step.SeriesID, err)
-		}
 	}
 	if err := incompleteClear(ctx, tx, step.SeriesID, step.Clear); err != nil {
 		return false, err
