@@ -126,7 +126,27 @@ func (b *Bucket) composeMultipart(ctx context.Context, dstKey string, srcs []pie
 		UploadId:        up.UploadId,
 		MultipartUpload: &types.CompletedMultipartUpload{Parts: completed},
 	})
+	if errorCode(err) == "NoSuchUpload" && b.composed(ctx, dstKey, srcs) {
+		return nil
+	}
 	return err
+}
+
+// composed reports whether dstKey holds an object of the sources' total
+// size. It is asked when CompleteMultipartUpload says the upload does not
+// exist: the upload id is this call's alone and is never aborted before
+// Complete returns, so the upload is gone because an earlier attempt of
+// Complete finished it and its answer was lost (a reset or truncated
+// response the SDK retried). S3 completes an upload atomically, so the
+// object is then the concatenation of the parts; the size check guards
+// against anything else having happened to the key.
+func (b *Bucket) composed(ctx context.Context, dstKey string, srcs []piece) bool {
+	var want int64
+	for _, s := range srcs {
+		want += s.size
+	}
+	out, err := b.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &b.name, Key: &dstKey})
+	return err == nil && aws.ToInt64(out.ContentLength) == want
 }
 
 // multipart is a multipart upload in progress.
