@@ -39,10 +39,10 @@ SOAK_ITERATIONS ?= 5
 soak: ## fault-injection soak: insights and LSIF uploads over S3 and GCS with random 503s, resets, truncations (SOAK_SEED=1, SOAK_ITERATIONS=5)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		SIGHTLINE_SOAK=1 SIGHTLINE_SOAK_SEED=$(SOAK_SEED) SIGHTLINE_SOAK_ITERATIONS=$(SOAK_ITERATIONS) \
-			$(GO) test -count=1 -timeout 30m -v -run '^TestSoak$$' ./jobs/soake2e/; \
+			$(GO) test -count=1 -timeout 30m -v -run '^TestSoak$$' ./ops/e2e/soak/; \
 	else \
 		SIGHTLINE_PG_FAST=1 SIGHTLINE_SOAK=1 SIGHTLINE_SOAK_SEED=$(SOAK_SEED) SIGHTLINE_SOAK_ITERATIONS=$(SOAK_ITERATIONS) \
-			$(PG) exec $(GO) test -count=1 -timeout 30m -v -run '^TestSoak$$' ./jobs/soake2e/; \
+			$(PG) exec $(GO) test -count=1 -timeout 30m -v -run '^TestSoak$$' ./ops/e2e/soak/; \
 	fi
 
 lint: ## gofmt, go vet and staticcheck (pinned in go.mod)

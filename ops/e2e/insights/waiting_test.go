@@ -1,4 +1,4 @@
-package insightse2e
+package insights
 
 import (
 	"strings"

@@ -1,4 +1,4 @@
-package soake2e
+package soak
 
 import (
 	"fmt"

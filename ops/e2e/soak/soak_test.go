@@ -1,4 +1,4 @@
-// Package soake2e is the fault-injection soak test (make soak): the insights
+// Package soak is the fault-injection soak test (make soak): the insights
 // pipeline and LSIF uploads run over S3 and over GCS — the real SDK clients
 // against pipeline/buckettest's in-process fakes, behind a buckettest.Chaos
 // that answers 503, resets connections and truncates answers at random —
@@ -8,7 +8,7 @@
 //
 // It is opt-in (SIGHTLINE_SOAK=1) and never part of make test. It has test
 // files only: nothing imports it.
-package soake2e
+package soak
 
 import (
 	"fmt"
@@ -48,7 +48,7 @@ var profiles = []profile{
 func skipUnlessSoak(t *testing.T) uint64 {
 	if os.Getenv("SIGHTLINE_SOAK") != "1" {
 		t.Skip("the fault-injection soak test is opt-in: run `make soak` " +
-			"(or SIGHTLINE_SOAK=1 go test -count=1 -v -run TestSoak ./jobs/soake2e/ with TEST_DATABASE_URL set)")
+			"(or SIGHTLINE_SOAK=1 go test -count=1 -v -run TestSoak ./ops/e2e/soak/ with TEST_DATABASE_URL set)")
 	}
 	raw := os.Getenv("SIGHTLINE_SOAK_SEED")
 	if raw == "" {

@@ -1,10 +1,10 @@
-// Package insightse2e tests code insights end to end: insights applied from
+// Package insights tests code insights end to end: insights applied from
 // YAML, the jobs sync-repos → index-commits → plan-backfills → run-searches →
 // enqueue-snapshots on real Postgres, a file bucket and git repositories
 // built in the test, and the series read back as users see them, checked
 // against git grep. It also holds the backfill benchmark (make bench). It
 // has test files only: nothing imports it.
-package insightse2e
+package insights
 
 import (
 	"context"

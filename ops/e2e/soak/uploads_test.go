@@ -1,4 +1,4 @@
-package soake2e
+package soak
 
 import (
 	"bytes"
@@ -24,7 +24,7 @@ import (
 	"github.com/sightline-dev/sightline/sources/repos"
 )
 
-const fixtures = "../../sources/lsif/testdata/"
+const fixtures = "../../../sources/lsif/testdata/"
 
 // chunkSize cuts each dump (some 400 KB) into about 25 parts, so that an
 // upload makes dozens of requests and a compose.
