@@ -30,7 +30,7 @@ test: lint ## lint, then every test on the private Postgres (or TEST_DATABASE_UR
 
 FUZZTIME ?= 10s
 fuzz: ## fuzz the query parser and the LSIF line scanner for FUZZTIME (10s) each (FUZZTIME=5m make fuzz for longer)
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./sources/search/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./sources/search/query/
 	$(GO) test -run '^$$' -fuzz '^FuzzConvert$$' -fuzztime $(FUZZTIME) ./sources/lsif/
 
 # The soak test is opt-in: `go test ./...` (make test) skips it.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sightline-dev/sightline/sources/search"
+	"github.com/sightline-dev/sightline/sources/search/query"
 )
 
 // series validates one series of in and computes its key (left "" when the
@@ -52,7 +53,7 @@ func (v *validator) query(p path, s Series) (string, bool) {
 	}
 	q, err := search.Parse(s.Query)
 	if err != nil {
-		var pe *search.ParseError
+		var pe *query.ParseError
 		if errors.As(err, &pe) {
 			v.errorf(p, "%v", pe)
 		} else {

@@ -1,4 +1,4 @@
-package search
+package query
 
 // Suggest returns the candidate closest to s by edit distance (adjacent
 // transpositions count as one edit), or "" when none is within maxDist

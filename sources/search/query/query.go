@@ -1,4 +1,4 @@
-package search
+package query
 
 import (
 	"crypto/sha256"
@@ -9,8 +9,10 @@ import (
 	"unicode"
 )
 
-// Query is a parsed query. Build one with [Parse]; the zero Query is not
-// usable. A Query is immutable and safe for concurrent use.
+// Query is a parsed query: its pattern and filters, with the repo: and file:
+// regexps compiled. Build one with [Parse]; the zero Query is not usable. A
+// Query is immutable and safe for concurrent use. Package search compiles it
+// for matching file contents.
 type Query struct {
 	pattern     string // literal text or regexp source; "" counts files by path
 	isRegexp    bool
@@ -29,7 +31,8 @@ type Query struct {
 
 	repoREs, excludeRepoREs []*regexp.Regexp
 	fileREs, excludeFileREs []*regexp.Regexp
-	m                       matcher // nil when pattern is ""
+	patternColumn           int // where the pattern starts, for errors about it
+	captures                int // the pattern regexp's capture groups
 }
 
 // RepoFilters are a query's repository-level filters. They do not change a
@@ -64,14 +67,13 @@ func (q *Query) SelectFile() bool { return q.sel == "file" }
 // HasCaptures reports whether results carry capture-group values: the
 // pattern is a regexp with a capture group and is matched against contents.
 func (q *Query) HasCaptures() bool {
-	rm, ok := q.m.(*regexpMatcher)
-	return ok && rm.re.NumSubexp() > 0 && q.NeedsContent()
+	return q.captures > 0 && q.NeedsContent()
 }
 
 // NeedsContent reports whether a file's result depends on its content. It
 // is false for type:path and for queries without a pattern, whose result
 // depends on the path alone (but see [Scope] for lang: filters).
-func (q *Query) NeedsContent() bool { return q.m != nil && !q.PathOnly() }
+func (q *Query) NeedsContent() bool { return q.pattern != "" && !q.PathOnly() }
 
 // Langs returns the lang: and -lang: filters as go-enry language names.
 func (q *Query) Langs() (include, exclude []string) {
@@ -90,6 +92,18 @@ func (q *Query) MatchRepo(name string) bool {
 	return matchAll(q.repoREs, q.excludeRepoREs, name)
 }
 
+// MatchFile reports whether a path passes the file: and -file: filters.
+func (q *Query) MatchFile(path string) bool {
+	return matchAll(q.fileREs, q.excludeFileREs, path)
+}
+
+// PatternError is the error for a pattern that cannot be compiled for
+// matching: an invalid regexp at the pattern's column, with err's message
+// cut as the parser cuts its own.
+func (q *Query) PatternError(err error) *ParseError {
+	return &ParseError{Column: q.patternColumn, Problem: "invalid regexp", Detail: regexpDetail(err)}
+}
+
 // matchAll reports whether s matches every include and no exclude regexp.
 func matchAll(include, exclude []*regexp.Regexp, s string) bool {
 	for _, re := range include {
@@ -105,9 +119,9 @@ func matchAll(include, exclude []*regexp.Regexp, s string) bool {
 	return true
 }
 
-// Fingerprint identifies what [Query.MatchContent] computes: two queries
+// Fingerprint identifies what package search's Query.MatchContent computes: two queries
 // with the same fingerprint give the same result for every content (under
-// the same [MatchOpts]). It covers the pattern, case:, type: and select:, and
+// the same search.MatchOpts). It covers the pattern, case:, type: and select:, and
 // deliberately not repo:, file: or lang:, which decide whether a file is
 // searched but not its result, so queries that differ only in those share
 // cached per-blob results.

@@ -1,4 +1,4 @@
-package search
+package query
 
 import (
 	"fmt"
@@ -101,7 +101,7 @@ func (p *parser) filter(t token) error {
 	case "timeout":
 		return p.timeout(t)
 	}
-	panic("search: filter table and parser disagree on " + t.field)
+	panic("query: filter table and parser disagree on " + t.field)
 }
 
 // oneOf stores v in dst if it is one of the allowed values.

@@ -1,4 +1,4 @@
-package search
+package query
 
 import (
 	"regexp"
@@ -60,11 +60,12 @@ func joinTerms(pats []token) string {
 	return strings.Join(parts, " ")
 }
 
-// compile compiles the repo: and file: regexps and the pattern's matcher.
+// compile compiles the repo: and file: regexps and checks a regexp
+// pattern; package search compiles the pattern's matcher.
 func (p *parser) compile(pats []token) error {
 	fold := !p.q.CaseSensitive()
 	for _, r := range p.regex {
-		re, err := compileRegexp(r.v, fold)
+		re, err := CompileRegexp(r.v, fold)
 		if err != nil {
 			return &ParseError{Column: column(p.s, r.off), Problem: "invalid regexp", Detail: regexpDetail(err)}
 		}
@@ -73,17 +74,21 @@ func (p *parser) compile(pats []token) error {
 	if p.q.pattern == "" {
 		return nil
 	}
-	m, err := newMatcher(p.q.pattern, p.q.isRegexp, fold)
-	if err != nil {
-		return &ParseError{Column: column(p.s, pats[0].off), Problem: "invalid regexp", Detail: regexpDetail(err)}
+	p.q.patternColumn = column(p.s, pats[0].off)
+	if !p.q.isRegexp {
+		return nil
 	}
-	p.q.m = m
+	re, err := CompileRegexp(p.q.pattern, fold)
+	if err != nil {
+		return p.q.PatternError(err)
+	}
+	p.q.captures = re.NumSubexp()
 	return nil
 }
 
-// compileRegexp compiles src, case-insensitively if fold. It compiles src
-// alone first so that an error quotes what the user typed.
-func compileRegexp(src string, fold bool) (*regexp.Regexp, error) {
+// CompileRegexp compiles a query's regexp, case-insensitively if fold. It
+// compiles src alone first so that an error quotes what the user typed.
+func CompileRegexp(src string, fold bool) (*regexp.Regexp, error) {
 	re, err := regexp.Compile(src)
 	if err != nil || !fold {
 		return re, err
