@@ -105,8 +105,7 @@ func (w *worker) convert(ctx context.Context, u *codeintel.Upload, runID string)
 	if err != nil {
 		return batch.Manifest{}, lsif.Stats{}, err
 	}
-	run := batch.NewRun(w.bucket(), Name, runID)
-	run.NowFunc = w.env.Now
+	run := w.env.NewRun(w.bucket(), Name, runID)
 	sink, err := codeintel.NewBatchSink(ctx, run, u.ID)
 	if err != nil {
 		return batch.Manifest{}, lsif.Stats{}, err

@@ -14,6 +14,7 @@ import (
 	"github.com/sightline-dev/sightline/jobs/planbackfills"
 	"github.com/sightline-dev/sightline/jobs/runsearches"
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
+	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sinks/insights/insightstest"
 	"github.com/sightline-dev/sightline/sources/gittest"
@@ -190,5 +191,26 @@ func TestInsightsEndToEnd(t *testing.T) {
 	}
 	if d := cmp.Diff(admin, again); d != "" {
 		t.Errorf("running every job again changed the series (-before +after):\n%s", d)
+	}
+	f.checkRunClocks(syncrepos.Name, indexcommits.Name, planbackfills.Name, runsearches.Name, enqueuesnapshots.Name)
+}
+
+// checkRunClocks checks that every batch run the jobs committed carries the
+// runner's clock, as every job sets it (jobs.Env.NewRun).
+func (f *fixture) checkRunClocks(jobNames ...string) {
+	f.t.Helper()
+	for _, job := range jobNames {
+		runs, err := batch.ListRuns(f.ctx, f.r.Bucket, job)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		if len(runs) == 0 {
+			f.t.Errorf("%s committed no batch run", job)
+		}
+		for _, m := range runs {
+			if !m.Created.Equal(now) {
+				f.t.Errorf("%s run %s was created at %s, want the run's clock %s", job, m.RunID, m.Created, now)
+			}
+		}
 	}
 }
