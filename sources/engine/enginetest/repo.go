@@ -1,4 +1,4 @@
-// Package enginebench generates the repository the engine's benchmarks run
+// Package enginetest generates the repository the engine's benchmarks run
 // on, and holds those benchmarks: `sightline search series` against the
 // naive baseline (git rev-list + git grep per sample time), the literal scan
 // throughput of cached blob contents, and the peak memory of a series run.
@@ -10,7 +10,7 @@
 // `git repack -adf`. It is generated deterministically from Params, through
 // `git fast-import`, and cached on disk. Sightline itself does not import
 // this package.
-package enginebench
+package enginetest
 
 import (
 	"bufio"
