@@ -65,10 +65,13 @@ func (w *worker) process(ctx context.Context, s *shardqueue.Shard) error {
 // heartbeat renews s's claim until the returned stop is called. If the
 // claim is lost it cancels work with shardqueue.ErrLost.
 func (w *worker) heartbeat(work context.Context, s *shardqueue.Shard, cancel context.CancelCauseFunc) (stop func()) {
-	return jobs.KeepAlive(work, cmp.Or(w.job.HeartbeatInterval, DefaultHeartbeatInterval),
-		func(ctx context.Context) error { return shardqueue.Heartbeat(ctx, w.env.DB, s.ID, w.id) },
-		shardqueue.ErrLost, cancel,
-		func(err error) { w.env.Logger.Warn("shard heartbeat failed", "shard", s.ID, "err", err) })
+	return jobs.KeepAlive(work, jobs.KeepAliveOpts{
+		Interval: cmp.Or(w.job.HeartbeatInterval, DefaultHeartbeatInterval),
+		Beat:     func(ctx context.Context) error { return shardqueue.Heartbeat(ctx, w.env.DB, s.ID, w.id) },
+		Lost:     shardqueue.ErrLost,
+		Cancel:   cancel,
+		OnErr:    func(err error) { w.env.Logger.Warn("shard heartbeat failed", "shard", s.ID, "err", err) },
+	})
 }
 
 // release gives s back to the queue, uncounted, because the run is
