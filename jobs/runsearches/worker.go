@@ -89,7 +89,8 @@ func (w *worker) fail(ctx context.Context, s *shardqueue.Shard, cause error) err
 	if ctx.Err() != nil {
 		return w.release(ctx, s)
 	}
-	st, err := shardqueue.Fail(ctx, w.env.DB, s.ID, w.id, cause, w.job.retryAfter(s.Attempts))
+	st, err := shardqueue.Fail(ctx, w.env.DB, shardqueue.FailParams{
+		ID: s.ID, Worker: w.id, Cause: cause, RetryAfter: w.job.retryAfter(s.Attempts)})
 	if errors.Is(err, shardqueue.ErrLost) {
 		w.add("lost", 1)
 		return nil

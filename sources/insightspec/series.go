@@ -24,7 +24,7 @@ func (v *validator) series(p path, index int, rs rawSeries, in Insight) Series {
 	s.GroupBy = v.groupBy(p, s.Kind, rs.GroupBy)
 	normalized, ok := v.query(sub(p, "query"), s)
 	if ok && len(v.errs) == before && in.Scope.Kind != "" && in.Interval.Unit != "" {
-		s.Key = seriesKey(normalized, s.Kind, s.GroupBy, in.Scope, in.Interval, in.Points)
+		s.Key = seriesKey(normalized, s, in)
 	}
 	return s
 }
