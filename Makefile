@@ -13,7 +13,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 build: ## build bin/sightline
-	$(GO) build -o $(BIN) .
+	$(GO) build -o $(BIN) ./ops/cli/sightline
 
 run: build ## the pipeline end to end with no configuration: private Postgres, file:// bucket, this repository's history
 	@$(PG) exec bash ops/demo.sh $(BIN)
@@ -30,7 +30,7 @@ test: lint ## lint, then every test on the private Postgres (or TEST_DATABASE_UR
 
 FUZZTIME ?= 10s
 fuzz: ## fuzz the query parser and the LSIF line scanner for FUZZTIME (10s) each (FUZZTIME=5m make fuzz for longer)
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./sources/search/
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./sources/search/query/
 	$(GO) test -run '^$$' -fuzz '^FuzzConvert$$' -fuzztime $(FUZZTIME) ./sources/lsif/
 
 # The soak test is opt-in: `go test ./...` (make test) skips it.
@@ -39,10 +39,10 @@ SOAK_ITERATIONS ?= 5
 soak: ## fault-injection soak: insights and LSIF uploads over S3 and GCS with random 503s, resets, truncations (SOAK_SEED=1, SOAK_ITERATIONS=5)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		SIGHTLINE_SOAK=1 SIGHTLINE_SOAK_SEED=$(SOAK_SEED) SIGHTLINE_SOAK_ITERATIONS=$(SOAK_ITERATIONS) \
-			$(GO) test -count=1 -timeout 30m -v -run '^TestSoak$$' ./jobs/soake2e/; \
+			$(GO) test -count=1 -timeout 30m -v -run '^TestSoak$$' ./ops/e2e/soak/; \
 	else \
 		SIGHTLINE_PG_FAST=1 SIGHTLINE_SOAK=1 SIGHTLINE_SOAK_SEED=$(SOAK_SEED) SIGHTLINE_SOAK_ITERATIONS=$(SOAK_ITERATIONS) \
-			$(PG) exec $(GO) test -count=1 -timeout 30m -v -run '^TestSoak$$' ./jobs/soake2e/; \
+			$(PG) exec $(GO) test -count=1 -timeout 30m -v -run '^TestSoak$$' ./ops/e2e/soak/; \
 	fi
 
 lint: ## gofmt, go vet and staticcheck (pinned in go.mod)

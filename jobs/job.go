@@ -18,6 +18,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 )
 
@@ -51,6 +52,15 @@ type Env struct {
 	Logger  *slog.Logger
 	// Now is the clock.
 	Now func() time.Time
+}
+
+// NewRun starts a batch run of job under runID in b on the run's clock, so
+// that its manifest's Created time is the run's time (--now). Every job
+// makes its batch runs here.
+func (e *Env) NewRun(b bucket.Bucket, job, runID string) *batch.Run {
+	run := batch.NewRun(b, job, runID)
+	run.NowFunc = e.Now
+	return run
 }
 
 var jobName = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)

@@ -50,16 +50,26 @@ func runInsert(ctx context.Context, db *pgxpool.Pool, r RunRecord) error {
 	return nil
 }
 
-func runFinish(ctx context.Context, db *pgxpool.Pool, runID string, status Status, at time.Time, counts Counts, errText string) error {
-	c, err := json.Marshal(counts)
+// runFinishParams is the end of a run: its status, time, tallies and error
+// text ("" for none).
+type runFinishParams struct {
+	RunID  string
+	Status Status
+	At     time.Time
+	Counts Counts
+	Error  string
+}
+
+func runFinish(ctx context.Context, db *pgxpool.Pool, p runFinishParams) error {
+	c, err := json.Marshal(p.Counts)
 	if err != nil {
 		return err
 	}
 	_, err = db.Exec(ctx, `
 		UPDATE job_runs SET status = $2, finished_at = $3, counts = $4, error = NULLIF($5, '')
-		WHERE run_id = $1`, runID, status, at, c, errText)
+		WHERE run_id = $1`, p.RunID, p.Status, p.At, c, p.Error)
 	if err != nil {
-		return fmt.Errorf("record end of run %s: %w", runID, err)
+		return fmt.Errorf("record end of run %s: %w", p.RunID, err)
 	}
 	return nil
 }

@@ -7,14 +7,28 @@ import (
 	"time"
 )
 
-// KeepAlive renews a claim (a queue row's heartbeat) by calling beat every
-// interval until the returned stop is called or work ends. When beat
-// returns an error wrapping lost, the claim has been taken back: KeepAlive
-// cancels work with lost and stops. Other errors go to onErr (while work is
-// live) and the beats go on. stop waits for the loop to end and may be
+// KeepAliveOpts configures [KeepAlive].
+type KeepAliveOpts struct {
+	// Interval is the time between beats.
+	Interval time.Duration
+	// Beat renews the claim.
+	Beat func(context.Context) error
+	// Lost is the error Beat wraps when the claim has been taken back.
+	Lost error
+	// Cancel cancels the work, with Lost as the cause.
+	Cancel context.CancelCauseFunc
+	// OnErr receives Beat's other errors.
+	OnErr func(error)
+}
+
+// KeepAlive renews a claim (a queue row's heartbeat) by calling o.Beat every
+// o.Interval until the returned stop is called or work ends. When Beat
+// returns an error wrapping o.Lost, the claim has been taken back: KeepAlive
+// cancels work with Lost and stops. Other errors go to o.OnErr (while work
+// is live) and the beats go on. stop waits for the loop to end and may be
 // called more than once.
-func KeepAlive(work context.Context, interval time.Duration, beat func(context.Context) error,
-	lost error, cancel context.CancelCauseFunc, onErr func(error)) (stop func()) {
+func KeepAlive(work context.Context, o KeepAliveOpts) (stop func()) {
+	interval, beat, lost, cancel, onErr := o.Interval, o.Beat, o.Lost, o.Cancel, o.OnErr
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)

@@ -16,7 +16,7 @@ func TestKeepAlive(t *testing.T) {
 	transient := errors.New("connection reset")
 	var beats, errs atomic.Int32
 	work, cancel := context.WithCancelCause(context.Background())
-	stop := jobs.KeepAlive(work, time.Millisecond, func(context.Context) error {
+	stop := jobs.KeepAlive(work, jobs.KeepAliveOpts{Interval: time.Millisecond, Beat: func(context.Context) error {
 		switch beats.Add(1) {
 		case 1:
 			return nil
@@ -24,11 +24,11 @@ func TestKeepAlive(t *testing.T) {
 			return transient // logged, beats go on
 		}
 		return lost
-	}, lost, cancel, func(err error) {
+	}, Lost: lost, Cancel: cancel, OnErr: func(err error) {
 		if errors.Is(err, transient) {
 			errs.Add(1)
 		}
-	})
+	}})
 	select {
 	case <-work.Done():
 	case <-time.After(10 * time.Second):

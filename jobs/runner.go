@@ -105,7 +105,8 @@ func (r *Runner) execute(ctx context.Context, job Job, res RunResult) (RunResult
 		res.Status, errText = StatusFailed, err.Error()
 	}
 	// Record the outcome even when ctx is cancelled (SIGTERM).
-	if ferr := runFinish(context.WithoutCancel(ctx), r.DB, res.RunID, res.Status, r.now(), counts, errText); ferr != nil {
+	if ferr := runFinish(context.WithoutCancel(ctx), r.DB, runFinishParams{
+		RunID: res.RunID, Status: res.Status, At: r.now(), Counts: counts, Error: errText}); ferr != nil {
 		return res, errors.Join(err, ferr)
 	}
 	log.Info("run finished", "status", res.Status, "counts", counts, "elapsed", r.now().Sub(rec.StartedAt).Round(time.Millisecond))

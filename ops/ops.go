@@ -1,12 +1,9 @@
 // Package ops holds what operators run besides the binary: the private
-// Postgres script (embedded here so that the sightline binary can start the
-// embedded default itself), the CLI in ops/cli, and example configuration in
-// ops/examples.
-package ops
-
-import _ "embed"
-
-// PostgresScript is ops/postgres.sh, the private Postgres manager.
+// Postgres script (ops/postgres.sh, a link to sinks/pgstore/postgres.sh,
+// which pgstore embeds so that the sightline binary can start the embedded
+// default itself), ops/demo.sh (make run), the CLI in ops/cli with the binary's
+// main package in ops/cli/sightline, charts in ops/chart, the end-to-end
+// suites in ops/e2e and example configuration in ops/examples.
 //
-//go:embed postgres.sh
-var PostgresScript []byte
+// It holds no code: nothing imports it (ops_test.go checks this).
+package ops

@@ -19,7 +19,6 @@ import (
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/jobs/internal/planning"
-	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
 )
@@ -89,8 +88,7 @@ func (j *Job) writeShards(ctx context.Context, env *jobs.Env, plans []*plan) err
 	for _, p := range plans {
 		all = append(all, p.shards...)
 	}
-	run := batch.NewRun(env.Bucket, Name, env.RunID)
-	run.NowFunc = env.Now
+	run := env.NewRun(env.Bucket, Name, env.RunID)
 	return planning.WriteShards(ctx, run, all)
 }
 

@@ -16,7 +16,7 @@ import (
 // the run and loads it in one transaction (a head is never recorded
 // without its commits). It returns the commits loaded.
 func writeAndLoad(ctx context.Context, env *jobs.Env, out []repoIndex) (int64, error) {
-	run := batch.NewRun(env.Bucket, Name, env.RunID)
+	run := env.NewRun(env.Bucket, Name, env.RunID)
 	if err := writeBatch(ctx, run, "commits", commitindex.CommitsKind, out, appendCommits); err != nil {
 		return 0, err
 	}

@@ -34,7 +34,6 @@ import (
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/jobs/internal/planning"
-	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
 )
@@ -208,8 +207,7 @@ func (j *Job) writeShards(ctx context.Context, env *jobs.Env, plans []*plan) err
 		p.pack(j.Limits, j.MaxAttempts)
 		all = append(all, p.shards...)
 	}
-	run := batch.NewRun(env.Bucket, Name, env.RunID)
-	run.NowFunc = env.Now
+	run := env.NewRun(env.Bucket, Name, env.RunID)
 	return planning.WriteShards(ctx, run, all)
 }
 

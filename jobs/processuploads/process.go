@@ -105,8 +105,7 @@ func (w *worker) convert(ctx context.Context, u *codeintel.Upload, runID string)
 	if err != nil {
 		return batch.Manifest{}, lsif.Stats{}, err
 	}
-	run := batch.NewRun(w.bucket(), Name, runID)
-	run.NowFunc = w.env.Now
+	run := w.env.NewRun(w.bucket(), Name, runID)
 	sink, err := codeintel.NewBatchSink(ctx, run, u.ID)
 	if err != nil {
 		return batch.Manifest{}, lsif.Stats{}, err
@@ -274,8 +273,11 @@ func (w *worker) fail(ctx context.Context, u *codeintel.Upload, cause error) err
 // heartbeat renews u's claim until the returned stop is called; if the
 // claim is lost it cancels work with codeintel.ErrLost.
 func (w *worker) heartbeat(work context.Context, u *codeintel.Upload, cancel context.CancelCauseFunc) (stop func()) {
-	return jobs.KeepAlive(work, cmp.Or(w.job.HeartbeatInterval, DefaultHeartbeatInterval),
-		func(ctx context.Context) error { return codeintel.UploadsHeartbeat(ctx, w.env.DB, u.ID, w.env.RunID) },
-		codeintel.ErrLost, cancel,
-		func(err error) { w.env.Logger.Warn("upload heartbeat failed", "upload", u.ID, "err", err) })
+	return jobs.KeepAlive(work, jobs.KeepAliveOpts{
+		Interval: cmp.Or(w.job.HeartbeatInterval, DefaultHeartbeatInterval),
+		Beat:     func(ctx context.Context) error { return codeintel.UploadsHeartbeat(ctx, w.env.DB, u.ID, w.env.RunID) },
+		Lost:     codeintel.ErrLost,
+		Cancel:   cancel,
+		OnErr:    func(err error) { w.env.Logger.Warn("upload heartbeat failed", "upload", u.ID, "err", err) },
+	})
 }

@@ -316,7 +316,7 @@ func testMissingPart(t *testing.T, p provider) {
 	if err == nil || !strings.Contains(err.Error(), "store part 3") || !strings.Contains(err.Error(), "after 2 attempts") {
 		t.Fatalf("Upload with a part that keeps failing = %v; want an error naming part 3 and the attempts", err)
 	}
-	_, err = codeintel.UploadsFinish(ctx, r.DB, r.Bucket, 1, 0, nil)
+	_, err = codeintel.UploadsFinish(ctx, r.DB, r.Bucket, codeintel.UploadsFinishParams{ID: 1})
 	if err == nil || !strings.Contains(err.Error(), "missing 1 of 4 parts ([3]); it stays uploading: upload the dump again") {
 		t.Errorf("UploadsFinish = %v; want the missing part named and what to do", err)
 	}

@@ -83,8 +83,7 @@ func (w *worker) store(ctx context.Context, s *shardqueue.Shard, answers []insig
 	if len(answers)+len(lost) == 0 {
 		return nil
 	}
-	run := batch.NewRun(w.env.Bucket, Name, fmt.Sprintf("%s-shard-%d-%d", w.id, s.ID, s.Attempts))
-	run.NowFunc = w.env.Now
+	run := w.env.NewRun(w.env.Bucket, Name, fmt.Sprintf("%s-shard-%d-%d", w.id, s.ID, s.Attempts))
 	kind := insights.PointsKind
 	if s.Kind == shardqueue.KindSnapshot {
 		kind = insights.SnapshotPointsKind

@@ -65,10 +65,13 @@ func (w *worker) process(ctx context.Context, s *shardqueue.Shard) error {
 // heartbeat renews s's claim until the returned stop is called. If the
 // claim is lost it cancels work with shardqueue.ErrLost.
 func (w *worker) heartbeat(work context.Context, s *shardqueue.Shard, cancel context.CancelCauseFunc) (stop func()) {
-	return jobs.KeepAlive(work, cmp.Or(w.job.HeartbeatInterval, DefaultHeartbeatInterval),
-		func(ctx context.Context) error { return shardqueue.Heartbeat(ctx, w.env.DB, s.ID, w.id) },
-		shardqueue.ErrLost, cancel,
-		func(err error) { w.env.Logger.Warn("shard heartbeat failed", "shard", s.ID, "err", err) })
+	return jobs.KeepAlive(work, jobs.KeepAliveOpts{
+		Interval: cmp.Or(w.job.HeartbeatInterval, DefaultHeartbeatInterval),
+		Beat:     func(ctx context.Context) error { return shardqueue.Heartbeat(ctx, w.env.DB, s.ID, w.id) },
+		Lost:     shardqueue.ErrLost,
+		Cancel:   cancel,
+		OnErr:    func(err error) { w.env.Logger.Warn("shard heartbeat failed", "shard", s.ID, "err", err) },
+	})
 }
 
 // release gives s back to the queue, uncounted, because the run is
@@ -86,7 +89,8 @@ func (w *worker) fail(ctx context.Context, s *shardqueue.Shard, cause error) err
 	if ctx.Err() != nil {
 		return w.release(ctx, s)
 	}
-	st, err := shardqueue.Fail(ctx, w.env.DB, s.ID, w.id, cause, w.job.retryAfter(s.Attempts))
+	st, err := shardqueue.Fail(ctx, w.env.DB, shardqueue.FailParams{
+		ID: s.ID, Worker: w.id, Cause: cause, RetryAfter: w.job.retryAfter(s.Attempts)})
 	if errors.Is(err, shardqueue.ErrLost) {
 		w.add("lost", 1)
 		return nil

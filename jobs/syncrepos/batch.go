@@ -48,7 +48,7 @@ var target = loader.Target{
 // between commit and load is not loaded later: the next run syncs again and
 // supersedes it (prune removes its batches).
 func writeAndLoad(ctx context.Context, env *jobs.Env, results []Result) (int64, error) {
-	run := batch.NewRun(env.Bucket, Name, env.RunID)
+	run := env.NewRun(env.Bucket, Name, env.RunID)
 	w, err := run.Create(ctx, "repos", Kind)
 	if err != nil {
 		return 0, err

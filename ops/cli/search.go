@@ -12,6 +12,7 @@ import (
 	"github.com/sightline-dev/sightline/sources/engine"
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/search"
+	"github.com/sightline-dev/sightline/sources/search/query"
 )
 
 // searchFlags are the flags every search subcommand shares.
@@ -62,9 +63,9 @@ contents, summed over files, as ` + "`git grep -o`" + ` counts them.`,
 // parseQuery parses a query argument; a parse error is a usage error.
 func parseQuery(s string) (*search.Query, error) {
 	q, err := search.Parse(s)
-	var pe *search.ParseError
+	var pe *query.ParseError
 	if errors.As(err, &pe) {
-		return nil, &usageError{msg: fmt.Sprintf("query %s: %v", search.Abbrev(s), err)}
+		return nil, &usageError{msg: fmt.Sprintf("query %s: %v", query.Abbrev(s), err)}
 	}
 	return q, err
 }

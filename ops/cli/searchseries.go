@@ -109,7 +109,7 @@ func runSeries(ctx context.Context, a *app, f searchFlags, q *search.Query, time
 			}
 		}
 	}
-	byCommit, err := evalCommits(ctx, a, repo, q, commits, f)
+	byCommit, err := a.evalCommits(ctx, repo, q, commits, f)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func runSeries(ctx context.Context, a *app, f searchFlags, q *search.Query, time
 
 // evalCommits evaluates commits in one series walk and, on a terminal,
 // reports how many commits and blobs it took.
-func evalCommits(ctx context.Context, a *app, repo *gitsource.Repo, q *search.Query, commits []string, f searchFlags) (map[string]engine.Point, error) {
+func (a *app) evalCommits(ctx context.Context, repo *gitsource.Repo, q *search.Query, commits []string, f searchFlags) (map[string]engine.Point, error) {
 	opts := engine.Opts{Match: search.MatchOpts{MaxFileSize: f.maxFileSize}}
 	eng := &engine.Engine{}
 	points, err := eng.Series(ctx, repo, q, commits, opts)

@@ -133,7 +133,7 @@ func (u *Uploader) Upload(ctx context.Context, r io.Reader, p UploadParams) (Upl
 	if err := UploadsSetNumParts(ctx, u.DB, up.ID, res.Parts); err != nil {
 		return res, err
 	}
-	size, err := UploadsFinish(ctx, u.DB, u.Bucket, up.ID, res.Bytes, u.logger())
+	size, err := UploadsFinish(ctx, u.DB, u.Bucket, UploadsFinishParams{ID: up.ID, Uncompressed: res.Bytes, Logger: u.logger()})
 	res.Size = size
 	if err != nil {
 		return res, err
@@ -200,13 +200,23 @@ func (u *Uploader) put(ctx context.Context, key string, f *os.File) error {
 	return fmt.Errorf("%w (after %d attempts)", err, attempts)
 }
 
-// UploadsFinish completes upload id once its parts are stored: it checks
+// UploadsFinishParams name the upload UploadsFinish completes.
+type UploadsFinishParams struct {
+	// ID is the upload.
+	ID int64
+	// Uncompressed is the dump's uncompressed size in bytes.
+	Uncompressed int64
+	// Logger, which may be nil, receives parts that could not be deleted.
+	Logger *slog.Logger
+}
+
+// UploadsFinish completes upload p.ID once its parts are stored: it checks
 // that every part below num_parts was received (else the upload stays
 // uploading, and the error says which parts are missing), composes them
 // into the upload's object, queues the upload with the object's size and
-// deletes the parts. It returns the object's size. log, which may be nil,
-// receives parts it could not delete.
-func UploadsFinish(ctx context.Context, db DB, b bucket.Bucket, id int64, uncompressed int64, log *slog.Logger) (int64, error) {
+// deletes the parts. It returns the object's size.
+func UploadsFinish(ctx context.Context, db DB, b bucket.Bucket, p UploadsFinishParams) (int64, error) {
+	id, uncompressed, log := p.ID, p.Uncompressed, p.Logger
 	up, err := UploadsGet(ctx, db, id)
 	if err != nil {
 		return 0, err

@@ -182,7 +182,7 @@ func TestUploadRetriesFailedPart(t *testing.T) {
 	if up.State != codeintel.StateUploading || len(up.UploadedParts) != 1 {
 		t.Errorf("upload %s with parts %v; want uploading with part 0", up.State, up.UploadedParts)
 	}
-	_, err = codeintel.UploadsFinish(ctx, u.DB, u.Bucket, 2, 0, nil)
+	_, err = codeintel.UploadsFinish(ctx, u.DB, u.Bucket, codeintel.UploadsFinishParams{ID: 2})
 	if err == nil || !strings.Contains(err.Error(), "missing 1 of 2 parts ([1])") {
 		t.Errorf("finish with a missing part = %v, want the missing part named", err)
 	}

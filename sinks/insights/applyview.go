@@ -121,8 +121,11 @@ func (a *applier) applyLinks(ctx context.Context, vi int, in insightspec.Insight
 			return err
 		}
 		listed[id] = true
-		i := slices.IndexFunc(existing, func(l linkRow) bool { return l.seriesID == id })
-		if err := a.applyLink(ctx, av, id, s, existing, i); err != nil {
+		var cur *linkRow
+		if i := slices.IndexFunc(existing, func(l linkRow) bool { return l.seriesID == id }); i >= 0 {
+			cur = &existing[i]
+		}
+		if err := a.applyLink(ctx, av, id, s, cur); err != nil {
 			return err
 		}
 	}
@@ -140,21 +143,21 @@ func (a *applier) applyLinks(ctx context.Context, vi int, in insightspec.Insight
 	return nil
 }
 
-// applyLink adds, restores or updates one link; existing[i] is the current
-// row, if i >= 0.
-func (a *applier) applyLink(ctx context.Context, av *AppliedView, seriesID int64, s insightspec.Series, existing []linkRow, i int) error {
+// applyLink adds, restores or updates one link; cur is the current row, or
+// nil.
+func (a *applier) applyLink(ctx context.Context, av *AppliedView, seriesID int64, s insightspec.Series, cur *linkRow) error {
 	var err error
 	switch {
-	case i < 0:
+	case cur == nil:
 		av.SeriesAdded++
 		_, err = a.tx.Exec(ctx, `INSERT INTO insight_view_series (view_id, series_id, label, stroke, position, added_at)
 			VALUES ($1, $2, $3, $4, $5, $6)`, av.ID, seriesID, s.Label, s.Stroke, s.Index, a.now)
-	case existing[i].deleted:
+	case cur.deleted:
 		av.SeriesAdded++
 		_, err = a.tx.Exec(ctx, `UPDATE insight_view_series SET label = $3, stroke = $4, position = $5,
 			added_at = $6, deleted_at = NULL WHERE view_id = $1 AND series_id = $2`,
 			av.ID, seriesID, s.Label, s.Stroke, s.Index, a.now)
-	case existing[i].label != s.Label || existing[i].stroke != s.Stroke || existing[i].position != s.Index:
+	case cur.label != s.Label || cur.stroke != s.Stroke || cur.position != s.Index:
 		av.SeriesUpdated++
 		_, err = a.tx.Exec(ctx, `UPDATE insight_view_series SET label = $3, stroke = $4, position = $5
 			WHERE view_id = $1 AND series_id = $2`, av.ID, seriesID, s.Label, s.Stroke, s.Index)

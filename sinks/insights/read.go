@@ -237,7 +237,7 @@ func viewSeries(ctx context.Context, tx pgx.Tx, opts ReadOpts) (ViewResult, erro
 		return res, err
 	}
 	limit := cmp.Or(opts.MaxIncomplete, DefaultMaxIncomplete)
-	res.Incomplete, res.IncompleteTotal, err = readIncomplete(ctx, tx, links, ax, f, opts.Now, limit)
+	res.Incomplete, res.IncompleteTotal, err = readIncomplete(ctx, tx, incompleteQuery{links: links, ax: ax, f: f, now: opts.Now, limit: limit})
 	return res, err
 }
 

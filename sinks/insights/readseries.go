@@ -214,12 +214,22 @@ func readPoints(ctx context.Context, tx pgx.Tx, cands []readCandidate, ax series
 	return out, nil
 }
 
+// incompleteQuery is what readIncomplete reads: the view's series (links)
+// and their axes, the repository filter, now and the limit.
+type incompleteQuery struct {
+	links []readLink
+	ax    seriesAxes
+	f     readFilter
+	now   time.Time
+	limit int
+}
+
 // readIncomplete returns the incomplete points of the view's series at or
 // after the oldest time shown (any time for a series with none yet) and
 // not after now, in visible repositories or for every repository, oldest
 // first, at most limit of them, and how many there are.
-func readIncomplete(ctx context.Context, tx pgx.Tx, links []readLink, ax seriesAxes, f readFilter, now time.Time,
-	limit int) ([]ResultIncomplete, int, error) {
+func readIncomplete(ctx context.Context, tx pgx.Tx, in incompleteQuery) ([]ResultIncomplete, int, error) {
+	links, ax, f, now, limit := in.links, in.ax, in.f, in.now, in.limit
 	ids := make([]int64, len(links))
 	from := make([]time.Time, len(links))
 	labels := map[int64]string{}

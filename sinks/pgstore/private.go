@@ -3,18 +3,24 @@ package pgstore
 import (
 	"bytes"
 	"context"
+	_ "embed"
 	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-
-	"github.com/sightline-dev/sightline/ops"
 )
 
+// postgresScript is postgres.sh, the private Postgres manager. Operators run
+// it as ops/postgres.sh, a link to this package's copy: go:embed cannot reach
+// outside the package directory, and the script has one source.
+//
+//go:embed postgres.sh
+var postgresScript []byte
+
 // Private is the private Postgres server under a data directory, managed by
-// the embedded ops/postgres.sh.
+// the embedded postgres.sh (ops/postgres.sh).
 type Private struct {
 	// DataDir is the Sightline data directory; the server lives in
 	// DataDir/postgres.
@@ -63,7 +69,7 @@ func (p *Private) script(ctx context.Context, arg string) (string, error) {
 		return "", err
 	}
 	defer os.Remove(f.Name())
-	if _, err := f.Write(ops.PostgresScript); err != nil {
+	if _, err := f.Write(postgresScript); err != nil {
 		f.Close()
 		return "", err
 	}

@@ -90,13 +90,23 @@ func Complete(ctx context.Context, db DB, id int64, worker string) error {
 	return held(tag, err, id, "complete")
 }
 
-// Fail records that worker's attempt at shard id failed with cause. The
-// shard is queued again, claimable after retryAfter, unless it has used its
-// attempts: then it is failed for good, and returned state says so. A
-// failed shard stays unsettled (FinishedAt nil) until its owner records
-// what it lost and calls Settle. It returns ErrLost when the worker no
-// longer holds the shard.
-func Fail(ctx context.Context, db DB, id int64, worker string, cause error, retryAfter time.Duration) (State, error) {
+// FailParams are a failed attempt: the shard, the worker that held it, the
+// cause and how long to wait before the shard may be claimed again.
+type FailParams struct {
+	ID         int64
+	Worker     string
+	Cause      error
+	RetryAfter time.Duration
+}
+
+// Fail records that p.Worker's attempt at shard p.ID failed with p.Cause.
+// The shard is queued again, claimable after p.RetryAfter, unless it has
+// used its attempts: then it is failed for good, and returned state says
+// so. A failed shard stays unsettled (FinishedAt nil) until its owner
+// records what it lost and calls Settle. It returns ErrLost when the worker
+// no longer holds the shard.
+func Fail(ctx context.Context, db DB, p FailParams) (State, error) {
+	id, worker, cause, retryAfter := p.ID, p.Worker, p.Cause, p.RetryAfter
 	var st State
 	err := db.QueryRow(ctx, `
 		UPDATE search_shards SET

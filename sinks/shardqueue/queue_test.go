@@ -136,7 +136,7 @@ func TestFailRetriesThenFails(t *testing.T) {
 	if s.Attempts != 1 || s.LastAttempt() {
 		t.Fatalf("first claim: attempts %d, last %v", s.Attempts, s.LastAttempt())
 	}
-	st, err := shardqueue.Fail(ctx, db, id, "w", errors.New("boom"), time.Hour)
+	st, err := shardqueue.Fail(ctx, db, shardqueue.FailParams{ID: id, Worker: "w", Cause: errors.New("boom"), RetryAfter: time.Hour})
 	if err != nil || st != shardqueue.StateQueued {
 		t.Fatalf("fail = %v, %v; want queued", st, err)
 	}
@@ -154,7 +154,7 @@ func TestFailRetriesThenFails(t *testing.T) {
 	if err := shardqueue.Heartbeat(ctx, db, id, "w"); !errors.Is(err, shardqueue.ErrLost) {
 		t.Fatalf("heartbeat by the old worker = %v, want ErrLost", err)
 	}
-	if st, err := shardqueue.Fail(ctx, db, id, "w2", errors.New("boom again"), 0); err != nil || st != shardqueue.StateFailed {
+	if st, err := shardqueue.Fail(ctx, db, shardqueue.FailParams{ID: id, Worker: "w2", Cause: errors.New("boom again")}); err != nil || st != shardqueue.StateFailed {
 		t.Fatalf("last fail = %v, %v; want failed", st, err)
 	}
 	if s := claim(t, db, "w"); s != nil {

@@ -11,11 +11,13 @@ import (
 // new keys never collide by accident.
 const keyVersion = "sightline-series-v1"
 
-// seriesKey hashes what a series computes. query is the normalized query
+// seriesKey hashes what a series computes: query, s's kind and group-by,
+// and in's scope, interval and points. query is the normalized query
 // (search.Query.String, or "" for a language-usage series without one); the
 // repository list is sorted so that its order does not matter; the interval
 // is normalized.
-func seriesKey(query, kind, groupBy string, scope Scope, iv Interval, points int) string {
+func seriesKey(query string, s Series, in Insight) string {
+	kind, groupBy, scope, iv, points := s.Kind, s.GroupBy, in.Scope, in.Interval, in.Points
 	repoList := slices.Sorted(slices.Values(scope.Repos))
 	if repoList == nil {
 		repoList = []string{}

@@ -14,7 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sightline-dev/sightline/sources/repos"
-	"github.com/sightline-dev/sightline/sources/search"
+	"github.com/sightline-dev/sightline/sources/search/query"
 )
 
 // rawFile and the types below are the file as YAML decodes it, before
@@ -168,7 +168,7 @@ func (v *validator) typeError(msg string) *Error {
 			path = path[:len(path)-1]
 		}
 		msg := fmt.Sprintf("unknown key %q", u[1])
-		if near := search.Suggest(u[1], strings.Split(knownKeys[u[2]], ", "), 2); near != "" {
+		if near := query.Suggest(u[1], strings.Split(knownKeys[u[2]], ", "), 2); near != "" {
 			msg += fmt.Sprintf("; did you mean %q?", near)
 		}
 		e := v.at(path, fmt.Sprintf("%s (known keys: %s)", msg, knownKeys[u[2]]))

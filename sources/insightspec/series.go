@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sightline-dev/sightline/sources/search"
+	"github.com/sightline-dev/sightline/sources/search/query"
 )
 
 // series validates one series of in and computes its key (left "" when the
@@ -23,7 +24,7 @@ func (v *validator) series(p path, index int, rs rawSeries, in Insight) Series {
 	s.GroupBy = v.groupBy(p, s.Kind, rs.GroupBy)
 	normalized, ok := v.query(sub(p, "query"), s)
 	if ok && len(v.errs) == before && in.Scope.Kind != "" && in.Interval.Unit != "" {
-		s.Key = seriesKey(normalized, s.Kind, s.GroupBy, in.Scope, in.Interval, in.Points)
+		s.Key = seriesKey(normalized, s, in)
 	}
 	return s
 }
@@ -52,7 +53,7 @@ func (v *validator) query(p path, s Series) (string, bool) {
 	}
 	q, err := search.Parse(s.Query)
 	if err != nil {
-		var pe *search.ParseError
+		var pe *query.ParseError
 		if errors.As(err, &pe) {
 			v.errorf(p, "%v", pe)
 		} else {

@@ -1,11 +1,14 @@
-// Package search parses code insights queries (a subset of Sourcegraph's
-// query language) and computes one file's result for a query: its match
-// count, capture-group values, or language usage.
+// Package search computes one file's result for a code insights query: its
+// match count, capture-group values, or language usage. It is the matcher
+// (literal and regexp matching, the literal prefilter, language detection);
+// the query language itself (lexer, parser, the parsed [query.Query]) is
+// package query below it, as zoekt separates query/ from its evaluation.
 //
 // The package works on (path, content) pairs only. It does not read git
 // objects, walk commits or cache anything: callers parse a query once with
-// [Parse], decide from the path alone whether a file is in scope with
-// [Query.PathScope], and compute the per-file result from the content with
+// [Parse] (which parses with [query.Parse] and compiles the matcher), decide
+// from the path alone whether a file is in scope with [Query.PathScope], and
+// compute the per-file result from the content with
 // [Query.MatchContent], which depends on the content and [MatchOpts] alone
 // and may therefore be cached by (blob oid, [Query.Fingerprint], opts).
 //

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"unicode/utf8"
+
+	"github.com/sightline-dev/sightline/sources/search/query"
 )
 
 // maxCaptureLen is the length at which capture-group values are cut.
@@ -24,7 +26,7 @@ type regexpMatcher struct {
 // newRegexpMatcher compiles src (case-insensitively if fold) and its
 // prefilter.
 func newRegexpMatcher(src string, fold bool) (*regexpMatcher, error) {
-	re, err := compileRegexp(src, fold)
+	re, err := query.CompileRegexp(src, fold)
 	if err != nil {
 		return nil, err
 	}

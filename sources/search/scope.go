@@ -31,10 +31,10 @@ func (s Scope) String() string {
 // extension settles the language (see [LanguageByPath]). It is cheap enough
 // to call for every entry of a tree.
 func (q *Query) PathScope(path string) Scope {
-	if !matchAll(q.fileREs, q.excludeFileREs, path) {
+	if !q.MatchFile(path) {
 		return ScopeOut
 	}
-	if len(q.langs) == 0 && len(q.excludeLangs) == 0 {
+	if include, exclude := q.Langs(); len(include) == 0 && len(exclude) == 0 {
 		return ScopeIn
 	}
 	lang, candidates, ok := LanguageByPath(path)
@@ -78,10 +78,11 @@ func (q *Query) InScope(path string, content []byte) bool {
 // it must be every lang: language (as several file: filters must all match)
 // and none of the -lang: ones.
 func (q *Query) langOK(lang string) bool {
-	for _, l := range q.langs {
+	include, exclude := q.Langs()
+	for _, l := range include {
 		if l != lang {
 			return false
 		}
 	}
-	return !slices.Contains(q.excludeLangs, lang)
+	return !slices.Contains(exclude, lang)
 }

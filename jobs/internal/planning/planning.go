@@ -20,6 +20,7 @@ import (
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sources/repos"
 	"github.com/sightline-dev/sightline/sources/search"
+	"github.com/sightline-dev/sightline/sources/search/query"
 )
 
 // ScopeError reports whether err, from insights.ResolveRepos, is the
@@ -39,11 +40,11 @@ func Query(s insights.Series) (*search.Query, error) {
 	}
 	q, err := search.Parse(text)
 	if err != nil {
-		return nil, fmt.Errorf("series %d: query %s: %w", s.ID, search.Abbrev(s.Query), err)
+		return nil, fmt.Errorf("series %d: query %s: %w", s.ID, query.Abbrev(s.Query), err)
 	}
 	if s.Kind == insights.KindCaptureGroup && !q.HasCaptures() {
 		return nil, fmt.Errorf("series %d: query %s is a capture-group series without a capture group: use a regexp pattern (/…/ or patterntype:regexp) with a (group)",
-			s.ID, search.Abbrev(s.Query))
+			s.ID, query.Abbrev(s.Query))
 	}
 	return q, nil
 }
