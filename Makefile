@@ -13,7 +13,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 build: ## build bin/sightline
-	$(GO) build -o $(BIN) ./ops/cli/sightline
+	$(GO) build -o $(BIN) .
 
 run: build ## the pipeline end to end with no configuration: private Postgres, file:// bucket, this repository's history
 	@$(PG) exec bash ops/demo.sh $(BIN)

@@ -1,8 +1,8 @@
 // Package ops holds what operators run besides the binary: the private
 // Postgres script (ops/postgres.sh, a link to sinks/pgstore/postgres.sh,
 // which pgstore embeds so that the sightline binary can start the embedded
-// default itself), ops/demo.sh (make run), the CLI in ops/cli with the binary's
-// main package in ops/cli/sightline, charts in ops/chart, the end-to-end
+// default itself), ops/demo.sh (make run), the CLI in ops/cli (the binary's main
+// package, main.go at the top, only calls it), charts in ops/chart, the end-to-end
 // suites in ops/e2e and example configuration in ops/examples.
 //
 // It holds no code: nothing imports it (ops_test.go checks this).

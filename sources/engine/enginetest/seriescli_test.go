@@ -38,7 +38,7 @@ func sightlineBinary(b *testing.B) string {
 			return
 		}
 		binPath = filepath.Join(binDir, "sightline")
-		out, err := exec.Command("go", "build", "-o", binPath, "github.com/sightline-dev/sightline/ops/cli/sightline").CombinedOutput()
+		out, err := exec.Command("go", "build", "-o", binPath, "github.com/sightline-dev/sightline").CombinedOutput()
 		if err != nil {
 			binError = fmt.Errorf("go build: %w\n%s", err, out)
 		}
