@@ -8,7 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sources/repospec"
 )
 
 // pruneRemoved deletes for good what users removed before cutoff: insight
@@ -84,7 +84,7 @@ func (p *pruner) deleteRepo(ctx context.Context, r removedRepo, cutoff time.Time
 	if r.URL != "" && p.env.DataDir != "" {
 		// Exactly this repository's mirror: MirrorDir never nests one
 		// repository's mirror in another's.
-		if err := os.RemoveAll(repos.MirrorDir(p.env.DataDir, r.Name)); err != nil {
+		if err := os.RemoveAll(repospec.MirrorDir(p.env.DataDir, r.Name)); err != nil {
 			return fmt.Errorf("delete the mirror of removed repository %s: %w", r.Name, err)
 		}
 	}
