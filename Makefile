@@ -45,11 +45,12 @@ soak: ## fault-injection soak: insights and LSIF uploads over S3 and GCS with ra
 			$(PG) exec $(GO) test -count=1 -timeout 30m -v -run '^TestSoak$$' ./ops/e2e/soak/; \
 	fi
 
-lint: ## gofmt, go vet and staticcheck (pinned in go.mod)
+lint: ## gofmt, go vet, staticcheck (pinned in go.mod) and no SQL in job packages (jobs/nosql_test.go)
 	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './.sightline/*')); \
 		if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
+	$(GO) test -count=1 -run '^(TestNoSQLInJobs|TestSQLIn)$$' ./jobs/
 
 bench: ## benchmarks (go test -bench) on the private Postgres; figures go in docs/benchmarks.md
 	SIGHTLINE_PG_FAST=1 $(PG) exec $(GO) test -p 1 -run '^$$' -bench . -benchmem -timeout 60m ./...

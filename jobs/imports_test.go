@@ -14,12 +14,7 @@ import (
 // pendingEdges are job-to-job imports allowed until a parallel change of
 // issue 10 lands; each names why. Delete an entry when the test says it is
 // unused.
-var pendingEdges = map[[2]string]string{
-	// LoadHistory (the repo_commits read) moves from jobs/planbackfills to
-	// sinks/commitindex on the layout-stores branch; enqueue-snapshots then
-	// imports that instead.
-	{"enqueuesnapshots", "planbackfills"}: "LoadHistory",
-}
+var pendingEdges = map[[2]string]string{}
 
 // TestNoJobImportsAnotherJob fails when a job package (jobs/X/...)
 // depends on another job package (jobs/Y/...), directly or through other

@@ -89,3 +89,14 @@ func RunsList(ctx context.Context, db *pgxpool.Pool, job string, limit int) ([]R
 	}
 	return runs, nil
 }
+
+// RunsDeleteFinished deletes the job_runs rows of runs finished before
+// before and returns how many. Running runs are kept whatever their age:
+// the runner marks them failed when their process is gone.
+func RunsDeleteFinished(ctx context.Context, db *pgxpool.Pool, before time.Time) (int64, error) {
+	tag, err := db.Exec(ctx, `DELETE FROM job_runs WHERE status <> 'running' AND finished_at < $1`, before)
+	if err != nil {
+		return 0, fmt.Errorf("delete job runs finished before %s: %w", before.Format(time.RFC3339), err)
+	}
+	return tag.RowsAffected(), nil
+}

@@ -8,11 +8,11 @@ import (
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/jobs/internal/planning"
-	"github.com/sightline-dev/sightline/jobs/planbackfills"
+	"github.com/sightline-dev/sightline/sinks/commitindex"
 	"github.com/sightline-dev/sightline/sinks/insights"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
 	"github.com/sightline-dev/sightline/sources/gitsource"
-	"github.com/sightline-dev/sightline/sources/repos"
 	"github.com/sightline-dev/sightline/sources/search"
 )
 
@@ -110,7 +110,7 @@ func (j *Job) makePlan(ctx context.Context, env *jobs.Env, id int64, now time.Ti
 			}
 			continue
 		}
-		history, err := planbackfills.LoadHistory(ctx, env.DB, r.ID, times)
+		history, err := commitindex.HistoryList(ctx, env.DB, r.ID, times)
 		if err != nil {
 			return nil, err
 		}

@@ -17,8 +17,8 @@ import (
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
 	"github.com/sightline-dev/sightline/pipeline/bucket/bucketurl"
 	"github.com/sightline-dev/sightline/pipeline/buckettest"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/gittest"
-	"github.com/sightline-dev/sightline/sources/repos"
 )
 
 // newRepo returns a repository of n commits, registered and synced as

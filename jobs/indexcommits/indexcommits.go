@@ -13,8 +13,8 @@ import (
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/sinks/commitindex"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/gitsource"
-	"github.com/sightline-dev/sightline/sources/repos"
 )
 
 // Name is the job's registry name.

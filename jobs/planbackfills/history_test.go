@@ -10,17 +10,17 @@ import (
 	"github.com/sightline-dev/sightline/jobs/indexcommits"
 	"github.com/sightline-dev/sightline/jobs/internal/planning"
 	"github.com/sightline-dev/sightline/jobs/jobstest"
-	"github.com/sightline-dev/sightline/jobs/planbackfills"
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
+	"github.com/sightline-dev/sightline/sinks/commitindex"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/gittest"
-	"github.com/sightline-dev/sightline/sources/repos"
 )
 
-// TestLoadHistoryMapsTimesAsGit maps sample times through the part of the
-// commit index LoadHistory reads for them, in a history where one commit
-// is dated before its parent, and checks each commit against `git
-// rev-list -1 --first-parent --before`.
-func TestLoadHistoryMapsTimesAsGit(t *testing.T) {
+// TestHistoryListMapsTimesAsGit maps sample times through the part of the
+// commit index commitindex.HistoryList reads for them, in a history where
+// one commit is dated before its parent, and checks each commit against
+// `git rev-list -1 --first-parent --before`.
+func TestHistoryListMapsTimesAsGit(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	r := newRunner(t)
@@ -42,7 +42,7 @@ func TestLoadHistoryMapsTimesAsGit(t *testing.T) {
 		for d := from; d <= 31; d += 2 {
 			times = append(times, day(1, 1).AddDate(0, 0, d-1).Add(12*time.Hour))
 		}
-		history, err := planbackfills.LoadHistory(ctx, r.DB, rp.ID, times)
+		history, err := commitindex.HistoryList(ctx, r.DB, rp.ID, times)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,9 +8,10 @@ import (
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/jobs/internal/planning"
+	"github.com/sightline-dev/sightline/sinks/commitindex"
 	"github.com/sightline-dev/sightline/sinks/insights"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
-	"github.com/sightline-dev/sightline/sources/repos"
 	"github.com/sightline-dev/sightline/sources/search"
 )
 
@@ -163,7 +164,7 @@ func (p *plan) addRepo(ctx context.Context, env *jobs.Env, r repos.Repo, times [
 		p.waits = append(p.waits, waitReason(r))
 		return nil
 	}
-	history, err := LoadHistory(ctx, env.DB, r.ID, times)
+	history, err := commitindex.HistoryList(ctx, env.DB, r.ID, times)
 	if err != nil {
 		return err
 	}

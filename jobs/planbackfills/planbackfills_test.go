@@ -17,9 +17,9 @@ import (
 	"github.com/sightline-dev/sightline/jobs/planbackfills"
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
 	"github.com/sightline-dev/sightline/sinks/insights"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
 	"github.com/sightline-dev/sightline/sources/gittest"
-	"github.com/sightline-dev/sightline/sources/repos"
 )
 
 // now is a Wednesday: weekly sample times end on Monday 2024-03-04.

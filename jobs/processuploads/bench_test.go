@@ -22,9 +22,9 @@ import (
 	"github.com/sightline-dev/sightline/pipeline/bucket/filebucket"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
 	"github.com/sightline-dev/sightline/sinks/pgstore"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/gittest"
 	"github.com/sightline-dev/sightline/sources/lsif/lsiftest"
-	"github.com/sightline-dev/sightline/sources/repos"
 )
 
 // Environment of the child process BenchmarkProcessUploads re-executes

@@ -13,9 +13,9 @@ import (
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/gittest"
 	"github.com/sightline-dev/sightline/sources/lsif/lsiftest"
-	"github.com/sightline-dev/sightline/sources/repos"
 )
 
 const fixtures = "../../sources/lsif/testdata/"

@@ -12,9 +12,9 @@ import (
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
 	"github.com/sightline-dev/sightline/sinks/loader"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/lsif"
-	"github.com/sightline-dev/sightline/sources/repos"
 )
 
 // worker is one run's state. It claims uploads as env.RunID: claimed_by

@@ -14,8 +14,8 @@ import (
 	"github.com/sightline-dev/sightline/jobs/jobstest"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/lsif/lsiftest"
-	"github.com/sightline-dev/sightline/sources/repos"
 )
 
 // failingParts fails every Put of the parts of upload key from part from on,

@@ -107,10 +107,10 @@ func (p *pruner) failed(ctx context.Context, err error, args ...any) error {
 // Running runs are kept whatever their age: the runner marks them failed
 // when their process is gone, and they are pruned after that.
 func (p *pruner) pruneJobRuns(ctx context.Context, cutoff time.Time) error {
-	tag, err := p.env.DB.Exec(ctx, `DELETE FROM job_runs WHERE status <> 'running' AND finished_at < $1`, cutoff)
+	n, err := jobs.RunsDeleteFinished(ctx, p.env.DB, cutoff)
 	if err != nil {
-		return fmt.Errorf("delete job runs finished before %s: %w", cutoff.Format(time.RFC3339), err)
+		return err
 	}
-	p.counts["job_runs"] += tag.RowsAffected()
+	p.counts["job_runs"] += n
 	return nil
 }

@@ -18,9 +18,9 @@ import (
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
 	"github.com/sightline-dev/sightline/sources/gittest"
-	"github.com/sightline-dev/sightline/sources/repos"
 )
 
 const day = 24 * time.Hour

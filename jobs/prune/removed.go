@@ -6,9 +6,12 @@ import (
 	"os"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sinks/codeintel"
+	"github.com/sightline-dev/sightline/sinks/insights"
+	"github.com/sightline-dev/sightline/sinks/repos"
+	"github.com/sightline-dev/sightline/sources/repospec"
 )
 
 // pruneRemoved deletes for good what users removed before cutoff: insight
@@ -19,37 +22,30 @@ import (
 // go first, and the mirror Sightline cloned for a URL repository; a local
 // repository's directory is never touched.
 func (p *pruner) pruneRemoved(ctx context.Context, cutoff time.Time) error {
-	for _, step := range []struct{ count, sql string }{
-		{"removed_views", `DELETE FROM insight_views WHERE deleted_at < $1`},
-		{"removed_view_series", `DELETE FROM insight_view_series WHERE deleted_at < $1`},
-		{"removed_series", `DELETE FROM insight_series WHERE deleted_at < $1`},
+	for _, step := range []struct {
+		count  string
+		delete func(context.Context, *pgxpool.Pool, time.Time) (int64, error)
+	}{
+		{"removed_views", insights.ViewsDeleteRemoved},
+		{"removed_view_series", insights.ViewSeriesDeleteRemoved},
+		{"removed_series", insights.SeriesDeleteRemoved},
 	} {
-		tag, err := p.env.DB.Exec(ctx, step.sql, cutoff)
+		n, err := step.delete(ctx, p.env.DB, cutoff)
 		if err != nil {
 			return fmt.Errorf("prune %s: %w", step.count, err)
 		}
-		p.counts[step.count] += tag.RowsAffected()
+		p.counts[step.count] += n
 	}
 	return p.pruneRemovedRepos(ctx, cutoff)
-}
-
-// removedRepo is a repository removed before the cutoff.
-type removedRepo struct {
-	ID        int64
-	Name, URL string
 }
 
 // pruneRemovedRepos deletes each repository removed before cutoff: its
 // upload objects, its mirror, then its row (unless it was added again
 // meanwhile).
 func (p *pruner) pruneRemovedRepos(ctx context.Context, cutoff time.Time) error {
-	rows, err := p.env.DB.Query(ctx, `SELECT id, name, coalesce(url, '') FROM repos WHERE deleted_at < $1 ORDER BY id`, cutoff)
+	removed, err := repos.RemovedList(ctx, p.env.DB, cutoff)
 	if err != nil {
-		return fmt.Errorf("list removed repositories: %w", err)
-	}
-	removed, err := pgx.CollectRows(rows, pgx.RowToStructByPos[removedRepo])
-	if err != nil {
-		return fmt.Errorf("list removed repositories: %w", err)
+		return err
 	}
 	for _, r := range removed {
 		if err := ctx.Err(); err != nil {
@@ -64,14 +60,10 @@ func (p *pruner) pruneRemovedRepos(ctx context.Context, cutoff time.Time) error 
 	return nil
 }
 
-func (p *pruner) deleteRepo(ctx context.Context, r removedRepo, cutoff time.Time) error {
-	rows, err := p.env.DB.Query(ctx, `SELECT object_key FROM lsif_uploads WHERE repo_id = $1`, r.ID)
+func (p *pruner) deleteRepo(ctx context.Context, r repos.Removed, cutoff time.Time) error {
+	keys, err := codeintel.UploadsKeysList(ctx, p.env.DB, r.ID)
 	if err != nil {
-		return fmt.Errorf("list the uploads of removed repository %s: %w", r.Name, err)
-	}
-	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return fmt.Errorf("list the uploads of removed repository %s: %w", r.Name, err)
+		return fmt.Errorf("removed repository %s: %w", r.Name, err)
 	}
 	for _, k := range keys {
 		objects, bytes, err := deleteUploadObjects(ctx, p.env.Bucket, k)
@@ -84,14 +76,16 @@ func (p *pruner) deleteRepo(ctx context.Context, r removedRepo, cutoff time.Time
 	if r.URL != "" && p.env.DataDir != "" {
 		// Exactly this repository's mirror: MirrorDir never nests one
 		// repository's mirror in another's.
-		if err := os.RemoveAll(repos.MirrorDir(p.env.DataDir, r.Name)); err != nil {
+		if err := os.RemoveAll(repospec.MirrorDir(p.env.DataDir, r.Name)); err != nil {
 			return fmt.Errorf("delete the mirror of removed repository %s: %w", r.Name, err)
 		}
 	}
-	tag, err := p.env.DB.Exec(ctx, `DELETE FROM repos WHERE id = $1 AND deleted_at < $2`, r.ID, cutoff)
+	deleted, err := repos.RemovedDelete(ctx, p.env.DB, r.ID, cutoff)
 	if err != nil {
-		return fmt.Errorf("delete removed repository %s: %w", r.Name, err)
+		return fmt.Errorf("removed repository %s: %w", r.Name, err)
 	}
-	p.counts["removed_repos"] += tag.RowsAffected()
+	if deleted {
+		p.counts["removed_repos"]++
+	}
 	return nil
 }

@@ -12,10 +12,11 @@ import (
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/jobs/jobstest"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/gittest"
 	"github.com/sightline-dev/sightline/sources/giturl"
-	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sources/repospec"
 )
 
 // TestPruneRemoved deletes for good the views, series and repositories
@@ -44,7 +45,7 @@ func TestPruneRemoved(t *testing.T) {
 	if err := repos.Upsert(ctx, r.DB, specs...); err != nil {
 		t.Fatal(err)
 	}
-	mirror := repos.MirrorDir(r.DataDir, "gone-url")
+	mirror := repospec.MirrorDir(r.DataDir, "gone-url")
 	if err := os.MkdirAll(mirror, 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +131,7 @@ func TestPruneRemovedMirrorsDoNotNest(t *testing.T) {
 					t.Fatal(err)
 				}
 				opts := gitsource.MirrorOpts{Protocols: giturl.Protocols{giturl.File}}
-				if _, err := gitsource.Mirror(ctx, upstream.Dir, repos.MirrorDir(r.DataDir, name), opts); err != nil {
+				if _, err := gitsource.Mirror(ctx, upstream.Dir, repospec.MirrorDir(r.DataDir, name), opts); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -144,7 +145,7 @@ func TestPruneRemovedMirrorsDoNotNest(t *testing.T) {
 				t.Errorf("counts (-want +got):\n%s", d)
 			}
 			for _, name := range names {
-				info, err := gitsource.Inspect(ctx, repos.MirrorDir(r.DataDir, name))
+				info, err := gitsource.Inspect(ctx, repospec.MirrorDir(r.DataDir, name))
 				switch {
 				case name == gone && err == nil:
 					t.Errorf("the mirror of removed %s is still there", name)

@@ -122,20 +122,23 @@ func (p *pruner) pruneRun(ctx context.Context, r *storedRun, cutoff time.Time) e
 // read (their shard queued or processing) and the other batches missing
 // from the load ledger.
 func (p *pruner) batchStates(ctx context.Context, m batch.Manifest) (pending, unloaded int, err error) {
-	keys := make([]string, len(m.Batches))
-	shards := make([]bool, len(m.Batches))
-	for i, b := range m.Batches {
-		keys[i] = b.Key
-		shards[i] = b.Kind == shardqueue.TasksKind.Name()
+	var shards, others []string
+	for _, b := range m.Batches {
+		if b.Kind == shardqueue.TasksKind.Name() {
+			shards = append(shards, b.Key)
+		} else {
+			others = append(others, b.Key)
+		}
 	}
-	err = p.env.DB.QueryRow(ctx, `
-		SELECT count(*) FILTER (WHERE k.shard AND EXISTS (
-		           SELECT FROM search_shards s WHERE s.object_key = k.key AND s.state IN ('queued', 'processing'))),
-		       count(*) FILTER (WHERE NOT k.shard AND NOT EXISTS (
-		           SELECT FROM loaded_batches l WHERE l.batch_key = k.key))
-		FROM unnest($1::text[], $2::boolean[]) AS k(key, shard)`, keys, shards).Scan(&pending, &unloaded)
-	if err != nil {
-		return 0, 0, fmt.Errorf("check the load ledger and shard queue for run %s/%s: %w", m.Job, m.RunID, err)
+	if len(shards) > 0 {
+		if pending, err = shardqueue.PendingCount(ctx, p.env.DB, shards); err != nil {
+			return 0, 0, fmt.Errorf("run %s/%s: %w", m.Job, m.RunID, err)
+		}
+	}
+	if len(others) > 0 {
+		if unloaded, err = loader.UnloadedCount(ctx, p.env.DB, others); err != nil {
+			return 0, 0, fmt.Errorf("run %s/%s: %w", m.Job, m.RunID, err)
+		}
 	}
 	return pending, unloaded, nil
 }

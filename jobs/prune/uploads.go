@@ -10,18 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
 )
-
-// staleUpload is an upload to delete.
-type staleUpload struct {
-	ID        int64
-	State     codeintel.State
-	ObjectKey string
-}
 
 // uploadCounts names the count of each state pruned.
 var uploadCounts = map[codeintel.State]string{
@@ -36,19 +27,9 @@ var uploadCounts = map[codeintel.State]string{
 // needs (pruneUploadLeftovers). Completed, queued and processing uploads
 // are never deleted.
 func (p *pruner) pruneUploads(ctx context.Context, cutoff time.Time) error {
-	// finished_at is set whenever an upload becomes deleted or errored;
-	// uploaded_at stands in should a row lack it, so that none is kept forever.
-	rows, err := p.env.DB.Query(ctx, `
-		SELECT id, state, object_key FROM lsif_uploads
-		WHERE (state IN ('deleted', 'errored') AND coalesce(finished_at, uploaded_at) < $1)
-			OR (state = 'uploading' AND uploaded_at < $1)
-		ORDER BY id`, cutoff)
+	stale, err := codeintel.UploadsStaleList(ctx, p.env.DB, cutoff)
 	if err != nil {
-		return fmt.Errorf("list uploads to prune: %w", err)
-	}
-	stale, err := pgx.CollectRows(rows, pgx.RowToStructByPos[staleUpload])
-	if err != nil {
-		return fmt.Errorf("list uploads to prune: %w", err)
+		return err
 	}
 	for _, u := range stale {
 		if err := ctx.Err(); err != nil {
@@ -132,18 +113,18 @@ func leftover(states map[string]codeintel.State, key, k string) bool {
 // rows, if any are left, the lsif_uploads trigger deletes). The row goes
 // last so that a failure midway leaves it to find the objects again. The
 // row is deleted only while still in the state it was listed in.
-func (p *pruner) deleteUpload(ctx context.Context, u staleUpload) error {
+func (p *pruner) deleteUpload(ctx context.Context, u codeintel.StaleUpload) error {
 	objects, bytes, err := deleteUploadObjects(ctx, p.env.Bucket, u.ObjectKey)
 	p.counts["objects"] += int64(objects)
 	p.counts["bytes"] += bytes
 	if err != nil {
 		return fmt.Errorf("delete the objects of upload %d: %w", u.ID, err)
 	}
-	tag, err := p.env.DB.Exec(ctx, `DELETE FROM lsif_uploads WHERE id = $1 AND state = $2`, u.ID, u.State)
+	deleted, err := codeintel.UploadsDelete(ctx, p.env.DB, u.ID, u.State)
 	if err != nil {
-		return fmt.Errorf("delete upload %d: %w", u.ID, err)
+		return err
 	}
-	if tag.RowsAffected() > 0 {
+	if deleted {
 		p.counts[uploadCounts[u.State]]++
 	}
 	return nil

@@ -13,7 +13,7 @@ import (
 	"github.com/sightline-dev/sightline/jobs/prune"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
-	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sinks/repos"
 )
 
 // testUpload is an upload row and the objects it has in the bucket.

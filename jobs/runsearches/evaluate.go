@@ -13,10 +13,10 @@ import (
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/jobs/internal/planning"
 	"github.com/sightline-dev/sightline/sinks/insights"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
 	"github.com/sightline-dev/sightline/sources/engine"
 	"github.com/sightline-dev/sightline/sources/gitsource"
-	"github.com/sightline-dev/sightline/sources/repos"
 	"github.com/sightline-dev/sightline/sources/search"
 )
 

@@ -14,7 +14,7 @@ import (
 	"github.com/sightline-dev/sightline/jobs/indexcommits"
 	"github.com/sightline-dev/sightline/jobs/jobstest"
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
-	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sinks/repos"
 )
 
 // env is a runner on a fresh schema and bucket with a settable clock.

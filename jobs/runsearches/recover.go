@@ -17,7 +17,7 @@ import (
 // heartbeat stopped; failed shards nobody accounted for; and backfills
 // whose last shard finished without finishing them.
 func (w *worker) recover(ctx context.Context) error {
-	dead, err := deadWorkers(ctx, w.env.DB)
+	dead, err := shardqueue.DeadWorkers(ctx, w.env.DB)
 	if err != nil {
 		return err
 	}
@@ -37,23 +37,6 @@ func (w *worker) recover(ctx context.Context) error {
 		return err
 	}
 	return w.finishBackfills(ctx)
-}
-
-// deadWorkers returns the workers holding shards whose job run is not
-// running.
-func deadWorkers(ctx context.Context, db shardqueue.DB) ([]string, error) {
-	rows, err := db.Query(ctx, `
-		SELECT DISTINCT s.claimed_by FROM search_shards s
-		WHERE s.state = 'processing' AND NOT EXISTS (
-			SELECT 1 FROM job_runs r WHERE r.run_id = s.claimed_by AND r.status = 'running')`)
-	if err != nil {
-		return nil, fmt.Errorf("find shards of ended runs: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, fmt.Errorf("find shards of ended runs: %w", err)
-	}
-	return out, nil
 }
 
 // settleFailed accounts for every failed, unsettled shard.
@@ -86,7 +69,7 @@ func (w *worker) settle(ctx context.Context, s *shardqueue.Shard) error {
 			lost = append(lost, lostTimes(t, detail)...)
 		}
 	} else if s.Kind == shardqueue.KindBackfill {
-		if lost, err = w.lostBackfill(ctx, s.BackfillID, fmt.Sprintf("%s; its tasks are unreadable: %v", detail, err)); err != nil {
+		if lost, err = insights.BackfillLostPoints(ctx, w.env.DB, s.BackfillID, fmt.Sprintf("%s; its tasks are unreadable: %v", detail, err)); err != nil {
 			return err
 		}
 	}
@@ -116,34 +99,12 @@ func (w *worker) settle(ctx context.Context, s *shardqueue.Shard) error {
 	return nil
 }
 
-// lostBackfill is a whole-point incomplete point at every sample time of
-// backfill id's series.
-func (w *worker) lostBackfill(ctx context.Context, backfillID int64, detail string) ([]insights.Incomplete, error) {
-	rows, err := w.env.DB.Query(ctx, `
-		SELECT b.series_id, t.time FROM backfills b JOIN series_recording_times t ON t.series_id = b.series_id
-		WHERE b.id = $1 AND NOT t.snapshot ORDER BY t.time`, backfillID)
-	if err != nil {
-		return nil, fmt.Errorf("sample times of backfill %d: %w", backfillID, err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (insights.Incomplete, error) {
-		p := insights.Incomplete{Reason: insights.ReasonRepoError, Detail: detail}
-		return p, row.Scan(&p.SeriesID, &p.Time)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("sample times of backfill %d: %w", backfillID, err)
-	}
-	return out, nil
-}
-
 // countBackfill adds a shard's tasks to its backfill's progress (errored
 // ones count as done, and as errored) and finishes the backfill if that
 // was its last unfinished shard.
 func (w *worker) countBackfill(ctx context.Context, tx pgx.Tx, backfillID int64, tasks, errored int) error {
-	_, err := tx.Exec(ctx, `
-		UPDATE backfills SET repos_done = repos_done + $2, repos_errored = repos_errored + $3 WHERE id = $1`,
-		backfillID, tasks, errored)
-	if err != nil {
-		return fmt.Errorf("count progress of backfill %d: %w", backfillID, err)
+	if err := insights.BackfillProgressAdd(ctx, tx, backfillID, tasks, errored); err != nil {
+		return err
 	}
 	state, err := insights.BackfillFinish(ctx, tx, backfillID, w.env.Now().UTC())
 	if err != nil {
@@ -158,13 +119,9 @@ func (w *worker) countBackfill(ctx context.Context, tx pgx.Tx, backfillID int64,
 // finishBackfills finishes the processing backfills that have no
 // unfinished shard left.
 func (w *worker) finishBackfills(ctx context.Context) error {
-	rows, err := w.env.DB.Query(ctx, `SELECT id FROM backfills WHERE state = 'processing' ORDER BY id`)
+	ids, err := insights.BackfillsProcessingList(ctx, w.env.DB)
 	if err != nil {
-		return fmt.Errorf("list processing backfills: %w", err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return fmt.Errorf("list processing backfills: %w", err)
+		return err
 	}
 	for _, id := range ids {
 		err := pgx.BeginFunc(ctx, w.env.DB, func(tx pgx.Tx) error {

@@ -4,44 +4,13 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/sinks/loader"
+	"github.com/sightline-dev/sightline/sinks/repos"
 )
-
-// Kind is the repo-sync batch: one row per repository synced.
-var Kind = batch.NewKind("repo-sync", 1,
-	arrow.Field{Name: "name", Type: arrow.BinaryTypes.String},
-	arrow.Field{Name: "git_dir", Type: arrow.BinaryTypes.String, Nullable: true},
-	arrow.Field{Name: "default_branch", Type: arrow.BinaryTypes.String, Nullable: true},
-	arrow.Field{Name: "head_commit", Type: arrow.BinaryTypes.String, Nullable: true},
-	arrow.Field{Name: "error", Type: arrow.BinaryTypes.String, Nullable: true},
-	arrow.Field{Name: "synced_at", Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}},
-	arrow.Field{Name: "took_ms", Type: arrow.PrimitiveTypes.Int64},
-)
-
-// target loads repo-sync rows into repos. A newer outcome never gets
-// overwritten by an older one (a late load of an earlier run), and a failed
-// sync keeps what the last good sync recorded.
-var target = loader.Target{
-	Kind:    Kind,
-	Table:   "stage_repo_sync",
-	Prepare: `CREATE TEMP TABLE stage_repo_sync (name text, git_dir text, default_branch text, head_commit text, error text, synced_at timestamptz, took_ms bigint) ON COMMIT DROP`,
-	Merge: `UPDATE repos r SET
-		git_dir        = CASE WHEN s.error IS NULL THEN s.git_dir ELSE r.git_dir END,
-		default_branch = CASE WHEN s.error IS NULL THEN s.default_branch ELSE r.default_branch END,
-		head_commit    = CASE WHEN s.error IS NULL THEN s.head_commit ELSE r.head_commit END,
-		last_synced_at = CASE WHEN s.error IS NULL THEN s.synced_at ELSE r.last_synced_at END,
-		last_error     = s.error,
-		last_error_at  = CASE WHEN s.error IS NULL THEN r.last_error_at ELSE s.synced_at END,
-		updated_at     = now()
-	FROM stage_repo_sync s
-	WHERE r.name = s.name
-	  AND s.synced_at >= coalesce(greatest(r.last_synced_at, r.last_error_at), '-infinity')`,
-}
 
 // writeAndLoad writes results as the run's repo-sync batch, commits the run
 // and loads it. It returns the number of rows loaded. A run that crashed
@@ -49,7 +18,7 @@ var target = loader.Target{
 // supersedes it (prune removes its batches).
 func writeAndLoad(ctx context.Context, env *jobs.Env, results []Result) (int64, error) {
 	run := env.NewRun(env.Bucket, Name, env.RunID)
-	w, err := run.Create(ctx, "repos", Kind)
+	w, err := run.Create(ctx, "repos", repos.SyncKind)
 	if err != nil {
 		return 0, err
 	}
@@ -64,7 +33,7 @@ func writeAndLoad(ctx context.Context, env *jobs.Env, results []Result) (int64, 
 	if err != nil {
 		return 0, err
 	}
-	l := &loader.Loader{DB: env.DB, Bucket: env.Bucket, Targets: []loader.Target{target}, Logger: env.Logger}
+	l := &loader.Loader{DB: env.DB, Bucket: env.Bucket, Targets: repos.Targets(), Logger: env.Logger}
 	res, err := l.LoadRun(ctx, m)
 	if err != nil {
 		return res.Rows, fmt.Errorf("load run %s: %w", env.RunID, err)

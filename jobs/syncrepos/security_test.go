@@ -14,8 +14,9 @@ import (
 
 	"github.com/sightline-dev/sightline/jobs/jobstest"
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/gittest"
-	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sources/repospec"
 )
 
 // TestSyncReposHungRemote: a server that accepts and never answers costs
@@ -92,7 +93,7 @@ func TestSyncReposRefusesUnsafeURLs(t *testing.T) {
 		if repo.Name == "local" && !strings.Contains(repo.LastError, "file transport, which is not allowed") {
 			t.Errorf("local: last error %q, want the file transport refused", repo.LastError)
 		}
-		if _, err := os.Stat(repos.MirrorDir(r.DataDir, repo.Name)); err == nil {
+		if _, err := os.Stat(repospec.MirrorDir(r.DataDir, repo.Name)); err == nil {
 			t.Errorf("%s: a mirror was made", repo.Name)
 		}
 	}

@@ -15,9 +15,10 @@ import (
 	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/giturl"
-	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sources/repospec"
 )
 
 // Name is the job's registry name.
@@ -137,14 +138,14 @@ func (j *Job) syncOne(ctx context.Context, env *jobs.Env, r repos.Repo) Result {
 	return res
 }
 
-// mirror clones or fetches a URL repository into repos.MirrorDir. Mirrors
+// mirror clones or fetches a URL repository into repospec.MirrorDir. Mirrors
 // made by releases before the flat layout are not reused (they could nest
 // inside one another): the repository is cloned again, and the old
 // directory is left for the operator to delete, with a warning.
 func (j *Job) mirror(ctx context.Context, env *jobs.Env, r repos.Repo, timeout time.Duration) (gitsource.Info, error) {
-	dest := repos.MirrorDir(env.DataDir, r.Name)
+	dest := repospec.MirrorDir(env.DataDir, r.Name)
 	if _, err := os.Stat(dest); err != nil {
-		legacy := repos.LegacyMirrorDir(env.DataDir, r.Name)
+		legacy := repospec.LegacyMirrorDir(env.DataDir, r.Name)
 		if _, err := os.Stat(legacy); err == nil {
 			env.Logger.Warn("cloning again into the flat mirror layout; the old mirror is no longer used, delete it",
 				"repo", r.Name, "old", legacy, "new", dest)

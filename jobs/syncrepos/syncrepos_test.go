@@ -10,9 +10,10 @@ import (
 
 	"github.com/sightline-dev/sightline/jobs/jobstest"
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/gittest"
 	"github.com/sightline-dev/sightline/sources/giturl"
-	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sources/repospec"
 )
 
 var t0 = time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
@@ -48,7 +49,7 @@ func TestSyncRepos(t *testing.T) {
 	if l := got["local"]; l.HeadCommit != localHead || l.DefaultBranch != "main" || l.LastSyncedAt == nil || l.LastError != "" {
 		t.Errorf("local = %+v", l)
 	}
-	mirror := repos.MirrorDir(r.DataDir, "github.com/org/upstream")
+	mirror := repospec.MirrorDir(r.DataDir, "github.com/org/upstream")
 	if u := got["github.com/org/upstream"]; u.GitDir != mirror || u.HeadCommit == "" {
 		t.Errorf("upstream = %+v, want mirrored into %s", u, mirror)
 	}

@@ -15,9 +15,9 @@ import (
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
 	"github.com/sightline-dev/sightline/jobs/updatecommitgraph"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/gittest"
 	"github.com/sightline-dev/sightline/sources/lsif/lsiftest"
-	"github.com/sightline-dev/sightline/sources/repos"
 )
 
 const fixtures = "../../sources/lsif/testdata/"

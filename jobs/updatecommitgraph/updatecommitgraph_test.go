@@ -13,8 +13,8 @@ import (
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
 	"github.com/sightline-dev/sightline/jobs/updatecommitgraph"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/gittest"
-	"github.com/sightline-dev/sightline/sources/repos"
 )
 
 var t0 = time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)

@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sightline-dev/sightline/sinks/codeintel"
-	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sinks/repos"
 )
 
 // codenavFlags are the flags of the codenav subcommands.

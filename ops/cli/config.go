@@ -12,8 +12,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/giturl"
-	"github.com/sightline-dev/sightline/sources/repos"
 )
 
 // fileConfig is the optional YAML configuration file (--config,

@@ -18,8 +18,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sightline-dev/sightline/sinks/codeintel"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/gitsource"
-	"github.com/sightline-dev/sightline/sources/repos"
 )
 
 func newLSIFCmd(a *app) *cobra.Command {

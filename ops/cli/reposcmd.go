@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/gitsource"
-	"github.com/sightline-dev/sightline/sources/repos"
 )
 
 func newReposCmd(a *app) *cobra.Command {

@@ -8,7 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sightline-dev/sightline/sinks/pgtest"
-	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sinks/repos"
 )
 
 // TestDeletedUploadsLoseTheirRows checks the statement trigger that stands

@@ -16,7 +16,7 @@ import (
 	"github.com/sightline-dev/sightline/pipeline/buckettest"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
 	"github.com/sightline-dev/sightline/sinks/pgtest"
-	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sinks/repos"
 )
 
 const commit = "0123456789abcdef0123456789abcdef01234567"

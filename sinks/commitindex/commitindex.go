@@ -2,8 +2,9 @@
 // repository's first-parent history of its default branch, one row per
 // commit and position) and the indexed head and length recorded on the
 // repository. It holds the batch kinds index-commits writes, their load
-// targets, and the checks on the index. It does not run git or decide what
-// to index (see jobs/indexcommits).
+// targets, the checks on the index and the reads of it that planning makes
+// (HistoryList). It does not run git or decide what to index (see
+// jobs/indexcommits).
 package commitindex
 
 import (

@@ -2,12 +2,12 @@ package insights
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/insightspec"
 )
 
@@ -70,13 +70,9 @@ func (a *applier) knownRepos(ctx context.Context) (map[string]bool, error) {
 	if len(listed) == 0 {
 		return known, nil
 	}
-	rows, err := a.tx.Query(ctx, `SELECT name FROM repos WHERE deleted_at IS NULL AND name = ANY($1)`, listed)
+	names, err := repos.Registered(ctx, a.tx, listed)
 	if err != nil {
-		return nil, fmt.Errorf("apply %s: look up repositories: %w", a.f.Name, err)
-	}
-	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, fmt.Errorf("apply %s: look up repositories: %w", a.f.Name, err)
+		return nil, fmt.Errorf("apply %s: %w", a.f.Name, err)
 	}
 	for _, n := range names {
 		known[n] = true
@@ -110,23 +106,16 @@ func (a *applier) viewsTitled(ctx context.Context, title string) ([]string, erro
 // differ (restoring removed ones); unchanged ones are not written.
 func (a *applier) upsertRepos(ctx context.Context) error {
 	for _, s := range a.f.Repos {
-		var inserted bool
-		err := a.tx.QueryRow(ctx, `
-			INSERT INTO repos (name, url, path, private, created_at, updated_at)
-			VALUES ($1, NULLIF($2, ''), NULLIF($3, ''), $4, $5, $5)
-			ON CONFLICT (name) DO UPDATE SET url = EXCLUDED.url, path = EXCLUDED.path,
-				private = EXCLUDED.private, deleted_at = NULL, updated_at = $5
-			WHERE repos.url IS DISTINCT FROM EXCLUDED.url OR repos.path IS DISTINCT FROM EXCLUDED.path
-				OR repos.private <> EXCLUDED.private OR repos.deleted_at IS NOT NULL
-			RETURNING xmax = 0`, s.Name, s.URL, s.Path, s.Private, a.now).Scan(&inserted)
-		switch {
-		case errors.Is(err, pgx.ErrNoRows):
+		change, err := repos.Save(ctx, a.tx, s, a.now)
+		if err != nil {
+			return err
+		}
+		switch change {
+		case repos.Unchanged:
 			a.res.ReposUnchanged++
-		case err != nil:
-			return fmt.Errorf("save repository %q: %w", s.Name, err)
-		case inserted:
+		case repos.Created:
 			a.res.ReposCreated++
-		default:
+		case repos.Updated:
 			a.res.ReposUpdated++
 		}
 	}

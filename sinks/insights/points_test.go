@@ -17,7 +17,7 @@ import (
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sinks/loader"
 	"github.com/sightline-dev/sightline/sinks/pgtest"
-	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sinks/repos"
 )
 
 // pointsEnv is a database with one series and two repositories, and a

@@ -247,3 +247,16 @@ func ForgetRun(ctx context.Context, db *pgxpool.Pool, job, runID string) (int64,
 	}
 	return tag.RowsAffected(), nil
 }
+
+// UnloadedCount returns how many of keys, batch object keys, the load
+// ledger has no row for: batches never (or not yet) loaded.
+func UnloadedCount(ctx context.Context, db *pgxpool.Pool, keys []string) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, `
+		SELECT count(*) FROM unnest($1::text[]) AS k(key)
+		WHERE NOT EXISTS (SELECT FROM loaded_batches l WHERE l.batch_key = k.key)`, keys).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("check the load ledger for %d batches: %w", len(keys), err)
+	}
+	return n, nil
+}

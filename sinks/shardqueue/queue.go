@@ -211,3 +211,17 @@ func list(ctx context.Context, db DB, where string, args ...any) ([]Shard, error
 	}
 	return out, nil
 }
+
+// PendingCount returns how many of keys, task shard object keys, belong to
+// a shard still queued or processing: one a worker has yet to read.
+func PendingCount(ctx context.Context, db DB, keys []string) (int, error) {
+	var n int
+	err := db.QueryRow(ctx, `
+		SELECT count(*) FROM unnest($1::text[]) AS k(key)
+		WHERE EXISTS (SELECT FROM search_shards s WHERE s.object_key = k.key AND s.state IN ('queued', 'processing'))`,
+		keys).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("check the shard queue for %d task shards: %w", len(keys), err)
+	}
+	return n, nil
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sightline-dev/sightline/sinks/pgtest"
@@ -271,5 +272,29 @@ func TestPromotePrioritized(t *testing.T) {
 		if s.Priority != want {
 			t.Errorf("shard %s: priority %d, want %d", s.ObjectKey, s.Priority, want)
 		}
+	}
+}
+
+// TestDeadWorkers finds the workers whose job run is not running: ended
+// (failed by the runner after a crash) or never recorded.
+func TestDeadWorkers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.NewDB(t)
+	if _, err := db.Exec(ctx, `INSERT INTO job_runs (job, run_id, status, started_at)
+		VALUES ('run-searches', 'live', 'running', now()), ('run-searches', 'crashed', 'failed', now())`); err != nil {
+		t.Fatal(err)
+	}
+	for i, worker := range []string{"live", "crashed", "crashed", "unknown"} {
+		enqueue(t, db, shardqueue.Shard{ObjectKey: fmt.Sprint("k", i)})
+		claim(t, db, worker)
+	}
+	enqueue(t, db, shardqueue.Shard{ObjectKey: "queued"})
+	got, err := shardqueue.DeadWorkers(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{"crashed", "unknown"}, got, cmpopts.SortSlices(func(a, b string) bool { return a < b })); d != "" {
+		t.Errorf("DeadWorkers (-want +got):\n%s", d)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // resetSet is the SET clause that takes a processing shard back: queued
@@ -43,4 +45,23 @@ func ResetWorkers(ctx context.Context, db DB, workers []string) (int64, error) {
 		return 0, fmt.Errorf("reset shards of gone workers: %w", err)
 	}
 	return tag.RowsAffected(), nil
+}
+
+// DeadWorkers returns the workers holding processing shards whose job run
+// is not running (job_runs, the runner's table): the run crashed, and the
+// runner marked it failed when it next took the job's lock. Pass them to
+// ResetWorkers.
+func DeadWorkers(ctx context.Context, db DB) ([]string, error) {
+	rows, err := db.Query(ctx, `
+		SELECT DISTINCT s.claimed_by FROM search_shards s
+		WHERE s.state = 'processing' AND NOT EXISTS (
+			SELECT 1 FROM job_runs r WHERE r.run_id = s.claimed_by AND r.status = 'running')`)
+	if err != nil {
+		return nil, fmt.Errorf("find shards of ended runs: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("find shards of ended runs: %w", err)
+	}
+	return out, nil
 }

@@ -13,15 +13,15 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sources/repospec"
 	"github.com/sightline-dev/sightline/sources/search/query"
 )
 
 // rawFile and the types below are the file as YAML decodes it, before
 // validation. Pointers tell a key that is absent from one set to zero.
 type rawFile struct {
-	Repos    []repos.Spec `yaml:"repos"`
-	Insights []rawInsight `yaml:"insights"`
+	Repos    []repospec.Spec `yaml:"repos"`
+	Insights []rawInsight    `yaml:"insights"`
 }
 
 type rawInsight struct {
@@ -140,7 +140,7 @@ var (
 // in its messages.
 var knownKeys = func() map[string]string {
 	out := map[string]string{}
-	for _, v := range []any{rawFile{}, rawInsight{}, rawFilters{}, rawSort{}, rawSeries{}, repos.Spec{}} {
+	for _, v := range []any{rawFile{}, rawInsight{}, rawFilters{}, rawSort{}, rawSeries{}, repospec.Spec{}} {
 		t := reflect.TypeOf(v)
 		var keys []string
 		for i := range t.NumField() {

@@ -51,7 +51,7 @@ package insightspec
 import (
 	"fmt"
 
-	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sources/repospec"
 )
 
 // File is a validated insights file.
@@ -62,7 +62,7 @@ type File struct {
 	// without a path); apply records it on the views.
 	Source string
 	// Repos are the repositories the file declares, paths made absolute.
-	Repos []repos.Spec
+	Repos []repospec.Spec
 	// Insights are the views, in file order.
 	Insights []Insight
 }

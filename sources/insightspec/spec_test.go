@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sightline-dev/sightline/sources/insightspec"
-	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sources/repospec"
 )
 
 // good is a valid insight that the cases below break one field at a time.
@@ -220,7 +220,7 @@ insights:
 	if errs != nil {
 		t.Fatal(strings.Join(errs, "\n"))
 	}
-	if diff := cmp.Diff([]repos.Spec{{Name: "a", Path: "/a"}, {Name: "b", URL: "https://example.com/b.git", Private: true}}, f.Repos); diff != "" {
+	if diff := cmp.Diff([]repospec.Spec{{Name: "a", Path: "/a"}, {Name: "b", URL: "https://example.com/b.git", Private: true}}, f.Repos); diff != "" {
 		t.Errorf("repos (-want +got):\n%s", diff)
 	}
 	todos, langs := f.Insights[0], f.Insights[1]

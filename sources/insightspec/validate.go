@@ -10,7 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sources/repospec"
 )
 
 // validator checks a decoded file and builds the File, collecting every
@@ -71,8 +71,8 @@ func (v *validator) build(baseDir string) *File {
 }
 
 // repos resolves relative paths against baseDir and validates each entry.
-func (v *validator) repos(baseDir string) []repos.Spec {
-	out := make([]repos.Spec, 0, len(v.raw.Repos))
+func (v *validator) repos(baseDir string) []repospec.Spec {
+	out := make([]repospec.Spec, 0, len(v.raw.Repos))
 	first := map[string]int{}
 	for i, s := range v.raw.Repos {
 		p := path{"repos", i}
@@ -222,7 +222,7 @@ func (v *validator) repoList(p path, names []string) []string {
 	first := map[string]int{}
 	for j, name := range names {
 		// Validate checks the name first; the path only satisfies the rest.
-		if err := (repos.Spec{Name: name, Path: "/"}).Validate(); err != nil {
+		if err := (repospec.Spec{Name: name, Path: "/"}).Validate(); err != nil {
 			v.errorf(sub(p, j), "%v", err)
 		}
 		if k, dup := first[name]; dup {

@@ -14,8 +14,8 @@ import (
 // at or before the time. Times before the first commit are dropped. It
 // returns the task's times and commits (no series or repository set) and
 // each kept time's commit position, counted from the oldest commit of
-// history (LoadHistory may leave older ones out: only the differences
-// mean something, as in Cost).
+// history (commitindex.HistoryList may leave older ones out: only the
+// differences mean something, as in Cost).
 func MapTimes(history []gitsource.Commit, times []time.Time) (shardqueue.Task, []int) {
 	var (
 		t         shardqueue.Task

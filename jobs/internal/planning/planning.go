@@ -18,7 +18,7 @@ import (
 	"strings"
 
 	"github.com/sightline-dev/sightline/sinks/insights"
-	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/search"
 	"github.com/sightline-dev/sightline/sources/search/query"
 )

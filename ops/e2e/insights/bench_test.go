@@ -19,9 +19,9 @@ import (
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sinks/loader"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/engine/enginetest"
 	"github.com/sightline-dev/sightline/sources/insightspec"
-	"github.com/sightline-dev/sightline/sources/repos"
 )
 
 // The corpus of the backfill benchmark: corpusRepos repositories of

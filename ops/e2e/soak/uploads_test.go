@@ -19,9 +19,9 @@ import (
 	"github.com/sightline-dev/sightline/pipeline/buckettest"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
 	"github.com/sightline-dev/sightline/sinks/codeintel/codeinteltest"
+	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/gittest"
 	"github.com/sightline-dev/sightline/sources/lsif/lsiftest"
-	"github.com/sightline-dev/sightline/sources/repos"
 )
 
 const fixtures = "../../../sources/lsif/testdata/"

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/sightline-dev/sightline/sinks/pgtest"
-	"github.com/sightline-dev/sightline/sources/repos"
+	"github.com/sightline-dev/sightline/sinks/repos"
 )
 
 func TestUpsertListRemove(t *testing.T) {

@@ -1,24 +1,21 @@
-// Package repos owns the repos table: the repositories Sightline knows, how
-// to reach each (a local path used in place or a URL mirrored into the data
-// directory), and the outcome of its last sync. It does not run git; see
-// sources/gitsource.
-package repos
+// Package repospec is a repository as a user declares it, before it is
+// stored: the name and the URL or path (sightline repos add, or the repos
+// list of the config file), the checks on them, and where sync-repos keeps
+// a URL repository's mirror under the data directory. It is pure: it
+// neither reads the database nor runs git. The repos table is
+// sinks/repos's; running git is sources/gitsource's.
+package repospec
 
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/sightline-dev/sightline/sources/giturl"
 )
-
-// ErrNotFound is returned for a repository name that is not registered.
-var ErrNotFound = errors.New("repository not found")
 
 // Spec is a repository as a user declares it (sightline repos add, or the
 // repos list of the config file).
@@ -27,23 +24,6 @@ type Spec struct {
 	URL     string `yaml:"url,omitempty"`
 	Path    string `yaml:"path,omitempty"`
 	Private bool   `yaml:"private,omitempty"`
-}
-
-// Repo is a row of the repos table.
-type Repo struct {
-	Spec
-	ID            int64
-	GitDir        string
-	DefaultBranch string
-	HeadCommit    string
-	LastSyncedAt  *time.Time
-	LastError     string
-	LastErrorAt   *time.Time
-	// The commit index (index-commits): the head and number of commits
-	// indexed, and when.
-	CommitsIndexedHead  string
-	CommitsIndexedCount int
-	CommitsIndexedAt    *time.Time
 }
 
 var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$`)
@@ -87,15 +67,6 @@ func (s Spec) CheckProtocols(allowed giturl.Protocols) error {
 		return fmt.Errorf("repository %q: %w", s.Name, err)
 	}
 	return nil
-}
-
-// Source is where the repository comes from: its path, or its URL with any
-// credentials masked (giturl.Redact), for display.
-func (r Repo) Source() string {
-	if r.URL != "" {
-		return giturl.Redact(r.URL)
-	}
-	return r.Path
 }
 
 // MirrorDir is where sync-repos keeps the mirror of the repository called

@@ -1,4 +1,4 @@
-package planbackfills
+package commitindex
 
 import (
 	"context"
@@ -12,13 +12,13 @@ import (
 	"github.com/sightline-dev/sightline/sources/gitsource"
 )
 
-// LoadHistory returns the part of repository id's indexed first-parent
+// HistoryList returns the part of repository repoID's indexed first-parent
 // history, newest first (as gitsource.FirstParentHistory gives it), that
-// MapTimes needs for times: back to the newest commit committed at or
-// before the earliest of them, since every later time maps to that commit
-// or a newer one. Older commits are not read; when no commit is that old,
-// the whole history is.
-func LoadHistory(ctx context.Context, db *pgxpool.Pool, repoID int64, times []time.Time) ([]gitsource.Commit, error) {
+// mapping times to commits needs (gitsource.CommitAt): back to the newest
+// commit committed at or before the earliest of times, since every later
+// time maps to that commit or a newer one. Older commits are not read;
+// when no commit is that old, the whole history is.
+func HistoryList(ctx context.Context, db *pgxpool.Pool, repoID int64, times []time.Time) ([]gitsource.Commit, error) {
 	var since time.Time
 	if len(times) > 0 {
 		since = slices.MinFunc(times, time.Time.Compare)
