@@ -36,6 +36,41 @@ type Job interface {
 	Run(ctx context.Context, env *Env) (Counts, error)
 }
 
+// Kind says how runs of a job may overlap.
+type Kind int
+
+const (
+	// OneAtATime jobs (planners and maintenance) run under a job-wide
+	// advisory lock: a second run is skipped or waits.
+	OneAtATime Kind = iota
+	// QueueWorker jobs claim items from a queue (FOR UPDATE SKIP LOCKED):
+	// any number of runs, on any number of machines, work at once.
+	QueueWorker
+)
+
+// String returns "one-at-a-time" or "queue-worker".
+func (k Kind) String() string {
+	if k == QueueWorker {
+		return "queue-worker"
+	}
+	return "one-at-a-time"
+}
+
+// Worker is implemented by jobs whose kind is QueueWorker.
+type Worker interface {
+	Job
+	// QueueWorker marks the job as a queue worker; it does nothing.
+	QueueWorker()
+}
+
+// KindOf returns j's kind: QueueWorker when j implements Worker.
+func KindOf(j Job) Kind {
+	if _, ok := j.(Worker); ok {
+		return QueueWorker
+	}
+	return OneAtATime
+}
+
 // Counts are a run's tallies, stored in job_runs.counts.
 type Counts map[string]int64
 
