@@ -13,6 +13,7 @@ import (
 	"github.com/segmentio/ksuid"
 
 	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"github.com/sightline-dev/sightline/pipeline/metrics"
 )
 
 // Overlap says what a run does when another run of the same job holds the
@@ -44,6 +45,8 @@ type Runner struct {
 	Logger  *slog.Logger
 	// NowFunc is the clock; nil means time.Now.
 	NowFunc func() time.Time
+	// Metrics records each executed run; nil records nothing.
+	Metrics *metrics.Set
 }
 
 // RunResult is the outcome of one run.
@@ -94,6 +97,7 @@ func (r *Runner) execute(ctx context.Context, job Job, res RunResult) (RunResult
 	log := r.logger().With("job", job.Name(), "run", res.RunID)
 	log.Info("run started")
 	env := &Env{RunID: res.RunID, DB: r.DB, Bucket: r.Bucket, DataDir: r.DataDir, Logger: log, Now: r.now}
+	ctx, rows := metrics.WithRowTally(ctx)
 	counts, err := runJob(ctx, job, env)
 	res.Counts, res.Status = counts, StatusSucceeded
 	errText := ""
@@ -110,6 +114,8 @@ func (r *Runner) execute(ctx context.Context, job Job, res RunResult) (RunResult
 		return res, errors.Join(err, ferr)
 	}
 	log.Info("run finished", "status", res.Status, "counts", counts, "elapsed", r.now().Sub(rec.StartedAt).Round(time.Millisecond))
+	r.Metrics.RunFinished(metrics.Run{Job: job.Name(), Status: string(res.Status), Started: rec.StartedAt,
+		Finished: r.now(), Counts: counts, RowsLoaded: rows.Rows()})
 	return res, err
 }
 

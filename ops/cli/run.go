@@ -6,10 +6,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/pipeline/metrics"
 )
 
 func newRunCmd(a *app) *cobra.Command {
-	var ifRunning string
+	var ifRunning, pushURL string
 	cmd := &cobra.Command{
 		Use:   "run JOB",
 		Short: "Run one job once; the exit code reflects its outcome",
@@ -18,8 +19,15 @@ another run of the job holds its lock, 1 when it failed or was interrupted.
 This is what a Kubernetes CronJob or a CI step runs. SIGTERM and SIGINT stop
 the run cleanly: it is recorded as canceled and nothing half-written is left.
 
+With --pushgateway-url (SIGHTLINE_PUSHGATEWAY_URL) the run's metrics are
+pushed to that Prometheus Pushgateway when it ends: with PushAdd into the
+group {job="sightline", sightline_job=JOB}, and the queue gauges into
+{job="sightline-queues"}. A push that fails is logged; it does not change
+the exit code.
+
 'sightline jobs' lists the jobs.`,
-		Args: exactArgs(1, "one job name"),
+		Annotations: map[string]string{"env": "SIGHTLINE_PUSHGATEWAY_URL  Pushgateway URL to push the run's metrics to, e.g. http://pushgateway:9091 (default: no push)"},
+		Args:        exactArgs(1, "one job name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			overlap, err := jobs.ParseOverlap(ifRunning)
 			if err != nil {
@@ -33,13 +41,31 @@ the run cleanly: it is recorded as canceled and nothing half-written is left.
 			if err != nil {
 				return err
 			}
+			pushURL = flagOrEnv(cmd, "pushgateway-url", pushURL, a.getenv("SIGHTLINE_PUSHGATEWAY_URL"))
+			if pushURL != "" {
+				r.Metrics = metrics.New(false)
+			}
 			res, err := r.Run(cmd.Context(), job, overlap)
 			printRun(a, job.Name(), res)
+			if pushURL != "" && res.Status != jobs.StatusSkipped {
+				if perr := a.pushMetrics(cmd.Context(), pushURL, job.Name(), r.Metrics, r.DB); perr != nil {
+					a.log.Warn("metrics not pushed; the run's outcome stands", "err", perr)
+				}
+			}
 			return err
 		},
 	}
 	cmd.Flags().StringVar(&ifRunning, "if-running", "skip", "when another run of the job is in progress: skip or wait")
+	cmd.Flags().StringVar(&pushURL, "pushgateway-url", "", "push the run's metrics to this Prometheus Pushgateway [$SIGHTLINE_PUSHGATEWAY_URL]")
 	return cmd
+}
+
+// flagOrEnv returns the flag's value when it was given, else env's.
+func flagOrEnv(cmd *cobra.Command, flag, value, env string) string {
+	if cmd.Flags().Changed(flag) {
+		return value
+	}
+	return env
 }
 
 func printRun(a *app, job string, res jobs.RunResult) {
