@@ -12,7 +12,7 @@ import (
 
 func newScheduleCmd(a *app) *cobra.Command {
 	var (
-		specFlags []string
+		specFlags   []string
 		ifRunning   string
 		metricsAddr string
 		dryRun      bool
@@ -33,7 +33,7 @@ Prometheus metrics on /metrics at that address: the runs' metrics and the
 queue gauges, read from the database at each scrape.`,
 		Annotations: map[string]string{"env": "SIGHTLINE_SCHEDULE_<JOB>  cron spec for JOB (e.g. SIGHTLINE_SCHEDULE_SYNC_REPOS=@every 10m)\n" +
 			"  SIGHTLINE_METRICS_ADDR     address to serve /metrics on, e.g. :9090 (default: none)"},
-		Args:        exactArgs(0, "no arguments"),
+		Args: exactArgs(0, "no arguments"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			overlap, err := jobs.ParseOverlap(ifRunning)
 			if err != nil {

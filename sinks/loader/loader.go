@@ -28,8 +28,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
-	"github.com/sightline-dev/sightline/pipeline/metrics"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"github.com/sightline-dev/sightline/pipeline/metrics"
 )
 
 // Loader loads committed runs from Bucket into DB. Its fields must be set
