@@ -68,7 +68,7 @@ func stringKeys[K ~string](m map[K]int64) map[string]int64 {
 func (a *app) pushMetrics(ctx context.Context, url, job string, set *metrics.Set, db *pgxpool.Pool) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), pushTimeout)
 	defer cancel()
-	runErr := push.New(url, pushJob).Grouping(metrics.JobLabel, job).Gatherer(set.Runs).AddContext(ctx)
+	runErr := push.New(url, pushJob).Grouping(metrics.JobLabel, job).Gatherer(metrics.WithoutLabel(set.Runs, metrics.JobLabel)).AddContext(ctx)
 	if runErr != nil {
 		runErr = fmt.Errorf("push the run metrics of %s to %s: %w", job, url, runErr)
 	}
