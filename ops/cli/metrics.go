@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/prometheus/client_golang/prometheus/push"
+	"github.com/robfig/cron/v3"
 
 	"github.com/sightline-dev/sightline/pipeline/metrics"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
@@ -26,6 +27,17 @@ const (
 	// pushTimeout bounds a push, which runs even after SIGTERM.
 	pushTimeout = 10 * time.Second
 )
+
+// setIntervals records the interval of each job's spec (job name → cron
+// spec, "" for off) in set.
+func setIntervals(set *metrics.Set, specs map[string]string, now time.Time) {
+	for job, spec := range specs {
+		if sched, err := cron.ParseStandard(spec); spec != "" && err == nil {
+			next := sched.Next(now)
+			set.JobInterval(job, sched.Next(next).Sub(next))
+		}
+	}
+}
 
 // readQueues reads the queue gauges' values from the stores.
 func readQueues(ctx context.Context, db *pgxpool.Pool, now time.Time) (metrics.Queues, error) {

@@ -41,6 +41,7 @@ func TestRunPushesToPushgateway(t *testing.T) {
 		value  float64
 	}{
 		{"sightline_run_status", with(run, "status", "succeeded"), 1},
+		{"sightline_job_interval_seconds", run, 15 * 60}, // sync-repos runs every 15 minutes by default,
 		{"sightline_run_status", with(run, "status", "failed"), 0},
 		{"sightline_runs_total", with(run, "status", "succeeded"), 1},
 		{"sightline_run_count", with(run, "name", "synced"), 1},

@@ -43,7 +43,9 @@ the exit code.
 			}
 			pushURL = flagOrEnv(cmd, "pushgateway-url", pushURL, a.getenv("SIGHTLINE_PUSHGATEWAY_URL"))
 			if pushURL != "" {
-				r.Metrics = metrics.New(false)
+				if r.Metrics, err = a.runMetrics(job.Name()); err != nil {
+					return err
+				}
 			}
 			res, err := r.Run(cmd.Context(), job, overlap)
 			printRun(a, job.Name(), res)
@@ -58,6 +60,22 @@ the exit code.
 	cmd.Flags().StringVar(&ifRunning, "if-running", "skip", "when another run of the job is in progress: skip or wait")
 	cmd.Flags().StringVar(&pushURL, "pushgateway-url", "", "push the run's metrics to this Prometheus Pushgateway [$SIGHTLINE_PUSHGATEWAY_URL]")
 	return cmd
+}
+
+// runMetrics returns the metrics of a run of job, with the job's interval
+// from its schedule as `sightline schedule` would resolve it (default,
+// config file, SIGHTLINE_SCHEDULE_<JOB>): set that to a CronJob's schedule
+// when it is not the default.
+func (a *app) runMetrics(job string) (*metrics.Set, error) {
+	reg := a.registry()
+	specs, err := jobs.ResolveSpecs(reg, jobs.SpecSource{Name: "config file " + a.configFile, Specs: a.cfg.Schedule},
+		jobs.EnvSpecs(reg, a.getenv))
+	if err != nil {
+		return nil, &usageError{msg: err.Error()}
+	}
+	set := metrics.New(false)
+	setIntervals(set, map[string]string{job: specs[job]}, a.now())
+	return set, nil
 }
 
 // flagOrEnv returns the flag's value when it was given, else env's.

@@ -63,6 +63,7 @@ queue gauges, read from the database at each scrape.`,
 			}
 			if addr := flagOrEnv(cmd, "metrics-addr", metricsAddr, a.getenv("SIGHTLINE_METRICS_ADDR")); addr != "" {
 				r.Metrics = metrics.New(true)
+				setIntervals(r.Metrics, specs, a.now())
 				if err := a.serveMetrics(cmd.Context(), addr, r.Metrics, r.DB); err != nil {
 					return err
 				}

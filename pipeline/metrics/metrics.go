@@ -29,6 +29,7 @@ type Set struct {
 	// group for the queues that every run replaces.
 	Runs, Queues *prometheus.Registry
 
+	interval      *prometheus.GaugeVec
 	runDuration   *prometheus.GaugeVec
 	runStatus     *prometheus.GaugeVec
 	runs          *prometheus.CounterVec
@@ -46,6 +47,7 @@ type Set struct {
 // leaves them out, as they would only describe a process that has ended).
 func New(withProcess bool) *Set {
 	s := &Set{Runs: prometheus.NewRegistry(), Queues: prometheus.NewRegistry()}
+	s.interval = s.gauge(s.Runs, "sightline_job_interval_seconds", "The gap between the next two runs of the job's schedule (absent for a job whose schedule is off).", JobLabel)
 	s.runDuration = s.gauge(s.Runs, "sightline_run_duration_seconds", "How long the job's last run took.", JobLabel)
 	s.runStatus = s.gauge(s.Runs, "sightline_run_status", "1 for the status of the job's last run (succeeded, failed, canceled), 0 for the others.", JobLabel, "status")
 	s.runs = s.counter("sightline_runs_total", "Runs of the job by this process, by status.", JobLabel, "status")
@@ -77,6 +79,15 @@ func (s *Set) counter(name, help string, labels ...string) *prometheus.CounterVe
 	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
 	s.Runs.MustRegister(c)
 	return c
+}
+
+// JobInterval records the gap between two scheduled runs of job; the
+// alert on a job that has not succeeded in twice its interval needs it.
+func (s *Set) JobInterval(job string, d time.Duration) {
+	if s == nil {
+		return
+	}
+	s.interval.WithLabelValues(job).Set(d.Seconds())
 }
 
 // Run is one finished run, as the runner saw it.
