@@ -101,7 +101,13 @@ func testDeadlineSilent(t *testing.T, c Cloud) {
 }
 
 // checkDeadlines checks that each operation on b fails within opDeadline.
+// ComposeMany has more parts than GCS composes at once: the time to fail
+// must not grow with the number of parts.
 func checkDeadlines(t *testing.T, b bucket.Bucket) {
+	var parts []string
+	for i := range 40 {
+		parts = append(parts, fmt.Sprintf("p%02d", i))
+	}
 	ops := []struct {
 		name string
 		fn   func() error
@@ -114,6 +120,7 @@ func checkDeadlines(t *testing.T, b bucket.Bucket) {
 		{"List", func() error { return b.List(t.Context(), "", func(bucket.Attrs) error { return nil }) }},
 		{"Delete", func() error { return b.Delete(t.Context(), "k") }},
 		{"Compose", func() error { return b.Compose(t.Context(), "k", []string{"a", "b"}) }},
+		{"ComposeMany", func() error { return b.Compose(t.Context(), "k", parts) }},
 	}
 	var wg sync.WaitGroup
 	for _, op := range ops {
