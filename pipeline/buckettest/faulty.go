@@ -40,7 +40,8 @@ var FaultRetry = bucket.RetryOpts{
 // machine (measured at load 14). FaultRetry's 300 ms abandoned such
 // attempts, which the fake completed anyway; the client sent them again
 // and the fake stored the chunk twice (see NewGCSServer). These bounds
-// leave four times that margin and still fail a hung Put in seconds.
+// leave four times that margin and still fail a hung Put within about
+// 20 s (MaxTime + AttemptTimeout).
 var putFaultRetry = bucket.RetryOpts{
 	MaxAttempts:    bucket.DefaultMaxAttempts,
 	MaxBackoff:     20 * time.Millisecond,
