@@ -24,7 +24,8 @@ func Run() int {
 }
 
 // Main runs sightline with args and returns the process exit code: 0 ok,
-// 1 failure, 2 usage error.
+// 1 failure, 2 usage error, 3 a `search count --fail-above N` that counted
+// more than N matches.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	a := &app{stdout: stdout, stderr: stderr, getenv: os.Getenv}
 	root := newRoot(a)
