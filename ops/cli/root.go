@@ -12,6 +12,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sightline-dev/sightline/pipeline/progress"
 )
 
 // Run is the sightline command: it runs Main on os.Args with SIGTERM (what
@@ -87,7 +89,13 @@ func (a *app) prepare(cmd *cobra.Command) error {
 	if err := a.settings.resolve(cmd.Root().PersistentFlags(), a.getenv); err != nil {
 		return err
 	}
-	a.log = a.settings.logger(a.stderr)
+	logTo := a.stderr
+	if a.logFormat == "text" && isTerminal(a.stderr) {
+		// Log lines go above the live progress line of `run`.
+		a.line = progress.NewLine(a.stderr)
+		logTo = a.line
+	}
+	a.log = a.settings.logger(logTo)
 	cfg, err := loadConfig(a.configFile, a.gitProtocols)
 	if err != nil {
 		return err
