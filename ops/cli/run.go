@@ -18,6 +18,11 @@ another run of the job holds its lock, 1 when it failed or was interrupted.
 This is what a Kubernetes CronJob or a CI step runs. SIGTERM and SIGINT stop
 the run cleanly: it is recorded as canceled and nothing half-written is left.
 
+The queue workers (run-searches, process-uploads) report their progress
+(items done of those ready at the start, rate, time left): on a terminal as
+a live line on stderr, otherwise (or with --log-format json) as a
+"progress" log line every 10 seconds.
+
 'sightline jobs' lists the jobs.`,
 		Args: exactArgs(1, "one job name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -33,6 +38,7 @@ the run cleanly: it is recorded as canceled and nothing half-written is left.
 			if err != nil {
 				return err
 			}
+			r.Progress.Terminal = a.line
 			res, err := r.Run(cmd.Context(), job, overlap)
 			printRun(a, job.Name(), res)
 			return err
