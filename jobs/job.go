@@ -20,6 +20,7 @@ import (
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"github.com/sightline-dev/sightline/pipeline/progress"
 )
 
 // Job is one kind of batch work. Run must be safe to call again after a
@@ -87,6 +88,9 @@ type Env struct {
 	Logger  *slog.Logger
 	// Now is the clock.
 	Now func() time.Time
+	// Progress configures the progress reports of queue workers
+	// (StartProgress); the zero value logs through Logger.
+	Progress progress.Opts
 }
 
 // NewRun starts a batch run of job under runID in b on the run's clock, so

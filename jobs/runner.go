@@ -14,6 +14,7 @@ import (
 
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 	"github.com/sightline-dev/sightline/pipeline/metrics"
+	"github.com/sightline-dev/sightline/pipeline/progress"
 )
 
 // Overlap says what a run does when another run of the same job holds the
@@ -45,6 +46,9 @@ type Runner struct {
 	Logger  *slog.Logger
 	// NowFunc is the clock; nil means time.Now.
 	NowFunc func() time.Time
+	// Progress is passed to every run's Env: a terminal line for
+	// `sightline run` on a terminal, else (zero) log lines.
+	Progress progress.Opts
 	// Metrics records each executed run; nil records nothing.
 	Metrics *metrics.Set
 }
@@ -96,7 +100,7 @@ func (r *Runner) execute(ctx context.Context, job Job, res RunResult) (RunResult
 	}
 	log := r.logger().With("job", job.Name(), "run", res.RunID)
 	log.Info("run started")
-	env := &Env{RunID: res.RunID, DB: r.DB, Bucket: r.Bucket, DataDir: r.DataDir, Logger: log, Now: r.now}
+	env := &Env{RunID: res.RunID, DB: r.DB, Bucket: r.Bucket, DataDir: r.DataDir, Logger: log, Now: r.now, Progress: r.Progress}
 	ctx, rows := metrics.WithRowTally(ctx)
 	counts, err := runJob(ctx, job, env)
 	res.Counts, res.Status = counts, StatusSucceeded

@@ -101,6 +101,12 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		env.Logger.Warn("took back uploads of crashed or hung runs", "uploads", n)
 		w.counts["reset"] += int64(n)
 	}
+	ready, err := codeintel.UploadsReadyCount(ctx, env.DB)
+	if err != nil {
+		return w.counts, err
+	}
+	p := env.StartProgress(ctx, Name, "uploads", ready)
+	defer p.Stop()
 	for j.MaxUploads == 0 || w.counts["uploads"] < int64(j.MaxUploads) {
 		if err := ctx.Err(); err != nil {
 			return w.counts, err
@@ -116,6 +122,7 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		if err := w.process(ctx, u); err != nil {
 			return w.counts, err
 		}
+		p.Add(1)
 	}
 	return w.counts, nil
 }

@@ -92,6 +92,12 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	if err := w.recover(ctx); err != nil {
 		return w.counts, err
 	}
+	ready, err := shardqueue.ReadyCount(ctx, env.DB)
+	if err != nil {
+		return w.counts, err
+	}
+	p := env.StartProgress(ctx, Name, "shards", ready)
+	defer p.Stop()
 	for {
 		if err := ctx.Err(); err != nil {
 			return w.counts, err
@@ -109,6 +115,7 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		if err := w.process(ctx, s); err != nil {
 			return w.counts, err
 		}
+		p.Add(1)
 	}
 	// Shards that failed for good meanwhile (stalled elsewhere).
 	return w.counts, w.settleFailed(ctx)

@@ -21,6 +21,7 @@ import (
 	"github.com/sightline-dev/sightline/migrations"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 	"github.com/sightline-dev/sightline/pipeline/bucket/bucketurl"
+	"github.com/sightline-dev/sightline/pipeline/progress"
 	"github.com/sightline-dev/sightline/sinks/pgstore"
 )
 
@@ -33,6 +34,9 @@ type app struct {
 	getenv         func(string) string
 	log            *slog.Logger
 	cfg            fileConfig
+	// line is stderr's live status line when stderr is a terminal and
+	// logs are text; nil otherwise.
+	line *progress.Line
 
 	db      *pgxpool.Pool
 	private *pgstore.Private

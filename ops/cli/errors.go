@@ -11,6 +11,10 @@ const (
 	exitOK      = 0
 	exitFailure = 1
 	exitUsage   = 2
+	// exitAbove is `search count --fail-above N` finding more than N
+	// matches: the command worked, and the answer is the one a CI gate
+	// refuses.
+	exitAbove = 3
 )
 
 // usageError is a mistake in how sightline was invoked (exit code 2).
@@ -22,6 +26,16 @@ func usageErrorf(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
+// aboveError is a count over its --fail-above limit (exit code 3).
+type aboveError struct {
+	matches, limit int64
+	query          string
+}
+
+func (e *aboveError) Error() string {
+	return fmt.Sprintf("query %s: %d matches, more than --fail-above %d", e.query, e.matches, e.limit)
+}
+
 // exitCode maps an error from command execution to the process exit code.
 func exitCode(err error) int {
 	if err == nil {
@@ -30,6 +44,10 @@ func exitCode(err error) int {
 	var ue *usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		return exitUsage
+	}
+	var ae *aboveError
+	if errors.As(err, &ae) {
+		return exitAbove
 	}
 	return exitFailure
 }

@@ -12,6 +12,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sightline-dev/sightline/pipeline/progress"
 )
 
 // Run is the sightline command: it runs Main on os.Args with SIGTERM (what
@@ -24,7 +26,8 @@ func Run() int {
 }
 
 // Main runs sightline with args and returns the process exit code: 0 ok,
-// 1 failure, 2 usage error.
+// 1 failure, 2 usage error, 3 a `search count --fail-above N` that counted
+// more than N matches.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	a := &app{stdout: stdout, stderr: stderr, getenv: os.Getenv}
 	root := newRoot(a)
@@ -86,7 +89,13 @@ func (a *app) prepare(cmd *cobra.Command) error {
 	if err := a.settings.resolve(cmd.Root().PersistentFlags(), a.getenv); err != nil {
 		return err
 	}
-	a.log = a.settings.logger(a.stderr)
+	logTo := a.stderr
+	if a.logFormat == "text" && isTerminal(a.stderr) {
+		// Log lines go above the live progress line of `run`.
+		a.line = progress.NewLine(a.stderr)
+		logTo = a.line
+	}
+	a.log = a.settings.logger(logTo)
 	cfg, err := loadConfig(a.configFile, a.gitProtocols)
 	if err != nil {
 		return err

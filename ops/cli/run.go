@@ -19,6 +19,11 @@ another run of the job holds its lock, 1 when it failed or was interrupted.
 This is what a Kubernetes CronJob or a CI step runs. SIGTERM and SIGINT stop
 the run cleanly: it is recorded as canceled and nothing half-written is left.
 
+The queue workers (run-searches, process-uploads) report their progress
+(items done of those ready at the start, rate, time left): on a terminal as
+a live line on stderr, otherwise (or with --log-format json) as a
+"progress" log line every 10 seconds.
+
 With --pushgateway-url (SIGHTLINE_PUSHGATEWAY_URL) the run's metrics are
 pushed to that Prometheus Pushgateway when it ends: with PushAdd into the
 group {job="sightline", sightline_job=JOB}, and the queue gauges into
@@ -41,6 +46,7 @@ the exit code.
 			if err != nil {
 				return err
 			}
+			r.Progress.Terminal = a.line
 			pushURL = flagOrEnv(cmd, "pushgateway-url", pushURL, a.getenv("SIGHTLINE_PUSHGATEWAY_URL"))
 			if pushURL != "" {
 				if r.Metrics, err = a.runMetrics(job.Name()); err != nil {

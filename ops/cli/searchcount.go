@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sightline-dev/sightline/sources/engine"
+	"github.com/sightline-dev/sightline/sources/search/query"
 )
 
 // countResult is `search count`'s JSON output.
@@ -27,13 +28,23 @@ type countResult struct {
 func newSearchCountCmd(a *app) *cobra.Command {
 	f := searchFlags{format: "text"}
 	var groupBy string
+	var failAbove int64
 	cmd := &cobra.Command{
-		Use:   "count --repo DIR [--rev REV] [--format text|json] QUERY",
+		Use:   "count --repo DIR [--rev REV] [--format text|json] [--fail-above N] QUERY",
 		Short: "Count a query's matches at one revision: matches, files, skipped files",
-		Args:  exactArgs(1, "one query (quote it)"),
+		Long: `Count a query's matches at one revision: matches, files, skipped files.
+
+--fail-above N makes the count a CI gate: the output is the same, and when
+there are more than N matches the exit code is 3 (1 is still a failure to
+count, 2 a usage error), so a merge can be refused on, say, new TODOs.`,
+		Args: exactArgs(1, "one query (quote it)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := f.checkFormat("text", "json"); err != nil {
 				return err
+			}
+			gate := cmd.Flags().Changed("fail-above")
+			if gate && failAbove < 0 {
+				return usageErrorf("--fail-above %d: want a count of 0 or more", failAbove)
 			}
 			gb := engine.GroupBy(groupBy)
 			if !slices.Contains([]engine.GroupBy{engine.GroupNone, engine.GroupRepo, engine.GroupLang, engine.GroupPath}, gb) {
@@ -50,14 +61,20 @@ func newSearchCountCmd(a *app) *cobra.Command {
 			res := countResult{Commit: p.Commit, Matches: p.Matches, Files: p.Files, Skipped: p.Skipped,
 				MissingPaths: p.MissingPaths, Captures: p.Captures, Groups: p.Groups}
 			if f.format == "json" {
-				return writeJSON(a, res)
+				err = writeJSON(a, res)
+			} else {
+				err = printCount(a, res)
 			}
-			return printCount(a, res)
+			if err == nil && gate && res.Matches > failAbove {
+				return &aboveError{matches: res.Matches, limit: failAbove, query: query.Abbrev(args[0])}
+			}
+			return err
 		},
 	}
 	f.bind(cmd, "text or json")
 	cmd.Flags().StringVar(&f.rev, "rev", "", "revision to search (default HEAD)")
 	cmd.Flags().StringVar(&groupBy, "group-by", "", "break matches down by repo, lang or path")
+	cmd.Flags().Int64Var(&failAbove, "fail-above", 0, "exit with code 3 when there are more than N matches (a CI gate)")
 	return cmd
 }
 

@@ -33,6 +33,22 @@ var FaultRetry = bucket.RetryOpts{
 	AttemptTimeout: 300 * time.Millisecond,
 }
 
+// putFaultRetry is the retry configuration of RunFaults's Put tests. Their
+// faults fail an attempt at once, so they need no short attempt timeout;
+// the bounds must instead outlast the fake's own work. Storing a 16 MiB
+// chunk keeps fake-gcs-server silent for up to 2.5 s on a loaded 2-core
+// machine (measured at load 14). FaultRetry's 300 ms abandoned such
+// attempts, which the fake completed anyway; the client sent them again
+// and the fake stored the chunk twice (see NewGCSServer). These bounds
+// leave four times that margin and still fail a hung Put within about
+// 20 s (MaxTime + AttemptTimeout).
+var putFaultRetry = bucket.RetryOpts{
+	MaxAttempts:    bucket.DefaultMaxAttempts,
+	MaxBackoff:     20 * time.Millisecond,
+	MaxTime:        10 * time.Second,
+	AttemptTimeout: 10 * time.Second,
+}
+
 // opDeadline is how long RunFaults lets an operation take against a dead
 // endpoint: FaultRetry's bound, MaxTime + AttemptTimeout + MaxBackoff, with
 // room for a loaded machine.
@@ -86,7 +102,13 @@ func testDeadlineSilent(t *testing.T, c Cloud) {
 }
 
 // checkDeadlines checks that each operation on b fails within opDeadline.
+// ComposeMany has more parts than GCS composes at once: the time to fail
+// must not grow with the number of parts.
 func checkDeadlines(t *testing.T, b bucket.Bucket) {
+	var parts []string
+	for i := range 40 {
+		parts = append(parts, fmt.Sprintf("p%02d", i))
+	}
 	ops := []struct {
 		name string
 		fn   func() error
@@ -99,6 +121,7 @@ func checkDeadlines(t *testing.T, b bucket.Bucket) {
 		{"List", func() error { return b.List(t.Context(), "", func(bucket.Attrs) error { return nil }) }},
 		{"Delete", func() error { return b.Delete(t.Context(), "k") }},
 		{"Compose", func() error { return b.Compose(t.Context(), "k", []string{"a", "b"}) }},
+		{"ComposeMany", func() error { return b.Compose(t.Context(), "k", parts) }},
 	}
 	var wg sync.WaitGroup
 	for _, op := range ops {
@@ -132,29 +155,59 @@ func readKey(ctx context.Context, b bucket.Bucket, key string, offset, length in
 	return digestOf(r)
 }
 
-// everyOther returns a request matcher that is true for every other
-// request, starting with the first: each request's first attempt fails and
-// its retry passes.
-func everyOther() func(*http.Request) bool {
-	var n atomic.Int64
-	return func(*http.Request) bool { return n.Add(1)%2 == 1 }
+// firstTries fails the first attempt of each request and lets its retries
+// pass, however attempts interleave and whichever the client abandons.
+// Requests are told apart by method, URL and Content-Range, which tells a
+// resumable upload's chunks apart.
+type firstTries struct {
+	seen  map[string]bool // guarded by the Faults, which calls match in order
+	fails atomic.Int64
+}
+
+func newFirstTries() *firstTries {
+	return &firstTries{seen: map[string]bool{}}
+}
+
+// match is the Faults's matcher.
+func (m *firstTries) match(r *http.Request) bool {
+	id := r.Method + " " + r.URL.String() + " " + r.Header.Get("Content-Range")
+	if m.seen[id] {
+		return false
+	}
+	m.seen[id] = true
+	m.fails.Add(1)
+	return true
 }
 
 // testPutFault checks that Puts, of one request and of many, survive fault
-// on every other request, and write the right bytes.
+// on the first attempt of every request, and write the right bytes.
+//
+// Against fake-gcs-server the faults must not make the storage library
+// send again a chunk the fake has stored (see NewGCSServer), and they do
+// not: a reset attempt was never served; a truncated answer is cut in its
+// body, which the library does not read for a chunk other than the last
+// (nor for the request that starts the upload); and putFaultRetry does not
+// abandon an attempt while the fake stores it. The last chunk's truncated
+// answer fails the upload once the object exists, which tests Put's check
+// of the object after a lost answer.
 func testPutFault(t *testing.T, c Cloud, fault Fault) {
 	endpoint, faults := c.Serve(t)
-	b := c.Open(t, endpoint, FaultRetry)
+	b := c.Open(t, endpoint, putFaultRetry)
 	for i, size := range []int64{10, 17*mib + 3} {
 		key := fmt.Sprintf("obj-%d", i)
-		faults.Break(1<<40, fault, everyOther())
+		tries := newFirstTries()
+		faults.Break(1<<40, fault, tries.match)
 		if err := b.Put(t.Context(), key, gen(uint64(i), size)); err != nil {
-			t.Errorf("Put of %d bytes with every other request failing: %v", size, err)
+			t.Errorf("Put of %d bytes with each request failing once: %v", size, err)
 			continue
 		}
 		faults.Break(0, 0, nil)
+		// Any Put sends one request; a large one, several.
+		if n, want := tries.fails.Load(), 1+int64(i); n < want {
+			t.Errorf("Put of %d bytes: %d requests failed, want at least %d", size, n, want)
+		}
 		if got, err := readKey(t.Context(), b, key, 0, -1); err != nil || got != genDigest(t, uint64(i), size) {
-			t.Errorf("after Put of %d bytes with every other request failing, Get = %+v, %v; want %+v", size, got, err, genDigest(t, uint64(i), size))
+			t.Errorf("after Put of %d bytes with each request failing once, Get = %+v, %v; want %+v", size, got, err, genDigest(t, uint64(i), size))
 		}
 	}
 }

@@ -17,6 +17,15 @@ const GCSBucket = "sightline-test"
 // in a gs:// URL's endpoint parameter, or with "/storage/v1/" appended in
 // option.WithEndpoint. Each wrap, if any, wraps the fake's handler, as
 // Faults does.
+//
+// The fake differs from GCS when a client sends a chunk of a resumable
+// upload again, as the storage library does after a failed attempt: the
+// fake appends every chunk it is sent, ignoring the offset in its
+// Content-Range (fsouza/fake-gcs-server#2056, open), so a chunk it had
+// stored is stored twice, where GCS keeps only the bytes it lacks; and it
+// drops the upload when the last chunk completes the object, so that chunk
+// sent again gets 404 where GCS answers with the object. A fault test must
+// not make the client send again a chunk the fake has stored.
 func NewGCSServer(t testing.TB, wrap ...func(http.Handler) http.Handler) string {
 	t.Helper()
 	var h http.Handler

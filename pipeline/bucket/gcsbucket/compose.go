@@ -10,6 +10,7 @@ import (
 
 	"cloud.google.com/go/storage"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"google.golang.org/api/googleapi"
 )
 
 // maxSources is how many sources GCS composes in one call.
@@ -73,11 +74,23 @@ func (b *Bucket) composeOnce(ctx context.Context, dst string, srcs []string) err
 
 // explain turns a failed Compose's error into bucket.ErrNotExist naming a
 // missing part, if one is missing. GCS answers 404 without saying which
-// source it lacks (and fake-gcs-server answers 500), so Compose asks.
+// source it lacks (and fake-gcs-server answers 500), so Compose asks. It
+// asks only a server that answered the compose, and stops at the first
+// Stat that fails otherwise than not-found: each Stat of a dead endpoint
+// spends a whole retry budget, which would make a Compose's time to fail
+// grow with its number of parts.
 func (b *Bucket) explain(ctx context.Context, parts []string, err error) error {
+	var apiErr *googleapi.Error
+	if !errors.As(err, &apiErr) {
+		return err
+	}
 	for _, part := range parts {
-		if _, statErr := b.Stat(ctx, part); errors.Is(statErr, bucket.ErrNotExist) {
+		_, statErr := b.Stat(ctx, part)
+		if errors.Is(statErr, bucket.ErrNotExist) {
 			return fmt.Errorf("part %q: %w", part, bucket.ErrNotExist)
+		}
+		if statErr != nil {
+			return err
 		}
 	}
 	return err
