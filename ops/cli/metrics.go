@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -27,6 +28,23 @@ const (
 	// pushTimeout bounds a push, which runs even after SIGTERM.
 	pushTimeout = 10 * time.Second
 )
+
+// checkPushURL refuses a Pushgateway URL that is not http(s)://HOST[...].
+func checkPushURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usageErrorf("--pushgateway-url / SIGHTLINE_PUSHGATEWAY_URL: %q is not an http(s) URL such as http://pushgateway:9091", s)
+	}
+	return nil
+}
+
+// checkMetricsAddr refuses a --metrics-addr that is not HOST:PORT or :PORT.
+func checkMetricsAddr(s string) error {
+	if _, port, err := net.SplitHostPort(s); err != nil || port == "" {
+		return usageErrorf("--metrics-addr / SIGHTLINE_METRICS_ADDR: %q is not HOST:PORT or :PORT, e.g. :9090", s)
+	}
+	return nil
+}
 
 // setIntervals records the interval of each job's spec (job name → cron
 // spec, "" for off) in set.

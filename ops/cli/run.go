@@ -42,12 +42,17 @@ the exit code.
 			if err != nil {
 				return &usageError{msg: err.Error()}
 			}
+			pushURL = flagOrEnv(cmd, "pushgateway-url", pushURL, a.getenv("SIGHTLINE_PUSHGATEWAY_URL"))
+			if pushURL != "" {
+				if err := checkPushURL(pushURL); err != nil {
+					return err
+				}
+			}
 			r, err := a.runner(cmd.Context())
 			if err != nil {
 				return err
 			}
 			r.Progress.Terminal = a.line
-			pushURL = flagOrEnv(cmd, "pushgateway-url", pushURL, a.getenv("SIGHTLINE_PUSHGATEWAY_URL"))
 			if pushURL != "" {
 				if r.Metrics, err = a.runMetrics(job.Name()); err != nil {
 					return err

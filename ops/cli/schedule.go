@@ -57,11 +57,17 @@ queue gauges, read from the database at each scrape.`,
 				}
 				return nil
 			}
+			addr := flagOrEnv(cmd, "metrics-addr", metricsAddr, a.getenv("SIGHTLINE_METRICS_ADDR"))
+			if addr != "" {
+				if err := checkMetricsAddr(addr); err != nil {
+					return err
+				}
+			}
 			r, err := a.runner(cmd.Context())
 			if err != nil {
 				return err
 			}
-			if addr := flagOrEnv(cmd, "metrics-addr", metricsAddr, a.getenv("SIGHTLINE_METRICS_ADDR")); addr != "" {
+			if addr != "" {
 				r.Metrics = metrics.New(true)
 				setIntervals(r.Metrics, specs, a.now())
 				if err := a.serveMetrics(cmd.Context(), addr, r.Metrics, r.DB); err != nil {
