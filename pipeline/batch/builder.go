@@ -19,8 +19,8 @@ const DefaultMaxRows = 64 << 10
 // Get one with Writer.Builder; the Writer's Close writes the last rows.
 //
 //	bld := w.Builder()
-//	bld.Field(0).(*array.Int64Builder).Append(id)
-//	bld.Field(1).(*array.StringBuilder).Append(name)
+//	repoID.Append(bld, id)   // repoID, name: the kind's columns (Col)
+//	name.Append(bld, n)
 //	if err := bld.EndRow(); err != nil { ... }
 type Builder struct {
 	// MaxRows is the number of rows per record; 0 means DefaultMaxRows.
@@ -39,13 +39,20 @@ func (w *Writer) Builder() *Builder {
 	return w.builder
 }
 
-// Field returns the builder of column i; type-assert it to the concrete
-// builder of the field's type (*array.Int64Builder for arrow.PrimitiveTypes.Int64).
-func (b *Builder) Field(i int) array.Builder { return b.rb.Field(i) }
+// field returns the builder of column i, for this package's tests; other
+// code appends through the kind's columns (Col).
+func (b *Builder) field(i int) array.Builder { return b.rb.Field(i) }
 
 // EndRow marks the end of a row, after one value was appended to every
-// field, and writes a record if MaxRows rows are pending.
+// column, and writes a record if MaxRows rows are pending. A row with a
+// column missing or given twice is an error naming the column.
 func (b *Builder) EndRow() error {
+	for i, f := range b.rb.Fields() {
+		if f.Len() != b.pending+1 {
+			return fmt.Errorf("batch %q: row %d has %d values in column %q, want 1",
+				b.w.key, b.pending, f.Len()-b.pending, b.w.kind.schema.Field(i).Name)
+		}
+	}
 	b.pending++
 	if b.pending < cmp.Or(b.MaxRows, DefaultMaxRows) {
 		return nil

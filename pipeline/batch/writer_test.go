@@ -208,9 +208,9 @@ func TestLargeStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	bld := w.Builder()
-	ids := bld.Field(0).(*array.Int64Builder)
-	names := bld.Field(1).(*array.StringBuilder)
-	ts := bld.Field(2).(*array.TimestampBuilder)
+	ids := bld.field(0).(*array.Int64Builder)
+	names := bld.field(1).(*array.StringBuilder)
+	ts := bld.field(2).(*array.TimestampBuilder)
 	for i := range rows {
 		ids.Append(int64(i))
 		names.Append("github.com/org/repo")
