@@ -12,11 +12,10 @@ import (
 )
 
 var (
-	repoKind = NewKind("repo-sync", 1,
-		Field{Name: "id", Type: arrow.PrimitiveTypes.Int64},
-		Field{Name: "name", Type: arrow.BinaryTypes.String},
-		Field{Name: "synced_at", Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, Nullable: true},
-	)
+	repoID     = Int64("id")
+	repoName   = String("name")
+	repoSynced = Timestamp("synced_at", arrow.Microsecond).Nullable()
+	repoKind   = NewKind("repo-sync", 1, repoID, repoName, repoSynced)
 	repoKindV2 = NewKind("repo-sync", 2,
 		Field{Name: "id", Type: arrow.PrimitiveTypes.Int64},
 		Field{Name: "name", Type: arrow.BinaryTypes.String},
@@ -32,14 +31,9 @@ var (
 // appendRepo appends one repoKind row; a zero synced is null.
 func appendRepo(t testing.TB, bld *Builder, id int64, name string, synced time.Time) {
 	t.Helper()
-	bld.field(0).(*array.Int64Builder).Append(id)
-	bld.field(1).(*array.StringBuilder).Append(name)
-	ts := bld.field(2).(*array.TimestampBuilder)
-	if synced.IsZero() {
-		ts.AppendNull()
-	} else {
-		ts.Append(arrow.Timestamp(synced.UnixMicro()))
-	}
+	repoID.Append(bld, id)
+	repoName.Append(bld, name)
+	repoSynced.AppendValid(bld, synced, !synced.IsZero())
 	if err := bld.EndRow(); err != nil {
 		t.Fatal(err)
 	}

@@ -75,3 +75,41 @@ func BenchmarkWriteRead(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// The columns of BenchmarkBuilder's kind: an lsif-range-like row.
+var (
+	benchUpload = Int64("upload_id")
+	benchPath   = String("path")
+	benchLine   = Int32("line")
+	benchChar   = Int32("character")
+	benchHover  = Int32("hover_id")
+	benchKind   = NewKind("bench-row", 1, benchUpload, benchPath, benchLine, benchChar, benchHover)
+)
+
+// BenchmarkBuilder appends 1M rows of (int64, string, 3 × int32) through
+// the kind's columns, as process-uploads does, and stores them.
+func BenchmarkBuilder(b *testing.B) {
+	const rows = 1_000_000
+	bkt := buckettest.NewFileBucket(b)
+	for n := range b.N {
+		w, err := NewWriter(b.Context(), bkt, fmt.Sprintf("bench/%d.arrow", n), benchKind)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bld := w.Builder()
+		for i := range rows {
+			benchUpload.Append(bld, 7)
+			benchPath.Append(bld, "src/a/b.ts")
+			benchLine.Append(bld, int32(i))
+			benchChar.Append(bld, int32(i&63))
+			benchHover.Append(bld, int32(i>>3))
+			if err := bld.EndRow(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := w.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}

@@ -73,7 +73,7 @@ func (c *Col[T]) mustBeBound() int {
 }
 
 // Append appends v to the column of the row b is building.
-func (c *Col[T]) Append(b *Builder, v T) { c.appendTo(b.rb.Field(c.index), v) }
+func (c *Col[T]) Append(b *Builder, v T) { c.appendTo(b.column(c.index), v) }
 
 // AppendNull appends a null to the column of the row b is building. The
 // column must be Nullable.
@@ -81,7 +81,7 @@ func (c *Col[T]) AppendNull(b *Builder) {
 	if !c.field.Nullable {
 		panic(fmt.Sprintf("batch: column %q of kind %s is not nullable", c.field.Name, c.kind))
 	}
-	b.rb.Field(c.index).AppendNull()
+	b.column(c.index).AppendNull()
 }
 
 // AppendValid appends v when valid is true and a null otherwise.
@@ -127,6 +127,15 @@ func Time(name string) *Col[time.Time] {
 	return newCol(name, TimestampUTC,
 		func(b array.Builder, v time.Time) { b.(*array.TimestampBuilder).Append(arrow.Timestamp(v.Unix())) },
 		func(a arrow.Array, i int) time.Time { return unixUTC(a.(*array.Timestamp).Value(i)) })
+}
+
+// Timestamp returns a column of times called name, stored in unit (e.g.
+// arrow.Microsecond) in UTC; parts finer than unit are dropped. Time is the
+// column of whole seconds most kinds use.
+func Timestamp(name string, unit arrow.TimeUnit) *Col[time.Time] {
+	return newCol(name, &arrow.TimestampType{Unit: unit, TimeZone: "UTC"},
+		func(b array.Builder, v time.Time) { b.(*array.TimestampBuilder).AppendTime(v) },
+		func(a arrow.Array, i int) time.Time { return a.(*array.Timestamp).Value(i).ToTime(unit) })
 }
 
 // StringList returns a column of string lists called name.

@@ -1,10 +1,12 @@
 package batch
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sightline-dev/sightline/pipeline/buckettest"
@@ -101,15 +103,36 @@ func TestColumnsShareAtSamePosition(t *testing.T) {
 
 func TestEndRowNamesMissingColumn(t *testing.T) {
 	t.Parallel()
-	w, err := NewWriter(t.Context(), buckettest.NewFileBucket(t), "short.arrow", colKindShort)
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name   string
+		append func(*Builder)
+		want   string
+	}{
+		{"missing", func(b *Builder) { colID.Append(b, 1) }, `has 0 values in column "pos"`},
+		{"twice", func(b *Builder) { colID.Append(b, 1); colPos.Append(b, 2); colPos.Append(b, 3) }, `has 2 values in column "pos"`},
+		// As many values as columns, but not one each.
+		{"twice and missing", func(b *Builder) { colID.Append(b, 1); colID.Append(b, 2) }, `has 2 values in column "id"`},
 	}
-	defer w.Abort(nil)
-	colID.Append(w.Builder(), 1)
-	err = w.Builder().EndRow()
-	if err == nil || !strings.Contains(err.Error(), `column "pos"`) {
-		t.Errorf("EndRow without pos: %v, want an error naming column \"pos\"", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w, err := NewWriter(t.Context(), buckettest.NewFileBucket(t), "short.arrow", colKindShort)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Abort(nil)
+			b := w.Builder()
+			colID.Append(b, 0) // a good first row
+			colPos.Append(b, 0)
+			if err := b.EndRow(); err != nil {
+				t.Fatal(err)
+			}
+			tt.append(b)
+			err = b.EndRow()
+			if err == nil || !strings.Contains(err.Error(), "row 1 "+tt.want) {
+				t.Errorf("EndRow = %v, want an error containing %q", err, "row 1 "+tt.want)
+			}
+		})
 	}
 }
 
@@ -126,4 +149,18 @@ func TestAppendNullOnRequiredColumnPanics(t *testing.T) {
 		}
 	}()
 	colID.AppendNull(w.Builder())
+}
+
+func TestNewKindTooManyColumns(t *testing.T) {
+	t.Parallel()
+	cols := make([]Column, maxColumns+1)
+	for i := range cols {
+		cols[i] = Field{Name: fmt.Sprintf("c%d", i), Type: arrow.PrimitiveTypes.Int32}
+	}
+	defer func() {
+		if msg, _ := recover().(string); !strings.Contains(msg, "has 65 columns, more than 64") {
+			t.Errorf("NewKind with 65 columns: panic %q", msg)
+		}
+	}()
+	NewKind("wide", 1, cols...)
 }

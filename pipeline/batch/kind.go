@@ -19,17 +19,25 @@ type Kind struct {
 // TimestampUTC is the Arrow type of the kinds' times: seconds, in UTC.
 var TimestampUTC = &arrow.TimestampType{Unit: arrow.Second, TimeZone: "UTC"}
 
+// maxColumns is the most columns a kind may have: Builder keeps a bit per
+// column.
+const maxColumns = 64
+
 // NewKind returns the kind name at version with the given columns, in
 // order, and binds each column to its position. The schema's metadata
 // carries the name and version (MetaKind, MetaVersion). It panics on a
-// malformed name, a version below 1 or a column bound elsewhere at another
-// position: kinds are declared in code, so those are programming errors.
+// malformed name, a version below 1, more than 64 columns or a column
+// bound elsewhere at another position: kinds are declared in code, so
+// those are programming errors.
 func NewKind(name string, version int, cols ...Column) Kind {
 	if err := ValidateName("kind", name); err != nil {
 		panic("batch: " + err.Error())
 	}
 	if version < 1 {
 		panic(fmt.Sprintf("batch: kind %q: version %d is below 1", name, version))
+	}
+	if len(cols) > maxColumns {
+		panic(fmt.Sprintf("batch: kind %q has %d columns, more than %d", name, len(cols), maxColumns))
 	}
 	fields := make([]arrow.Field, len(cols))
 	for i, c := range cols {
