@@ -2,7 +2,9 @@ package batch
 
 import (
 	"fmt"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
@@ -91,6 +93,7 @@ var (
 func BenchmarkBuilder(b *testing.B) {
 	const rows = 1_000_000
 	bkt := buckettest.NewFileBucket(b)
+	cpu := cpuTime(b)
 	for n := range b.N {
 		w, err := NewWriter(b.Context(), bkt, fmt.Sprintf("bench/%d.arrow", n), benchKind)
 		if err != nil {
@@ -111,5 +114,15 @@ func BenchmarkBuilder(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric((cpuTime(b)-cpu).Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// cpuTime returns the process's CPU time so far, user and system.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
