@@ -9,7 +9,7 @@
 // take either codec, so batches written by older binaries still load.
 //
 // A Kind names a batch schema and its version, declared once as a list of
-// typed, named columns (Col: Int64, String, Time, …), through which code
+// typed, named columns (Int64, String, Time, …), through which code
 // appends a row to a Builder and reads a record: never by position. A
 // Registry is the set of kinds a binary understands, so that a reader
 // refuses a batch written by a newer (or older, incompatible) binary instead

@@ -19,7 +19,7 @@ const DefaultMaxRows = 64 << 10
 // Get one with Writer.Builder; the Writer's Close writes the last rows.
 //
 //	bld := w.Builder()
-//	repoID.Append(bld, id)   // repoID, name: the kind's columns (Col)
+//	repoID.Append(bld, id)   // repoID, name: the kind's columns
 //	name.Append(bld, n)
 //	if err := bld.EndRow(); err != nil { ... }
 type Builder struct {

@@ -8,7 +8,7 @@ import (
 // position is the four columns of a range in a kind: where they sit
 // differs from kind to kind, so each kind has its own.
 type position struct {
-	startLine, startCharacter, endLine, endCharacter *batch.Col[int32]
+	startLine, startCharacter, endLine, endCharacter *batch.Int32Col
 }
 
 func newPosition() position {

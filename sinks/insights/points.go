@@ -105,7 +105,7 @@ func AppendIncomplete(b *batch.Builder, p Incomplete) error {
 	return b.EndRow()
 }
 
-func appendNullable(b *batch.Builder, c *batch.Col[string], s *string) {
+func appendNullable(b *batch.Builder, c *batch.StringCol, s *string) {
 	if s == nil {
 		c.AppendNull(b)
 		return

@@ -49,7 +49,7 @@ func AppendSynced(b *batch.Builder, s Synced) error {
 	return b.EndRow()
 }
 
-func appendOptional(b *batch.Builder, c *batch.Col[string], s string) { c.AppendValid(b, s, s != "") }
+func appendOptional(b *batch.Builder, c *batch.StringCol, s string) { c.AppendValid(b, s, s != "") }
 
 // Targets load repo-sync rows into repos. A newer outcome never gets
 // overwritten by an older one (a late load of an earlier run), and a failed
