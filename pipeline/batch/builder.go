@@ -29,12 +29,12 @@ type Builder struct {
 	w       *Writer
 	rb      *array.RecordBuilder
 	pending int
-	// The columns' appends to the current row: how many, and a bit per
-	// column. EndRow compares them with every column's bit once each,
-	// which is cheaper per row than asking every column its length.
-	appended int
-	marked   uint64
-	all      uint64
+	// marked has a bit per column, flipped by each append: after one
+	// value in every column, all of them are set. A missing or doubled
+	// value leaves its bit clear, which EndRow sees in one comparison; a
+	// column given three times is caught when the record is written.
+	marked uint64
+	all    uint64
 }
 
 // Builder returns the writer's row builder, creating it on first use.
@@ -46,23 +46,23 @@ func (w *Writer) Builder() *Builder {
 	return w.builder
 }
 
-// column returns the builder of column i and counts an append to it.
-func (b *Builder) column(i int) array.Builder {
-	b.appended++
-	b.marked |= 1 << i
-	return b.rb.Field(i)
+// column returns the builder of c and flips its bit.
+func (b *Builder) column(c *col) array.Builder {
+	b.marked ^= c.bit
+	return b.rb.Field(c.index)
 }
 
 // EndRow marks the end of a row, after one value was appended to every
 // column, and writes a record if MaxRows rows are pending. A row with a
 // column missing or given twice is an error naming the column.
 func (b *Builder) EndRow() error {
-	if b.appended != len(b.rb.Fields()) || b.marked != b.all {
-		if err := b.checkRow(); err != nil {
-			return err
+	if b.marked != b.all {
+		if i, n := b.uneven(b.pending + 1); i >= 0 {
+			return fmt.Errorf("batch %q: row %d has %d values in column %q, want 1",
+				b.w.key, b.pending, n-b.pending, b.w.kind.schema.Field(i).Name)
 		}
 	}
-	b.appended, b.marked = 0, 0
+	b.marked = 0
 	b.pending++
 	if b.pending < cmp.Or(b.MaxRows, DefaultMaxRows) {
 		return nil
@@ -70,16 +70,15 @@ func (b *Builder) EndRow() error {
 	return b.Flush()
 }
 
-// checkRow reports the first column that does not have exactly one value
-// for the current row.
-func (b *Builder) checkRow() error {
+// uneven returns the first column that does not hold rows values, and how
+// many it holds; -1 if every column does.
+func (b *Builder) uneven(rows int) (int, int) {
 	for i, f := range b.rb.Fields() {
-		if f.Len() != b.pending+1 {
-			return fmt.Errorf("batch %q: row %d has %d values in column %q, want 1",
-				b.w.key, b.pending, f.Len()-b.pending, b.w.kind.schema.Field(i).Name)
+		if f.Len() != rows {
+			return i, f.Len()
 		}
 	}
-	return nil
+	return -1, 0
 }
 
 // Flush writes the pending rows as one record, if there are any.
@@ -89,6 +88,10 @@ func (b *Builder) Flush() error {
 	}
 	if b.w.done {
 		return fmt.Errorf("flush batch %q: writer is closed", b.w.key)
+	}
+	if i, n := b.uneven(b.pending); i >= 0 {
+		return fmt.Errorf("flush batch %q: column %q has %d values for %d rows (a row gave it more than one)",
+			b.w.key, b.w.kind.schema.Field(i).Name, n, b.pending)
 	}
 	rec := b.rb.NewRecord()
 	defer rec.Release()

@@ -41,6 +41,7 @@ type Column interface {
 type col struct {
 	field arrow.Field
 	index int
+	bit   uint64 // 1 << index, for Builder's check of a row
 	kind  string
 }
 
@@ -55,7 +56,7 @@ func (c *col) bind(kind string, i int) {
 	if c.index >= 0 && c.index != i {
 		panic(fmt.Sprintf("batch: column %q is field %d of kind %s and field %d of kind %s", c.field.Name, c.index, c.kind, i, kind))
 	}
-	c.index, c.kind = i, kind
+	c.index, c.bit, c.kind = i, 1<<i, kind
 }
 
 // Index returns the column's position in its kinds' schemas.
@@ -74,7 +75,7 @@ func (c *col) AppendNull(b *Builder) {
 	if !c.field.Nullable {
 		panic(fmt.Sprintf("batch: column %q of kind %s is not nullable", c.field.Name, c.kind))
 	}
-	b.column(c.index).AppendNull()
+	b.column(c).AppendNull()
 }
 
 // IsNull reports whether the column is null in row i of rec, a record of
@@ -97,7 +98,7 @@ func Int32(name string) *Int32Col {
 func (c *Int32Col) Nullable() *Int32Col { c.field.Nullable = true; return c }
 
 // Append appends v to the column of the row b is building.
-func (c *Int32Col) Append(b *Builder, v int32) { b.column(c.index).(*array.Int32Builder).Append(v) }
+func (c *Int32Col) Append(b *Builder, v int32) { b.column(&c.col).(*array.Int32Builder).Append(v) }
 
 // AppendValid appends v when valid is true and a null otherwise.
 func (c *Int32Col) AppendValid(b *Builder, v int32, valid bool) {
@@ -125,7 +126,7 @@ func Int64(name string) *Int64Col {
 func (c *Int64Col) Nullable() *Int64Col { c.field.Nullable = true; return c }
 
 // Append appends v to the column of the row b is building.
-func (c *Int64Col) Append(b *Builder, v int64) { b.column(c.index).(*array.Int64Builder).Append(v) }
+func (c *Int64Col) Append(b *Builder, v int64) { b.column(&c.col).(*array.Int64Builder).Append(v) }
 
 // AppendValid appends v when valid is true and a null otherwise.
 func (c *Int64Col) AppendValid(b *Builder, v int64, valid bool) {
@@ -153,7 +154,7 @@ func String(name string) *StringCol {
 func (c *StringCol) Nullable() *StringCol { c.field.Nullable = true; return c }
 
 // Append appends v to the column of the row b is building.
-func (c *StringCol) Append(b *Builder, v string) { b.column(c.index).(*array.StringBuilder).Append(v) }
+func (c *StringCol) Append(b *Builder, v string) { b.column(&c.col).(*array.StringBuilder).Append(v) }
 
 // AppendValid appends v when valid is true and a null otherwise.
 func (c *StringCol) AppendValid(b *Builder, v string, valid bool) {

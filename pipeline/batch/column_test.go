@@ -136,6 +136,31 @@ func TestEndRowNamesMissingColumn(t *testing.T) {
 	}
 }
 
+// A column given three times in a row passes EndRow's check, which sees
+// each column's appends only as odd or even; the record is refused when
+// written.
+func TestFlushNamesColumnGivenThrice(t *testing.T) {
+	t.Parallel()
+	w, err := NewWriter(t.Context(), buckettest.NewFileBucket(t), "thrice.arrow", colKindShort)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort(nil)
+	b := w.Builder()
+	colID.Append(b, 1)
+	for range 3 {
+		colPos.Append(b, 2)
+	}
+	if err := b.EndRow(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.Close()
+	want := `column "pos" has 3 values for 1 rows`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Close = %v, want an error containing %q", err, want)
+	}
+}
+
 func TestAppendNullOnRequiredColumnPanics(t *testing.T) {
 	t.Parallel()
 	w, err := NewWriter(t.Context(), buckettest.NewFileBucket(t), "null.arrow", colKindShort)

@@ -33,7 +33,7 @@ func (c *TimeCol) Nullable() *TimeCol { c.field.Nullable = true; return c }
 
 // Append appends v to the column of the row b is building.
 func (c *TimeCol) Append(b *Builder, v time.Time) {
-	tb := b.column(c.index).(*array.TimestampBuilder)
+	tb := b.column(&c.col).(*array.TimestampBuilder)
 	if c.unit == arrow.Second {
 		tb.Append(arrow.Timestamp(v.Unix()))
 		return
@@ -70,7 +70,7 @@ func (c *StringListCol) Nullable() *StringListCol { c.field.Nullable = true; ret
 
 // Append appends vs to the column of the row b is building.
 func (c *StringListCol) Append(b *Builder, vs []string) {
-	lb := b.column(c.index).(*array.ListBuilder)
+	lb := b.column(&c.col).(*array.ListBuilder)
 	lb.Append(true)
 	sb := lb.ValueBuilder().(*array.StringBuilder)
 	for _, v := range vs {
@@ -106,7 +106,7 @@ func (c *TimeListCol) Nullable() *TimeListCol { c.field.Nullable = true; return 
 
 // Append appends ts to the column of the row b is building.
 func (c *TimeListCol) Append(b *Builder, ts []time.Time) {
-	lb := b.column(c.index).(*array.ListBuilder)
+	lb := b.column(&c.col).(*array.ListBuilder)
 	lb.Append(true)
 	tb := lb.ValueBuilder().(*array.TimestampBuilder)
 	for _, t := range ts {
