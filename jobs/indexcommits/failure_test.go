@@ -46,11 +46,7 @@ func TestIndexCommitsLoadFailure(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	r := jobstest.NewRunner(t)
-	var faults *buckettest.Faults
-	endpoint := buckettest.NewGCSServer(t, func(h http.Handler) http.Handler {
-		faults = buckettest.NewFaults(h)
-		return faults
-	})
+	endpoint, faults := buckettest.NewFaultyGCSServer(t)
 	b, err := bucketurl.Open(ctx, fmt.Sprintf("gs://%s/ic?endpoint=%s", buckettest.GCSBucket, url.QueryEscape(endpoint)))
 	if err != nil {
 		t.Fatal(err)
