@@ -34,12 +34,7 @@ func RetryPoints(ctx context.Context, db *pgxpool.Pool, seriesID int64) ([]Incom
 	if err != nil {
 		return nil, fmt.Errorf("incomplete points of series %d to retry: %w", seriesID, err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Incomplete, error) {
-		var p Incomplete
-		err := row.Scan(&p.SeriesID, &p.Time, &p.RepoID, &p.Reason, &p.Detail)
-		p.Time = p.Time.UTC()
-		return p, err
-	})
+	out, err := pgx.CollectRows(rows, scanIncomplete)
 	if err != nil {
 		return nil, fmt.Errorf("incomplete points of series %d to retry: %w", seriesID, err)
 	}
