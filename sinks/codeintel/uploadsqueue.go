@@ -62,6 +62,12 @@ const resetSet = `
 		THEN ' after ' || attempts || ' attempts; upload the dump again to retry' ELSE '' END,
 	finished_at = CASE WHEN attempts >= max_attempts THEN now() END`
 
+// stalled is the condition of a processing upload u that its worker no
+// longer works on: its heartbeat is older than $2 microseconds, or its
+// job run is no longer running (a crash).
+const stalled = `(u.heartbeat_at < now() - $2 * interval '1 microsecond'
+	OR NOT EXISTS (SELECT 1 FROM job_runs r WHERE r.run_id = u.claimed_by AND r.status = 'running'))`
+
 // UploadsResetStalled takes back the processing uploads whose heartbeat is
 // older than olderThan, or whose worker's job run is no longer running (a
 // crash), and returns how many; those that errored for good lose the rows
@@ -69,8 +75,7 @@ const resetSet = `
 func UploadsResetStalled(ctx context.Context, db DB, olderThan time.Duration) (int, error) {
 	rows, err := db.Query(ctx, `
 		UPDATE lsif_uploads u SET`+resetSet+`
-		WHERE state = 'processing' AND (heartbeat_at < now() - $2 * interval '1 microsecond'
-			OR NOT EXISTS (SELECT 1 FROM job_runs r WHERE r.run_id = u.claimed_by AND r.status = 'running'))
+		WHERE state = 'processing' AND `+stalled+`
 		RETURNING id, state`,
 		"processing stopped (worker crashed or hung)", olderThan.Microseconds())
 	if err != nil {
