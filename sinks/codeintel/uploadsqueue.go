@@ -256,15 +256,12 @@ func retire(ctx context.Context, tx pgx.Tx, ids []int64) error {
 	return nil
 }
 
-// dataTables are the tables holding an upload's converted rows.
-var dataTables = []string{"lsif_ranges", "lsif_hovers", "lsif_result_locations",
-	"lsif_moniker_locations", "lsif_diagnostics", "lsif_packages", "lsif_package_references"}
-
-// UploadsDeleteData deletes every converted row of upload id. Idempotent.
+// UploadsDeleteData deletes every converted row of upload id, in each
+// table of kindTables. Idempotent.
 func UploadsDeleteData(ctx context.Context, db DB, id int64) error {
-	for _, t := range dataTables {
-		if _, err := db.Exec(ctx, `DELETE FROM `+t+` WHERE upload_id = $1`, id); err != nil {
-			return fmt.Errorf("delete %s rows of upload %d: %w", t, id, err)
+	for _, kt := range kindTables {
+		if _, err := db.Exec(ctx, `DELETE FROM `+kt.table+` WHERE upload_id = $1`, id); err != nil {
+			return fmt.Errorf("delete %s rows of upload %d: %w", kt.table, id, err)
 		}
 	}
 	return nil
