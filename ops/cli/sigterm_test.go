@@ -3,7 +3,6 @@ package cli_test
 import (
 	"context"
 	"errors"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/sightline-dev/sightline/sources/gittest"
 )
 
 // TestSIGTERM starts `sightline run sync-repos` on a repository whose server
@@ -26,7 +27,7 @@ func TestSIGTERM(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(drop)
-	hang := hangingServer(t)
+	hang := gittest.SilentRemote(t)
 	dataDir := t.TempDir()
 	env := append(os.Environ(), "DATABASE_URL="+url, "SIGHTLINE_DATA_DIR="+dataDir)
 
@@ -70,31 +71,6 @@ func runSightline(env []string, args ...string) *exec.Cmd {
 	cmd := exec.Command("sightline", args...)
 	cmd.Env = env
 	return cmd
-}
-
-// hangingServer accepts TCP connections on loopback and never answers.
-func hangingServer(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		var conns []net.Conn
-		defer func() {
-			for _, c := range conns {
-				c.Close()
-			}
-		}()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-		}
-	}()
-	return ln.Addr().String()
 }
 
 // waitForStatus polls job_runs until the latest sync-repos run has status.
