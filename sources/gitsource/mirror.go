@@ -48,8 +48,7 @@ func Mirror(ctx context.Context, url, dest string, opts MirrorOpts) (Info, error
 	if _, err := os.Stat(dest); err == nil {
 		// The repository may have been registered again with another URL
 		// (or token) since the clone: fetch from url, not the clone's.
-		// Check has refused a url git could read as an option.
-		if _, err := run(ctx, dest, "config", "remote.origin.url", url); err != nil {
+		if _, err := run(ctx, dest, "config", "--", "remote.origin.url", url); err != nil {
 			return Info{}, scrub(fmt.Errorf("fetch %s into %s: set origin: %w", url, dest, err), url)
 		}
 		if err := network(netCtx, dest, opts.Protocols, "fetch", "--prune", "--quiet", "origin"); err != nil {
