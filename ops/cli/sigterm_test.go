@@ -39,31 +39,53 @@ func TestSIGTERM(t *testing.T) {
 			t.Fatalf("sightline %v: %v\n%s", args, err, out)
 		}
 	}
-	cmd := runSightline(env, "run", "sync-repos")
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	s := startSightline(t, env, "run", "sync-repos")
 	waitForStatus(t, url, "running")
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err = <-done:
-	case <-time.After(20 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatalf("sightline did not stop within 20s of SIGTERM:\n%s", out.String())
-	}
+	err = s.terminate(t, 20*time.Second)
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
-		t.Fatalf("exit = %v, want exit code 1\n%s", err, out.String())
+		t.Fatalf("exit = %v, want exit code 1\n%s", err, s.out.String())
 	}
 	waitForStatus(t, url, "canceled")
 	if entries, _ := os.ReadDir(filepath.Join(dataDir, "repos")); len(entries) != 0 {
 		t.Fatalf("interrupted clone left %s in the mirror directory", entries[0].Name())
+	}
+}
+
+// started is a sightline process started in the background.
+type started struct {
+	cmd  *exec.Cmd
+	out  *strings.Builder // stdout and stderr
+	done chan error       // cmd.Wait's result
+}
+
+// startSightline starts sightline with args; it is killed when the test
+// ends if still running.
+func startSightline(t *testing.T, env []string, args ...string) *started {
+	t.Helper()
+	s := &started{cmd: runSightline(env, args...), out: &strings.Builder{}, done: make(chan error, 1)}
+	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { s.done <- s.cmd.Wait() }()
+	t.Cleanup(func() { _ = s.cmd.Process.Kill() })
+	return s
+}
+
+// terminate sends SIGTERM and returns how the process exited, failing the
+// test if it is still running after within.
+func (s *started) terminate(t *testing.T, within time.Duration) error {
+	t.Helper()
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-s.done:
+		return err
+	case <-time.After(within):
+		t.Fatalf("sightline %v did not stop within %s of SIGTERM:\n%s", s.cmd.Args[1:], within, s.out.String())
+		return nil
 	}
 }
 
