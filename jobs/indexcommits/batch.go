@@ -3,9 +3,6 @@ package indexcommits
 import (
 	"context"
 
-	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
-
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/sinks/commitindex"
@@ -56,11 +53,9 @@ func writeBatch(ctx context.Context, run *batch.Run, name string, kind batch.Kin
 
 func appendCommits(b *batch.Builder, idx repoIndex) error {
 	for i, c := range idx.Commits {
-		b.Field(0).(*array.Int64Builder).Append(idx.RepoID)
-		b.Field(1).(*array.Int32Builder).Append(int32(idx.From + i))
-		b.Field(2).(*array.StringBuilder).Append(c.OID)
-		b.Field(3).(*array.TimestampBuilder).Append(arrow.Timestamp(c.CommittedAt.Unix()))
-		if err := b.EndRow(); err != nil {
+		err := commitindex.AppendCommit(b, commitindex.Commit{
+			RepoID: idx.RepoID, Position: idx.From + i, OID: c.OID, CommittedAt: c.CommittedAt})
+		if err != nil {
 			return err
 		}
 	}
@@ -68,13 +63,5 @@ func appendCommits(b *batch.Builder, idx repoIndex) error {
 }
 
 func appendHead(b *batch.Builder, idx repoIndex) error {
-	b.Field(0).(*array.Int64Builder).Append(idx.RepoID)
-	if idx.Head == "" {
-		b.Field(1).AppendNull()
-	} else {
-		b.Field(1).(*array.StringBuilder).Append(idx.Head)
-	}
-	b.Field(2).(*array.Int32Builder).Append(int32(idx.Count))
-	b.Field(3).(*array.Int32Builder).Append(int32(idx.From))
-	return b.EndRow()
+	return commitindex.AppendHead(b, commitindex.Head{RepoID: idx.RepoID, Head: idx.Head, Count: idx.Count, RewriteFrom: idx.From})
 }

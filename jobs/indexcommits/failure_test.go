@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -45,11 +46,7 @@ func TestIndexCommitsLoadFailure(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	r := jobstest.NewRunner(t)
-	var faults *buckettest.Faults
-	endpoint := buckettest.NewGCSServer(t, func(h http.Handler) http.Handler {
-		faults = buckettest.NewFaults(h)
-		return faults
-	})
+	endpoint, faults := buckettest.NewFaultyGCSServer(t)
 	b, err := bucketurl.Open(ctx, fmt.Sprintf("gs://%s/ic?endpoint=%s", buckettest.GCSBucket, url.QueryEscape(endpoint)))
 	if err != nil {
 		t.Fatal(err)
@@ -127,5 +124,29 @@ func TestIndexCommitsRepairsLostCommits(t *testing.T) {
 				t.Errorf("run after the repair counts %v, want nothing to do", c)
 			}
 		})
+	}
+}
+
+// TestIndexCommitsRepairCountsOnlyRepaired damages the index of a
+// repository whose git directory then fails to open: the run cannot
+// repair it, so it counts the repository errored, not repaired.
+func TestIndexCommitsRepairCountsOnlyRepaired(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := jobstest.NewRunner(t)
+	newRepo(t, r, 3)
+	jobstest.MustRun(t, r, &indexcommits.Job{})
+	if _, err := r.DB.Exec(ctx, `DELETE FROM repo_commits`); err != nil {
+		t.Fatal(err)
+	}
+	got, err := repos.Get(ctx, r.DB, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(got.GitDir); err != nil {
+		t.Fatal(err)
+	}
+	if c := jobstest.MustRun(t, r, &indexcommits.Job{}); c["errored"] != 1 || c["repaired"] != 0 {
+		t.Errorf("run that cannot read the damaged repository counts %v, want 1 errored and 0 repaired", c)
 	}
 }

@@ -68,9 +68,6 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		if err != nil {
 			return counts, err
 		}
-		if n < r.CommitsIndexedCount {
-			repaired++
-		}
 		idx, err := index(ctx, r, n)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -79,6 +76,9 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 			counts["errored"]++
 			env.Logger.Warn("index commits failed", "repo", r.Name, "err", err)
 			continue
+		}
+		if n < r.CommitsIndexedCount {
+			repaired++
 		}
 		out = append(out, idx)
 	}

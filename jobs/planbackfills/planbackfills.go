@@ -115,12 +115,16 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		return counts, err
 	}
 	for _, p := range plans {
-		if err := j.enqueue(ctx, env, p, now); err != nil {
+		recorded, err := j.enqueue(ctx, env, p, now)
+		if err != nil {
 			if ctx.Err() != nil {
 				return counts, ctx.Err()
 			}
 			errs = append(errs, fmt.Errorf("record %s: %w", describe(ctx, env, p.backfill), err))
 			continue
+		}
+		if !recorded {
+			continue // planned by someone else meanwhile: theirs to count
 		}
 		p.count(counts)
 		p.log(env)
@@ -213,9 +217,11 @@ func (j *Job) writeShards(ctx context.Context, env *jobs.Env, plans []*plan) err
 
 // enqueue records p in one transaction: its step (incomplete points,
 // waiting repositories, progress), its sample times, its shards, and the
-// backfill's end when nothing is left to search or wait for.
-func (j *Job) enqueue(ctx context.Context, env *jobs.Env, p *plan, now time.Time) error {
-	_, err := planning.Enqueue(ctx, env.DB, planning.EnqueueParams{
+// backfill's end when nothing is left to search or wait for. It returns
+// false, having recorded nothing, when the backfill was planned by
+// someone else meanwhile.
+func (j *Job) enqueue(ctx context.Context, env *jobs.Env, p *plan, now time.Time) (bool, error) {
+	return planning.Enqueue(ctx, env.DB, planning.EnqueueParams{
 		SeriesID: p.step.SeriesID,
 		Times:    p.times,
 		// A backfill fills in the axis; it does not change what a time
@@ -233,7 +239,6 @@ func (j *Job) enqueue(ctx context.Context, env *jobs.Env, p *plan, now time.Time
 			return err
 		},
 	})
-	return err
 }
 
 // userError is a backfill that cannot be planned because of what the user

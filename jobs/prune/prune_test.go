@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/google/go-cmp/cmp"
 	"github.com/segmentio/ksuid"
 
@@ -25,7 +24,7 @@ import (
 
 const day = 24 * time.Hour
 
-var testKind = batch.NewKind("prune-test", 1, arrow.Field{Name: "n", Type: arrow.PrimitiveTypes.Int64})
+var testKind = batch.NewKind("prune-test", 1, batch.Int64("n"))
 
 // writeRun stores run id of job with n empty batches and, unless created
 // is zero, commits it with that Created time.

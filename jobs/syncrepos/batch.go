@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/apache/arrow/go/v15/arrow/array"
-
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/sinks/loader"
@@ -42,26 +40,12 @@ func writeAndLoad(ctx context.Context, env *jobs.Env, results []Result) (int64, 
 }
 
 func appendRows(w *batch.Writer, results []Result) error {
-	b := w.Builder()
 	for _, r := range results {
-		b.Field(0).(*array.StringBuilder).Append(r.Name)
-		appendOptional(b.Field(1), r.GitDir)
-		appendOptional(b.Field(2), r.DefaultBranch)
-		appendOptional(b.Field(3), r.Head)
-		appendOptional(b.Field(4), r.Error)
-		b.Field(5).(*array.TimestampBuilder).AppendTime(r.SyncedAt)
-		b.Field(6).(*array.Int64Builder).Append(r.Took.Milliseconds())
-		if err := b.EndRow(); err != nil {
+		err := repos.AppendSynced(w.Builder(), repos.Synced{Name: r.Name, GitDir: r.GitDir, DefaultBranch: r.DefaultBranch,
+			Head: r.Head, Error: r.Error, SyncedAt: r.SyncedAt, Took: r.Took})
+		if err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func appendOptional(b array.Builder, s string) {
-	if s == "" {
-		b.AppendNull()
-		return
-	}
-	b.(*array.StringBuilder).Append(s)
 }

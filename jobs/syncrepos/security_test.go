@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,7 +28,7 @@ func TestSyncReposHungRemote(t *testing.T) {
 	upstream := gittest.New(t)
 	upstream.Commit(t0, "first", map[string]string{"a": "a\n"})
 	job := &syncrepos.Job{Concurrency: 1, Timeout: time.Second, Specs: []repos.Spec{
-		{Name: "a-hung", URL: "git://" + silentServer(t) + "/x.git"},
+		{Name: "a-hung", URL: "git://" + gittest.SilentRemote(t) + "/x.git"},
 		{Name: "b-local", Path: upstream.Dir},
 	}}
 	start := time.Now()
@@ -68,7 +67,7 @@ func TestSyncReposRefusesUnsafeURLs(t *testing.T) {
 		"fd":       "fd::17",
 		"local":    upstream.Dir,
 		"file-url": "file://" + upstream.Dir,
-		"token":    "https://user:tok3n-s3cret@" + closedAddr(t) + "/x.git",
+		"token":    "https://user:tok3n-s3cret@" + gittest.ClosedAddr(t) + "/x.git",
 	}
 	for name, url := range unsafe {
 		if _, err := r.DB.Exec(ctx, `INSERT INTO repos (name, url) VALUES ($1, $2)`, name, url); err != nil {
@@ -100,43 +99,4 @@ func TestSyncReposRefusesUnsafeURLs(t *testing.T) {
 	if strings.Contains(logs.String(), "tok3n") {
 		t.Errorf("the log shows the token:\n%s", logs.String())
 	}
-}
-
-// silentServer accepts TCP connections and never answers.
-func silentServer(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		var conns []net.Conn
-		defer func() {
-			for _, c := range conns {
-				c.Close()
-			}
-		}()
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-		}
-	}()
-	t.Cleanup(func() { l.Close(); <-done })
-	return l.Addr().String()
-}
-
-// closedAddr is a local address nothing listens on.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }

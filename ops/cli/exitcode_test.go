@@ -54,6 +54,8 @@ func TestExitCodes(t *testing.T) {
 		{name: "requeue needs an id", args: []string{"lsif", "uploads", "requeue", "x"}, wantCode: 2, wantStderr: "want an upload id"},
 		{name: "bad bucket parameter", args: []string{"--bucket", "s3://b/p?foo=1", "run", "sync-repos"}, wantCode: 2, wantStderr: `--bucket / SIGHTLINE_BUCKET: s3 bucket URL "s3://b/p?foo=1": unknown parameter "foo"`},
 		{name: "bad bucket scheme", args: []string{"--bucket", "ftp://h/p", "run", "sync-repos"}, wantCode: 2, wantStderr: `unknown scheme "ftp"`},
+		{name: "config file URL refused", args: []string{"--config", "testdata/unsafe_url.yaml", "jobs"},
+			wantCode: 2, wantStderr: `repository URL "file:///srv/other.git" uses the file transport`},
 		{name: "bad log format", args: []string{"--log-format", "xml", "jobs"}, wantCode: 2, wantStderr: `"xml" is not text or json`},
 	}
 	for _, tt := range tests {

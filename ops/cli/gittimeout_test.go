@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sightline-dev/sightline/ops/cli"
+	"github.com/sightline-dev/sightline/sources/gittest"
 )
 
 // TestGitTimeout: with --git-timeout, a repository whose server never
@@ -40,7 +41,7 @@ func TestGitTimeout(t *testing.T) {
 	}
 	for _, args := range [][]string{
 		{"migrate", "up"},
-		{"repos", "add", "hung", "--url", "git://" + hangingServer(t) + "/hung.git"},
+		{"repos", "add", "hung", "--url", "git://" + gittest.SilentRemote(t) + "/hung.git"},
 		{"repos", "add", "good", "--path", good},
 	} {
 		if code, out := run(args...); code != 0 {

@@ -98,7 +98,8 @@ func (a *app) prepare(cmd *cobra.Command) error {
 	a.log = a.settings.logger(logTo)
 	cfg, err := loadConfig(a.configFile, a.gitProtocols)
 	if err != nil {
-		return err
+		// Like a bad flag: what the user gave sightline (exit 2).
+		return &usageError{msg: err.Error()}
 	}
 	a.cfg = cfg
 	return nil

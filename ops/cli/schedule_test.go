@@ -5,7 +5,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -38,30 +37,13 @@ func TestScheduleEveryJobAtOnce(t *testing.T) {
 	for _, n := range names {
 		args = append(args, "--spec", n+"=@every 1s")
 	}
-	cmd := runSightline(env, args...)
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
-
+	s := startSightline(t, env, args...)
 	if missing := waitForSucceededRuns(t, url, names, 60*time.Second); len(missing) > 0 {
 		t.Fatalf("jobs %v recorded no succeeded run within 60s of `sightline schedule` with every job due at once:\n%s",
-			missing, out.String())
+			missing, s.out.String())
 	}
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("sightline schedule after SIGTERM: %v, want exit code 0\n%s", err, out.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("sightline schedule did not stop within 30s of SIGTERM:\n%s", out.String())
+	if err := s.terminate(t, 30*time.Second); err != nil {
+		t.Fatalf("sightline schedule after SIGTERM: %v, want exit code 0\n%s", err, s.out.String())
 	}
 }
 

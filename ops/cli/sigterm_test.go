@@ -3,7 +3,6 @@ package cli_test
 import (
 	"context"
 	"errors"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +12,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/sightline-dev/sightline/sources/gittest"
 )
 
 // TestSIGTERM starts `sightline run sync-repos` on a repository whose server
@@ -26,7 +27,7 @@ func TestSIGTERM(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(drop)
-	hang := hangingServer(t)
+	hang := gittest.SilentRemote(t)
 	dataDir := t.TempDir()
 	env := append(os.Environ(), "DATABASE_URL="+url, "SIGHTLINE_DATA_DIR="+dataDir)
 
@@ -38,27 +39,12 @@ func TestSIGTERM(t *testing.T) {
 			t.Fatalf("sightline %v: %v\n%s", args, err, out)
 		}
 	}
-	cmd := runSightline(env, "run", "sync-repos")
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	s := startSightline(t, env, "run", "sync-repos")
 	waitForStatus(t, url, "running")
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err = <-done:
-	case <-time.After(20 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatalf("sightline did not stop within 20s of SIGTERM:\n%s", out.String())
-	}
+	err = s.terminate(t, 20*time.Second)
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
-		t.Fatalf("exit = %v, want exit code 1\n%s", err, out.String())
+		t.Fatalf("exit = %v, want exit code 1\n%s", err, s.out.String())
 	}
 	waitForStatus(t, url, "canceled")
 	if entries, _ := os.ReadDir(filepath.Join(dataDir, "repos")); len(entries) != 0 {
@@ -66,35 +52,47 @@ func TestSIGTERM(t *testing.T) {
 	}
 }
 
+// started is a sightline process started in the background.
+type started struct {
+	cmd  *exec.Cmd
+	out  *strings.Builder // stdout and stderr
+	done chan error       // cmd.Wait's result
+}
+
+// startSightline starts sightline with args; it is killed when the test
+// ends if still running.
+func startSightline(t *testing.T, env []string, args ...string) *started {
+	t.Helper()
+	s := &started{cmd: runSightline(env, args...), out: &strings.Builder{}, done: make(chan error, 1)}
+	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { s.done <- s.cmd.Wait() }()
+	t.Cleanup(func() { _ = s.cmd.Process.Kill() })
+	return s
+}
+
+// terminate sends SIGTERM and returns how the process exited, failing the
+// test if it is still running after within.
+func (s *started) terminate(t *testing.T, within time.Duration) error {
+	t.Helper()
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-s.done:
+		return err
+	case <-time.After(within):
+		t.Fatalf("sightline %v did not stop within %s of SIGTERM:\n%s", s.cmd.Args[1:], within, s.out.String())
+		return nil
+	}
+}
+
 func runSightline(env []string, args ...string) *exec.Cmd {
 	cmd := exec.Command("sightline", args...)
 	cmd.Env = env
 	return cmd
-}
-
-// hangingServer accepts TCP connections on loopback and never answers.
-func hangingServer(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		var conns []net.Conn
-		defer func() {
-			for _, c := range conns {
-				c.Close()
-			}
-		}()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-		}
-	}()
-	return ln.Addr().String()
 }
 
 // waitForStatus polls job_runs until the latest sync-repos run has status.

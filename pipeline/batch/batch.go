@@ -8,11 +8,13 @@
 // batches about 2.5 times larger than zstd's (BenchmarkWriteRead). Readers
 // take either codec, so batches written by older binaries still load.
 //
-// A Kind names a batch schema and its version; a Registry is the set of kinds
-// a binary understands, so that a reader refuses a batch written by a newer
-// (or older, incompatible) binary instead of misreading it. A Writer streams
-// records into one object and a Reader streams them back out; neither holds a
-// whole batch in memory. A Run groups the batches of one job run under
+// A Kind names a batch schema and its version, declared once as a list of
+// typed, named columns (Int64, String, Time, …), through which code
+// appends a row to a Builder and reads a record: never by position. A
+// Registry is the set of kinds a binary understands, so that a reader
+// refuses a batch written by a newer (or older, incompatible) binary instead
+// of misreading it. A Writer streams records into one object and a Reader
+// streams them back out; neither holds a whole batch in memory. A Run groups the batches of one job run under
 // runs/<job>/<run-id>/ and commits them with a manifest written last: a run
 // without a manifest is incomplete and is never loaded.
 //

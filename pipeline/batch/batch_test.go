@@ -12,34 +12,28 @@ import (
 )
 
 var (
-	repoKind = NewKind("repo-sync", 1,
-		arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64},
-		arrow.Field{Name: "name", Type: arrow.BinaryTypes.String},
-		arrow.Field{Name: "synced_at", Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, Nullable: true},
-	)
+	repoID     = Int64("id")
+	repoName   = String("name")
+	repoSynced = Timestamp("synced_at", arrow.Microsecond).Nullable()
+	repoKind   = NewKind("repo-sync", 1, repoID, repoName, repoSynced)
 	repoKindV2 = NewKind("repo-sync", 2,
-		arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64},
-		arrow.Field{Name: "name", Type: arrow.BinaryTypes.String},
+		Field{Name: "id", Type: arrow.PrimitiveTypes.Int64},
+		Field{Name: "name", Type: arrow.BinaryTypes.String},
 	)
 	commitKind = NewKind("commits", 1,
-		arrow.Field{Name: "sha", Type: arrow.BinaryTypes.Binary},
-		arrow.Field{Name: "merge", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
-		arrow.Field{Name: "score", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-		arrow.Field{Name: "paths", Type: arrow.ListOf(arrow.BinaryTypes.String), Nullable: true},
+		Field{Name: "sha", Type: arrow.BinaryTypes.Binary},
+		Field{Name: "merge", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
+		Field{Name: "score", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+		Field{Name: "paths", Type: arrow.ListOf(arrow.BinaryTypes.String), Nullable: true},
 	)
 )
 
 // appendRepo appends one repoKind row; a zero synced is null.
 func appendRepo(t testing.TB, bld *Builder, id int64, name string, synced time.Time) {
 	t.Helper()
-	bld.Field(0).(*array.Int64Builder).Append(id)
-	bld.Field(1).(*array.StringBuilder).Append(name)
-	ts := bld.Field(2).(*array.TimestampBuilder)
-	if synced.IsZero() {
-		ts.AppendNull()
-	} else {
-		ts.Append(arrow.Timestamp(synced.UnixMicro()))
-	}
+	repoID.Append(bld, id)
+	repoName.Append(bld, name)
+	repoSynced.AppendValid(bld, synced, !synced.IsZero())
 	if err := bld.EndRow(); err != nil {
 		t.Fatal(err)
 	}

@@ -19,8 +19,8 @@ const DefaultMaxRows = 64 << 10
 // Get one with Writer.Builder; the Writer's Close writes the last rows.
 //
 //	bld := w.Builder()
-//	bld.Field(0).(*array.Int64Builder).Append(id)
-//	bld.Field(1).(*array.StringBuilder).Append(name)
+//	repoID.Append(bld, id)   // repoID, name: the kind's columns
+//	name.Append(bld, n)
 //	if err := bld.EndRow(); err != nil { ... }
 type Builder struct {
 	// MaxRows is the number of rows per record; 0 means DefaultMaxRows.
@@ -29,28 +29,56 @@ type Builder struct {
 	w       *Writer
 	rb      *array.RecordBuilder
 	pending int
+	// marked has a bit per column, flipped by each append: after one
+	// value in every column, all of them are set. A missing or doubled
+	// value leaves its bit clear, which EndRow sees in one comparison; a
+	// column given three times is caught when the record is written.
+	marked uint64
+	all    uint64
 }
 
 // Builder returns the writer's row builder, creating it on first use.
 func (w *Writer) Builder() *Builder {
 	if w.builder == nil {
-		w.builder = &Builder{w: w, rb: array.NewRecordBuilder(memory.DefaultAllocator, w.kind.schema)}
+		n := len(w.kind.schema.Fields())
+		w.builder = &Builder{w: w, rb: array.NewRecordBuilder(memory.DefaultAllocator, w.kind.schema), all: 1<<n - 1}
 	}
 	return w.builder
 }
 
-// Field returns the builder of column i; type-assert it to the concrete
-// builder of the field's type (*array.Int64Builder for arrow.PrimitiveTypes.Int64).
-func (b *Builder) Field(i int) array.Builder { return b.rb.Field(i) }
+// column returns the builder of c and flips its bit.
+func (b *Builder) column(c *col) array.Builder {
+	b.marked ^= c.bit
+	return b.rb.Field(c.index)
+}
 
 // EndRow marks the end of a row, after one value was appended to every
-// field, and writes a record if MaxRows rows are pending.
+// column, and writes a record if MaxRows rows are pending. A row with a
+// column missing or given twice is an error naming the column.
 func (b *Builder) EndRow() error {
+	if b.marked != b.all {
+		if i, n := b.uneven(b.pending + 1); i >= 0 {
+			return fmt.Errorf("batch %q: row %d has %d values in column %q, want 1",
+				b.w.key, b.pending, n-b.pending, b.w.kind.schema.Field(i).Name)
+		}
+	}
+	b.marked = 0
 	b.pending++
 	if b.pending < cmp.Or(b.MaxRows, DefaultMaxRows) {
 		return nil
 	}
 	return b.Flush()
+}
+
+// uneven returns the first column that does not hold rows values, and how
+// many it holds; -1 if every column does.
+func (b *Builder) uneven(rows int) (int, int) {
+	for i, f := range b.rb.Fields() {
+		if f.Len() != rows {
+			return i, f.Len()
+		}
+	}
+	return -1, 0
 }
 
 // Flush writes the pending rows as one record, if there are any.
@@ -60,6 +88,10 @@ func (b *Builder) Flush() error {
 	}
 	if b.w.done {
 		return fmt.Errorf("flush batch %q: writer is closed", b.w.key)
+	}
+	if i, n := b.uneven(b.pending); i >= 0 {
+		return fmt.Errorf("flush batch %q: column %q has %d values for %d rows (a row gave it more than one)",
+			b.w.key, b.w.kind.schema.Field(i).Name, n, b.pending)
 	}
 	rec := b.rb.NewRecord()
 	defer rec.Release()

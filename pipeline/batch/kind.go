@@ -19,16 +19,30 @@ type Kind struct {
 // TimestampUTC is the Arrow type of the kinds' times: seconds, in UTC.
 var TimestampUTC = &arrow.TimestampType{Unit: arrow.Second, TimeZone: "UTC"}
 
-// NewKind returns the kind name at version with the given fields. The
-// schema's metadata carries the name and version (MetaKind, MetaVersion).
-// It panics on a malformed name or a version below 1: kinds are declared in
-// code, so that is a programming error.
-func NewKind(name string, version int, fields ...arrow.Field) Kind {
+// maxColumns is the most columns a kind may have: Builder keeps a bit per
+// column.
+const maxColumns = 64
+
+// NewKind returns the kind name at version with the given columns, in
+// order, and binds each column to its position. The schema's metadata
+// carries the name and version (MetaKind, MetaVersion). It panics on a
+// malformed name, a version below 1, more than 64 columns or a column
+// bound elsewhere at another position: kinds are declared in code, so
+// those are programming errors.
+func NewKind(name string, version int, cols ...Column) Kind {
 	if err := ValidateName("kind", name); err != nil {
 		panic("batch: " + err.Error())
 	}
 	if version < 1 {
 		panic(fmt.Sprintf("batch: kind %q: version %d is below 1", name, version))
+	}
+	if len(cols) > maxColumns {
+		panic(fmt.Sprintf("batch: kind %q has %d columns, more than %d", name, len(cols), maxColumns))
+	}
+	fields := make([]arrow.Field, len(cols))
+	for i, c := range cols {
+		c.bind(name, i)
+		fields[i] = c.Field()
 	}
 	md := arrow.NewMetadata(
 		[]string{MetaKind, MetaVersion},
@@ -36,6 +50,16 @@ func NewKind(name string, version int, fields ...arrow.Field) Kind {
 	)
 	return Kind{name: name, version: version, schema: arrow.NewSchema(fields, &md)}
 }
+
+// Field is a Column of any Arrow type that declares a field and nothing
+// more: its values are written as whole records (Writer.Write), not row by
+// row. Tests of the loader's type conversions use it.
+type Field arrow.Field
+
+// Field implements Column.
+func (f Field) Field() arrow.Field { return arrow.Field(f) }
+
+func (Field) bind(string, int) {}
 
 // Name returns the kind's name.
 func (k Kind) Name() string { return k.name }

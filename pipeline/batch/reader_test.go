@@ -95,9 +95,9 @@ func TestOpenSchemaMismatch(t *testing.T) {
 	// Same name and version as repoKind, different fields: a kind changed
 	// without bumping its version.
 	changed := NewKind("repo-sync", 1,
-		arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int32},
-		arrow.Field{Name: "name", Type: arrow.BinaryTypes.String},
-		arrow.Field{Name: "synced_at", Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, Nullable: true},
+		Field{Name: "id", Type: arrow.PrimitiveTypes.Int32},
+		Field{Name: "name", Type: arrow.BinaryTypes.String},
+		Field{Name: "synced_at", Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, Nullable: true},
 	)
 	w, err := NewWriter(t.Context(), b, "r.arrow", changed)
 	if err != nil {

@@ -208,13 +208,10 @@ func TestLargeStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	bld := w.Builder()
-	ids := bld.Field(0).(*array.Int64Builder)
-	names := bld.Field(1).(*array.StringBuilder)
-	ts := bld.Field(2).(*array.TimestampBuilder)
 	for i := range rows {
-		ids.Append(int64(i))
-		names.Append("github.com/org/repo")
-		ts.Append(arrow.Timestamp(i))
+		repoID.Append(bld, int64(i))
+		repoName.Append(bld, "github.com/org/repo")
+		repoSynced.Append(bld, time.UnixMicro(int64(i)))
 		if err := bld.EndRow(); err != nil {
 			t.Fatal(err)
 		}

@@ -2,7 +2,8 @@
 // passes, in-process fake S3 and GCS servers to run it against, the cloud
 // providers' retry checks (CheckStatRetries, CheckRetryTimeBound) and fault
 // suite (RunFaults, with Faults injecting error statuses, resets, truncated,
-// stalled and silent responses), their
+// stalled and silent responses, counted and on demand), Chaos (the same
+// resets and truncations, and 503s, at random rates, for soak tests), their
 // shared benchmark (BenchmarkPutGet), and a file bucket for tests that need
 // one (NewFileBucket). It is for tests only: production code never imports
 // it.

@@ -155,8 +155,13 @@ func ResetConn(w http.ResponseWriter) {
 // connection. An empty body is cut inside the headers instead. The client
 // sees an unexpected EOF.
 func WriteTruncated(w http.ResponseWriter, status int, header http.Header, body []byte, cut float64) {
+	writePartial(w, status, header, body, cut).Close()
+}
+
+// writePartial hijacks w, sends what WriteTruncated describes and returns
+// the connection, open, for the caller to close or hold.
+func writePartial(w http.ResponseWriter, status int, header http.Header, body []byte, cut float64) net.Conn {
 	conn, buf := hijack(w)
-	defer conn.Close()
 	var head bytes.Buffer
 	fmt.Fprintf(&head, "HTTP/1.1 %d %s\r\n", status, http.StatusText(status))
 	h := header.Clone()
@@ -170,6 +175,7 @@ func WriteTruncated(w http.ResponseWriter, status int, header http.Header, body 
 	}
 	_, _ = buf.Write(out)
 	_ = buf.Flush()
+	return conn
 }
 
 func hijack(w http.ResponseWriter) (net.Conn, *bufio.ReadWriter) {

@@ -1,7 +1,6 @@
 package buckettest
 
 import (
-	"bytes"
 	"io"
 	"net"
 	"net/http"
@@ -14,16 +13,17 @@ type Fault int
 
 // The faults Faults injects besides error statuses.
 const (
-	// Reset closes the connection without serving the request or
-	// answering it.
+	// Reset resets the connection (ResetConn) without serving the
+	// request or answering it.
 	Reset Fault = iota + 1
 	// Truncate serves the request, so that it takes effect, and sends the
-	// first half of the response's bytes (status line, headers and body),
-	// then closes the connection: the client cannot tell whether the
-	// request took effect.
+	// response's headers and the first half of its body (an empty body is
+	// cut inside the headers), then closes the connection (WriteTruncated
+	// with cut 0.5): the client cannot tell whether the request took
+	// effect.
 	Truncate
-	// Stall sends the first half of the response's bytes, like Truncate,
-	// then holds the connection open and silent until the client gives up.
+	// Stall sends the same part of the response as Truncate, then holds
+	// the connection open and silent until the client gives up.
 	Stall
 	// Silent holds the connection open without answering at all, like a
 	// server that has hung, until the client gives up.
@@ -88,8 +88,7 @@ func (f *Faults) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case status != 0:
 		http.Error(w, "buckettest: injected failure", status)
 	case fault == Reset:
-		conn, _ := hijack(w)
-		conn.Close()
+		ResetConn(w)
 	case fault == Silent:
 		conn, _ := hijack(w)
 		hold(conn)
@@ -114,21 +113,17 @@ func (f *Faults) take(r *http.Request) (int, Fault) {
 	return f.status, f.fault
 }
 
-// breakResponse serves r and sends half of the response, then closes the
-// connection or, for Stall, holds it.
+// breakResponse serves r and sends its headers and half of its body, then
+// closes the connection or, for Stall, holds it.
 func (f *Faults) breakResponse(w http.ResponseWriter, r *http.Request, fault Fault) {
 	rec := httptest.NewRecorder()
 	f.next.ServeHTTP(rec, r)
-	var raw bytes.Buffer
-	resp := rec.Result()
-	resp.ContentLength = int64(rec.Body.Len())
-	resp.Write(&raw)
-	conn, _ := hijack(w)
-	defer conn.Close()
-	conn.Write(raw.Bytes()[:raw.Len()/2])
+	conn := writePartial(w, rec.Code, rec.Header(), rec.Body.Bytes(), 0.5)
 	if fault == Stall {
 		hold(conn)
+		return
 	}
+	conn.Close()
 }
 
 // hold keeps conn open, sending nothing, until the client closes it.

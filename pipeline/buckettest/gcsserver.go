@@ -55,3 +55,14 @@ func NewGCSServer(t testing.TB, wrap ...func(http.Handler) http.Handler) string 
 	})
 	return srv.URL
 }
+
+// NewFaultyGCSServer starts a fake GCS server, as NewGCSServer does, behind
+// a Faults, and returns its endpoint and the Faults.
+func NewFaultyGCSServer(t testing.TB) (endpoint string, faults *Faults) {
+	t.Helper()
+	endpoint = NewGCSServer(t, func(h http.Handler) http.Handler {
+		faults = NewFaults(h)
+		return faults
+	})
+	return endpoint, faults
+}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/apache/arrow/go/v15/arrow/array"
-
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/sources/lsif"
 )
@@ -74,37 +72,25 @@ func (s *BatchSink) Abort(cause error) {
 	}
 }
 
-func appendString(b array.Builder, v string) { b.(*array.StringBuilder).Append(v) }
-func appendInt32(b array.Builder, v int32)   { b.(*array.Int32Builder).Append(v) }
-
-func appendStrings(b array.Builder, vs []string) {
-	lb := b.(*array.ListBuilder)
-	lb.Append(true)
-	vb := lb.ValueBuilder().(*array.StringBuilder)
-	for _, v := range vs {
-		vb.Append(v)
-	}
-}
-
 // start begins a row of kind k with the upload id.
 func (s *BatchSink) start(k batch.Kind) *batch.Builder {
 	b := s.builder(k)
-	b.Field(0).(*array.Int64Builder).Append(s.uploadID)
+	uploadID.Append(b, s.uploadID)
 	return b
 }
 
-func appendRange(b *batch.Builder, first int, r lsif.Range) {
-	appendInt32(b.Field(first), r.StartLine)
-	appendInt32(b.Field(first+1), r.StartCharacter)
-	appendInt32(b.Field(first+2), r.EndLine)
-	appendInt32(b.Field(first+3), r.EndCharacter)
+func (p position) append(b *batch.Builder, r lsif.Range) {
+	p.startLine.Append(b, r.StartLine)
+	p.startCharacter.Append(b, r.StartCharacter)
+	p.endLine.Append(b, r.EndLine)
+	p.endCharacter.Append(b, r.EndCharacter)
 }
 
 // Hover implements lsif.Sink.
 func (s *BatchSink) Hover(h lsif.Hover) error {
 	b := s.start(HoverKind)
-	appendInt32(b.Field(1), h.ID)
-	appendString(b.Field(2), h.Text)
+	hoverID.Append(b, h.ID)
+	hoverText.Append(b, h.Text)
 	return b.EndRow()
 }
 
@@ -112,10 +98,10 @@ func (s *BatchSink) Hover(h lsif.Hover) error {
 func (s *BatchSink) Result(r lsif.Result) error {
 	for _, loc := range r.Locations {
 		b := s.start(ResultLocationKind)
-		appendInt32(b.Field(1), r.ID)
-		appendString(b.Field(2), r.Kind.String())
-		appendString(b.Field(3), loc.Path)
-		appendRange(b, 4, loc.Range)
+		resultID.Append(b, r.ID)
+		resultKind.Append(b, r.Kind.String())
+		resultPath.Append(b, loc.Path)
+		resultPos.append(b, loc.Range)
 		if err := b.EndRow(); err != nil {
 			return err
 		}
@@ -130,16 +116,16 @@ func (s *BatchSink) Document(d lsif.Document) error {
 	}
 	for _, r := range d.Ranges {
 		b := s.start(RangeKind)
-		appendString(b.Field(1), d.Path)
-		appendRange(b, 2, r.Range)
-		appendInt32(b.Field(6), r.DefinitionResultID)
-		appendInt32(b.Field(7), r.ReferenceResultID)
-		appendInt32(b.Field(8), r.HoverID)
+		rangePath.Append(b, d.Path)
+		rangePos.append(b, r.Range)
+		rangeDefinition.Append(b, r.DefinitionResultID)
+		rangeReference.Append(b, r.ReferenceResultID)
+		rangeHover.Append(b, r.HoverID)
 		s.mon = s.mon[:0]
 		for _, m := range r.Monikers {
 			s.mon = append(s.mon, MonikerString(m))
 		}
-		appendStrings(b.Field(9), s.mon)
+		rangeMonikers.Append(b, s.mon)
 		if err := b.EndRow(); err != nil {
 			return err
 		}
@@ -150,12 +136,12 @@ func (s *BatchSink) Document(d lsif.Document) error {
 func (s *BatchSink) diagnostics(d lsif.Document) error {
 	for _, g := range d.Diagnostics {
 		b := s.start(DiagnosticKind)
-		appendString(b.Field(1), d.Path)
-		appendInt32(b.Field(2), g.Severity)
-		appendString(b.Field(3), g.Code)
-		appendString(b.Field(4), g.Message)
-		appendString(b.Field(5), g.Source)
-		appendRange(b, 6, g.Range)
+		diagnosticPath.Append(b, d.Path)
+		diagnosticSeverity.Append(b, g.Severity)
+		diagnosticCode.Append(b, g.Code)
+		diagnosticMessage.Append(b, g.Message)
+		diagnosticSource.Append(b, g.Source)
+		diagnosticPos.append(b, g.Range)
 		if err := b.EndRow(); err != nil {
 			return err
 		}
@@ -173,11 +159,11 @@ func MonikerString(m lsif.Moniker) string {
 func (s *BatchSink) MonikerLocations(m lsif.MonikerLocations) error {
 	for _, loc := range m.Locations {
 		b := s.start(MonikerLocationKind)
-		appendString(b.Field(1), m.Kind.String())
-		appendString(b.Field(2), m.Scheme)
-		appendString(b.Field(3), m.Identifier)
-		appendString(b.Field(4), loc.Path)
-		appendRange(b, 5, loc.Range)
+		monikerKind.Append(b, m.Kind.String())
+		monikerScheme.Append(b, m.Scheme)
+		monikerIdentifier.Append(b, m.Identifier)
+		monikerPath.Append(b, loc.Path)
+		monikerPos.append(b, loc.Range)
 		if err := b.EndRow(); err != nil {
 			return err
 		}
@@ -187,10 +173,10 @@ func (s *BatchSink) MonikerLocations(m lsif.MonikerLocations) error {
 
 func (s *BatchSink) appendPackage(k batch.Kind, p lsif.Package) *batch.Builder {
 	b := s.start(k)
-	appendString(b.Field(1), p.Scheme)
-	appendString(b.Field(2), p.Manager)
-	appendString(b.Field(3), p.Name)
-	appendString(b.Field(4), p.Version)
+	pkgScheme.Append(b, p.Scheme)
+	pkgManager.Append(b, p.Manager)
+	pkgName.Append(b, p.Name)
+	pkgVersion.Append(b, p.Version)
 	return b
 }
 
@@ -202,6 +188,6 @@ func (s *BatchSink) Package(p lsif.Package) error {
 // PackageRef implements lsif.Sink.
 func (s *BatchSink) PackageRef(p lsif.PackageRef) error {
 	b := s.appendPackage(PackageRefKind, p.Package)
-	appendStrings(b.Field(5), p.Identifiers)
+	pkgRefIdentifiers.Append(b, p.Identifiers)
 	return b.EndRow()
 }

@@ -62,6 +62,12 @@ const resetSet = `
 		THEN ' after ' || attempts || ' attempts; upload the dump again to retry' ELSE '' END,
 	finished_at = CASE WHEN attempts >= max_attempts THEN now() END`
 
+// stalled is the condition of a processing upload u that its worker no
+// longer works on: its heartbeat is older than $2 microseconds, or its
+// job run is no longer running (a crash).
+const stalled = `(u.heartbeat_at < now() - $2 * interval '1 microsecond'
+	OR NOT EXISTS (SELECT 1 FROM job_runs r WHERE r.run_id = u.claimed_by AND r.status = 'running'))`
+
 // UploadsResetStalled takes back the processing uploads whose heartbeat is
 // older than olderThan, or whose worker's job run is no longer running (a
 // crash), and returns how many; those that errored for good lose the rows
@@ -69,8 +75,7 @@ const resetSet = `
 func UploadsResetStalled(ctx context.Context, db DB, olderThan time.Duration) (int, error) {
 	rows, err := db.Query(ctx, `
 		UPDATE lsif_uploads u SET`+resetSet+`
-		WHERE state = 'processing' AND (heartbeat_at < now() - $2 * interval '1 microsecond'
-			OR NOT EXISTS (SELECT 1 FROM job_runs r WHERE r.run_id = u.claimed_by AND r.status = 'running'))
+		WHERE state = 'processing' AND `+stalled+`
 		RETURNING id, state`,
 		"processing stopped (worker crashed or hung)", olderThan.Microseconds())
 	if err != nil {
@@ -251,15 +256,12 @@ func retire(ctx context.Context, tx pgx.Tx, ids []int64) error {
 	return nil
 }
 
-// dataTables are the tables holding an upload's converted rows.
-var dataTables = []string{"lsif_ranges", "lsif_hovers", "lsif_result_locations",
-	"lsif_moniker_locations", "lsif_diagnostics", "lsif_packages", "lsif_package_references"}
-
-// UploadsDeleteData deletes every converted row of upload id. Idempotent.
+// UploadsDeleteData deletes every converted row of upload id, in each
+// table of kindTables. Idempotent.
 func UploadsDeleteData(ctx context.Context, db DB, id int64) error {
-	for _, t := range dataTables {
-		if _, err := db.Exec(ctx, `DELETE FROM `+t+` WHERE upload_id = $1`, id); err != nil {
-			return fmt.Errorf("delete %s rows of upload %d: %w", t, id, err)
+	for _, kt := range kindTables {
+		if _, err := db.Exec(ctx, `DELETE FROM `+kt.table+` WHERE upload_id = $1`, id); err != nil {
+			return fmt.Errorf("delete %s rows of upload %d: %w", kt.table, id, err)
 		}
 	}
 	return nil

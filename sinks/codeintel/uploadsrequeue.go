@@ -35,9 +35,7 @@ func UploadsRequeue(ctx context.Context, db DB, p UploadsRequeueParams) (Upload,
 		UPDATE lsif_uploads u SET state = 'queued', attempts = 0, transient_failures = 0,
 			failure_message = NULL, last_transient_error = NULL, claimed_by = NULL,
 			process_after = now(), finished_at = NULL
-		WHERE id = $1 AND (state IN ('errored', 'queued') OR (state = 'processing' AND $2 > 0
-			AND (heartbeat_at < now() - $2 * interval '1 microsecond'
-				OR NOT EXISTS (SELECT 1 FROM job_runs r WHERE r.run_id = u.claimed_by AND r.status = 'running'))))`,
+		WHERE id = $1 AND (state IN ('errored', 'queued') OR (state = 'processing' AND $2 > 0 AND `+stalled+`))`,
 		p.ID, p.StalledAfter.Microseconds())
 	if err != nil {
 		return Upload{}, fmt.Errorf("requeue upload %d: %w", p.ID, err)

@@ -34,12 +34,7 @@ func RetryPoints(ctx context.Context, db *pgxpool.Pool, seriesID int64) ([]Incom
 	if err != nil {
 		return nil, fmt.Errorf("incomplete points of series %d to retry: %w", seriesID, err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Incomplete, error) {
-		var p Incomplete
-		err := row.Scan(&p.SeriesID, &p.Time, &p.RepoID, &p.Reason, &p.Detail)
-		p.Time = p.Time.UTC()
-		return p, err
-	})
+	out, err := pgx.CollectRows(rows, scanIncomplete)
 	if err != nil {
 		return nil, fmt.Errorf("incomplete points of series %d to retry: %w", seriesID, err)
 	}
@@ -112,7 +107,10 @@ func retrySeries(ctx context.Context, tx pgx.Tx, id int64, now time.Time) (Retry
 // a finished backfill and none unfinished that has repo-error points of a
 // repository that was not indexed when they were due (NotIndexed) and is
 // indexed now, and returns the series. Recomputing clears or re-records
-// those points, so each is retried once.
+// those points, so each is retried once. A series whose latest backfill is
+// a failed retry is left alone: that retry could not be planned, and
+// another would fail the same way on every run (BackfillRetry, the
+// command, still queues one).
 func BackfillRetryIndexed(ctx context.Context, db *pgxpool.Pool, now time.Time) ([]int64, error) {
 	rows, err := db.Query(ctx, `
 		INSERT INTO backfills (series_id, state, retry, created_at)
@@ -123,6 +121,8 @@ func BackfillRetryIndexed(ctx context.Context, db *pgxpool.Pool, now time.Time) 
 		WHERE i.reason = 'repo-error' AND strpos(i.detail, $2) > 0
 			AND r.deleted_at IS NULL AND r.commits_indexed_at IS NOT NULL
 			AND s.deleted_at IS NULL AND s.backfill_completed_at IS NOT NULL
+			AND NOT coalesce((SELECT l.retry AND l.state = 'failed' FROM backfills l
+				WHERE l.series_id = i.series_id ORDER BY l.id DESC LIMIT 1), false)
 		ON CONFLICT (series_id) WHERE state IN ('new', 'processing') DO NOTHING
 		RETURNING series_id`, now, notIndexedMark)
 	if err != nil {

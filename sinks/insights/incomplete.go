@@ -81,16 +81,20 @@ func IncompleteList(ctx context.Context, db *pgxpool.Pool, seriesID int64) ([]In
 	if err != nil {
 		return nil, fmt.Errorf("list incomplete points of series %d: %w", seriesID, err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Incomplete, error) {
-		var p Incomplete
-		err := row.Scan(&p.SeriesID, &p.Time, &p.RepoID, &p.Reason, &p.Detail)
-		p.Time = p.Time.UTC()
-		return p, err
-	})
+	out, err := pgx.CollectRows(rows, scanIncomplete)
 	if err != nil {
 		return nil, fmt.Errorf("list incomplete points of series %d: %w", seriesID, err)
 	}
 	return out, nil
+}
+
+// scanIncomplete scans a row of series_id, time, coalesce(repo_id, 0),
+// reason and detail, with the time in UTC.
+func scanIncomplete(row pgx.CollectableRow) (Incomplete, error) {
+	var p Incomplete
+	err := row.Scan(&p.SeriesID, &p.Time, &p.RepoID, &p.Reason, &p.Detail)
+	p.Time = p.Time.UTC()
+	return p, err
 }
 
 // ErrorLimit is how many repositories of a backfill over total may error

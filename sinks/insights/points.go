@@ -7,43 +7,47 @@ import (
 	"strings"
 	"time"
 
-	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
-
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/sinks/loader"
 )
 
-// pointFields are the fields of the point batch kinds. Each answered
+// The columns of the point batch kinds, which share them. Each answered
 // (series, repo, time) has one marker row, capture NULL, that says the key
 // was computed — so that loading it deletes the captures that disappeared —
 // and carries in skipped what was not searched; then one row per non-zero
 // value.
-var pointFields = []arrow.Field{
-	{Name: "series_id", Type: arrow.PrimitiveTypes.Int64},
-	{Name: "repo_id", Type: arrow.PrimitiveTypes.Int64},
-	{Name: "time", Type: batch.TimestampUTC},
-	{Name: "capture", Type: arrow.BinaryTypes.String, Nullable: true},
-	{Name: "value", Type: arrow.PrimitiveTypes.Int64},
-	{Name: "commit_oid", Type: arrow.BinaryTypes.String},
-	{Name: "skipped", Type: arrow.BinaryTypes.String, Nullable: true},
-}
+var (
+	pointSeries  = batch.Int64("series_id")
+	pointRepo    = batch.Int64("repo_id")
+	pointTime    = batch.Time("time")
+	pointCapture = batch.String("capture").Nullable()
+	pointValue   = batch.Int64("value")
+	pointCommit  = batch.String("commit_oid")
+	pointSkipped = batch.String("skipped").Nullable()
+)
 
 // PointsKind holds answers for series_points (backfills and recordings).
-var PointsKind = batch.NewKind("series-points", 1, pointFields...)
+var PointsKind = batch.NewKind("series-points", 1,
+	pointSeries, pointRepo, pointTime, pointCapture, pointValue, pointCommit, pointSkipped)
 
 // SnapshotPointsKind holds answers for snapshot_points. Loading one
 // replaces the series' previous snapshot.
-var SnapshotPointsKind = batch.NewKind("snapshot-points", 1, pointFields...)
+var SnapshotPointsKind = batch.NewKind("snapshot-points", 1,
+	pointSeries, pointRepo, pointTime, pointCapture, pointValue, pointCommit, pointSkipped)
+
+// The columns of IncompleteKind; repo_id is null for a point of the whole
+// series.
+var (
+	incompleteSeries = batch.Int64("series_id")
+	incompleteRepo   = batch.Int64("repo_id").Nullable()
+	incompleteTime   = batch.Time("time")
+	incompleteReason = batch.String("reason")
+	incompleteDetail = batch.String("detail")
+)
 
 // IncompleteKind holds incomplete points.
 var IncompleteKind = batch.NewKind("incomplete-points", 1,
-	arrow.Field{Name: "series_id", Type: arrow.PrimitiveTypes.Int64},
-	arrow.Field{Name: "repo_id", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
-	arrow.Field{Name: "time", Type: batch.TimestampUTC},
-	arrow.Field{Name: "reason", Type: arrow.BinaryTypes.String},
-	arrow.Field{Name: "detail", Type: arrow.BinaryTypes.String},
-)
+	incompleteSeries, incompleteRepo, incompleteTime, incompleteReason, incompleteDetail)
 
 // Answer is a series' value in one repository at one sample time.
 type Answer struct {
@@ -77,40 +81,36 @@ func AppendAnswer(b *batch.Builder, a Answer) error {
 }
 
 func appendPointRow(b *batch.Builder, a Answer, capture *string, value int64) error {
-	b.Field(0).(*array.Int64Builder).Append(a.SeriesID)
-	b.Field(1).(*array.Int64Builder).Append(a.RepoID)
-	b.Field(2).(*array.TimestampBuilder).Append(arrow.Timestamp(a.Time.Unix()))
-	appendNullable(b.Field(3).(*array.StringBuilder), capture)
-	b.Field(4).(*array.Int64Builder).Append(value)
-	b.Field(5).(*array.StringBuilder).Append(a.Commit)
+	pointSeries.Append(b, a.SeriesID)
+	pointRepo.Append(b, a.RepoID)
+	pointTime.Append(b, a.Time)
+	appendNullable(b, pointCapture, capture)
+	pointValue.Append(b, value)
+	pointCommit.Append(b, a.Commit)
 	var skipped *string
 	if capture == nil && a.Skipped != "" {
 		skipped = &a.Skipped
 	}
-	appendNullable(b.Field(6).(*array.StringBuilder), skipped)
+	appendNullable(b, pointSkipped, skipped)
 	return b.EndRow()
 }
 
 // AppendIncomplete appends p's row (IncompleteKind).
 func AppendIncomplete(b *batch.Builder, p Incomplete) error {
-	b.Field(0).(*array.Int64Builder).Append(p.SeriesID)
-	if p.RepoID == 0 {
-		b.Field(1).AppendNull()
-	} else {
-		b.Field(1).(*array.Int64Builder).Append(p.RepoID)
-	}
-	b.Field(2).(*array.TimestampBuilder).Append(arrow.Timestamp(p.Time.Unix()))
-	b.Field(3).(*array.StringBuilder).Append(string(p.Reason))
-	b.Field(4).(*array.StringBuilder).Append(p.Detail)
+	incompleteSeries.Append(b, p.SeriesID)
+	incompleteRepo.AppendValid(b, p.RepoID, p.RepoID != 0)
+	incompleteTime.Append(b, p.Time)
+	incompleteReason.Append(b, string(p.Reason))
+	incompleteDetail.Append(b, p.Detail)
 	return b.EndRow()
 }
 
-func appendNullable(b *array.StringBuilder, s *string) {
+func appendNullable(b *batch.Builder, c *batch.StringCol, s *string) {
 	if s == nil {
-		b.AppendNull()
+		c.AppendNull(b)
 		return
 	}
-	b.Append(*s)
+	c.Append(b, *s)
 }
 
 // PointTargets are the load targets of the point and incomplete-point

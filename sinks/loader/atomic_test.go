@@ -20,11 +20,7 @@ import (
 // client, behind injected faults.
 func newFaultyGCS(t *testing.T) (bucket.Bucket, *buckettest.Faults) {
 	t.Helper()
-	var faults *buckettest.Faults
-	endpoint := buckettest.NewGCSServer(t, func(h http.Handler) http.Handler {
-		faults = buckettest.NewFaults(h)
-		return faults
-	})
+	endpoint, faults := buckettest.NewFaultyGCSServer(t)
 	b, err := bucketurl.Open(t.Context(), fmt.Sprintf("gs://%s/loader?endpoint=%s", buckettest.GCSBucket, url.QueryEscape(endpoint)))
 	if err != nil {
 		t.Fatal(err)

@@ -3,19 +3,20 @@ package loader
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/pipeline/buckettest"
 	"github.com/sightline-dev/sightline/sinks/pgtest"
 )
 
-var benchKind = batch.NewKind("bench", 1,
-	arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64},
-	arrow.Field{Name: "name", Type: arrow.BinaryTypes.String},
-	arrow.Field{Name: "at", Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}},
+var (
+	benchID   = batch.Int64("id")
+	benchName = batch.String("name")
+	benchAt   = batch.Timestamp("at", arrow.Microsecond)
+	benchKind = batch.NewKind("bench", 1, benchID, benchName, benchAt)
 )
 
 // BenchmarkCopy loads one batch of 500k (bigint, text, timestamptz) rows
@@ -31,9 +32,9 @@ func BenchmarkCopy(b *testing.B) {
 	}
 	bld := w.Builder()
 	for i := range rows {
-		bld.Field(0).(*array.Int64Builder).Append(int64(i))
-		bld.Field(1).(*array.StringBuilder).Append(fmt.Sprintf("github.com/org%d/repo%d", i%100, i))
-		bld.Field(2).(*array.TimestampBuilder).Append(arrow.Timestamp(1_700_000_000_000_000 + int64(i)))
+		benchID.Append(bld, int64(i))
+		benchName.Append(bld, fmt.Sprintf("github.com/org%d/repo%d", i%100, i))
+		benchAt.Append(bld, time.UnixMicro(1_700_000_000_000_000+int64(i)))
 		if err := bld.EndRow(); err != nil {
 			b.Fatal(err)
 		}

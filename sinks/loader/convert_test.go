@@ -8,6 +8,7 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
+	"github.com/apache/arrow/go/v15/arrow/memory"
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -17,25 +18,52 @@ import (
 	"github.com/sightline-dev/sightline/pipeline/buckettest"
 )
 
-var typesKind = batch.NewKind("types", 1,
-	arrow.Field{Name: "i8", Type: arrow.PrimitiveTypes.Int8, Nullable: true},
-	arrow.Field{Name: "i16", Type: arrow.PrimitiveTypes.Int16, Nullable: true},
-	arrow.Field{Name: "i32", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
-	arrow.Field{Name: "i64", Type: arrow.PrimitiveTypes.Int64},
-	arrow.Field{Name: "u8", Type: arrow.PrimitiveTypes.Uint8, Nullable: true},
-	arrow.Field{Name: "u16", Type: arrow.PrimitiveTypes.Uint16, Nullable: true},
-	arrow.Field{Name: "u32", Type: arrow.PrimitiveTypes.Uint32, Nullable: true},
-	arrow.Field{Name: "f32", Type: arrow.PrimitiveTypes.Float32, Nullable: true},
-	arrow.Field{Name: "f64", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
-	arrow.Field{Name: "b", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
-	arrow.Field{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true},
-	arrow.Field{Name: "ls", Type: arrow.BinaryTypes.LargeString, Nullable: true},
-	arrow.Field{Name: "bin", Type: arrow.BinaryTypes.Binary, Nullable: true},
-	arrow.Field{Name: "ts_ns", Type: &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "America/New_York"}, Nullable: true},
-	arrow.Field{Name: "ts_s", Type: &arrow.TimestampType{Unit: arrow.Second}, Nullable: true},
-	arrow.Field{Name: "d", Type: arrow.FixedWidthTypes.Date32, Nullable: true},
-	arrow.Field{Name: "tags", Type: arrow.ListOf(arrow.BinaryTypes.String), Nullable: true},
-)
+// typeFields are the fields of typesKind, each with the value its rows
+// hold (i64 is the row's key).
+var typeFields = []struct {
+	field batch.Field
+	value func(b array.Builder, i64 int64)
+}{
+	{batch.Field{Name: "i8", Type: arrow.PrimitiveTypes.Int8, Nullable: true}, func(b array.Builder, _ int64) { b.(*array.Int8Builder).Append(-8) }},
+	{batch.Field{Name: "i16", Type: arrow.PrimitiveTypes.Int16, Nullable: true}, func(b array.Builder, _ int64) { b.(*array.Int16Builder).Append(-16) }},
+	{batch.Field{Name: "i32", Type: arrow.PrimitiveTypes.Int32, Nullable: true}, func(b array.Builder, _ int64) { b.(*array.Int32Builder).Append(-32) }},
+	{batch.Field{Name: "i64", Type: arrow.PrimitiveTypes.Int64}, func(b array.Builder, i64 int64) { b.(*array.Int64Builder).Append(i64) }},
+	{batch.Field{Name: "u8", Type: arrow.PrimitiveTypes.Uint8, Nullable: true}, func(b array.Builder, _ int64) { b.(*array.Uint8Builder).Append(255) }},
+	{batch.Field{Name: "u16", Type: arrow.PrimitiveTypes.Uint16, Nullable: true}, func(b array.Builder, _ int64) { b.(*array.Uint16Builder).Append(65535) }},
+	{batch.Field{Name: "u32", Type: arrow.PrimitiveTypes.Uint32, Nullable: true}, func(b array.Builder, _ int64) { b.(*array.Uint32Builder).Append(4294967295) }},
+	{batch.Field{Name: "f32", Type: arrow.PrimitiveTypes.Float32, Nullable: true}, func(b array.Builder, _ int64) { b.(*array.Float32Builder).Append(1.5) }},
+	{batch.Field{Name: "f64", Type: arrow.PrimitiveTypes.Float64, Nullable: true}, func(b array.Builder, _ int64) { b.(*array.Float64Builder).Append(-2.25) }},
+	{batch.Field{Name: "b", Type: arrow.FixedWidthTypes.Boolean, Nullable: true}, func(b array.Builder, _ int64) { b.(*array.BooleanBuilder).Append(true) }},
+	{batch.Field{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true}, func(b array.Builder, _ int64) { b.(*array.StringBuilder).Append("héllo") }},
+	{batch.Field{Name: "ls", Type: arrow.BinaryTypes.LargeString, Nullable: true}, func(b array.Builder, _ int64) { b.(*array.LargeStringBuilder).Append("large") }},
+	{batch.Field{Name: "bin", Type: arrow.BinaryTypes.Binary, Nullable: true}, func(b array.Builder, _ int64) { b.(*array.BinaryBuilder).Append([]byte{0, 1, 0xff}) }},
+	{batch.Field{Name: "ts_ns", Type: &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "America/New_York"}, Nullable: true},
+		func(b array.Builder, _ int64) {
+			b.(*array.TimestampBuilder).Append(arrow.Timestamp(typesTime.UnixNano()))
+		}},
+	{batch.Field{Name: "ts_s", Type: &arrow.TimestampType{Unit: arrow.Second}, Nullable: true},
+		func(b array.Builder, _ int64) { b.(*array.TimestampBuilder).Append(arrow.Timestamp(typesTime.Unix())) }},
+	{batch.Field{Name: "d", Type: arrow.FixedWidthTypes.Date32, Nullable: true}, func(b array.Builder, _ int64) { b.(*array.Date32Builder).Append(arrow.Date32FromTime(typesTime)) }},
+	{batch.Field{Name: "tags", Type: arrow.ListOf(arrow.BinaryTypes.String), Nullable: true}, func(b array.Builder, _ int64) {
+		lb := b.(*array.ListBuilder)
+		lb.Append(true)
+		vb := lb.ValueBuilder().(*array.StringBuilder)
+		vb.Append("a,b")
+		vb.AppendNull()
+		vb.Append("c")
+	}},
+}
+
+var typesTime = time.Date(2024, 2, 29, 23, 59, 58, 123456000, time.UTC)
+
+// typesKind has a field of every type the loader supports.
+var typesKind = func() batch.Kind {
+	cols := make([]batch.Column, len(typeFields))
+	for i, f := range typeFields {
+		cols[i] = f.field
+	}
+	return batch.NewKind("types", 1, cols...)
+}()
 
 const typesTable = `CREATE TABLE types (
 	i8 smallint, i16 smallint, i32 integer, i64 bigint PRIMARY KEY,
@@ -43,42 +71,21 @@ const typesTable = `CREATE TABLE types (
 	b boolean, s text, ls text, bin bytea, ts_ns timestamptz, ts_s timestamptz,
 	d date, tags text[])`
 
-// appendTypes appends one row of every type, or of nulls but i64.
-func appendTypes(bld *batch.Builder, i64 int64, null bool) {
-	ts := time.Date(2024, 2, 29, 23, 59, 58, 123456000, time.UTC)
-	values := []func(array.Builder){
-		func(b array.Builder) { b.(*array.Int8Builder).Append(-8) },
-		func(b array.Builder) { b.(*array.Int16Builder).Append(-16) },
-		func(b array.Builder) { b.(*array.Int32Builder).Append(-32) },
-		func(b array.Builder) { b.(*array.Int64Builder).Append(i64) },
-		func(b array.Builder) { b.(*array.Uint8Builder).Append(255) },
-		func(b array.Builder) { b.(*array.Uint16Builder).Append(65535) },
-		func(b array.Builder) { b.(*array.Uint32Builder).Append(4294967295) },
-		func(b array.Builder) { b.(*array.Float32Builder).Append(1.5) },
-		func(b array.Builder) { b.(*array.Float64Builder).Append(-2.25) },
-		func(b array.Builder) { b.(*array.BooleanBuilder).Append(true) },
-		func(b array.Builder) { b.(*array.StringBuilder).Append("héllo") },
-		func(b array.Builder) { b.(*array.LargeStringBuilder).Append("large") },
-		func(b array.Builder) { b.(*array.BinaryBuilder).Append([]byte{0, 1, 0xff}) },
-		func(b array.Builder) { b.(*array.TimestampBuilder).Append(arrow.Timestamp(ts.UnixNano())) },
-		func(b array.Builder) { b.(*array.TimestampBuilder).Append(arrow.Timestamp(ts.Unix())) },
-		func(b array.Builder) { b.(*array.Date32Builder).Append(arrow.Date32FromTime(ts)) },
-		func(b array.Builder) {
-			lb := b.(*array.ListBuilder)
-			lb.Append(true)
-			vb := lb.ValueBuilder().(*array.StringBuilder)
-			vb.Append("a,b")
-			vb.AppendNull()
-			vb.Append("c")
-		},
-	}
-	for i, v := range values {
-		if null && i != 3 {
-			bld.Field(i).AppendNull()
+// typesRecord returns a typesKind record of one row of every type, then
+// one of nulls but i64, keyed 1 and 2. The caller releases it.
+func typesRecord() arrow.Record {
+	rb := array.NewRecordBuilder(memory.DefaultAllocator, typesKind.Schema())
+	defer rb.Release()
+	for i, tf := range typeFields {
+		fb := rb.Field(i) // typeFields are typesKind's fields, in order
+		tf.value(fb, 1)
+		if tf.field.Name == "i64" {
+			tf.value(fb, 2)
 		} else {
-			v(bld.Field(i))
+			fb.AppendNull()
 		}
 	}
+	return rb.NewRecord()
 }
 
 // TestLoadTypes loads a row of every supported type, and a row of nulls,
@@ -96,12 +103,11 @@ func TestLoadTypes(t *testing.T) {
 func testLoadTypes(t *testing.T, pgxCopy bool) {
 	db, b := newDB(t), buckettest.NewFileBucket(t)
 	exec(t, db, typesTable)
-	m := writeOne(t, b, "run1", typesKind, func(bld *batch.Builder) {
-		for i, null := range []bool{false, true} {
-			appendTypes(bld, int64(i+1), null)
-			if err := bld.EndRow(); err != nil {
-				t.Fatal(err)
-			}
+	m := writeOne(t, b, "run1", typesKind, func(w *batch.Writer) {
+		rec := typesRecord()
+		defer rec.Release()
+		if err := w.Write(rec); err != nil {
+			t.Fatal(err)
 		}
 	})
 	l := &Loader{DB: db, Bucket: b, Targets: []Target{{Kind: typesKind, Table: "types"}}, pgxCopy: pgxCopy}
@@ -118,15 +124,15 @@ func testLoadTypes(t *testing.T, pgxCopy bool) {
 }
 
 // writeOne commits run runID of job "job" with one batch of kind, whose
-// rows fill appends.
-func writeOne(t *testing.T, b bucket.Bucket, runID string, kind batch.Kind, fill func(*batch.Builder)) batch.Manifest {
+// rows fill writes.
+func writeOne(t *testing.T, b bucket.Bucket, runID string, kind batch.Kind, fill func(*batch.Writer)) batch.Manifest {
 	t.Helper()
 	run := batch.NewRun(b, "job", runID)
 	w, err := run.Create(t.Context(), kind.Name(), kind)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fill(w.Builder())
+	fill(w)
 	if _, err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -167,16 +173,14 @@ func TestLoadConversions(t *testing.T) {
 	t.Parallel()
 	db, b := newDB(t), buckettest.NewFileBucket(t)
 	exec(t, db, `CREATE TABLE conv (i64 integer, s jsonb, i32 numeric)`)
-	kind := batch.NewKind("conv", 1,
-		arrow.Field{Name: "i64", Type: arrow.PrimitiveTypes.Int64},
-		arrow.Field{Name: "s", Type: arrow.BinaryTypes.String},
-		arrow.Field{Name: "i32", Type: arrow.PrimitiveTypes.Int32},
-	)
+	i64Col, sCol, i32Col := batch.Int64("i64"), batch.String("s"), batch.Int32("i32")
+	kind := batch.NewKind("conv", 1, i64Col, sCol, i32Col)
 	write := func(runID string, i64 int64) batch.Manifest {
-		return writeOne(t, b, runID, kind, func(bld *batch.Builder) {
-			bld.Field(0).(*array.Int64Builder).Append(i64)
-			bld.Field(1).(*array.StringBuilder).Append(`{"a": [1, 2]}`)
-			bld.Field(2).(*array.Int32Builder).Append(-7)
+		return writeOne(t, b, runID, kind, func(w *batch.Writer) {
+			bld := w.Builder()
+			i64Col.Append(bld, i64)
+			sCol.Append(bld, `{"a": [1, 2]}`)
+			i32Col.Append(bld, -7)
 			if err := bld.EndRow(); err != nil {
 				t.Fatal(err)
 			}
@@ -200,8 +204,8 @@ func TestUnsupportedType(t *testing.T) {
 	t.Parallel()
 	db, b := newDB(t), buckettest.NewFileBucket(t)
 	kind := batch.NewKind("odd", 1,
-		arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64},
-		arrow.Field{Name: "big", Type: arrow.PrimitiveTypes.Uint64},
+		batch.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64},
+		batch.Field{Name: "big", Type: arrow.PrimitiveTypes.Uint64},
 	)
 	run := batch.NewRun(b, "job", "run1")
 	w, err := run.Create(t.Context(), "odd", kind)

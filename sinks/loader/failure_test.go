@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
@@ -103,7 +102,7 @@ func TestLoadRunCancelled(t *testing.T) {
 	}
 }
 
-var otherKind = batch.NewKind("other", 1, arrow.Field{Name: "x", Type: arrow.PrimitiveTypes.Int64})
+var otherKind = batch.NewKind("other", 1, batch.Int64("x"))
 
 func TestLoadRunUnknownKind(t *testing.T) {
 	t.Parallel()

@@ -8,8 +8,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -20,9 +18,10 @@ import (
 	"github.com/sightline-dev/sightline/sinks/pgtest"
 )
 
-var itemKind = batch.NewKind("item", 1,
-	arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64},
-	arrow.Field{Name: "name", Type: arrow.BinaryTypes.String},
+var (
+	itemID   = batch.Int64("id")
+	itemName = batch.String("name")
+	itemKind = batch.NewKind("item", 1, itemID, itemName)
 )
 
 // newDB returns a migrated database with the table items(id, name).
@@ -87,8 +86,8 @@ func writeRun(t testing.TB, b bucket.Bucket, runID string, batches items, commit
 		bld := w.Builder()
 		bld.MaxRows = 3
 		for _, id := range batches[name] {
-			bld.Field(0).(*array.Int64Builder).Append(id)
-			bld.Field(1).(*array.StringBuilder).Append(fmt.Sprintf("%s-%d", name, id))
+			itemID.Append(bld, id)
+			itemName.Append(bld, fmt.Sprintf("%s-%d", name, id))
 			if err := bld.EndRow(); err != nil {
 				t.Fatal(err)
 			}

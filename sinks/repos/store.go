@@ -4,14 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Upsert registers the repositories in specs, or updates them (and restores
-// removed ones) when their names exist, in one transaction: every spec is
-// validated first, so a bad one writes nothing.
+// removed ones) when their names exist, in one transaction stamped with the
+// database's clock (Save): every spec is validated first, so a bad one
+// writes nothing.
 func Upsert(ctx context.Context, db *pgxpool.Pool, specs ...Spec) error {
 	seen := map[string]bool{}
 	for _, s := range specs {
@@ -24,14 +26,13 @@ func Upsert(ctx context.Context, db *pgxpool.Pool, specs ...Spec) error {
 		seen[s.Name] = true
 	}
 	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		var now time.Time
+		if err := tx.QueryRow(ctx, `SELECT now()`).Scan(&now); err != nil {
+			return fmt.Errorf("save repositories: %w", err)
+		}
 		for _, s := range specs {
-			_, err := tx.Exec(ctx, `
-				INSERT INTO repos (name, url, path, private) VALUES ($1, NULLIF($2, ''), NULLIF($3, ''), $4)
-				ON CONFLICT (name) DO UPDATE SET url = EXCLUDED.url, path = EXCLUDED.path,
-					private = EXCLUDED.private, deleted_at = NULL, updated_at = now()`,
-				s.Name, s.URL, s.Path, s.Private)
-			if err != nil {
-				return fmt.Errorf("save repository %q: %w", s.Name, err)
+			if _, err := Save(ctx, tx, s, now); err != nil {
+				return err
 			}
 		}
 		return nil

@@ -1,22 +1,55 @@
 package repos
 
 import (
+	"time"
+
 	"github.com/apache/arrow/go/v15/arrow"
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/sinks/loader"
 )
 
+// The columns of SyncKind; the optional strings are null when empty.
+var (
+	syncName          = batch.String("name")
+	syncGitDir        = batch.String("git_dir").Nullable()
+	syncDefaultBranch = batch.String("default_branch").Nullable()
+	syncHead          = batch.String("head_commit").Nullable()
+	syncError         = batch.String("error").Nullable()
+	syncAt            = batch.Timestamp("synced_at", arrow.Microsecond)
+	syncTookMS        = batch.Int64("took_ms")
+)
+
 // SyncKind is the repo-sync batch: one row per repository synced.
 var SyncKind = batch.NewKind("repo-sync", 1,
-	arrow.Field{Name: "name", Type: arrow.BinaryTypes.String},
-	arrow.Field{Name: "git_dir", Type: arrow.BinaryTypes.String, Nullable: true},
-	arrow.Field{Name: "default_branch", Type: arrow.BinaryTypes.String, Nullable: true},
-	arrow.Field{Name: "head_commit", Type: arrow.BinaryTypes.String, Nullable: true},
-	arrow.Field{Name: "error", Type: arrow.BinaryTypes.String, Nullable: true},
-	arrow.Field{Name: "synced_at", Type: &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}},
-	arrow.Field{Name: "took_ms", Type: arrow.PrimitiveTypes.Int64},
-)
+	syncName, syncGitDir, syncDefaultBranch, syncHead, syncError, syncAt, syncTookMS)
+
+// Synced is a SyncKind row: the outcome of syncing one repository. Empty
+// strings are stored as nulls.
+type Synced struct {
+	Name          string
+	GitDir        string
+	DefaultBranch string
+	Head          string
+	// Error is why the sync failed; "" when it succeeded.
+	Error    string
+	SyncedAt time.Time // stored to the microsecond
+	Took     time.Duration
+}
+
+// AppendSynced appends s's row to b, a SyncKind batch's builder.
+func AppendSynced(b *batch.Builder, s Synced) error {
+	syncName.Append(b, s.Name)
+	appendOptional(b, syncGitDir, s.GitDir)
+	appendOptional(b, syncDefaultBranch, s.DefaultBranch)
+	appendOptional(b, syncHead, s.Head)
+	appendOptional(b, syncError, s.Error)
+	syncAt.Append(b, s.SyncedAt)
+	syncTookMS.Append(b, s.Took.Milliseconds())
+	return b.EndRow()
+}
+
+func appendOptional(b *batch.Builder, c *batch.StringCol, s string) { c.AppendValid(b, s, s != "") }
 
 // Targets load repo-sync rows into repos. A newer outcome never gets
 // overwritten by an older one (a late load of an earlier run), and a failed

@@ -6,20 +6,22 @@ import (
 	"time"
 
 	"github.com/apache/arrow/go/v15/arrow"
-	"github.com/apache/arrow/go/v15/arrow/array"
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 )
 
-// TasksKind is a shard's payload: one row per task. times and commits are
-// parallel lists: the commit each sample time maps to.
-var TasksKind = batch.NewKind("search-tasks", 1,
-	arrow.Field{Name: "series_id", Type: arrow.PrimitiveTypes.Int64},
-	arrow.Field{Name: "repo_id", Type: arrow.PrimitiveTypes.Int64},
-	arrow.Field{Name: "times", Type: arrow.ListOf(batch.TimestampUTC)},
-	arrow.Field{Name: "commits", Type: arrow.ListOf(arrow.BinaryTypes.String)},
+// The columns of TasksKind. times and commits are parallel lists: the
+// commit each sample time maps to.
+var (
+	taskSeries  = batch.Int64("series_id")
+	taskRepo    = batch.Int64("repo_id")
+	taskTimes   = batch.TimeList("times")
+	taskCommits = batch.StringList("commits")
 )
+
+// TasksKind is a shard's payload: one row per task.
+var TasksKind = batch.NewKind("search-tasks", 1, taskSeries, taskRepo, taskTimes, taskCommits)
 
 var tasksRegistry = batch.NewRegistry(TasksKind)
 
@@ -63,20 +65,10 @@ func WriteTasks(ctx context.Context, run *batch.Run, name string, tasks []Task) 
 			return "", fmt.Errorf("write tasks %q: task (series %d, repo %d) has %d times and %d commits",
 				name, t.SeriesID, t.RepoID, len(t.Times), len(t.Commits))
 		}
-		b.Field(0).(*array.Int64Builder).Append(t.SeriesID)
-		b.Field(1).(*array.Int64Builder).Append(t.RepoID)
-		times := b.Field(2).(*array.ListBuilder)
-		times.Append(true)
-		tv := times.ValueBuilder().(*array.TimestampBuilder)
-		for _, at := range t.Times {
-			tv.Append(arrow.Timestamp(at.Unix()))
-		}
-		commits := b.Field(3).(*array.ListBuilder)
-		commits.Append(true)
-		cv := commits.ValueBuilder().(*array.StringBuilder)
-		for _, c := range t.Commits {
-			cv.Append(c)
-		}
+		taskSeries.Append(b, t.SeriesID)
+		taskRepo.Append(b, t.RepoID)
+		taskTimes.Append(b, t.Times)
+		taskCommits.Append(b, t.Commits)
 		if err := b.EndRow(); err != nil {
 			return "", err
 		}
@@ -107,23 +99,13 @@ func ReadTasks(ctx context.Context, b bucket.Bucket, key string) ([]Task, error)
 }
 
 func appendTasks(out []Task, rec arrow.Record) []Task {
-	series := rec.Column(0).(*array.Int64)
-	repo := rec.Column(1).(*array.Int64)
-	times := rec.Column(2).(*array.List)
-	tv := times.ListValues().(*array.Timestamp)
-	commits := rec.Column(3).(*array.List)
-	cv := commits.ListValues().(*array.String)
 	for i := range int(rec.NumRows()) {
-		t := Task{SeriesID: series.Value(i), RepoID: repo.Value(i)}
-		start, end := times.ValueOffsets(i)
-		for j := start; j < end; j++ {
-			t.Times = append(t.Times, time.Unix(int64(tv.Value(int(j))), 0).UTC())
-		}
-		start, end = commits.ValueOffsets(i)
-		for j := start; j < end; j++ {
-			t.Commits = append(t.Commits, cv.Value(int(j)))
-		}
-		out = append(out, t)
+		out = append(out, Task{
+			SeriesID: taskSeries.Value(rec, i),
+			RepoID:   taskRepo.Value(rec, i),
+			Times:    taskTimes.Value(rec, i),
+			Commits:  taskCommits.Value(rec, i),
+		})
 	}
 	return out
 }

@@ -27,9 +27,10 @@ type MirrorOpts struct {
 
 // Mirror makes dest a mirror of the repository at url: a fresh
 // `git clone --mirror` when dest does not exist, else a
-// `git fetch --prune` of every ref. A first clone goes to a temporary
-// directory beside dest and is renamed into place only when complete, so an
-// interrupted clone leaves nothing behind.
+// `git fetch --prune` of every ref from url (which may have changed since
+// the clone). A first clone goes to a temporary directory beside dest and
+// is renamed into place only when complete, so an interrupted clone leaves
+// nothing behind.
 //
 // A URL whose transport opts.Protocols does not allow is refused before
 // git runs, and git itself is confined to them (GIT_ALLOW_PROTOCOL,
@@ -45,6 +46,11 @@ func Mirror(ctx context.Context, url, dest string, opts MirrorOpts) (Info, error
 		fmt.Errorf("no answer within %s (the git network timeout, SIGHTLINE_GIT_TIMEOUT): %w", timeout, context.DeadlineExceeded))
 	defer cancel()
 	if _, err := os.Stat(dest); err == nil {
+		// The repository may have been registered again with another URL
+		// (or token) since the clone: fetch from url, not the clone's.
+		if _, err := run(ctx, dest, "config", "--", "remote.origin.url", url); err != nil {
+			return Info{}, scrub(fmt.Errorf("fetch %s into %s: set origin: %w", url, dest, err), url)
+		}
 		if err := network(netCtx, dest, opts.Protocols, "fetch", "--prune", "--quiet", "origin"); err != nil {
 			return Info{}, scrub(fmt.Errorf("fetch %s into %s: %w", url, dest, err), url)
 		}

@@ -3,7 +3,6 @@ package gitsource_test
 import (
 	"context"
 	"errors"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,7 +79,7 @@ func TestMirrorRefusesLocalByDefault(t *testing.T) {
 // on after the network timeout, with nothing left behind.
 func TestMirrorTimeout(t *testing.T) {
 	t.Parallel()
-	addr := silentServer(t)
+	addr := gittest.SilentRemote(t)
 	parent := t.TempDir()
 	start := time.Now()
 	_, err := gitsource.Mirror(context.Background(), "git://"+addr+"/x.git", filepath.Join(parent, "m.git"),
@@ -101,9 +100,9 @@ func TestMirrorTimeout(t *testing.T) {
 func TestMirrorErrorsHideCredentials(t *testing.T) {
 	t.Parallel()
 	for _, url := range []string{
-		"https://user:tok3n-s3cret@" + closedAddr(t) + "/x.git",
-		"https://tok3n-s3cret@" + closedAddr(t) + "/x.git",
-		"https://user:tok3n-s3cret@" + silentServer(t) + "/x.git",
+		"https://user:tok3n-s3cret@" + gittest.ClosedAddr(t) + "/x.git",
+		"https://tok3n-s3cret@" + gittest.ClosedAddr(t) + "/x.git",
+		"https://user:tok3n-s3cret@" + gittest.SilentRemote(t) + "/x.git",
 	} {
 		_, err := gitsource.Mirror(context.Background(), url, filepath.Join(t.TempDir(), "m.git"),
 			gitsource.MirrorOpts{Timeout: time.Second})
@@ -118,44 +117,4 @@ func TestMirrorErrorsHideCredentials(t *testing.T) {
 			t.Errorf("Mirror error shows the token, or not the masked URL: %v", err)
 		}
 	}
-}
-
-// silentServer accepts TCP connections and never answers.
-func silentServer(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		var conns []net.Conn
-		defer func() {
-			for _, c := range conns {
-				c.Close()
-			}
-		}()
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-		}
-	}()
-	t.Cleanup(func() { l.Close(); <-done })
-	return l.Addr().String()
-}
-
-// closedAddr is a local address nothing listens on.
-func closedAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
 }

@@ -91,6 +91,29 @@ func TestMirrorCloneThenFetch(t *testing.T) {
 	}
 }
 
+// A repository registered again with a new URL (repos add NAME --url NEW)
+// keeps its mirror directory; the next fetch must come from the new URL,
+// not the one the mirror was cloned from.
+func TestMirrorFetchFollowsNewURL(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	old := gittest.New(t)
+	old.Commit(t0, "old", map[string]string{"a.txt": "a\n"})
+	moved := gittest.New(t)
+	want := moved.Commit(t0, "moved", map[string]string{"b.txt": "b\n"})
+	dest := filepath.Join(t.TempDir(), "repo.git")
+	if _, err := gitsource.Mirror(ctx, old.Dir, dest, allowFile); err != nil {
+		t.Fatal(err)
+	}
+	info, err := gitsource.Mirror(ctx, moved.Dir, dest, allowFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Head != want {
+		t.Fatalf("after fetch from the new URL: head %s, want %s (the new URL's)", info.Head, want)
+	}
+}
+
 func TestMirrorUnreachableLeavesNothing(t *testing.T) {
 	t.Parallel()
 	parent := t.TempDir()

@@ -1,7 +1,7 @@
 // Package gittest builds real git repositories with scripted history for
 // tests: fixed author and committer dates (GIT_AUTHOR_DATE,
-// GIT_COMMITTER_DATE), so commit ids are the same on every run. Only tests
-// import it.
+// GIT_COMMITTER_DATE), so commit ids are the same on every run, and remotes
+// that hang or refuse connections. Only tests import it.
 package gittest
 
 import (

@@ -140,3 +140,33 @@ func TestRetryAfterIndexIsAutomatic(t *testing.T) {
 		t.Fatalf("retried again: %v", c)
 	}
 }
+
+// An automatic retry that cannot be planned (here the series' interval is
+// one apply now refuses, as a series applied before apply checked may
+// have) fails once, named; plan-backfills does not queue another on every
+// run after it.
+func TestAutomaticRetryFailsOnce(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	job := &planbackfills.Job{MaxWait: time.Nanosecond}
+	f.run(job) // waits
+	if c := f.run(job); c["given_up"] != 6 {
+		t.Fatalf("plan-backfills counts %v; want it to stop waiting for 3 repositories in 2 backfills", c)
+	}
+	f.run(&syncrepos.Job{})
+	f.run(&indexcommits.Job{})
+	if _, err := f.r.DB.Exec(f.ctx, `UPDATE insight_series SET interval_unit = 'year', interval_value = 200`); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.run(job); c["retries"] != 2 || c["failed"] != 2 {
+		t.Fatalf("plan-backfills counts %v; want both series' retries queued and failed", c)
+	}
+	for range 2 {
+		if c := f.run(job); c["retries"] != 0 || c["failed"] != 0 {
+			t.Fatalf("plan-backfills counts %v; want no retry queued again after the failed one", c)
+		}
+	}
+	if n := count(t, f.r.DB, `SELECT count(*) FROM backfills WHERE retry`); n != 2 {
+		t.Fatalf("%d retry backfills; want one per series", n)
+	}
+}

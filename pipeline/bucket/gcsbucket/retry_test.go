@@ -10,19 +10,9 @@ import (
 	"github.com/sightline-dev/sightline/pipeline/buckettest"
 )
 
-// newFaultyServer starts a fake GCS server behind Faults.
-func newFaultyServer(t *testing.T) (string, *buckettest.Faults) {
-	var faults *buckettest.Faults
-	endpoint := buckettest.NewGCSServer(t, func(h http.Handler) http.Handler {
-		faults = buckettest.NewFaults(h)
-		return faults
-	})
-	return endpoint, faults
-}
-
 func TestRetry(t *testing.T) {
 	t.Parallel()
-	endpoint, faults := newFaultyServer(t)
+	endpoint, faults := buckettest.NewFaultyGCSServer(t)
 	b := openURL(t, endpoint, gcsbucket.Opts{Retry: fastRetry})
 	buckettest.CheckStatRetries(t, b, faults)
 	faults.Fail(2, http.StatusServiceUnavailable)
@@ -38,7 +28,7 @@ func TestRetry(t *testing.T) {
 // attempts to spare.
 func TestRetryTimeBound(t *testing.T) {
 	t.Parallel()
-	endpoint, faults := newFaultyServer(t)
+	endpoint, faults := buckettest.NewFaultyGCSServer(t)
 	buckettest.CheckRetryTimeBound(t, openURL(t, endpoint, gcsbucket.Opts{Retry: buckettest.TimeBoundRetry}), faults)
 }
 
@@ -46,7 +36,7 @@ func TestRetryTimeBound(t *testing.T) {
 // replaying an append whose success was lost would append twice.
 func TestRetryCompose(t *testing.T) {
 	t.Parallel()
-	endpoint, faults := newFaultyServer(t)
+	endpoint, faults := buckettest.NewFaultyGCSServer(t)
 	b := openURL(t, endpoint, gcsbucket.Opts{Retry: fastRetry})
 	for _, key := range []string{"a", "b"} {
 		if err := b.Put(t.Context(), key, strings.NewReader(key)); err != nil {
@@ -69,7 +59,7 @@ func TestRetryCompose(t *testing.T) {
 func TestFaults(t *testing.T) {
 	t.Parallel()
 	buckettest.RunFaults(t, buckettest.Cloud{
-		Serve: newFaultyServer,
+		Serve: func(t *testing.T) (string, *buckettest.Faults) { return buckettest.NewFaultyGCSServer(t) },
 		Open: func(t *testing.T, endpoint string, retry bucket.RetryOpts) bucket.Bucket {
 			return openURL(t, endpoint, gcsbucket.Opts{Retry: retry})
 		},

@@ -27,29 +27,11 @@ func TestComposeCopiesParts(t *testing.T) {
 	for _, tt := range tests {
 		copier := &buckettest.S3PartCopier{Next: buckettest.NewS3Handler(t)}
 		b := open(t, buckettest.Serve(t, copier), s3bucket.Opts{})
-		var parts []string
-		var want []byte
-		for i, size := range tt.sizes {
-			data := bytes.Repeat([]byte{byte('a' + i)}, size)
-			key := fmt.Sprintf("part-%d", i)
-			if err := b.Put(t.Context(), key, bytes.NewReader(data)); err != nil {
-				t.Fatal(err)
-			}
-			parts = append(parts, key)
-			want = append(want, data...)
-		}
+		parts, want := putParts(t, b, tt.sizes)
 		if err := b.Compose(t.Context(), "dst", parts); err != nil {
 			t.Fatalf("Compose(%v): %v", tt.sizes, err)
 		}
-		r, err := b.Get(t.Context(), "dst")
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := io.ReadAll(r)
-		r.Close()
-		if err != nil || !bytes.Equal(got, want) {
-			t.Errorf("Compose(%v) wrote %d bytes (%v), want %d", tt.sizes, len(got), err, len(want))
-		}
+		checkObject(t, b, "dst", want)
 		if n := copier.Copies(); n != tt.wantCopies {
 			t.Errorf("Compose(%v) copied %d parts server-side, want %d", tt.sizes, n, tt.wantCopies)
 		}
@@ -65,17 +47,7 @@ func TestComposeLostCompleteAnswer(t *testing.T) {
 	const mib = 1 << 20
 	faults := buckettest.NewFaults(buckettest.NewS3Handler(t))
 	b := open(t, buckettest.Serve(t, faults), s3bucket.Opts{Retry: fastRetry})
-	var parts []string
-	var want []byte
-	for i, size := range []int{6 * mib, 1024} {
-		data := bytes.Repeat([]byte{byte('a' + i)}, size)
-		key := fmt.Sprintf("part-%d", i)
-		if err := b.Put(t.Context(), key, bytes.NewReader(data)); err != nil {
-			t.Fatal(err)
-		}
-		parts = append(parts, key)
-		want = append(want, data...)
-	}
+	parts, want := putParts(t, b, []int{6 * mib, 1024})
 	isComplete := func(r *http.Request) bool {
 		q := r.URL.Query()
 		return r.Method == http.MethodPost && q.Has("uploadId") && !q.Has("partNumber")
@@ -84,13 +56,35 @@ func TestComposeLostCompleteAnswer(t *testing.T) {
 	if err := b.Compose(t.Context(), "dst", parts); err != nil {
 		t.Fatalf("Compose with the Complete answer lost: %v", err)
 	}
-	r, err := b.Get(t.Context(), "dst")
+	checkObject(t, b, "dst", want)
+}
+
+// putParts puts one object per size, part-0, part-1…, each filled with its
+// own letter, and returns their keys and the bytes of their concatenation.
+func putParts(t *testing.T, b *s3bucket.Bucket, sizes []int) (keys []string, all []byte) {
+	t.Helper()
+	for i, size := range sizes {
+		data := bytes.Repeat([]byte{byte('a' + i)}, size)
+		key := fmt.Sprintf("part-%d", i)
+		if err := b.Put(t.Context(), key, bytes.NewReader(data)); err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, key)
+		all = append(all, data...)
+	}
+	return keys, all
+}
+
+// checkObject checks that key holds want.
+func checkObject(t *testing.T, b *s3bucket.Bucket, key string, want []byte) {
+	t.Helper()
+	r, err := b.Get(t.Context(), key)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("Get(%q): %v", key, err)
 	}
 	got, err := io.ReadAll(r)
 	r.Close()
 	if err != nil || !bytes.Equal(got, want) {
-		t.Errorf("Compose wrote %d bytes (%v), want %d", len(got), err, len(want))
+		t.Errorf("%q holds %d bytes (%v), want %d", key, len(got), err, len(want))
 	}
 }

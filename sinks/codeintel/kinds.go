@@ -1,0 +1,141 @@
+package codeintel
+
+import (
+	"github.com/sightline-dev/sightline/pipeline/batch"
+	"github.com/sightline-dev/sightline/sinks/loader"
+)
+
+// position is the four columns of a range in a kind: where they sit
+// differs from kind to kind, so each kind has its own.
+type position struct {
+	startLine, startCharacter, endLine, endCharacter *batch.Int32Col
+}
+
+func newPosition() position {
+	return position{batch.Int32("start_line"), batch.Int32("start_character"),
+		batch.Int32("end_line"), batch.Int32("end_character")}
+}
+
+// uploadID is every kind's first column: the upload a row belongs to.
+var uploadID = batch.Int64("upload_id")
+
+// The columns of each kind, named for the kind (range, hover, result,
+// moniker, diagnostic, pkg, pkgRef), and the kinds: one per table.
+var (
+	rangePath       = batch.String("path")
+	rangePos        = newPosition()
+	rangeDefinition = batch.Int32("definition_result")
+	rangeReference  = batch.Int32("reference_result")
+	rangeHover      = batch.Int32("hover_id")
+	rangeMonikers   = batch.StringList("monikers")
+	// RangeKind holds lsif_ranges: one row per range of a document.
+	RangeKind = batch.NewKind("lsif-range", 1, uploadID, rangePath,
+		rangePos.startLine, rangePos.startCharacter, rangePos.endLine, rangePos.endCharacter,
+		rangeDefinition, rangeReference, rangeHover, rangeMonikers)
+
+	hoverID   = batch.Int32("hover_id")
+	hoverText = batch.String("text")
+	// HoverKind holds lsif_hovers: one row per hover text.
+	HoverKind = batch.NewKind("lsif-hover", 1, uploadID, hoverID, hoverText)
+
+	resultID   = batch.Int32("result_id")
+	resultKind = batch.String("kind")
+	resultPath = batch.String("path")
+	resultPos  = newPosition()
+	// ResultLocationKind holds lsif_result_locations: one row per location
+	// of a definition or reference result.
+	ResultLocationKind = batch.NewKind("lsif-result-location", 1, uploadID, resultID, resultKind, resultPath,
+		resultPos.startLine, resultPos.startCharacter, resultPos.endLine, resultPos.endCharacter)
+
+	monikerKind       = batch.String("kind")
+	monikerScheme     = batch.String("scheme")
+	monikerIdentifier = batch.String("identifier")
+	monikerPath       = batch.String("path")
+	monikerPos        = newPosition()
+	// MonikerLocationKind holds lsif_moniker_locations: one row per
+	// location of a moniker's definitions or references.
+	MonikerLocationKind = batch.NewKind("lsif-moniker-location", 1, uploadID, monikerKind, monikerScheme, monikerIdentifier,
+		monikerPath, monikerPos.startLine, monikerPos.startCharacter, monikerPos.endLine, monikerPos.endCharacter)
+
+	diagnosticPath     = batch.String("path")
+	diagnosticSeverity = batch.Int32("severity")
+	diagnosticCode     = batch.String("code")
+	diagnosticMessage  = batch.String("message")
+	diagnosticSource   = batch.String("source")
+	diagnosticPos      = newPosition()
+	// DiagnosticKind holds lsif_diagnostics: one row per diagnostic.
+	DiagnosticKind = batch.NewKind("lsif-diagnostic", 1, uploadID, diagnosticPath, diagnosticSeverity,
+		diagnosticCode, diagnosticMessage, diagnosticSource,
+		diagnosticPos.startLine, diagnosticPos.startCharacter, diagnosticPos.endLine, diagnosticPos.endCharacter)
+
+	// The package columns are shared by PackageKind and PackageRefKind, at
+	// the same positions.
+	pkgScheme  = batch.String("scheme")
+	pkgManager = batch.String("manager")
+	pkgName    = batch.String("name")
+	pkgVersion = batch.String("version")
+	// PackageKind holds lsif_packages: the packages a dump exports.
+	PackageKind = batch.NewKind("lsif-package", 1, uploadID, pkgScheme, pkgManager, pkgName, pkgVersion)
+
+	pkgRefIdentifiers = batch.StringList("identifiers")
+	// PackageRefKind holds lsif_package_references: the packages a dump
+	// uses, with the identifiers it uses from each.
+	PackageRefKind = batch.NewKind("lsif-package-ref", 1, uploadID, pkgScheme, pkgManager, pkgName, pkgVersion,
+		pkgRefIdentifiers)
+)
+
+// Kinds are the batch kinds BatchSink writes, in the order it creates them
+// (so in the run's manifest): the ones with the most rows first, for a
+// concurrent load to start them first.
+var Kinds = []batch.Kind{MonikerLocationKind, RangeKind, ResultLocationKind, HoverKind, DiagnosticKind, PackageKind, PackageRefKind}
+
+// upsert is a target that COPYs into a staging copy of table and inserts
+// what is not there yet: packages have primary keys, and a dump may name
+// the same package twice.
+func upsert(kind batch.Kind, table string) loader.Target {
+	stage := "stage_" + table
+	return loader.Target{
+		Kind:    kind,
+		Table:   stage,
+		Prepare: `CREATE TEMP TABLE ` + stage + ` (LIKE ` + table + ` INCLUDING DEFAULTS) ON COMMIT DROP`,
+		Merge:   `INSERT INTO ` + table + ` SELECT * FROM ` + stage + ` ON CONFLICT DO NOTHING`,
+	}
+}
+
+// kindTable is where the rows of a kind end up. A dedup table's primary
+// key collapses the rows a dump repeats, so it may hold fewer rows than
+// its batch.
+type kindTable struct {
+	kind  batch.Kind
+	table string
+	dedup bool
+}
+
+// kindTables lists the table of every kind. Hover ids are the converter's
+// ordinals: unique within an upload.
+var kindTables = []kindTable{
+	{HoverKind, "lsif_hovers", false},
+	{ResultLocationKind, "lsif_result_locations", false},
+	{RangeKind, "lsif_ranges", false},
+	{MonikerLocationKind, "lsif_moniker_locations", false},
+	{DiagnosticKind, "lsif_diagnostics", false},
+	{PackageKind, "lsif_packages", true},
+	{PackageRefKind, "lsif_package_references", true},
+}
+
+// Targets load the kinds into the codeintel tables: plain COPY, except
+// insert-if-absent for packages. Each batch is one transaction; an
+// upload's rows are invisible until UploadsComplete.
+func Targets() []loader.Target {
+	ts := make([]loader.Target, len(kindTables))
+	for i, kt := range kindTables {
+		ts[i] = loader.Target{Kind: kt.kind, Table: kt.table}
+		if kt.dedup {
+			ts[i] = upsert(kt.kind, kt.table)
+		}
+	}
+	return ts
+}
+
+// Registry is the set of codeintel batch kinds.
+func Registry() *batch.Registry { return batch.NewRegistry(Kinds...) }
