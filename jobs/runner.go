@@ -13,6 +13,7 @@ import (
 	"github.com/segmentio/ksuid"
 
 	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"github.com/sightline-dev/sightline/pipeline/metrics"
 	"github.com/sightline-dev/sightline/pipeline/progress"
 )
 
@@ -48,6 +49,8 @@ type Runner struct {
 	// Progress is passed to every run's Env: a terminal line for
 	// `sightline run` on a terminal, else (zero) log lines.
 	Progress progress.Opts
+	// Metrics records each executed run; nil records nothing.
+	Metrics *metrics.Set
 }
 
 // RunResult is the outcome of one run.
@@ -98,6 +101,7 @@ func (r *Runner) execute(ctx context.Context, job Job, res RunResult) (RunResult
 	log := r.logger().With("job", job.Name(), "run", res.RunID)
 	log.Info("run started")
 	env := &Env{RunID: res.RunID, DB: r.DB, Bucket: r.Bucket, DataDir: r.DataDir, Logger: log, Now: r.now, Progress: r.Progress}
+	ctx, rows := metrics.WithRowTally(ctx)
 	counts, err := runJob(ctx, job, env)
 	res.Counts, res.Status = counts, StatusSucceeded
 	errText := ""
@@ -114,6 +118,8 @@ func (r *Runner) execute(ctx context.Context, job Job, res RunResult) (RunResult
 		return res, errors.Join(err, ferr)
 	}
 	log.Info("run finished", "status", res.Status, "counts", counts, "elapsed", r.now().Sub(rec.StartedAt).Round(time.Millisecond))
+	r.Metrics.RunFinished(metrics.Run{Job: job.Name(), Status: string(res.Status), Started: rec.StartedAt,
+		Finished: r.now(), Counts: counts, RowsLoaded: rows.Rows()})
 	return res, err
 }
 

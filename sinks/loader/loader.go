@@ -29,6 +29,7 @@ import (
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"github.com/sightline-dev/sightline/pipeline/metrics"
 )
 
 // Loader loads committed runs from Bucket into DB. Its fields must be set
@@ -149,7 +150,7 @@ func (l *Loader) loadOne(ctx context.Context, m batch.Manifest, p plan) (Result,
 	if err != nil {
 		return Result{}, err
 	}
-	return l.logLoaded(p, rows[0], start), nil
+	return l.logLoaded(ctx, p, rows[0], start), nil
 }
 
 // loadAtomic loads every batch of plans in one transaction.
@@ -164,20 +165,22 @@ func (l *Loader) loadAtomic(ctx context.Context, m batch.Manifest, plans []plan)
 		return res, err
 	}
 	for i, p := range plans {
-		res.add(l.logLoaded(p, rows[i], start))
+		res.add(l.logLoaded(ctx, p, rows[i], start))
 	}
 	return res, nil
 }
 
-// logLoaded logs a committed batch and counts it: rows is what loadTx
-// returned for it, notLoaded for a batch already in the ledger.
-func (l *Loader) logLoaded(p plan, rows int64, start time.Time) Result {
+// logLoaded logs a committed batch and counts it, in the result and in the
+// run's row tally (metrics.AddRows): rows is what loadTx returned for it,
+// notLoaded for a batch already in the ledger.
+func (l *Loader) logLoaded(ctx context.Context, p plan, rows int64, start time.Time) Result {
 	if rows == notLoaded {
 		l.logger().Debug("batch already loaded", "key", p.info.Key)
 		return Result{Skipped: 1}
 	}
 	l.logger().Info("loaded batch", "key", p.info.Key, "kind", p.info.Kind,
 		"table", p.target.Table, "rows", rows, "duration", time.Since(start))
+	metrics.AddRows(ctx, p.info.Kind, rows)
 	return Result{Loaded: 1, Rows: rows}
 }
 
