@@ -70,7 +70,11 @@ type Job struct {
 // one table, the other connection's COPY keeps the second core busy.
 const DefaultLoadConcurrency = 2
 
-var _ jobs.Job = (*Job)(nil)
+var _ jobs.Worker = (*Job)(nil)
+
+// QueueWorker implements jobs.Worker: runs of the job claim from a queue,
+// so any number of them work at once, without the job-wide lock.
+func (*Job) QueueWorker() {}
 
 // Name implements jobs.Job.
 func (*Job) Name() string { return Name }

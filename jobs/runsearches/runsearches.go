@@ -72,7 +72,11 @@ type Job struct {
 	MaxFileSize int64
 }
 
-var _ jobs.Job = (*Job)(nil)
+var _ jobs.Worker = (*Job)(nil)
+
+// QueueWorker implements jobs.Worker: runs of the job claim from a queue,
+// so any number of them work at once, without the job-wide lock.
+func (*Job) QueueWorker() {}
 
 // Name implements jobs.Job.
 func (*Job) Name() string { return Name }
@@ -82,8 +86,8 @@ func (*Job) Description() string {
 	return "claim search shards by priority, evaluate them against git, load series points; record incomplete points; finish backfills"
 }
 
-// DefaultSchedule implements jobs.Job: a run drains the queue; a run that
-// starts while another is draining is skipped.
+// DefaultSchedule implements jobs.Job: a run drains the queue, alongside
+// any other runs draining it.
 func (*Job) DefaultSchedule() string { return "* * * * *" }
 
 // Run implements jobs.Job.
