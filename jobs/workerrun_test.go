@@ -98,7 +98,11 @@ func TestWorkerMaxRuntime(t *testing.T) {
 	r.MaxRuntime = 300 * time.Millisecond
 	var cause error
 	job := workerJob{funcJob{name: "drain", run: func(ctx context.Context, _ *jobs.Env) (jobs.Counts, error) {
-		<-ctx.Done()
+		select {
+		case <-ctx.Done():
+		case <-time.After(10 * time.Second):
+			return nil, errors.New("not stopped at max runtime")
+		}
 		cause = context.Cause(ctx)
 		return jobs.Counts{"items": 7}, ctx.Err()
 	}}}
