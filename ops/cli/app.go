@@ -126,7 +126,7 @@ func (a *app) runner(ctx context.Context) (*jobs.Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &jobs.Runner{DB: db, Bucket: b, DataDir: a.dataDir, Logger: a.log, NowFunc: a.now}, nil
+	return &jobs.Runner{DB: db, Bucket: b, DataDir: a.dataDir, Logger: a.log, NowFunc: a.now, MaxRuntime: a.maxRuntime}, nil
 }
 
 func (a *app) close(ctx context.Context) {
