@@ -94,7 +94,7 @@ func (p *workerProc) wait() error {
 	}
 }
 
-func (p *crashPipeline) startWorker(t *testing.T, job string) *workerProc {
+func (p *crashPipeline) startWorker(t testing.TB, job string) *workerProc {
 	t.Helper()
 	w := &workerProc{job: job, cmd: p.sightline("run", job), exited: make(chan struct{})}
 	w.cmd.Stdout, w.cmd.Stderr = &w.out, &w.out
@@ -285,14 +285,8 @@ func (p *crashPipeline) setUpWorkers(t *testing.T, dirs []string, lsifRepo strin
 		return
 	}
 	// More backfills (one shard each) than run-searches workers.
-	for i := range workersExtraSeries {
-		p.exec(t, `WITH s AS (
-				INSERT INTO insight_series (series_key, query, kind, repo_scope, interval_unit, interval_value, num_points)
-				VALUES ($1, $2, 'search', 'all', 'week', 1, 52) RETURNING id)
-			INSERT INTO backfills (series_id) SELECT id FROM s`, fmt.Sprint("value-", i), fmt.Sprintf("value_%d", i+1))
-	}
-	if out, err := p.sightline("run", "plan-backfills").CombinedOutput(); err != nil {
-		t.Errorf("sightline run plan-backfills: %v\n%s", err, out)
+	p.addBackfills(t, workersExtraSeries)
+	if t.Failed() {
 		return
 	}
 	cfg := p.envValue("SIGHTLINE_CONFIG")
