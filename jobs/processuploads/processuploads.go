@@ -33,6 +33,7 @@ import (
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
+	"github.com/sightline-dev/sightline/sources/mirrorcache"
 )
 
 // Name is the job's registry name.
@@ -64,6 +65,10 @@ type Job struct {
 	// LoadConcurrency is how many of an upload's batches load at once,
 	// each on its own connection; 0 means DefaultLoadConcurrency.
 	LoadConcurrency int
+	// Mirrors, when set, is the worker's own mirror cache: URL
+	// repositories are read from it, fetched when it lacks the upload's
+	// commit, so the worker needs no volume shared with sync-repos.
+	Mirrors *mirrorcache.Cache
 }
 
 // DefaultLoadConcurrency loads two batches at once: while Postgres writes

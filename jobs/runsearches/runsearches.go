@@ -35,6 +35,7 @@ import (
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
 	"github.com/sightline-dev/sightline/sources/engine"
+	"github.com/sightline-dev/sightline/sources/mirrorcache"
 )
 
 // Name is the job's registry name.
@@ -70,6 +71,10 @@ type Job struct {
 	// MaxFileSize is the size above which files are not searched (and
 	// recorded as skipped); 0 means search.DefaultMaxFileSize.
 	MaxFileSize int64
+	// Mirrors, when set, is the worker's own mirror cache: URL
+	// repositories are read from it, fetched when it lacks them, so the
+	// worker needs no volume shared with sync-repos.
+	Mirrors *mirrorcache.Cache
 }
 
 var _ jobs.Worker = (*Job)(nil)
