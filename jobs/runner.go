@@ -51,6 +51,10 @@ type Runner struct {
 	Progress progress.Opts
 	// Metrics records each executed run; nil records nothing.
 	Metrics *metrics.Set
+	// MaxRuntime bounds a queue worker's run (see KindOf): when it is
+	// reached the run hands back what it holds and succeeds. 0 means no
+	// bound; one-at-a-time jobs ignore it.
+	MaxRuntime time.Duration
 }
 
 // RunResult is the outcome of one run.
@@ -73,12 +77,16 @@ func (r RunResult) LockHolder() string {
 	return "run " + r.Holder
 }
 
-// Run executes job once under the job's advisory lock and records it in
-// job_runs. The returned error is the job's (or the runner's) error; a
+// Run executes job once and records it in job_runs: a one-at-a-time job
+// under the job's advisory lock, a queue worker without one (any number of
+// its runs work at once; see runWorker). The returned error is the job's (or the runner's) error; a
 // skipped run is not an error. On cancellation the run is recorded as
 // canceled and ctx's error is returned.
 func (r *Runner) Run(ctx context.Context, job Job, overlap Overlap) (RunResult, error) {
 	res := RunResult{RunID: ksuid.New().String()}
+	if KindOf(job) == QueueWorker {
+		return r.runWorker(ctx, job, res)
+	}
 	lock, err := acquireJobLock(ctx, r.DB, job.Name(), cmp.Or(overlap, OverlapSkip), r.logger())
 	if err != nil {
 		return res, err
@@ -106,6 +114,9 @@ func (r *Runner) execute(ctx context.Context, job Job, res RunResult) (RunResult
 	res.Counts, res.Status = counts, StatusSucceeded
 	errText := ""
 	switch {
+	case stoppedAtMaxRuntime(ctx, err):
+		r.maxRuntimeNote(job, r.MaxRuntime)
+		err = nil
 	case err != nil && ctx.Err() != nil:
 		res.Status, err = StatusCanceled, fmt.Errorf("run %s of %s canceled: %w", res.RunID, job.Name(), context.Cause(ctx))
 		errText = err.Error()

@@ -220,6 +220,11 @@ func (w *worker) paths(ctx context.Context, u *codeintel.Upload) (func(string) b
 	if dir == "" {
 		return nil, fmt.Errorf("repository %s is not synced yet (run sync-repos); the upload will be retried", r.Name)
 	}
+	if r.URL != "" && w.job.Mirrors != nil {
+		if dir, err = w.job.Mirrors.Dir(ctx, r.Name, r.URL, u.Commit); err != nil {
+			return nil, fmt.Errorf("%w; the upload will be retried", err)
+		}
+	}
 	g, err := gitsource.Open(ctx, dir)
 	if err != nil {
 		return nil, fmt.Errorf("repository %s: %w", r.Name, err)

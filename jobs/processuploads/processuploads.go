@@ -33,6 +33,7 @@ import (
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
+	"github.com/sightline-dev/sightline/sources/mirrorcache"
 )
 
 // Name is the job's registry name.
@@ -64,13 +65,21 @@ type Job struct {
 	// LoadConcurrency is how many of an upload's batches load at once,
 	// each on its own connection; 0 means DefaultLoadConcurrency.
 	LoadConcurrency int
+	// Mirrors, when set, is the worker's own mirror cache: URL
+	// repositories are read from it, fetched when it lacks the upload's
+	// commit, so the worker needs no volume shared with sync-repos.
+	Mirrors *mirrorcache.Cache
 }
 
 // DefaultLoadConcurrency loads two batches at once: while Postgres writes
 // one table, the other connection's COPY keeps the second core busy.
 const DefaultLoadConcurrency = 2
 
-var _ jobs.Job = (*Job)(nil)
+var _ jobs.Worker = (*Job)(nil)
+
+// QueueWorker implements jobs.Worker: runs of the job claim from a queue,
+// so any number of them work at once, without the job-wide lock.
+func (*Job) QueueWorker() {}
 
 // Name implements jobs.Job.
 func (*Job) Name() string { return Name }

@@ -128,8 +128,12 @@ func (w *worker) search(ctx context.Context, r repos.Repo, q *search.Query, comm
 	// and a second reader per task (the engine splits a commit's reads
 	// over them) costs a process start that the parallelism does not pay
 	// back here.
-	known := &gitsource.Info{GitDir: r.GitDir, DefaultBranch: r.DefaultBranch, Head: r.HeadCommit}
-	g, err := gitsource.OpenWith(ctx, r.GitDir, gitsource.OpenOpts{Known: known, Readers: 1})
+	dir, err := w.gitDir(ctx, r, commits)
+	if err != nil {
+		return nil, err
+	}
+	known := &gitsource.Info{GitDir: dir, DefaultBranch: r.DefaultBranch, Head: r.HeadCommit}
+	g, err := gitsource.OpenWith(ctx, dir, gitsource.OpenOpts{Known: known, Readers: 1})
 	if err != nil {
 		return nil, fmt.Errorf("repository %s: %w", r.Name, err)
 	}
@@ -199,4 +203,14 @@ func skipped(p engine.Point) string {
 		s += "; missing: " + strings.Join(p.MissingPaths, ", ")
 	}
 	return s
+}
+
+// gitDir is where the worker reads r: sync-repos' git dir, or for a URL
+// repository with a mirror cache, the worker's own mirror holding the
+// newest of commits (they are oldest first).
+func (w *worker) gitDir(ctx context.Context, r repos.Repo, commits []string) (string, error) {
+	if r.URL == "" || w.job.Mirrors == nil || len(commits) == 0 {
+		return r.GitDir, nil
+	}
+	return w.job.Mirrors.Dir(ctx, r.Name, r.URL, commits[len(commits)-1])
 }

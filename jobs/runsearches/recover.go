@@ -13,7 +13,7 @@ import (
 
 // recover puts back what earlier runs left behind before the run claims
 // anything: shards held by runs that are no longer running (a crash: the
-// runner has marked such runs failed when it took the job's lock) or whose
+// runner marks such runs failed before the run starts) or whose
 // heartbeat stopped; failed shards nobody accounted for; and backfills
 // whose last shard finished without finishing them.
 func (w *worker) recover(ctx context.Context) error {

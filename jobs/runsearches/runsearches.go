@@ -35,6 +35,7 @@ import (
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
 	"github.com/sightline-dev/sightline/sources/engine"
+	"github.com/sightline-dev/sightline/sources/mirrorcache"
 )
 
 // Name is the job's registry name.
@@ -70,9 +71,17 @@ type Job struct {
 	// MaxFileSize is the size above which files are not searched (and
 	// recorded as skipped); 0 means search.DefaultMaxFileSize.
 	MaxFileSize int64
+	// Mirrors, when set, is the worker's own mirror cache: URL
+	// repositories are read from it, fetched when it lacks them, so the
+	// worker needs no volume shared with sync-repos.
+	Mirrors *mirrorcache.Cache
 }
 
-var _ jobs.Job = (*Job)(nil)
+var _ jobs.Worker = (*Job)(nil)
+
+// QueueWorker implements jobs.Worker: runs of the job claim from a queue,
+// so any number of them work at once, without the job-wide lock.
+func (*Job) QueueWorker() {}
 
 // Name implements jobs.Job.
 func (*Job) Name() string { return Name }
@@ -82,8 +91,8 @@ func (*Job) Description() string {
 	return "claim search shards by priority, evaluate them against git, load series points; record incomplete points; finish backfills"
 }
 
-// DefaultSchedule implements jobs.Job: a run drains the queue; a run that
-// starts while another is draining is skipped.
+// DefaultSchedule implements jobs.Job: a run drains the queue, alongside
+// any other runs draining it.
 func (*Job) DefaultSchedule() string { return "* * * * *" }
 
 // Run implements jobs.Job.

@@ -23,6 +23,7 @@ import (
 	"github.com/sightline-dev/sightline/pipeline/bucket/bucketurl"
 	"github.com/sightline-dev/sightline/pipeline/progress"
 	"github.com/sightline-dev/sightline/sinks/pgstore"
+	"github.com/sightline-dev/sightline/sources/mirrorcache"
 )
 
 // app holds one invocation's settings and the resources commands open on
@@ -30,6 +31,7 @@ import (
 // invocation started it).
 type app struct {
 	settings
+	mirrorCache    *mirrorcache.Cache
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	log            *slog.Logger
@@ -112,9 +114,9 @@ func (a *app) registry() *jobs.Registry {
 		&syncrepos.Job{Specs: a.cfg.Repos, Protocols: a.gitProtocols, Timeout: a.gitTimeout},
 		&indexcommits.Job{},
 		&planbackfills.Job{},
-		&runsearches.Job{},
+		&runsearches.Job{Mirrors: a.mirrors()},
 		&enqueuesnapshots.Job{},
-		&processuploads.Job{},
+		&processuploads.Job{Mirrors: a.mirrors()},
 		&updatecommitgraph.Job{},
 		&prune.Job{Retention: a.pruneAfter, JobRunsRetention: a.pruneRunsAfter},
 	)
@@ -130,7 +132,7 @@ func (a *app) runner(ctx context.Context) (*jobs.Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &jobs.Runner{DB: db, Bucket: b, DataDir: a.dataDir, Logger: a.log, NowFunc: a.now}, nil
+	return &jobs.Runner{DB: db, Bucket: b, DataDir: a.dataDir, Logger: a.log, NowFunc: a.now, MaxRuntime: a.maxRuntime}, nil
 }
 
 func (a *app) close(ctx context.Context) {
@@ -145,4 +147,14 @@ func (a *app) close(ctx context.Context) {
 			fmt.Fprintln(a.stderr, "sightline: stop private Postgres:", err)
 		}
 	}
+}
+
+// mirrors is the queue workers' mirror cache in the data directory: URL
+// repositories they lack are fetched there, within the cache size.
+func (a *app) mirrors() *mirrorcache.Cache {
+	if a.mirrorCache == nil {
+		a.mirrorCache = &mirrorcache.Cache{DataDir: a.dataDir, MaxBytes: a.mirrorCacheSize,
+			Protocols: a.gitProtocols, Timeout: a.gitTimeout}
+	}
+	return a.mirrorCache
 }

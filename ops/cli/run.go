@@ -19,7 +19,10 @@ another run of the job holds its lock, 1 when it failed or was interrupted.
 This is what a Kubernetes CronJob or a CI step runs. SIGTERM and SIGINT stop
 the run cleanly: it is recorded as canceled and nothing half-written is left.
 
-The queue workers (run-searches, process-uploads) report their progress
+The queue workers (run-searches, process-uploads) take no job lock: start as
+many as you like at once, on any machines sharing the database and bucket.
+Each ends when its queue is empty or at --max-runtime, handing back the item
+in hand at once (a run stopped at --max-runtime succeeded). They report their progress
 (items done of those ready at the start, rate, time left): on a terminal as
 a live line on stderr, otherwise (or with --log-format json) as a
 "progress" log line every 10 seconds.

@@ -127,7 +127,7 @@ type crashPipeline struct {
 
 func (p *crashPipeline) sightline(args ...string) *exec.Cmd { return runSightline(p.env, args...) }
 
-func (p *crashPipeline) setUp(t *testing.T, dirs []string) {
+func (p *crashPipeline) setUp(t testing.TB, dirs []string) {
 	url, drop, err := newSchemaURL()
 	if err != nil {
 		t.Error(err)
@@ -168,7 +168,7 @@ func (p *crashPipeline) setUp(t *testing.T, dirs []string) {
 	}
 }
 
-func (p *crashPipeline) conn(t *testing.T) *pgx.Conn {
+func (p *crashPipeline) conn(t testing.TB) *pgx.Conn {
 	t.Helper()
 	c, err := pgx.Connect(context.Background(), p.url)
 	if err != nil {
@@ -178,7 +178,7 @@ func (p *crashPipeline) conn(t *testing.T) *pgx.Conn {
 	return c
 }
 
-func (p *crashPipeline) exec(t *testing.T, sql string, args ...any) {
+func (p *crashPipeline) exec(t testing.TB, sql string, args ...any) {
 	t.Helper()
 	if _, err := p.conn(t).Exec(context.Background(), sql, args...); err != nil {
 		t.Fatalf("%s: %v", sql, err)
@@ -186,7 +186,7 @@ func (p *crashPipeline) exec(t *testing.T, sql string, args ...any) {
 }
 
 // query returns the rows of sql, each formatted as one string.
-func (p *crashPipeline) query(t *testing.T, sql string) []string {
+func (p *crashPipeline) query(t testing.TB, sql string) []string {
 	t.Helper()
 	rows, err := p.conn(t).Query(context.Background(), sql)
 	if err != nil {
@@ -207,7 +207,7 @@ func (p *crashPipeline) query(t *testing.T, sql string) []string {
 	return out
 }
 
-func (p *crashPipeline) shardCounts(t *testing.T) (completed, total int) {
+func (p *crashPipeline) shardCounts(t testing.TB) (completed, total int) {
 	t.Helper()
 	err := p.conn(t).QueryRow(context.Background(),
 		`SELECT count(*) FILTER (WHERE state = 'completed'), count(*) FROM search_shards`).Scan(&completed, &total)
@@ -240,7 +240,7 @@ func (p *crashPipeline) waitForShard(t *testing.T) (completed, total int) {
 // crashRepos generates n repositories with a year of history each, through
 // git fast-import: files with TODO, FIXME and owner: lines that commits
 // keep rewriting, some weeks without commits.
-func crashRepos(t *testing.T, n int) []string {
+func crashRepos(t testing.TB, n int) []string {
 	dirs := make([]string, n)
 	var wg sync.WaitGroup
 	for i := range n {

@@ -36,6 +36,14 @@ type settings struct {
 	// bounds each repository's clone or fetch (0: the default).
 	gitProtocols giturl.Protocols
 	gitTimeout   time.Duration
+
+	maxRuntimeText string
+	// maxRuntime bounds a queue worker's run; 0 means none.
+	maxRuntime time.Duration
+
+	mirrorCacheSizeText string
+	// mirrorCacheSize bounds the queue workers' mirror cache; 0: none.
+	mirrorCacheSize int64
 }
 
 // envVars documents the global environment variables, in help order.
@@ -51,6 +59,8 @@ var envVars = []struct{ name, flag, doc string }{
 	{"SIGHTLINE_PRUNE_RUNS_AFTER", "prune-runs-after", "prune job: keep finished job_runs rows this long (default 90d)"},
 	{"SIGHTLINE_GIT_PROTOCOLS", "git-protocols", "git transports URL repositories may use, of https, ssh, git, http, file (default https,ssh,git)"},
 	{"SIGHTLINE_GIT_TIMEOUT", "git-timeout", "sync-repos: give up on a repository's clone or fetch after this long, e.g. 10m or 90s (default 10m)"},
+	{"SIGHTLINE_MIRROR_CACHE_SIZE", "mirror-cache-size", "queue workers: fetch URL repositories they lack into $SIGHTLINE_DATA_DIR/repos and keep those mirrors within this size, least recently used deleted first, e.g. 20GiB (default no limit)"},
+	{"SIGHTLINE_MAX_RUNTIME", "max-runtime", "queue workers (run-searches, process-uploads): end a run after this long, handing back what it holds, e.g. 50m (default: when the queue is empty)"},
 }
 
 func (s *settings) bind(fs *pflag.FlagSet) {
@@ -59,6 +69,7 @@ func (s *settings) bind(fs *pflag.FlagSet) {
 		"log-format": &s.logFormat, "log-level": &s.logLevel, "config": &s.configFile, "now": &s.nowText,
 		"prune-after": &s.pruneAfterText, "prune-runs-after": &s.pruneRunsAfterText,
 		"git-protocols": &s.gitProtocolsText, "git-timeout": &s.gitTimeoutText,
+		"max-runtime": &s.maxRuntimeText, "mirror-cache-size": &s.mirrorCacheSizeText,
 	}
 	for _, v := range envVars {
 		fs.StringVar(ptrs[v.flag], v.flag, "", v.doc+" [$"+v.name+"]")
@@ -108,7 +119,36 @@ func (s *settings) resolve(fs *pflag.FlagSet, getenv func(string) string) error 
 	if s.pruneRunsAfter, err = parseRetention("--prune-runs-after / SIGHTLINE_PRUNE_RUNS_AFTER", s.pruneRunsAfterText); err != nil {
 		return err
 	}
-	return s.resolveGit()
+	if err := s.resolveGit(); err != nil {
+		return err
+	}
+	return s.resolveMaxRuntime()
+}
+
+// resolveMaxRuntime reads the queue workers' run time bound.
+func (s *settings) resolveMaxRuntime() error {
+	if s.maxRuntimeText == "" {
+		return s.resolveMirrorCacheSize()
+	}
+	d, err := time.ParseDuration(s.maxRuntimeText)
+	if err != nil || d <= 0 {
+		return usageErrorf("--max-runtime / SIGHTLINE_MAX_RUNTIME: %q is not a positive duration such as 50m or 90s", s.maxRuntimeText)
+	}
+	s.maxRuntime = d
+	return s.resolveMirrorCacheSize()
+}
+
+// resolveMirrorCacheSize reads the queue workers' mirror cache bound.
+func (s *settings) resolveMirrorCacheSize() error {
+	if s.mirrorCacheSizeText == "" {
+		return nil
+	}
+	n, err := parseSize(s.mirrorCacheSizeText)
+	if err != nil {
+		return usageErrorf("--mirror-cache-size / SIGHTLINE_MIRROR_CACHE_SIZE: %q: %v", s.mirrorCacheSizeText, err)
+	}
+	s.mirrorCacheSize = n
+	return nil
 }
 
 // resolveGit reads the git protocol allow-list and network timeout.
