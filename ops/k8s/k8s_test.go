@@ -14,8 +14,8 @@ const (
 	overlayDir = "overlays/example"
 )
 
-// problems runs every check on r; refs also checks that referenced Secrets
-// and ConfigMaps exist (the base leaves the Secrets to the overlay).
+// problems runs every check on r; refs also checks that referenced Secrets,
+// ConfigMaps and files exist (the base leaves the Secrets to the overlay).
 func problems(t *testing.T, r rendered, refs bool) []string {
 	out := checkJobs(r, cli.Registry())
 	out = append(out, checkArgs(r)...)
@@ -23,6 +23,7 @@ func problems(t *testing.T, r rendered, refs bool) []string {
 	out = append(out, checkPods(r)...)
 	if refs {
 		out = append(out, checkRefs(r)...)
+		out = append(out, checkFiles(r, t.TempDir())...)
 	}
 	return out
 }

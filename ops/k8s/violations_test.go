@@ -25,7 +25,7 @@ func TestChecksCatchViolations(t *testing.T) {
 			"unknown flag: --log-formt"},
 		{"unknown command", func(r *rendered) { podOf(r, "prune").Containers[0].Args = []string{"rnu", "prune"} },
 			`unknown command "rnu"`},
-		{"unknown migrate subcommand", func(r *rendered) { r.jobs[0].Spec.Template.Spec.Containers[0].Args = []string{"migrate", "upp"} },
+		{"unknown migrate subcommand", func(r *rendered) { jobNamed(r, "sightline-migrate").Containers[0].Args = []string{"migrate", "upp"} },
 			"migrate: want a subcommand"},
 		{"two job names", func(r *rendered) { podOf(r, "prune").Containers[0].Args = []string{"run", "prune", "sync-repos"} },
 			"want one job name, got 2"},
@@ -64,6 +64,15 @@ func TestChecksCatchViolations(t *testing.T) {
 			setEnv(podOf(r, "prune"), corev1.EnvVar{Name: "DATABASE_URL", ValueFrom: &corev1.EnvVarSource{
 				SecretKeyRef: &corev1.SecretKeySelector{LocalObjectReference: corev1.LocalObjectReference{Name: "sightline"}, Key: "database_url"}}})
 		}, "refers to Secret/sightline/database_url, which the kustomization does not make"},
+		{"insights file not in the ConfigMap", func(r *rendered) {
+			jobNamed(r, "sightline-apply").Containers[0].Args = []string{"apply", "-f", "/etc/sightline/insight.yaml"}
+		}, "ConfigMap sightline-config-"},
+		{"bad insights file", func(r *rendered) { configData(r)["insights.yaml"] = "insights: []\n" },
+			"insights: missing or empty"},
+		{"bad config file", func(r *rendered) {
+			configData(r)["sightline.yaml"] = "repos:\n  - name: x\n    urll: https://example.com/x.git\n"
+		},
+			"sightline --config refuses it"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -138,4 +147,24 @@ func TestCron5(t *testing.T) {
 			t.Errorf("cron5(%q) = %q, %v; want %q", tc.spec, got, err, tc.want)
 		}
 	}
+}
+
+// configData returns the data of the ConfigMap with the config files.
+func configData(r *rendered) map[string]string {
+	for _, cm := range r.configMaps {
+		if strings.HasPrefix(cm.Name, "sightline-config-") {
+			return cm.Data
+		}
+	}
+	panic("no ConfigMap sightline-config")
+}
+
+// jobNamed returns the pod of the Job called name.
+func jobNamed(r *rendered, name string) *corev1.PodSpec {
+	for i := range r.jobs {
+		if r.jobs[i].Name == name {
+			return &r.jobs[i].Spec.Template.Spec
+		}
+	}
+	panic("no Job " + name)
 }
