@@ -7,13 +7,17 @@ PG := bash ops/postgres.sh
 export SIGHTLINE_DATA_DIR ?= $(CURDIR)/.sightline
 TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: help build run test fuzz soak lint bench pg-start pg-stop clean
+.PHONY: help build run test fuzz soak lint bench pg-start pg-stop clean image
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 build: ## build bin/sightline
 	$(GO) build -o $(BIN) .
+
+IMAGE ?= sightline:dev
+image: ## build the container image IMAGE (sightline:dev) from Dockerfile with docker or podman (ENGINE=... to choose)
+	@bash ops/image.sh $(IMAGE)
 
 run: build ## the pipeline end to end with no configuration: private Postgres, file:// bucket, this repository's history
 	@$(PG) exec bash ops/demo.sh $(BIN)
