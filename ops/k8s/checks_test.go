@@ -14,15 +14,7 @@ import (
 	"github.com/sightline-dev/sightline/ops/cli"
 )
 
-// workerFallback names the queue workers until jobs.KindOf reports them:
-// the branch that lets run-searches and process-uploads run without a
-// job-wide lock marks them as jobs.Worker. Once it has, this map changes
-// nothing and can go.
-var workerFallback = map[string]bool{"run-searches": true, "process-uploads": true}
-
-func isWorker(j jobs.Job) bool {
-	return jobs.KindOf(j) == jobs.QueueWorker || workerFallback[j.Name()]
-}
+func isWorker(j jobs.Job) bool { return jobs.KindOf(j) == jobs.QueueWorker }
 
 // checkJobs reports a registered job without exactly one CronJob running
 // it, a CronJob whose schedule is not the job's default, a one-at-a-time
