@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +45,11 @@ type settings struct {
 	mirrorCacheSizeText string
 	// mirrorCacheSize bounds the queue workers' mirror cache; 0: none.
 	mirrorCacheSize int64
+
+	searchConcurrencyText string
+	// searchConcurrency is how many repositories one run-searches process
+	// evaluates at once; 0 means the job's default.
+	searchConcurrency int
 }
 
 // envVars documents the global environment variables, in help order.
@@ -61,6 +67,7 @@ var envVars = []struct{ name, flag, doc string }{
 	{"SIGHTLINE_GIT_TIMEOUT", "git-timeout", "sync-repos: give up on a repository's clone or fetch after this long, e.g. 10m or 90s (default 10m)"},
 	{"SIGHTLINE_MIRROR_CACHE_SIZE", "mirror-cache-size", "queue workers: fetch URL repositories they lack into $SIGHTLINE_DATA_DIR/repos and keep those mirrors within this size, least recently used deleted first, e.g. 20GiB (default no limit)"},
 	{"SIGHTLINE_MAX_RUNTIME", "max-runtime", "queue workers (run-searches, process-uploads): end a run after this long, handing back what it holds, e.g. 50m (default: when the queue is empty)"},
+	{"SIGHTLINE_SEARCH_CONCURRENCY", "search-concurrency", "run-searches: how many repositories one process evaluates at once, 1 to 64 (default 2)"},
 }
 
 func (s *settings) bind(fs *pflag.FlagSet) {
@@ -70,6 +77,7 @@ func (s *settings) bind(fs *pflag.FlagSet) {
 		"prune-after": &s.pruneAfterText, "prune-runs-after": &s.pruneRunsAfterText,
 		"git-protocols": &s.gitProtocolsText, "git-timeout": &s.gitTimeoutText,
 		"max-runtime": &s.maxRuntimeText, "mirror-cache-size": &s.mirrorCacheSizeText,
+		"search-concurrency": &s.searchConcurrencyText,
 	}
 	for _, v := range envVars {
 		fs.StringVar(ptrs[v.flag], v.flag, "", v.doc+" [$"+v.name+"]")
@@ -122,20 +130,40 @@ func (s *settings) resolve(fs *pflag.FlagSet, getenv func(string) string) error 
 	if err := s.resolveGit(); err != nil {
 		return err
 	}
-	return s.resolveMaxRuntime()
+	if err := s.resolveMaxRuntime(); err != nil {
+		return err
+	}
+	if err := s.resolveMirrorCacheSize(); err != nil {
+		return err
+	}
+	return s.resolveSearchConcurrency()
 }
 
 // resolveMaxRuntime reads the queue workers' run time bound.
 func (s *settings) resolveMaxRuntime() error {
 	if s.maxRuntimeText == "" {
-		return s.resolveMirrorCacheSize()
+		return nil
 	}
 	d, err := time.ParseDuration(s.maxRuntimeText)
 	if err != nil || d <= 0 {
 		return usageErrorf("--max-runtime / SIGHTLINE_MAX_RUNTIME: %q is not a positive duration such as 50m or 90s", s.maxRuntimeText)
 	}
 	s.maxRuntime = d
-	return s.resolveMirrorCacheSize()
+	return nil
+}
+
+// resolveSearchConcurrency reads how many repositories one run-searches
+// process evaluates at once.
+func (s *settings) resolveSearchConcurrency() error {
+	if s.searchConcurrencyText == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(s.searchConcurrencyText)
+	if err != nil || n < 1 || n > 64 {
+		return usageErrorf("--search-concurrency / SIGHTLINE_SEARCH_CONCURRENCY: %q is not a whole number from 1 to 64", s.searchConcurrencyText)
+	}
+	s.searchConcurrency = n
+	return nil
 }
 
 // resolveMirrorCacheSize reads the queue workers' mirror cache bound.

@@ -10,9 +10,23 @@ import (
 // BenchmarkWorkers times the same backfills (benchWorkersSeries series
 // over benchWorkersRepos generated repositories, one shard each) drained
 // by one `sightline run run-searches` process and by two at once, each on
-// a pipeline of its own set up beforehand, and reports the speedup.
+// a pipeline of its own set up beforehand, and reports the speedup. At the
+// default search concurrency (2) one process already keeps both cores of a
+// 2-core machine busy; concurrency=1 gives each process one evaluation at
+// a time, which shows what a second process adds when a core is free.
 func BenchmarkWorkers(b *testing.B) {
 	dirs := crashRepos(b, benchWorkersRepos)
+	for _, c := range []string{"default", "1"} {
+		b.Run("concurrency="+c, func(b *testing.B) {
+			if c != "default" {
+				b.Setenv("SIGHTLINE_SEARCH_CONCURRENCY", c)
+			}
+			benchWorkers(b, dirs)
+		})
+	}
+}
+
+func benchWorkers(b *testing.B, dirs []string) {
 	for range b.N {
 		b.StopTimer()
 		one, two := &crashPipeline{}, &crashPipeline{}
