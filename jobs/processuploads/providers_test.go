@@ -65,11 +65,7 @@ var s3EnvOnce sync.Once
 // parallel, and nothing else in this package reads these variables.
 func s3Env() {
 	s3EnvOnce.Do(func() {
-		for k, v := range map[string]string{
-			"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1",
-			"AWS_CONFIG_FILE": os.DevNull, "AWS_SHARED_CREDENTIALS_FILE": os.DevNull,
-			"AWS_EC2_METADATA_DISABLED": "true",
-		} {
+		for k, v := range buckettest.FakeAWSEnv {
 			os.Setenv(k, v)
 		}
 	})

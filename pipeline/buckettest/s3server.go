@@ -3,6 +3,7 @@ package buckettest
 import (
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 
 	"github.com/johannesboyne/gofakes3"
@@ -36,4 +37,22 @@ func Serve(t testing.TB, h http.Handler) string {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// FakeAWSEnv is the environment that points the AWS SDK at fake
+// credentials and keeps it from the machine's own AWS configuration
+// (profiles, credential files, instance metadata). AWS_CA_BUNDLE is left
+// as the environment has it.
+var FakeAWSEnv = map[string]string{
+	"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1",
+	"AWS_CONFIG_FILE": os.DevNull, "AWS_SHARED_CREDENTIALS_FILE": os.DevNull,
+	"AWS_EC2_METADATA_DISABLED": "true",
+}
+
+// SetFakeAWSEnv sets FakeAWSEnv for the rest of t (t.Setenv: t and its
+// parents must not be parallel).
+func SetFakeAWSEnv(t testing.TB) {
+	for k, v := range FakeAWSEnv {
+		t.Setenv(k, v)
+	}
 }

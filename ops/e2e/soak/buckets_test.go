@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"testing"
 	"time"
 
@@ -56,15 +55,7 @@ func openGCS(t *testing.T, cfg buckettest.ChaosConfig) (bucket.Bucket, *buckette
 
 // s3Env points the AWS SDK at fake credentials and away from the machine's
 // own configuration.
-func s3Env(t *testing.T) {
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "us-east-1",
-		"AWS_CONFIG_FILE": os.DevNull, "AWS_SHARED_CREDENTIALS_FILE": os.DevNull,
-		"AWS_EC2_METADATA_DISABLED": "true",
-	} {
-		t.Setenv(k, v)
-	}
-}
+func s3Env(t *testing.T) { buckettest.SetFakeAWSEnv(t) }
 
 func mustURL(t *testing.T, raw string) *url.URL {
 	t.Helper()

@@ -46,11 +46,7 @@ func TestOpenErrors(t *testing.T) {
 
 // TestOpen opens a bucket of each scheme and checks that it works.
 func TestOpen(t *testing.T) {
-	t.Setenv("AWS_ACCESS_KEY_ID", "test")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", t.TempDir()+"/none")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	buckettest.SetFakeAWSEnv(t)
 	root := filepath.ToSlash(t.TempDir())
 	urls := []string{
 		"file://" + root,

@@ -13,11 +13,7 @@ import (
 // 64 MiB object through the SDK and gofakes3, an in-memory server on the
 // loopback interface: it measures this package and the SDK, not S3.
 func BenchmarkPutGet(b *testing.B) {
-	b.Setenv("AWS_ACCESS_KEY_ID", "test")
-	b.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	b.Setenv("AWS_CONFIG_FILE", b.TempDir()+"/none")
-	b.Setenv("AWS_SHARED_CREDENTIALS_FILE", b.TempDir()+"/none")
-	b.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	buckettest.SetFakeAWSEnv(b)
 	raw := fmt.Sprintf("s3://%s/bench?path_style=true&endpoint=%s", buckettest.S3Bucket, url.QueryEscape(buckettest.NewS3Server(b)))
 	u, _ := url.Parse(raw)
 	bkt, err := s3bucket.Open(b.Context(), u, s3bucket.Opts{})

@@ -22,12 +22,7 @@ const caBundle = "/etc/ssl/certs/ca-certificates.crt"
 // own AWS configuration, and sets AWS_CA_BUNDLE, which changes how the SDK
 // builds its HTTP client.
 func setEnv(t *testing.T) {
-	t.Setenv("AWS_ACCESS_KEY_ID", "test")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", t.TempDir()+"/none")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	buckettest.SetFakeAWSEnv(t)
 	t.Setenv("AWS_CA_BUNDLE", caBundle)
 }
 
