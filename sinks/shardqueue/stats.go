@@ -2,8 +2,9 @@ package shardqueue
 
 import (
 	"context"
-	"fmt"
 	"time"
+
+	"github.com/sightline-dev/sightline/sinks/pgstore"
 )
 
 // States are every state a shard can be in.
@@ -19,31 +20,8 @@ type Stats struct {
 
 // StatsGet reads the queue's Stats in one statement.
 func StatsGet(ctx context.Context, db DB) (Stats, error) {
-	st := Stats{ByState: make(map[State]int64, len(States))}
-	for _, s := range States {
-		st.ByState[s] = 0
-	}
-	rows, err := db.Query(ctx, `
+	byState, oldest, err := pgstore.StateCounts(ctx, db, "shard queue", `
 		SELECT state, count(*), min(created_at) FILTER (WHERE state = 'queued')
-		FROM search_shards GROUP BY state`)
-	if err != nil {
-		return st, fmt.Errorf("read shard queue stats: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var state State
-		var n int64
-		var oldest *time.Time
-		if err := rows.Scan(&state, &n, &oldest); err != nil {
-			return st, fmt.Errorf("read shard queue stats: %w", err)
-		}
-		st.ByState[state] = n
-		if oldest != nil {
-			st.OldestQueued = *oldest
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return st, fmt.Errorf("read shard queue stats: %w", err)
-	}
-	return st, nil
+		FROM search_shards GROUP BY state`, States)
+	return Stats{ByState: byState, OldestQueued: oldest}, err
 }
