@@ -35,6 +35,8 @@ type fixture struct {
 	oracle *insightstest.Oracle
 	// times are the sample times, oldest first.
 	times []time.Time
+	// spec is the applied insights file.
+	spec *insightspec.File
 }
 
 // check reads a view as opts says and compares every point with git grep
@@ -90,21 +92,9 @@ func (f *fixture) tableCounts() map[string]int64 {
 
 func TestInsightsEndToEnd(t *testing.T) {
 	t.Parallel()
-	world := insightstest.NewWorld(t)
-	f := &fixture{t: t, ctx: context.Background(), r: jobstest.NewRunner(t), dirs: world.Dirs, times: insightstest.SampleTimes()}
-	f.oracle = insightstest.NewOracle(t, world, f.times)
-	f.r.NowFunc = func() time.Time { return now }
-
 	// Apply: four series in the file, two data series (the views share
 	// them), one backfill each.
-	spec, err := insightspec.ParseBytes("insights.yaml", world.YAML, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	applied, err := insights.Apply(f.ctx, f.r.DB, spec, now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, applied := newAppliedFixture(t)
 	if applied.ReposCreated != 3 || applied.SeriesCreated != 2 || applied.BackfillsQueued != 2 {
 		t.Fatalf("apply: %+v; want 3 repos, 2 data series, 2 backfills", applied)
 	}
@@ -168,7 +158,7 @@ func TestInsightsEndToEnd(t *testing.T) {
 
 	// Everything again: nothing changes, and no point is duplicated.
 	before := f.tableCounts()
-	if _, err := insights.Apply(f.ctx, f.r.DB, spec, now); err != nil {
+	if _, err := insights.Apply(f.ctx, f.r.DB, f.spec, now); err != nil {
 		t.Fatal(err)
 	}
 	f.run(&syncrepos.Job{})

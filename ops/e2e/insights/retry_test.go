@@ -22,6 +22,12 @@ import (
 // newFixture applies the shared insights file over the three scripted
 // repositories of insightstest.NewWorld.
 func newFixture(t *testing.T) *fixture {
+	f, _ := newAppliedFixture(t)
+	return f
+}
+
+// newAppliedFixture is newFixture that also says what apply did.
+func newAppliedFixture(t *testing.T) (*fixture, insights.ApplyResult) {
 	world := insightstest.NewWorld(t)
 	f := &fixture{t: t, ctx: context.Background(), r: jobstest.NewRunner(t), dirs: world.Dirs, times: insightstest.SampleTimes()}
 	f.oracle = insightstest.NewOracle(t, world, f.times)
@@ -30,10 +36,12 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := insights.Apply(f.ctx, f.r.DB, spec, now); err != nil {
+	f.spec = spec
+	applied, err := insights.Apply(f.ctx, f.r.DB, spec, now)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return f
+	return f, applied
 }
 
 // drainRetrying is drain with failed shards retried at once.
