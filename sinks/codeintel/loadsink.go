@@ -191,3 +191,7 @@ func (s *BatchSink) PackageRef(p lsif.PackageRef) error {
 	pkgRefIdentifiers.Append(b, p.Identifiers)
 	return b.EndRow()
 }
+
+// DocEntry implements lsif.Sink. The API docs entries are not stored yet:
+// the sinks/apidocs store and its kind will take them.
+func (s *BatchSink) DocEntry(lsif.DocEntry) error { return nil }

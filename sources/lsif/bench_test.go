@@ -38,6 +38,7 @@ func (s *countingSink) MonikerLocations(m lsif.MonikerLocations) error {
 }
 func (s *countingSink) Package(lsif.Package) error       { return nil }
 func (s *countingSink) PackageRef(lsif.PackageRef) error { return nil }
+func (s *countingSink) DocEntry(lsif.DocEntry) error     { return nil }
 
 // heapSampler records the peak of the heap's in-use bytes (live objects and
 // garbage not yet collected: what the process needs) while it runs.

@@ -98,3 +98,4 @@ func (discard) Document(Document) error                 { return nil }
 func (discard) MonikerLocations(MonikerLocations) error { return nil }
 func (discard) Package(Package) error                   { return nil }
 func (discard) PackageRef(PackageRef) error             { return nil }
+func (discard) DocEntry(DocEntry) error                 { return nil }

@@ -63,6 +63,36 @@ type Sink interface {
 	// PackageRef delivers a package the dump uses and does not define (from
 	// import monikers), with the identifiers it imports.
 	PackageRef(PackageRef) error
+	// DocEntry delivers one documented symbol visible outside its document
+	// (the API docs search index), after the stream, in a deterministic
+	// order.
+	DocEntry(DocEntry) error
+}
+
+// DocEntry is one symbol of the dump's API documentation: a definition
+// visible outside its document (an export moniker, or the documentation
+// extension's pages), with what a reader needs to find and read it.
+type DocEntry struct {
+	// Path and Range locate the symbol's definition (repository-relative
+	// path, the definition range's span).
+	Path  string
+	Range Range
+	// Language is the document's language ("typescript", "go", ...).
+	Language string
+	// Name is the symbol's own name ("subscribe").
+	Name string
+	// Kind is the symbol kind in lower case, as LSP names them ("class",
+	// "method", "function", "variable", "interface", ...).
+	Kind string
+	// SearchKey is the qualified name the search matches on, enclosing
+	// declarations first ("rxjs.Observable.subscribe", "mux.Router").
+	SearchKey string
+	// Signature is the one-line label ("subscribe(observer?: Observer<T>): Subscription").
+	Signature string
+	// Detail is the documentation in Markdown ("" when there is none).
+	Detail string
+	// Tags qualify the entry: its kind, "deprecated", "exported", ....
+	Tags []string
 }
 
 // Range is a span in a document: 0-based lines and characters, end

@@ -21,6 +21,7 @@ type Recorder struct {
 	Monikers    []lsif.MonikerLocations
 	Packages    []lsif.Package
 	PackageRefs []lsif.PackageRef
+	DocEntries  []lsif.DocEntry
 }
 
 var _ lsif.Sink = (*Recorder)(nil)
@@ -73,6 +74,13 @@ func (r *Recorder) Package(p lsif.Package) error {
 func (r *Recorder) PackageRef(p lsif.PackageRef) error {
 	p.Identifiers = slices.Clone(p.Identifiers)
 	r.PackageRefs = append(r.PackageRefs, p)
+	return nil
+}
+
+// DocEntry implements lsif.Sink.
+func (r *Recorder) DocEntry(e lsif.DocEntry) error {
+	e.Tags = slices.Clone(e.Tags)
+	r.DocEntries = append(r.DocEntries, e)
 	return nil
 }
 
