@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -170,5 +171,30 @@ func TestStateKey(t *testing.T) {
 		if k == base {
 			t.Errorf("%s: StateKey did not change", name)
 		}
+	}
+}
+
+// TestPointJSON pins a Point's JSON encoding: run-searches stores points
+// so (series_answer_states) for Incremental to continue. A field renamed
+// or retyped would decode an old stored point wrong (a zero where a count
+// was), so changing the encoding needs stateVersion (delta.go) raised,
+// which makes every stored point be recomputed in full; then update want.
+func TestPointJSON(t *testing.T) {
+	t.Parallel()
+	p := engine.Point{Commit: "c", Matches: 1, Files: 2, Skipped: map[string]int64{"binary": 3},
+		MissingPaths: []string{"m"}, Captures: map[string]int64{"v": 4},
+		Langs: map[string]engine.LangTotal{"Go": {Lines: 5, Bytes: 6}}, Groups: map[string]int64{"g": 7}}
+	got, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"Commit":"c","Matches":1,"Files":2,"Skipped":{"binary":3},"MissingPaths":["m"],"Captures":{"v":4},` +
+		`"Langs":{"Go":{"Lines":5,"Bytes":6}},"Groups":{"g":7}}`
+	if string(got) != want {
+		t.Errorf("Point encodes as\n%s\nwant\n%s\n(stored points are read back: raise stateVersion, then update want)", got, want)
+	}
+	var back engine.Point
+	if err := json.Unmarshal(got, &back); err != nil || !cmp.Equal(p, back) {
+		t.Errorf("Point does not decode to itself: %+v, %v", back, err)
 	}
 }
