@@ -25,6 +25,11 @@ type taskResult struct {
 	task    shardqueue.Task
 	answers []insights.Answer
 	commits int // distinct commits evaluated
+	// mode is how it was evaluated (modeIncremental, modeFull), bytes the
+	// blob bytes git sent, state what it stores for the next evaluation.
+	mode  string
+	bytes int64
+	state *insights.AnswerState
 	// err is why the repository could not be searched.
 	err error
 	// gone: the series or repository was deleted; there is nothing to do.
@@ -95,8 +100,8 @@ func (w *worker) evalTask(ctx context.Context, t shardqueue.Task, byID map[int64
 		res.err = err
 		return res
 	}
-	commits := t.Distinct()
-	points, err := w.search(ctx, r, q, commits, w.opts(s, r))
+	commits, opts := t.Distinct(), w.opts(s, r)
+	points, err := w.search(ctx, r, q, commits, opts, &res)
 	if err != nil {
 		res.err = err
 		return res
@@ -106,6 +111,10 @@ func (w *worker) evalTask(ctx context.Context, t shardqueue.Task, byID map[int64
 	for _, p := range points {
 		byCommit[p.Commit] = p
 	}
+	if res.state, err = answerState(t, engine.StateKey(q, opts), byCommit); err != nil {
+		res.err = err
+		return res
+	}
 	for i, at := range t.Times {
 		p := byCommit[t.Commits[i]]
 		res.answers = append(res.answers, insights.Answer{SeriesID: s.ID, RepoID: r.ID, Time: at, Commit: t.Commits[i],
@@ -114,8 +123,9 @@ func (w *worker) evalTask(ctx context.Context, t shardqueue.Task, byID map[int64
 	return res
 }
 
-// search opens repository r and evaluates q at commits.
-func (w *worker) search(ctx context.Context, r repos.Repo, q *search.Query, commits []string, opts engine.Opts) ([]engine.Point, error) {
+// search opens repository r and evaluates q at commits for res's task,
+// noting in res how.
+func (w *worker) search(ctx context.Context, r repos.Repo, q *search.Query, commits []string, opts engine.Opts, res *taskResult) ([]engine.Point, error) {
 	if r.GitDir == "" {
 		return nil, fmt.Errorf("repository %s is not synced: run sync-repos", r.Name)
 	}
@@ -138,7 +148,8 @@ func (w *worker) search(ctx context.Context, r repos.Repo, q *search.Query, comm
 		return nil, fmt.Errorf("repository %s: %w", r.Name, err)
 	}
 	defer g.Close()
-	points, err := (&engine.Engine{Cache: w.cache}).Series(ctx, g, q, commits, opts)
+	points, mode, bytes, err := w.evalSeries(ctx, g, res.task, q, commits, opts)
+	res.mode, res.bytes = mode, bytes
 	if err != nil {
 		return nil, fmt.Errorf("repository %s: %w", r.Name, err)
 	}

@@ -19,6 +19,9 @@ func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results 
 	var (
 		failures []error
 		answers  []insights.Answer
+		states   []insights.AnswerState
+		modes    = map[string]int{}
+		bytes    int64
 		lost     []insights.Incomplete
 		errored  int
 		commits  int
@@ -34,13 +37,21 @@ func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results 
 		default:
 			answers = append(answers, r.answers...)
 			commits += r.commits
+			if r.state != nil {
+				states = append(states, *r.state)
+			}
+			modes[r.mode]++
+			bytes += r.bytes
 		}
 	}
-	if err := w.store(work, s, answers, lost); err != nil {
+	if err := w.store(work, s, answers, lost, states); err != nil {
 		return w.fail(ctx, s, err)
 	}
 	// Counted once stored: an attempt whose load failed stored nothing.
 	w.add("commits", commits)
+	w.add(modeIncremental, modes[modeIncremental])
+	w.add(modeFull, modes[modeFull])
+	w.add("blob_bytes", int(bytes))
 	if len(failures) > 0 {
 		return w.fail(ctx, s, summarize(failures))
 	}
@@ -75,11 +86,12 @@ func summarize(errs []error) error {
 	return fmt.Errorf("%w\n(and %d more repositories)", errors.Join(errs[:show]...), len(errs)-show)
 }
 
-// store writes answers and incomplete points as batches of a run of their
-// own — the shard's attempt, so that they can be loaded now — and loads
+// store writes answers, incomplete points and answer states as batches of
+// a run of their own — the shard's attempt, so that they can be loaded now — and loads
 // them in one transaction: an attempt's results are stored whole or not at
 // all. Loading is idempotent: a redone shard upserts the same rows.
-func (w *worker) store(ctx context.Context, s *shardqueue.Shard, answers []insights.Answer, lost []insights.Incomplete) error {
+func (w *worker) store(ctx context.Context, s *shardqueue.Shard, answers []insights.Answer, lost []insights.Incomplete,
+	states []insights.AnswerState) error {
 	if len(answers)+len(lost) == 0 {
 		return nil
 	}
@@ -102,6 +114,12 @@ func (w *worker) store(ctx context.Context, s *shardqueue.Shard, answers []insig
 	}
 	err = writeBatch(ctx, run, "incomplete", insights.IncompleteKind, len(lost), func(b *batch.Builder, i int) error {
 		return insights.AppendIncomplete(b, lost[i])
+	})
+	if err != nil {
+		return err
+	}
+	err = writeBatch(ctx, run, "states", insights.AnswerStatesKind, len(states), func(b *batch.Builder, i int) error {
+		return insights.AppendAnswerState(b, states[i])
 	})
 	if err != nil {
 		return err

@@ -75,6 +75,9 @@ type Job struct {
 	// repositories are read from it, fetched when it lacks them, so the
 	// worker needs no volume shared with sync-repos.
 	Mirrors *mirrorcache.Cache
+	// NoIncremental evaluates every task in full, never from the stored
+	// answer of its (series, repository): the baseline of benchmarks.
+	NoIncremental bool
 }
 
 var _ jobs.Worker = (*Job)(nil)
@@ -141,7 +144,7 @@ func (j *Job) newWorker(env *jobs.Env) *worker {
 		cache:   engine.NewCache(j.CacheBytes),
 		limiter: lim,
 		counts: jobs.Counts{"shards": 0, "tasks": 0, "answers": 0, "points": 0, "commits": 0,
-			"incomplete": 0, "errored": 0, "retried": 0, "reset": 0, "settled": 0, "lost": 0},
+			"incremental": 0, "full": 0, "blob_bytes": 0, "incomplete": 0, "errored": 0, "retried": 0, "reset": 0, "settled": 0, "lost": 0},
 	}
 }
 

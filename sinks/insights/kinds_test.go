@@ -12,5 +12,5 @@ import (
 // version must keep its fields.
 func TestKindSchemas(t *testing.T) {
 	t.Parallel()
-	batchtest.CheckSchemas(t, insights.PointsKind, insights.SnapshotPointsKind, insights.IncompleteKind)
+	batchtest.CheckSchemas(t, insights.PointsKind, insights.SnapshotPointsKind, insights.IncompleteKind, insights.AnswerStatesKind)
 }

@@ -141,6 +141,7 @@ func PointTargets() []loader.Target {
 				FROM stage_incomplete_points
 				ON CONFLICT ON CONSTRAINT incomplete_points_key DO UPDATE SET detail = EXCLUDED.detail`,
 		},
+		answerStatesTarget(),
 	}
 }
 

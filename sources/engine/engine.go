@@ -18,6 +18,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/search"
@@ -55,18 +56,21 @@ type Engine struct {
 	// DefaultCacheBytes, which the first Series call sets here (so set it
 	// before calling Series from several goroutines).
 	Cache *Cache
+
+	bytesRead atomic.Int64
 }
+
+// BytesRead returns the bytes of the blobs git has sent the Engine's
+// evaluations so far, including those over the size limit, which are
+// discarded unsearched.
+func (e *Engine) BytesRead() int64 { return e.bytesRead.Load() }
 
 // Series evaluates q at each of commits, which should be in history order
 // (oldest first) for the diffs between them to be small; any order is
 // correct. A commit repeated in a row is evaluated once. It returns one
 // Point per commit, in the order given.
 func (e *Engine) Series(ctx context.Context, repo *gitsource.Repo, q *search.Query, commits []string, opts Opts) ([]Point, error) {
-	if e.Cache == nil {
-		e.Cache = NewCache(0)
-	}
-	ev := &evaluation{repo: repo, q: q, opts: opts, cache: e.Cache, fp: fingerprint(q, opts),
-		langFilters: langFilters(q), files: map[string]trackedFile{}, totals: newTotals()}
+	ev := e.newEvaluation(repo, q, opts)
 	ctx, cancel := context.WithCancel(ctx)
 	wait := ev.prefetchDiffs(ctx, commits)
 	defer wait() // after cancel: an early return stops the diffs' git
@@ -81,6 +85,15 @@ func (e *Engine) Series(ctx context.Context, repo *gitsource.Repo, q *search.Que
 		points[i] = ev.totals.point(c)
 	}
 	return points, nil
+}
+
+// newEvaluation starts an evaluation of q with opts at no commit yet.
+func (e *Engine) newEvaluation(repo *gitsource.Repo, q *search.Query, opts Opts) *evaluation {
+	if e.Cache == nil {
+		e.Cache = NewCache(0)
+	}
+	return &evaluation{repo: repo, q: q, opts: opts, cache: e.Cache, fp: fingerprint(q, opts),
+		langFilters: langFilters(q), files: map[string]trackedFile{}, totals: newTotals(), bytesRead: &e.bytesRead}
 }
 
 // fingerprint is the cache key of what a file's value depends on besides

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
@@ -30,6 +31,10 @@ type evaluation struct {
 	diffsErr  error
 	diffsDone chan struct{}
 	totals    *totals
+	// partial: files holds only the files moves have touched, and the
+	// totals came from a stored point (see Engine.Incremental).
+	partial   bool
+	bytesRead *atomic.Int64 // bytes of the blobs git sent; nil: not counted
 
 	langFilters string // identifies the query's lang: filters (see cacheKey)
 }
@@ -51,6 +56,11 @@ func (ev *evaluation) moveTo(ctx context.Context, commit string) error {
 	changes, err := ev.changes(ctx, commit)
 	if err != nil {
 		return err
+	}
+	if ev.partial {
+		if err := ev.loadOld(ctx, changes); err != nil {
+			return err
+		}
 	}
 	var todo []pending
 	for _, c := range changes {
@@ -129,20 +139,41 @@ func (ev *evaluation) changes(ctx context.Context, commit string) ([]gitsource.C
 // resolve settles a changed file from its path and the cache when it can
 // and adds it to the totals; otherwise it returns the file as pending.
 func (ev *evaluation) resolve(p, oid string) (pending, bool) {
-	scope := ev.q.PathScope(p)
-	switch {
-	case scope == search.ScopeOut, ev.opts.Langs && ev.opts.LangOpts.ExcludesPath(p):
+	v, st, pend := ev.lookup(p, oid)
+	switch st {
+	case outOfScope:
 		return pending{}, false
-	case scope == search.ScopeIn && !ev.opts.Langs && !ev.q.NeedsContent() && !ev.needsLang(p):
-		ev.track(p, oid, fileValue{res: ev.q.MatchPath(p)})
-		return pending{}, false
-	}
-	key := ev.cacheKey(p, scope)
-	if v, ok := ev.cache.get(oid, key); ok {
+	case known:
 		ev.track(p, oid, v)
 		return pending{}, false
 	}
-	return pending{path: p, oid: oid, key: key}, true
+	return pend, true
+}
+
+// lookupState is what lookup knows of a file.
+type lookupState int
+
+const (
+	outOfScope lookupState = iota // the file contributes nothing
+	known                         // its value is known without reading it
+	unread                        // its blob must be read
+)
+
+// lookup settles a file's value from its path and the cache when it can;
+// otherwise it returns the file as pending.
+func (ev *evaluation) lookup(p, oid string) (fileValue, lookupState, pending) {
+	scope := ev.q.PathScope(p)
+	switch {
+	case scope == search.ScopeOut, ev.opts.Langs && ev.opts.LangOpts.ExcludesPath(p):
+		return fileValue{}, outOfScope, pending{}
+	case scope == search.ScopeIn && !ev.opts.Langs && !ev.q.NeedsContent() && !ev.needsLang(p):
+		return fileValue{res: ev.q.MatchPath(p)}, known, pending{}
+	}
+	key := ev.cacheKey(p, scope)
+	if v, ok := ev.cache.get(oid, key); ok {
+		return v, known, pending{}
+	}
+	return fileValue{}, unread, pending{path: p, oid: oid, key: key}
 }
 
 // needsLang reports whether group-by lang needs the content to name p's
@@ -174,12 +205,25 @@ func (ev *evaluation) cacheKey(p string, scope search.Scope) string {
 }
 
 // readAndCompute reads the pending files' blobs and computes, caches and
-// tracks their values. It splits them over the repository's cat-file
-// processes, each a pipelined pass whose blobs are matched as they arrive,
-// on its own goroutine.
+// tracks their values.
 func (ev *evaluation) readAndCompute(ctx context.Context, todo []pending) error {
+	values, err := ev.computeAll(ctx, todo)
+	if err != nil {
+		return err
+	}
+	for i, p := range todo {
+		ev.track(p.path, p.oid, values[i])
+	}
+	return nil
+}
+
+// computeAll reads the pending files' blobs and computes and caches their
+// values. It splits them over the repository's cat-file processes, each a
+// pipelined pass whose blobs are matched as they arrive, on its own
+// goroutine.
+func (ev *evaluation) computeAll(ctx context.Context, todo []pending) ([]fileValue, error) {
 	if len(todo) == 0 {
-		return nil
+		return nil, nil
 	}
 	values := make([]fileValue, len(todo))
 	n := max(min(ev.repo.Readers(), len(todo)/minPerReader), 1)
@@ -189,15 +233,14 @@ func (ev *evaluation) readAndCompute(ctx context.Context, todo []pending) error 
 		g.Go(func() error { return ev.read(gctx, todo[lo:hi], values[lo:hi]) })
 	}
 	if err := g.Wait(); err != nil {
-		return err
+		return nil, err
 	}
 	for i, p := range todo {
 		if !values[i].missing {
 			ev.cache.put(p.oid, p.key, values[i])
 		}
-		ev.track(p.path, p.oid, values[i])
 	}
-	return nil
+	return values, nil
 }
 
 // minPerReader is the fewest pending files of a cat-file pass when they are
@@ -211,8 +254,11 @@ func (ev *evaluation) read(ctx context.Context, todo []pending, values []fileVal
 	for i, p := range todo {
 		oids[i] = p.oid
 	}
-	return ev.repo.ReadBlobs(ctx, oids, ev.sizeLimit(), func(i int, data []byte, _ int64, err error) error {
+	return ev.repo.ReadBlobs(ctx, oids, ev.sizeLimit(), func(i int, data []byte, size int64, err error) error {
 		p := todo[i]
+		if err == nil && ev.bytesRead != nil {
+			ev.bytesRead.Add(size) // what git sent, read or discarded
+		}
 		switch {
 		case errors.Is(err, gitsource.ErrMissingObject):
 			// As git grep does: skip it and say which, rather than fail.

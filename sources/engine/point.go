@@ -7,7 +7,8 @@ import (
 	"github.com/sightline-dev/sightline/sources/search"
 )
 
-// Point is the answer at one commit.
+// Point is the answer at one commit. run-searches stores Points as JSON,
+// for Incremental to continue: their encoding is pinned (TestPointJSON).
 type Point struct {
 	// Commit is the commit evaluated.
 	Commit string

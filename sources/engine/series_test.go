@@ -30,6 +30,8 @@ func TestScriptedHistory(t *testing.T) {
 		{"order", testOrderIndependent},
 		{"memoization", testMemoization},
 		{"shared cache", testCacheSharedAcrossQueries},
+		{"incremental", testIncremental},
+		{"incremental groups", testIncrementalGroups},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

@@ -107,7 +107,11 @@ func TestInsightsEndToEnd(t *testing.T) {
 	if snap["snapshots"] != 2 || snap["recordings"] != 0 {
 		t.Fatalf("enqueue-snapshots counts %v; want 2 snapshots and no recording (the next is due on Monday)", snap)
 	}
-	f.drain()
+	// The snapshots continue the backfills' last answers (f.check below
+	// compares them with git grep).
+	if c := f.drain(); c["incremental"] != 6 || c["full"] != 0 {
+		t.Errorf("snapshot run-searches counts %v; want 6 incremental tasks (2 series × 3 repositories), none full", c)
+	}
 
 	// Compression: the plan maps each repository's times to commits, one
 	// evaluation per distinct commit; gamma has no commit at the first two
