@@ -97,7 +97,7 @@ func (*Job) DefaultSchedule() string { return "* * * * *" }
 func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	w := &worker{job: j, env: env, counts: jobs.Counts{
 		"uploads": 0, "completed": 0, "errored": 0, "retried": 0, "transient": 0, "retired": 0, "reset": 0, "lost": 0,
-		"bytes": 0, "documents": 0, "pruned": 0, "outside-root": 0,
+		"bytes": 0, "documents": 0, "pruned": 0, "outside-root": 0, "inbox_registered": 0, "waiting": 0,
 	}}
 	for _, k := range codeintel.Kinds {
 		w.counts[k.Name()] = 0
@@ -109,6 +109,9 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	if n > 0 {
 		env.Logger.Warn("took back uploads of crashed or hung runs", "uploads", n)
 		w.counts["reset"] += int64(n)
+	}
+	if err := w.registerInbox(ctx); err != nil {
+		return w.counts, err
 	}
 	ready, err := codeintel.UploadsReadyCount(ctx, env.DB)
 	if err != nil {

@@ -1,7 +1,8 @@
 // Package prune is the prune job: it deletes what the other jobs leave
 // behind once it can no longer be needed. Batch runs in the bucket (with
 // their rows in the loaded_batches ledger), LSIF uploads that were
-// replaced, errored or abandoned while uploading (rows and objects),
+// replaced, errored or abandoned while uploading (rows and objects), upload
+// inbox entries that were never completed or never registered,
 // insight views, series and repositories users removed (with their data),
 // and old job_runs rows.
 //
@@ -72,6 +73,9 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		return p.counts, err
 	}
 	if err := p.pruneUploads(ctx, cutoff); err != nil {
+		return p.counts, err
+	}
+	if err := p.pruneInbox(ctx, cutoff); err != nil {
 		return p.counts, err
 	}
 	if err := p.pruneRemoved(ctx, cutoff); err != nil {

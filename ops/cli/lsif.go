@@ -52,6 +52,14 @@ part of its own (a failed part is retried alone); once every part is stored
 they are composed into one object and the upload is queued for the
 process-uploads job. The upload id is printed on stdout.
 
+Without a database (no DATABASE_URL or --database-url), as in a CI job
+that has bucket credentials only, the parts and a manifest (repository,
+commit, root, indexer, part checksums) go to the bucket's upload inbox
+(lsif-inbox/) and inbox:ENTRY is printed; the next process-uploads run
+registers the entry as an upload, checks the parts and processes it.
+--commit must then be a full 40-character id, and --repo is checked by
+process-uploads.
+
 --chunk-size is between 1MiB and 1GiB. --root is the directory, relative to
 the repository root, in which the indexer ran (an absolute path or one
 leaving the repository is refused). --indexer defaults to the dump's
@@ -85,6 +93,9 @@ func lsifUpload(cmd *cobra.Command, a *app, file string, f lsifUploadFlags) erro
 		return err
 	}
 	defer in.Close()
+	if a.databaseURL == "" {
+		return lsifUploadInbox(cmd, a, file, in, f, chunk, root)
+	}
 	db, err := a.migratedDatabase(ctx)
 	if err != nil {
 		return err
