@@ -3,8 +3,8 @@ package cli_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"errors"
+	"fmt"
 	"io"
 	"net/url"
 	"os"
