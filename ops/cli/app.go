@@ -119,7 +119,7 @@ func (a *app) registry() *jobs.Registry {
 		&processuploads.Job{Mirrors: a.mirrors(), Protocols: a.gitProtocols, GitTimeout: a.gitTimeout,
 			CommitWait: a.uploadCommitWait},
 		&updatecommitgraph.Job{},
-		&prune.Job{Retention: a.pruneAfter, JobRunsRetention: a.pruneRunsAfter},
+		&prune.Job{Retention: a.pruneAfter, JobRunsRetention: a.pruneRunsAfter, UploadRetention: a.uploadRetention},
 	)
 }
 
