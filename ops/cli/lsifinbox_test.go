@@ -54,7 +54,7 @@ var inboxBuckets = []struct {
 // started. Then, with a database, process-uploads registers the entries:
 // the good one is processed to completed, the one whose part was
 // corrupted errors with the reason, the one of an unknown repository
-// waits. An entry restored after its registration (a crash before its
+// waits, the one whose manifest is not valid is deleted. An entry restored after its registration (a crash before its
 // deletion) makes no second upload. prune deletes, once old, the parts
 // whose manifest never came and the entry never registered.
 func TestUploadInbox(t *testing.T) {
@@ -75,6 +75,7 @@ func TestUploadInbox(t *testing.T) {
 			corrupt := inboxUpload(t, noDB, dump, "--repo", "shapes", "--commit", commit)
 			unknown := inboxUpload(t, noDB, dump, "--repo", "nope", "--commit", commit)
 			incomplete := inboxUpload(t, noDB, dump, "--repo", "shapes", "--commit", commit)
+			partless := inboxUpload(t, noDB, dump, "--repo", "shapes", "--commit", commit)
 			out, err := runSightline(noDB, "lsif", "upload", dump, "--repo", "shapes", "--commit", commit[:8]).CombinedOutput()
 			if code := exitCode(err); code != 2 || !strings.Contains(string(out), "must be a full 40-character id") {
 				t.Errorf("upload with an abbreviated commit and no database: exit %d, %s; want 2 and why", code, out)
@@ -83,10 +84,14 @@ func TestUploadInbox(t *testing.T) {
 				t.Error("lsif upload without DATABASE_URL started the private Postgres")
 			}
 			putObject(t, b, codeintel.InboxPartKey(corrupt, 0), []byte("not the part"))
+			if err := b.Delete(context.Background(), codeintel.InboxPartKey(partless, 0)); err != nil {
+				t.Fatal(err)
+			}
 			if err := b.Delete(context.Background(), codeintel.InboxManifestKey(incomplete)); err != nil {
 				t.Fatal(err)
 			}
 			saved := saveEntry(t, b, good)
+			putObject(t, b, codeintel.InboxManifestKey("20240101T000000Z-garbled"), []byte(`{"version": 1, "repository": "shapes", "commit": "HEAD"}`))
 
 			url, drop, err := newSchemaURL()
 			if err != nil {
@@ -97,15 +102,25 @@ func TestUploadInbox(t *testing.T) {
 			mustSightline(t, p.env, "migrate", "up")
 			mustSightline(t, p.env, "repos", "add", "shapes", "--path", g.Dir)
 			out1 := mustSightline(t, p.env, "run", "process-uploads")
-			for _, want := range []string{"inbox_registered=2", "inbox_errored=1", "inbox_unknown_repo=1", "completed=1"} {
+			for _, want := range []string{"inbox_registered=3", "inbox_errored=2", "inbox_unknown_repo=1", "inbox_corrupt=1", "completed=1"} {
 				if !strings.Contains(out1, want) {
 					t.Errorf("process-uploads: want %s in\n%s", want, out1)
 				}
 			}
-			got := p.query(t, `SELECT state || ' ' || inbox_entry || ' ' || coalesce(failure_message, '-') FROM lsif_uploads ORDER BY state`)
-			if len(got) != 2 || got[0] != "completed "+good+" -" || !strings.HasPrefix(got[1], "errored "+corrupt+" corrupt inbox entry "+corrupt+": part 0 is 12 bytes") ||
-				!strings.HasSuffix(got[1], "upload the dump again") {
-				t.Errorf("uploads = %q\nwant %s completed and %s errored with the part's checksum", got, good, corrupt)
+			got := map[string]string{}
+			for _, row := range p.query(t, `SELECT inbox_entry || ' ' || state || ' ' || coalesce(failure_message, '-') FROM lsif_uploads`) {
+				entry, rest, _ := strings.Cut(row, " ")
+				got[entry] = rest
+			}
+			if len(got) != 3 || got[good] != "completed -" ||
+				!strings.HasPrefix(got[corrupt], "errored corrupt inbox entry "+corrupt+": part 0 is 12 bytes with SHA-256 ") ||
+				!strings.HasPrefix(got[partless], "errored corrupt inbox entry "+partless+": part 0 is missing (lsif-inbox/"+partless+"/part-00000.gz: ") {
+				t.Errorf("uploads = %q\nwant %s completed, %s errored with the part's checksum, %s with the missing part", got, good, corrupt, partless)
+			}
+			for _, e := range []string{corrupt, partless} {
+				if !strings.HasSuffix(got[e], "upload the dump again") {
+					t.Errorf("upload of %s: %q, want what to do", e, got[e])
+				}
 			}
 			if n := p.query(t, `SELECT count(*) FROM lsif_ranges`); n[0] == "0" {
 				t.Error("the registered upload loaded no ranges")
@@ -120,8 +135,8 @@ func TestUploadInbox(t *testing.T) {
 			if !strings.Contains(out2, "inbox_registered=0") || !strings.Contains(out2, "uploads=0") {
 				t.Errorf("process-uploads on a registered entry: want nothing registered or processed\n%s", out2)
 			}
-			if n := p.query(t, `SELECT count(*) FROM lsif_uploads`); n[0] != "2" {
-				t.Errorf("%s uploads after the entry was seen again, want 2", n[0])
+			if n := p.query(t, `SELECT count(*) FROM lsif_uploads`); n[0] != "3" {
+				t.Errorf("%s uploads after the entry was seen again, want 3", n[0])
 			}
 			if d := cmp.Diff(sorted(incomplete, unknown), entryNames(t, b)); d != "" {
 				t.Errorf("inbox after the second run (-want +got):\n%s", d)

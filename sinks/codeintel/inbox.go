@@ -215,7 +215,7 @@ func verifyPart(ctx context.Context, b bucket.Bucket, entry string, i int, p Inb
 	key := InboxPartKey(entry, i)
 	rc, err := b.Get(ctx, key)
 	if errors.Is(err, bucket.ErrNotExist) {
-		return fmt.Errorf("%w %s: part %d of %d is missing (%s): upload the dump again", ErrInboxCorrupt, entry, i, key, err)
+		return fmt.Errorf("%w %s: part %d is missing (%s: %v): upload the dump again", ErrInboxCorrupt, entry, i, key, err)
 	}
 	if err != nil {
 		return fmt.Errorf("read inbox part %q: %w", key, err)
