@@ -37,6 +37,12 @@ type InboxRegisterResult struct {
 // failure is returned, the upload left uploading for the next call. The
 // entry's objects are the caller's to delete once the upload is no longer
 // uploading.
+//
+// Two workers registering one entry at once find the same row; both may
+// compose its object (the same bytes), and the second to queue it gets
+// an error and leaves the entry to the next call, which finds the upload
+// queued. Should the second compose land after the upload was processed
+// and its object deleted, prune deletes that object as a leftover.
 func InboxRegister(ctx context.Context, db DB, b bucket.Bucket, p InboxRegisterParams) (InboxRegisterResult, error) {
 	up, created, err := uploadsInsertInbox(ctx, db, p)
 	if err != nil {
