@@ -216,14 +216,9 @@ func (w *worker) paths(ctx context.Context, u *codeintel.Upload) (func(string) b
 	if err != nil {
 		return nil, err
 	}
-	dir := cmp.Or(r.GitDir, r.Path)
-	if dir == "" {
-		return nil, fmt.Errorf("repository %s is not synced yet (run sync-repos); the upload will be retried", r.Name)
-	}
-	if r.URL != "" && w.job.Mirrors != nil {
-		if dir, err = w.job.Mirrors.Dir(ctx, r.Name, r.URL, u.Commit); err != nil {
-			return nil, fmt.Errorf("%w; the upload will be retried", err)
-		}
+	dir, err := w.gitDir(ctx, r, u)
+	if err != nil {
+		return nil, err
 	}
 	g, err := gitsource.Open(ctx, dir)
 	if err != nil {
@@ -232,7 +227,7 @@ func (w *worker) paths(ctx context.Context, u *codeintel.Upload) (func(string) b
 	defer g.Close()
 	entries, err := g.Tree(ctx, u.Commit)
 	if errors.Is(err, gitsource.ErrUnknownRevision) {
-		return nil, fmt.Errorf("commit %s is not in repository %s (not synced yet, or the wrong commit was given); the upload will be retried", u.Commit, r.Name)
+		return nil, waiting("commit %s is not in repository %s", u.Commit, r.Name)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("list files of %s at %s: %w", r.Name, u.Commit, err)
@@ -249,6 +244,9 @@ func (w *worker) paths(ctx context.Context, u *codeintel.Upload) (func(string) b
 // storage or connection hiccup (up to the upload's transient bound);
 // else retried while it has attempts left.
 func (w *worker) fail(ctx context.Context, u *codeintel.Upload, cause error) error {
+	if we := (*waitError)(nil); errors.As(cause, &we) {
+		return w.wait(ctx, u, we)
+	}
 	msg, kind := classify(cause)
 	wait := w.job.retryAfter(u.Attempts)
 	if kind == codeintel.FailureTransient {

@@ -15,9 +15,12 @@
 // message that says what to do. A storage or connection hiccup (a bucket
 // error, a timeout, a network error, a lost Postgres connection) does not
 // use up an attempt: the upload is requeued after a delay and the failure
-// counted in its transient_failures, up to max_transient_failures. Other
-// failures (a commit not synced yet) are retried up to the upload's
-// max_attempts. Rows loaded by a failed or
+// counted in its transient_failures, up to max_transient_failures. An
+// upload whose commit is missing (its repository not synced yet, the
+// commit not pushed or fetched yet: a URL repository is fetched first)
+// waits, queued without using an attempt, up to the commit-wait deadline
+// (CommitWait, 24h), after which it errors with the reason. Other failures
+// are retried up to the upload's max_attempts. Rows loaded by a failed or
 // crashed attempt are deleted before the next attempt and when the upload
 // errors, so nothing half-loaded ever becomes visible. Each attempt writes
 // a batch run of its own, so that it never takes an earlier attempt's
@@ -33,6 +36,7 @@ import (
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
+	"github.com/sightline-dev/sightline/sources/giturl"
 	"github.com/sightline-dev/sightline/sources/mirrorcache"
 )
 
@@ -68,7 +72,19 @@ type Job struct {
 	// Mirrors, when set, is the worker's own mirror cache: URL
 	// repositories are read from it, fetched when it lacks the upload's
 	// commit, so the worker needs no volume shared with sync-repos.
-	Mirrors *mirrorcache.Cache
+	// Without it, a URL repository's mirror from sync-repos is fetched
+	// (with Protocols and GitTimeout) when it lacks the commit.
+	Mirrors    *mirrorcache.Cache
+	Protocols  giturl.Protocols
+	GitTimeout time.Duration
+	// CommitWait is how long an upload whose commit is missing (its
+	// repository not synced, the commit not pushed or fetched yet) waits,
+	// queued without using attempts, before it errors; 0 means
+	// DefaultCommitWait. CommitRetryAfter is the first wait between its
+	// tries (growing with the time waited); 0 means
+	// DefaultCommitRetryAfter.
+	CommitWait       time.Duration
+	CommitRetryAfter time.Duration
 }
 
 // DefaultLoadConcurrency loads two batches at once: while Postgres writes
@@ -97,7 +113,7 @@ func (*Job) DefaultSchedule() string { return "* * * * *" }
 func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	w := &worker{job: j, env: env, counts: jobs.Counts{
 		"uploads": 0, "completed": 0, "errored": 0, "retried": 0, "transient": 0, "retired": 0, "reset": 0, "lost": 0,
-		"bytes": 0, "documents": 0, "pruned": 0, "outside-root": 0,
+		"bytes": 0, "documents": 0, "pruned": 0, "outside-root": 0, "inbox_registered": 0, "waiting": 0,
 	}}
 	for _, k := range codeintel.Kinds {
 		w.counts[k.Name()] = 0
@@ -109,6 +125,9 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	if n > 0 {
 		env.Logger.Warn("took back uploads of crashed or hung runs", "uploads", n)
 		w.counts["reset"] += int64(n)
+	}
+	if err := w.registerInbox(ctx); err != nil {
+		return w.counts, err
 	}
 	ready, err := codeintel.UploadsReadyCount(ctx, env.DB)
 	if err != nil {

@@ -190,22 +190,6 @@ func TestProcessResumesAfterReadFailure(t *testing.T) {
 	}
 }
 
-func TestProcessCommitNotInGit(t *testing.T) {
-	t.Parallel()
-	r := jobstest.NewRunner(t)
-	repoID, _ := fixtureRepo(t, r, "shapes")
-	up := upload(t, r, readFixture(t, "shapes.lsif.gz"),
-		codeintel.UploadParams{RepoID: repoID, Commit: strings.Repeat("ab", 20)}, 0)
-	counts := jobstest.MustRun(t, r, &processuploads.Job{RetryAfter: -1, MaxUploads: 3})
-	got := get(t, r, up.ID)
-	if got.State != codeintel.StateErrored || counts["retried"] != 2 || counts["errored"] != 1 {
-		t.Fatalf("upload is %s, counts %v: want errored after 3 attempts", got.State, counts)
-	}
-	if !strings.Contains(got.FailureMessage, "is not in repository shapes") {
-		t.Errorf("failure message %q: want the missing commit named", got.FailureMessage)
-	}
-}
-
 // TestProcessNothingKept errors an upload none of whose documents is kept,
 // saying why, rather than completing it: completing it would retire the
 // older upload of the same repository, commit, root and indexer and leave

@@ -1,15 +1,22 @@
 // Package prune is the prune job: it deletes what the other jobs leave
 // behind once it can no longer be needed. Batch runs in the bucket (with
 // their rows in the loaded_batches ledger), LSIF uploads that were
-// replaced, errored or abandoned while uploading (rows and objects),
+// replaced, errored or abandoned while uploading (rows and objects), upload
+// inbox entries that were never completed or never registered,
 // insight views, series and repositories users removed (with their data),
 // and old job_runs rows.
+//
+// Completed uploads expire (become deleted, their rows deleted) once older
+// than the upload retention period (90 days) unless the tip of their
+// repository's default branch, or the commit of a younger upload, still
+// needs them (lsif_nearest_uploads); see expireUploads.
 //
 // Nothing younger than the retention period is touched, and nothing that
 // may still be needed is deleted at any age: a run holding a task shard
 // that run-searches has yet to read is kept and reported. It does not
-// delete converted LSIF rows itself (a trigger on lsif_uploads does) or
-// anything of completed, queued or processing uploads.
+// delete converted LSIF rows itself (a trigger on lsif_uploads does, and
+// expiry through the codeintel store) or anything of queued or processing
+// uploads.
 package prune
 
 import (
@@ -38,6 +45,10 @@ type Job struct {
 	// JobRunsRetention is how long job_runs rows are kept once finished; 0
 	// means DefaultJobRunsRetention.
 	JobRunsRetention time.Duration
+	// UploadRetention is how long a completed upload is kept unless the
+	// tip of its default branch or a younger upload's commit needs it; 0
+	// means DefaultUploadRetention.
+	UploadRetention time.Duration
 }
 
 var _ jobs.Job = (*Job)(nil)
@@ -59,12 +70,16 @@ func (*Job) DefaultSchedule() string { return "30 3 * * *" }
 func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	p := &pruner{env: env, counts: jobs.Counts{
 		"runs": 0, "uncommitted_runs": 0, "unloaded_runs": 0, "pending_runs": 0, "ledger_rows": 0,
-		"retired_uploads": 0, "errored_uploads": 0, "abandoned_uploads": 0,
+		"retired_uploads": 0, "errored_uploads": 0, "abandoned_uploads": 0, "expired_uploads": 0,
 		"removed_views": 0, "removed_view_series": 0, "removed_series": 0, "removed_repos": 0,
 		"objects": 0, "bytes": 0, "job_runs": 0, "errors": 0,
 	}}
 	now := env.Now()
 	cutoff := now.Add(-cmp.Or(j.Retention, DefaultRetention))
+	uploadRetention := cmp.Or(j.UploadRetention, DefaultUploadRetention)
+	if err := p.expireUploads(ctx, now.Add(-uploadRetention), uploadRetention); err != nil {
+		return p.counts, err
+	}
 	if err := p.pruneRuns(ctx, cutoff); err != nil {
 		return p.counts, err
 	}
@@ -72,6 +87,9 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		return p.counts, err
 	}
 	if err := p.pruneUploads(ctx, cutoff); err != nil {
+		return p.counts, err
+	}
+	if err := p.pruneInbox(ctx, cutoff); err != nil {
 		return p.counts, err
 	}
 	if err := p.pruneRemoved(ctx, cutoff); err != nil {

@@ -116,9 +116,10 @@ func (a *app) registry() *jobs.Registry {
 		&planbackfills.Job{},
 		&runsearches.Job{Mirrors: a.mirrors(), Concurrency: a.searchConcurrency},
 		&enqueuesnapshots.Job{},
-		&processuploads.Job{Mirrors: a.mirrors()},
+		&processuploads.Job{Mirrors: a.mirrors(), Protocols: a.gitProtocols, GitTimeout: a.gitTimeout,
+			CommitWait: a.uploadCommitWait},
 		&updatecommitgraph.Job{},
-		&prune.Job{Retention: a.pruneAfter, JobRunsRetention: a.pruneRunsAfter},
+		&prune.Job{Retention: a.pruneAfter, JobRunsRetention: a.pruneRunsAfter, UploadRetention: a.uploadRetention},
 	)
 }
 

@@ -52,6 +52,14 @@ part of its own (a failed part is retried alone); once every part is stored
 they are composed into one object and the upload is queued for the
 process-uploads job. The upload id is printed on stdout.
 
+Without a database (no DATABASE_URL or --database-url), as in a CI job
+that has bucket credentials only, the parts and a manifest (repository,
+commit, root, indexer, part checksums) go to the bucket's upload inbox
+(lsif-inbox/) and inbox:ENTRY is printed; the next process-uploads run
+registers the entry as an upload, checks the parts and processes it.
+--commit must then be a full 40-character id, and --repo is checked by
+process-uploads.
+
 --chunk-size is between 1MiB and 1GiB. --root is the directory, relative to
 the repository root, in which the indexer ran (an absolute path or one
 leaving the repository is refused). --indexer defaults to the dump's
@@ -85,6 +93,9 @@ func lsifUpload(cmd *cobra.Command, a *app, file string, f lsifUploadFlags) erro
 		return err
 	}
 	defer in.Close()
+	if a.databaseURL == "" {
+		return lsifUploadInbox(cmd, a, file, in, f, chunk, root)
+	}
 	db, err := a.migratedDatabase(ctx)
 	if err != nil {
 		return err
@@ -246,6 +257,10 @@ type uploadJSON struct {
 	StartedAt            *time.Time `json:"started_at"`
 	FinishedAt           *time.Time `json:"finished_at"`
 	FailureMessage       string     `json:"failure_message,omitempty"`
+	// Waiting says why a queued upload waits for its commit, since
+	// WaitingSince (the run's clock), without using attempts.
+	Waiting      string     `json:"waiting,omitempty"`
+	WaitingSince *time.Time `json:"waiting_since,omitempty"`
 }
 
 func newLSIFUploadsCmd(a *app) *cobra.Command {
@@ -290,11 +305,15 @@ func newLSIFUploadsCmd(a *app) *cobra.Command {
 }
 
 func toUploadJSON(u codeintel.Upload) uploadJSON {
-	return uploadJSON{ID: u.ID, Repo: u.RepoName, Commit: u.Commit, Root: u.Root, Indexer: u.Indexer,
+	out := uploadJSON{ID: u.ID, Repo: u.RepoName, Commit: u.Commit, Root: u.Root, Indexer: u.Indexer,
 		State: string(u.State), Size: u.Size, Parts: fmt.Sprintf("%d/%d", len(u.UploadedParts), u.NumParts),
 		Attempts: u.Attempts, MaxAttempts: u.MaxAttempts, TransientFailures: u.TransientFailures,
 		MaxTransientFailures: u.MaxTransientFailures, LastTransientError: u.LastTransientError, UploadedAt: u.UploadedAt, StartedAt: u.StartedAt, FinishedAt: u.FinishedAt,
-		FailureMessage: u.FailureMessage}
+		FailureMessage: u.FailureMessage, Waiting: waitingReason(u)}
+	if out.Waiting != "" {
+		out.WaitingSince = u.WaitingSince
+	}
+	return out
 }
 
 func printUploadsJSON(a *app, list []codeintel.Upload) error {
@@ -321,12 +340,24 @@ func printUploads(a *app, list []codeintel.Upload) error {
 	return tw.Flush()
 }
 
-// failure is what lsif uploads says went wrong with u: its failure
-// message, else the last storage or connection failure it is retrying
-// after.
+// failure is what lsif uploads says went wrong with u: why it waits for
+// its commit, its failure message, else the last storage or connection
+// failure it is retrying after.
 func failure(u codeintel.Upload) string {
+	if w := waitingReason(u); w != "" && u.FailureMessage == "" {
+		return "waiting since " + when(u.WaitingSince) + ": " + w
+	}
 	if u.FailureMessage != "" || u.LastTransientError == "" || u.State == codeintel.StateCompleted {
 		return u.FailureMessage
 	}
 	return "last transient failure: " + u.LastTransientError
+}
+
+// waitingReason is why u waits for its commit, while it is queued or
+// processing; "" otherwise.
+func waitingReason(u codeintel.Upload) string {
+	if u.State != codeintel.StateQueued && u.State != codeintel.StateProcessing {
+		return ""
+	}
+	return u.WaitingReason
 }

@@ -46,6 +46,14 @@ type settings struct {
 	// mirrorCacheSize bounds the queue workers' mirror cache; 0: none.
 	mirrorCacheSize int64
 
+	uploadCommitWaitText, uploadRetentionText string
+	// uploadRetention is how long prune keeps a completed upload nothing
+	// else keeps; 0 means the job's default.
+	uploadRetention time.Duration
+	// uploadCommitWait is how long process-uploads lets an upload wait
+	// for its commit; 0 means the job's default.
+	uploadCommitWait time.Duration
+
 	searchConcurrencyText string
 	// searchConcurrency is how many repositories one run-searches process
 	// evaluates at once; 0 means the job's default.
@@ -63,11 +71,13 @@ var envVars = []struct{ name, flag, doc string }{
 	{"SIGHTLINE_NOW", "now", "fix the current time (RFC 3339 or a date), for reproducible runs and demos"},
 	{"SIGHTLINE_PRUNE_AFTER", "prune-after", "prune job: keep batch runs and retired, errored or abandoned uploads this long, e.g. 7d or 12h (default 7d)"},
 	{"SIGHTLINE_PRUNE_RUNS_AFTER", "prune-runs-after", "prune job: keep finished job_runs rows this long (default 90d)"},
+	{"SIGHTLINE_UPLOAD_RETENTION", "upload-retention", "prune job: expire completed uploads older than this that neither the tip of the default branch nor a younger upload's commit needs, e.g. 30d (default 90d)"},
 	{"SIGHTLINE_GIT_PROTOCOLS", "git-protocols", "git transports URL repositories may use, of https, ssh, git, http, file (default https,ssh,git)"},
 	{"SIGHTLINE_GIT_TIMEOUT", "git-timeout", "sync-repos: give up on a repository's clone or fetch after this long, e.g. 10m or 90s (default 10m)"},
 	{"SIGHTLINE_MIRROR_CACHE_SIZE", "mirror-cache-size", "queue workers: fetch URL repositories they lack into $SIGHTLINE_DATA_DIR/repos and keep those mirrors within this size, least recently used deleted first, e.g. 20GiB (default no limit)"},
 	{"SIGHTLINE_MAX_RUNTIME", "max-runtime", "queue workers (run-searches, process-uploads): end a run after this long, handing back what it holds, e.g. 50m (default: when the queue is empty)"},
 	{"SIGHTLINE_SEARCH_CONCURRENCY", "search-concurrency", "run-searches: how many repositories one process evaluates at once, 1 to 64 (default 2)"},
+	{"SIGHTLINE_UPLOAD_COMMIT_WAIT", "upload-commit-wait", "process-uploads: how long an upload whose commit is not fetched yet waits (queued, no attempt used) before it errors, e.g. 24h or 2d (default 24h)"},
 }
 
 func (s *settings) bind(fs *pflag.FlagSet) {
@@ -77,7 +87,8 @@ func (s *settings) bind(fs *pflag.FlagSet) {
 		"prune-after": &s.pruneAfterText, "prune-runs-after": &s.pruneRunsAfterText,
 		"git-protocols": &s.gitProtocolsText, "git-timeout": &s.gitTimeoutText,
 		"max-runtime": &s.maxRuntimeText, "mirror-cache-size": &s.mirrorCacheSizeText,
-		"search-concurrency": &s.searchConcurrencyText,
+		"search-concurrency": &s.searchConcurrencyText, "upload-commit-wait": &s.uploadCommitWaitText,
+		"upload-retention": &s.uploadRetentionText,
 	}
 	for _, v := range envVars {
 		fs.StringVar(ptrs[v.flag], v.flag, "", v.doc+" [$"+v.name+"]")
@@ -125,6 +136,12 @@ func (s *settings) resolve(fs *pflag.FlagSet, getenv func(string) string) error 
 		return err
 	}
 	if s.pruneRunsAfter, err = parseRetention("--prune-runs-after / SIGHTLINE_PRUNE_RUNS_AFTER", s.pruneRunsAfterText); err != nil {
+		return err
+	}
+	if s.uploadRetention, err = parseRetention("--upload-retention / SIGHTLINE_UPLOAD_RETENTION", s.uploadRetentionText); err != nil {
+		return err
+	}
+	if s.uploadCommitWait, err = parseRetention("--upload-commit-wait / SIGHTLINE_UPLOAD_COMMIT_WAIT", s.uploadCommitWaitText); err != nil {
 		return err
 	}
 	if err := s.resolveGit(); err != nil {

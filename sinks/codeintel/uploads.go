@@ -70,11 +70,17 @@ type Upload struct {
 	TransientFailures    int
 	MaxTransientFailures int
 	LastTransientError   string
-	ClaimedBy            string
-	UploadedAt           time.Time
-	QueuedAt             *time.Time
-	StartedAt            *time.Time
-	FinishedAt           *time.Time
+	// WaitingReason says why a queued upload waits for its commit (its
+	// repository not synced, its commit not fetched yet) without using
+	// attempts, since WaitingSince (on the job run's clock); see
+	// UploadsWait.
+	WaitingReason string
+	WaitingSince  *time.Time
+	ClaimedBy     string
+	UploadedAt    time.Time
+	QueuedAt      *time.Time
+	StartedAt     *time.Time
+	FinishedAt    *time.Time
 }
 
 // PartKey returns the bucket key of part i of an upload whose composed
@@ -94,7 +100,8 @@ func (u Upload) MissingParts() []int {
 
 const uploadColumns = `u.id, u.repo_id, r.name, u.commit_oid, u.root, u.indexer, u.state, u.num_parts,
 	u.uploaded_parts, u.object_key, u.size, coalesce(u.failure_message, ''), u.attempts, u.max_attempts,
-	u.transient_failures, u.max_transient_failures, coalesce(u.last_transient_error, ''), coalesce(u.claimed_by, ''), u.uploaded_at, u.queued_at, u.started_at, u.finished_at`
+	u.transient_failures, u.max_transient_failures, coalesce(u.last_transient_error, ''),
+	coalesce(u.waiting_reason, ''), u.waiting_since, coalesce(u.claimed_by, ''), u.uploaded_at, u.queued_at, u.started_at, u.finished_at`
 
 const uploadFrom = ` FROM lsif_uploads u JOIN repos r ON r.id = u.repo_id `
 
@@ -103,7 +110,8 @@ func scanUpload(row pgx.CollectableRow) (Upload, error) {
 	var parts []int32
 	err := row.Scan(&u.ID, &u.RepoID, &u.RepoName, &u.Commit, &u.Root, &u.Indexer, &u.State, &u.NumParts,
 		&parts, &u.ObjectKey, &u.Size, &u.FailureMessage, &u.Attempts, &u.MaxAttempts,
-		&u.TransientFailures, &u.MaxTransientFailures, &u.LastTransientError, &u.ClaimedBy, &u.UploadedAt, &u.QueuedAt, &u.StartedAt, &u.FinishedAt)
+		&u.TransientFailures, &u.MaxTransientFailures, &u.LastTransientError,
+		&u.WaitingReason, &u.WaitingSince, &u.ClaimedBy, &u.UploadedAt, &u.QueuedAt, &u.StartedAt, &u.FinishedAt)
 	for _, p := range parts {
 		u.UploadedParts = append(u.UploadedParts, int(p))
 	}

@@ -23,8 +23,8 @@ type UploadsRequeueParams struct {
 }
 
 // UploadsRequeue puts an upload back in the queue, claimable at once, with
-// its attempts and transient failures counted from zero again and its
-// failure message cleared: an errored upload (once what failed it is
+// its attempts and transient failures counted from zero again, its
+// failure message cleared and its wait for its commit started afresh: an errored upload (once what failed it is
 // fixed), a queued one waiting out a retry delay, or a processing one
 // whose heartbeat is older than p.StalledAfter or whose run is no longer
 // running (its worker, should it still be alive, then loses it). Completed,
@@ -34,6 +34,7 @@ func UploadsRequeue(ctx context.Context, db DB, p UploadsRequeueParams) (Upload,
 	tag, err := db.Exec(ctx, `
 		UPDATE lsif_uploads u SET state = 'queued', attempts = 0, transient_failures = 0,
 			failure_message = NULL, last_transient_error = NULL, claimed_by = NULL,
+			waiting_reason = NULL, waiting_since = NULL,
 			process_after = now(), finished_at = NULL
 		WHERE id = $1 AND (state IN ('errored', 'queued') OR (state = 'processing' AND $2 > 0 AND `+stalled+`))`,
 		p.ID, p.StalledAfter.Microseconds())

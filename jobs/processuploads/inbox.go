@@ -1,0 +1,94 @@
+package processuploads
+
+import (
+	"context"
+	"errors"
+
+	"github.com/sightline-dev/sightline/sinks/codeintel"
+	"github.com/sightline-dev/sightline/sinks/repos"
+)
+
+// registerInbox makes every complete entry of the upload inbox (uploads
+// sent with bucket credentials only) an upload, and deletes the entries
+// it registered. An entry whose manifest is corrupt is deleted (nothing
+// can be made of it); one whose parts are missing or corrupt becomes an
+// errored upload saying so; one naming an unknown repository stays for a
+// later run (the repository may be registered meanwhile) until prune
+// deletes it. A bucket failure leaves the entry for the next run.
+func (w *worker) registerInbox(ctx context.Context) error {
+	entries, err := codeintel.InboxList(ctx, w.env.Bucket)
+	if err != nil {
+		w.env.Logger.Warn("cannot read the upload inbox; the next run tries again", "err", err)
+		w.counts["inbox_failed"]++
+		return nil
+	}
+	for _, e := range entries {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !e.HasManifest {
+			continue // still being sent, or abandoned: prune's
+		}
+		if err := w.registerEntry(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// registerEntry registers inbox entry e. It returns an error only for
+// what should end the run.
+func (w *worker) registerEntry(ctx context.Context, e codeintel.InboxEntry) error {
+	log := w.env.Logger.With("entry", e.Name)
+	m, err := codeintel.InboxReadManifest(ctx, w.env.Bucket, e.Name)
+	if errors.Is(err, codeintel.ErrInboxCorrupt) {
+		log.Warn("deleting an inbox entry whose manifest is corrupt: upload the dump again", "err", err)
+		w.counts["inbox_corrupt"]++
+		return w.deleteEntry(ctx, e)
+	}
+	if err != nil {
+		log.Warn("cannot read an inbox manifest; the next run tries again", "err", err)
+		w.counts["inbox_failed"]++
+		return nil
+	}
+	repo, err := repos.Get(ctx, w.env.DB, m.Repository)
+	if errors.Is(err, repos.ErrNotFound) {
+		log.Warn("inbox entry for an unknown repository: register it (sightline repos add) or the entry is pruned after --prune-after",
+			"repo", m.Repository)
+		w.counts["inbox_unknown_repo"]++
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	res, err := codeintel.InboxRegister(ctx, w.env.DB, w.env.Bucket, codeintel.InboxRegisterParams{
+		Entry: e.Name, RepoID: repo.ID, Manifest: m})
+	if err != nil {
+		log.Warn("cannot register an inbox entry; the next run tries again", "err", err)
+		w.counts["inbox_failed"]++
+		return nil
+	}
+	if res.Created {
+		w.counts["inbox_registered"]++
+		if res.Upload.State == codeintel.StateErrored {
+			w.counts["inbox_errored"]++
+			log.Warn("inbox entry registered as an errored upload", "upload", res.Upload.ID, "err", res.Upload.FailureMessage)
+		}
+	}
+	if res.Upload.State == codeintel.StateUploading {
+		return nil
+	}
+	return w.deleteEntry(ctx, e)
+}
+
+// deleteEntry deletes e, registered or of no use; a failure is left for
+// the next run (registering is idempotent) or prune.
+func (w *worker) deleteEntry(ctx context.Context, e codeintel.InboxEntry) error {
+	if err := codeintel.InboxDelete(ctx, w.env.Bucket, e); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		w.env.Logger.Warn("delete inbox entry; the next run tries again", "entry", e.Name, "err", err)
+	}
+	return nil
+}
