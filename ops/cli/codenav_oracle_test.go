@@ -1,0 +1,213 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sightline-dev/sightline/ops/cli"
+)
+
+// TestCodenavOracle uploads a real lsif-tsc dump (testdata/navcases: an
+// unresolved module import, namespace imports, overriding methods,
+// re-exports, interfaces) through lsif upload, process-uploads and
+// update-commit-graph, and asks codenav definitions, references and hover
+// at a few hundred positions the oracle samples and answers. Every answer
+// agrees with the oracle's, but for the differences explained by class in
+// navDifference, each bounded.
+func TestCodenavOracle(t *testing.T) {
+	t.Parallel()
+	dump := filepath.Join(t.TempDir(), "navcases.lsif")
+	gunzipTo(t, "testdata/navcases/navcases.lsif.gz", dump)
+	answers := oracleAnswers(t, dump, 300)
+	nav := newNavFixture(t, "testdata/navcases", dump)
+
+	classes := map[string]int{}
+	for _, a := range answers {
+		class, detail := nav.compare(t, a)
+		if class == "" {
+			continue
+		}
+		classes[class]++
+		if _, known := navDifferenceBounds[class]; !known {
+			t.Errorf("codenav %s %s:%d:%d differs from the oracle: %s", a.Kind, a.Path, a.Line, a.Character, detail)
+		}
+	}
+	for class, n := range classes {
+		if bound, known := navDifferenceBounds[class]; known && n > bound {
+			t.Errorf("%d answers differ from the oracle by %q, want at most %d", n, class, bound)
+		}
+	}
+	t.Logf("%d positions compared; explained differences: %v", len(answers), classes)
+}
+
+// navDifferenceBounds lists the explained ways codenav may differ from the
+// oracle, with how many of the sampled answers each may account for.
+var navDifferenceBounds = map[string]int{
+	// Sightline answers only with locations in the repository: the oracle
+	// also lists TypeScript's lib .d.ts files, outside the project root,
+	// which no upload of the repository covers. Such answers are compared
+	// on the locations in the repository.
+	"outside-repository": 60,
+}
+
+// navFixture is a repository holding a project's sources at one commit,
+// with the project's dump uploaded and processed by the real jobs.
+type navFixture struct {
+	url, dataDir, commit string
+}
+
+func newNavFixture(t *testing.T, project, dump string) *navFixture {
+	t.Helper()
+	url, drop, err := newSchemaURL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	dir := t.TempDir()
+	f := &navFixture{url: url, dataDir: filepath.Join(dir, ".sightline")}
+	repo := filepath.Join(dir, "repo")
+	if err := os.CopyFS(repo, os.DirFS(project)); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "."}, {"commit", "-q", "-m", "sources"}} {
+		git := exec.Command("git", args...)
+		git.Dir = repo
+		git.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_AUTHOR_NAME=Test",
+			"GIT_AUTHOR_EMAIL=test@example.com", "GIT_COMMITTER_NAME=Test", "GIT_COMMITTER_EMAIL=test@example.com")
+		if out, err := git.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	out, err := exec.Command("git", "-C", repo, "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.commit = strings.TrimSpace(string(out))
+	f.ok(t, "migrate", "up")
+	f.ok(t, "repos", "add", "navcases", "--path", repo)
+	f.ok(t, "run", "sync-repos")
+	f.ok(t, "lsif", "upload", dump, "--repo", "navcases", "--commit", f.commit)
+	if out := f.ok(t, "run", "process-uploads"); !strings.Contains(out, "completed=1") {
+		t.Fatalf("process-uploads did not complete the upload:\n%s", out)
+	}
+	f.ok(t, "run", "update-commit-graph")
+	return f
+}
+
+// run runs sightline in this process on the fixture's database.
+func (f *navFixture) run(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	args = append([]string{"--database-url", f.url, "--data-dir", f.dataDir}, args...)
+	code = cli.Main(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func (f *navFixture) ok(t *testing.T, args ...string) string {
+	t.Helper()
+	code, stdout, stderr := f.run(args...)
+	if code != 0 {
+		t.Fatalf("sightline %s: exit %d\n%s%s", strings.Join(args, " "), code, stdout, stderr)
+	}
+	return stdout + stderr
+}
+
+// codenavAnswer is the JSON object every codenav command prints.
+type codenavAnswer struct {
+	Locations *[]oracleLocation `json:"locations"`
+	Hover     *string           `json:"hover"`
+	Reason    string            `json:"reason"`
+}
+
+// codenav runs codenav kind at the query's position with --format json.
+func (f *navFixture) codenav(t *testing.T, q oracleQuery) codenavAnswer {
+	t.Helper()
+	out := f.ok(t, "codenav", q.Kind, "--repo", "navcases", "--commit", f.commit, "--path", q.Path,
+		"--line", fmt.Sprint(q.Line), "--character", fmt.Sprint(q.Character), "--format", "json")
+	var a codenavAnswer
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatalf("codenav %s %s:%d:%d: want a JSON object: %v\n%s", q.Kind, q.Path, q.Line, q.Character, err, out)
+	}
+	return a
+}
+
+// compare asks codenav the oracle's query and returns the class of the
+// difference ("" when they agree, or an unexplained class) and a
+// description of it.
+func (f *navFixture) compare(t *testing.T, a oracleAnswer) (class, detail string) {
+	t.Helper()
+	got := f.codenav(t, a.oracleQuery)
+	if a.Kind == "hover" {
+		want := ""
+		if string(a.Result) != "null" {
+			want = oracleHover(t, a.Result)
+		}
+		if got.Hover == nil || got.Locations != nil {
+			return "shape", fmt.Sprintf("hover answer is not {\"hover\", \"reason\"}: %+v", got)
+		}
+		if *got.Hover != want {
+			return "hover", fmt.Sprintf("hover %q, oracle %q (reason %q)", *got.Hover, want, got.Reason)
+		}
+		return "", ""
+	}
+	var want []oracleLocation
+	if err := json.Unmarshal(a.Result, &want); err != nil {
+		t.Fatalf("oracle answer %s: %v", a.Result, err)
+	}
+	outside := slices.ContainsFunc(want, func(l oracleLocation) bool { return strings.Contains(l.Path, "://") })
+	want = slices.DeleteFunc(want, func(l oracleLocation) bool { return strings.Contains(l.Path, "://") })
+	if got.Locations == nil || got.Hover != nil {
+		return "shape", fmt.Sprintf("answer is not {\"locations\", \"reason\"}: %+v", got)
+	}
+	have := *got.Locations
+	if len(have) == 0 && got.Reason == "" {
+		return "reason", "no locations and no reason"
+	}
+	if d := locationDiff(have, want); d != "" {
+		return a.Kind, d
+	}
+	if outside {
+		return "outside-repository", ""
+	}
+	return "", ""
+}
+
+// locationDiff describes how have and want differ as sets, or returns "".
+func locationDiff(have, want []oracleLocation) string {
+	key := func(l oracleLocation) string {
+		r := l.Range
+		return fmt.Sprintf("%s:%d:%d-%d:%d", l.Path, r.Start.Line, r.Start.Character, r.End.Line, r.End.Character)
+	}
+	set := func(ls []oracleLocation) map[string]bool {
+		m := map[string]bool{}
+		for _, l := range ls {
+			m[key(l)] = true
+		}
+		return m
+	}
+	h, w := set(have), set(want)
+	var extra, missing []string
+	for k := range h {
+		if !w[k] {
+			extra = append(extra, k)
+		}
+	}
+	for k := range w {
+		if !h[k] {
+			missing = append(missing, k)
+		}
+	}
+	if len(extra) == 0 && len(missing) == 0 {
+		return ""
+	}
+	slices.Sort(extra)
+	slices.Sort(missing)
+	return fmt.Sprintf("%d locations, oracle %d; not in the oracle's: %v; missing: %v", len(h), len(w), extra, missing)
+}
