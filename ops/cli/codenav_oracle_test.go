@@ -26,9 +26,17 @@ func TestCodenavOracle(t *testing.T) {
 	t.Parallel()
 	dump := filepath.Join(t.TempDir(), "navcases.lsif")
 	gunzipTo(t, "testdata/navcases/navcases.lsif.gz", dump)
-	answers := oracleAnswers(t, dump, 300)
-	nav := newNavFixture(t, "testdata/navcases", dump)
+	compareWithOracle(t, "testdata/navcases", dump, 300, navDifferenceBounds)
+}
 
+// compareWithOracle uploads dump, the dump of the project, through the real
+// jobs, and compares codenav's answers with the oracle's at n sampled
+// positions: each difference must be of a class in bounds, and each class
+// within its bound.
+func compareWithOracle(t *testing.T, project, dump string, n int, bounds map[string]int) {
+	t.Helper()
+	answers := oracleAnswers(t, dump, n)
+	nav := newNavFixture(t, project, dump)
 	classes := map[string]int{}
 	for _, a := range answers {
 		class, detail := nav.compare(t, a)
@@ -36,12 +44,12 @@ func TestCodenavOracle(t *testing.T) {
 			continue
 		}
 		classes[class]++
-		if _, known := navDifferenceBounds[class]; !known {
+		if _, known := bounds[class]; !known {
 			t.Errorf("codenav %s %s:%d:%d differs from the oracle: %s", a.Kind, a.Path, a.Line, a.Character, detail)
 		}
 	}
 	for class, n := range classes {
-		if bound, known := navDifferenceBounds[class]; known && n > bound {
+		if bound, known := bounds[class]; known && n > bound {
 			t.Errorf("%d answers differ from the oracle by %q, want at most %d", n, class, bound)
 		}
 	}
