@@ -28,7 +28,7 @@ type oracleQuery struct {
 // oracleLocation is a location of the oracle's answer: Path is relative
 // to the project root, or a full URI for a document outside it.
 type oracleLocation struct {
-	Path  string    `json:"path"`
+	Path  string   `json:"path"`
 	Range lspRange `json:"range"`
 }
 
