@@ -26,16 +26,75 @@ func TestCodenavOracle(t *testing.T) {
 	t.Parallel()
 	dump := filepath.Join(t.TempDir(), "navcases.lsif")
 	gunzipTo(t, "testdata/navcases/navcases.lsif.gz", dump)
-	compareWithOracle(t, "testdata/navcases", dump, 300, navDifferenceBounds)
+	compareWithOracle(t, "testdata/navcases", dump, 300, pinnedQueries(t, "testdata/navcases", navCases), navDifferenceBounds)
+}
+
+// navCases are positions TestCodenavOracle asks about besides the sampled
+// ones, whatever the sample: each over-linking case of issue 14. A case is
+// the first occurrence of needle in a 0-based line of a file; the query is
+// at its second character.
+var navCases = []struct {
+	path   string
+	line   int
+	needle string
+}{
+	{"test/shapes.test.ts", 0, "describe"}, // imported from a module lsif-tsc could not resolve
+	{"test/shapes.test.ts", 12, "describe"},
+	{"test/shapes.test.ts", 5, "expect"},
+	{"test/geometry.test.ts", 2, "describeMain"}, // renamed import of a local function of that name
+	{"src/main.ts", 15, "describe"},
+	{"src/main.ts", 9, "describe"}, // a method of that name
+	{"src/shapes.ts", 0, "geo"},    // namespace import
+	{"src/shapes.ts", 21, "geo"},   // a name through it
+	{"test/geometry.test.ts", 1, "geo"},
+	{"src/main.ts", 5, "shapes"},  // a namespace, re-exported
+	{"src/shapes.ts", 35, "name"}, // overriding method
+	{"src/shapes.ts", 15, "name"}, // overridden method
+	{"src/shapes.ts", 51, "name"}, // super.name()
+	{"src/shapes.ts", 5, "name"},  // interface method
+	{"src/shapes.ts", 31, "area"}, // implementing an abstract method
+	{"src/shapes.ts", 59, "area"}, // called through the interface
+	{"src/index.ts", 3, "dist }"}, // re-export under another name
+	{"src/main.ts", 0, "dist"},
+	{"src/main.ts", 11, "dist"},
+}
+
+// pinnedQueries returns definitions, references and hover queries at each
+// case's position in project's files.
+func pinnedQueries(t *testing.T, project string, cases []struct {
+	path   string
+	line   int
+	needle string
+}) []oracleQuery {
+	t.Helper()
+	var qs []oracleQuery
+	for _, c := range cases {
+		b, err := os.ReadFile(filepath.Join(project, c.path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(b), "\n")
+		i := -1
+		if c.line < len(lines) {
+			i = strings.Index(lines[c.line], c.needle)
+		}
+		if i < 0 {
+			t.Fatalf("%s:%d does not hold %q: update navCases with the sources", c.path, c.line, c.needle)
+		}
+		for _, kind := range []string{"definitions", "references", "hover"} {
+			qs = append(qs, oracleQuery{Path: c.path, Line: c.line, Character: i + 1, Kind: kind})
+		}
+	}
+	return qs
 }
 
 // compareWithOracle uploads dump, the dump of the project, through the real
 // jobs, and compares codenav's answers with the oracle's at n sampled
-// positions: each difference must be of a class in bounds, and each class
+// positions and the pinned ones: each difference must be of a class in bounds, and each class
 // within its bound.
-func compareWithOracle(t *testing.T, project, dump string, n int, bounds map[string]int) {
+func compareWithOracle(t *testing.T, project, dump string, n int, pinned []oracleQuery, bounds map[string]int) {
 	t.Helper()
-	answers := oracleAnswers(t, dump, n)
+	answers := oracleAnswers(t, dump, n, pinned)
 	nav := newNavFixture(t, project, dump)
 	classes := map[string]int{}
 	for _, a := range answers {

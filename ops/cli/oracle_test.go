@@ -101,14 +101,25 @@ func gunzipTo(t *testing.T, src, dst string) {
 	}
 }
 
-// oracleAnswers samples n positions of dump (seed 42) and answers them
-// with the oracle.
-func oracleAnswers(t *testing.T, dump string, n int) []oracleAnswer {
+// oracleAnswers samples n positions of dump (seed 42) and answers them,
+// and the pinned ones, with the oracle.
+func oracleAnswers(t *testing.T, dump string, n int, pinned []oracleQuery) []oracleAnswer {
 	t.Helper()
 	dir := oracleDir(t)
+	var qs []oracleQuery
+	if err := json.Unmarshal(node(t, filepath.Join(dir, "make_nav_queries.js"), dump, itoa(n), "42"), &qs); err != nil {
+		t.Fatalf("make_nav_queries.js output: %v", err)
+	}
+	for _, q := range pinned {
+		q.ID = len(qs)
+		qs = append(qs, q)
+	}
+	b, err := json.Marshal(qs)
+	if err != nil {
+		t.Fatal(err)
+	}
 	queries := filepath.Join(t.TempDir(), "queries.json")
-	q := node(t, filepath.Join(dir, "make_nav_queries.js"), dump, itoa(n), "42")
-	if err := os.WriteFile(queries, q, 0o644); err != nil {
+	if err := os.WriteFile(queries, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var out struct {
