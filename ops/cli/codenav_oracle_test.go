@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/sightline-dev/sightline/ops/cli"
 )
@@ -96,9 +99,10 @@ func compareWithOracle(t *testing.T, project, dump string, n int, pinned []oracl
 	t.Helper()
 	answers := oracleAnswers(t, dump, n, pinned)
 	nav := newNavFixture(t, project, dump)
+	got := nav.askAll(t, answers)
 	classes := map[string]int{}
-	for _, a := range answers {
-		class, detail := nav.compare(t, a)
+	for i, a := range answers {
+		class, detail := compareAnswer(t, a, got[i])
 		if class == "" {
 			continue
 		}
@@ -193,24 +197,46 @@ type codenavAnswer struct {
 	Reason    string            `json:"reason"`
 }
 
-// codenav runs codenav kind at the query's position with --format json.
-func (f *navFixture) codenav(t *testing.T, q oracleQuery) codenavAnswer {
+// askAll runs codenav on each answer's query, four at a time: each run
+// mostly waits on Postgres.
+func (f *navFixture) askAll(t *testing.T, answers []oracleAnswer) []codenavAnswer {
 	t.Helper()
-	out := f.ok(t, "codenav", q.Kind, "--repo", "navcases", "--commit", f.commit, "--path", q.Path,
-		"--line", fmt.Sprint(q.Line), "--character", fmt.Sprint(q.Character), "--format", "json")
-	var a codenavAnswer
-	if err := json.Unmarshal([]byte(out), &a); err != nil {
-		t.Fatalf("codenav %s %s:%d:%d: want a JSON object: %v\n%s", q.Kind, q.Path, q.Line, q.Character, err, out)
+	got := make([]codenavAnswer, len(answers))
+	errs := make([]error, len(answers))
+	var g errgroup.Group
+	g.SetLimit(4)
+	for i, a := range answers {
+		g.Go(func() error {
+			got[i], errs[i] = f.codenav(a.oracleQuery)
+			return nil
+		})
 	}
-	return a
+	_ = g.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	return got
 }
 
-// compare asks codenav the oracle's query and returns the class of the
-// difference ("" when they agree, or an unexplained class) and a
-// description of it.
-func (f *navFixture) compare(t *testing.T, a oracleAnswer) (class, detail string) {
+// codenav runs codenav kind at the query's position with --format json.
+func (f *navFixture) codenav(q oracleQuery) (codenavAnswer, error) {
+	args := []string{"codenav", q.Kind, "--repo", "navcases", "--commit", f.commit, "--path", q.Path,
+		"--line", fmt.Sprint(q.Line), "--character", fmt.Sprint(q.Character), "--format", "json"}
+	code, stdout, stderr := f.run(args...)
+	var a codenavAnswer
+	if code != 0 {
+		return a, fmt.Errorf("sightline %s: exit %d\n%s", strings.Join(args, " "), code, stderr)
+	}
+	if err := json.Unmarshal([]byte(stdout), &a); err != nil {
+		return a, fmt.Errorf("codenav %s %s:%d:%d: want a JSON object: %w\n%s", q.Kind, q.Path, q.Line, q.Character, err, stdout)
+	}
+	return a, nil
+}
+
+// compareAnswer returns the class of the difference between codenav's
+// answer and the oracle's ("" when they agree) and a description of it.
+func compareAnswer(t *testing.T, a oracleAnswer, got codenavAnswer) (class, detail string) {
 	t.Helper()
-	got := f.codenav(t, a.oracleQuery)
 	if a.Kind == "hover" {
 		want := ""
 		if string(a.Result) != "null" {
