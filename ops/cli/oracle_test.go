@@ -60,6 +60,9 @@ func oracleDir(t *testing.T) string {
 	if dir == "" {
 		dir = filepath.Join("..", "..", "..", "shared", "tools", "lsif-oracle")
 	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
 	if _, err := os.Stat(filepath.Join(dir, "lsif_oracle.js")); err != nil {
 		t.Fatalf("the LSIF oracle scripts are missing (%v): set LSIF_ORACLE to the lsif-oracle directory of the shared tools", err)
 	}
