@@ -24,7 +24,7 @@ import (
 // update-commit-graph, and asks codenav definitions, references and hover
 // at a few hundred positions the oracle samples and answers. Every answer
 // agrees with the oracle's, but for the differences explained by class in
-// navDifference, each bounded.
+// navDifferenceBounds, each bounded.
 func TestCodenavOracle(t *testing.T) {
 	t.Parallel()
 	dump := filepath.Join(t.TempDir(), "navcases.lsif")
