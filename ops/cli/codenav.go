@@ -20,15 +20,16 @@ type codenavFlags struct {
 	line, character            int
 }
 
-// codenavEmptyJSON is the JSON answer when there is nothing to show.
-type codenavEmptyJSON struct {
+// codenavLocationsJSON is the JSON answer of codenav definitions and
+// references: an object of the same shape whether or not anything was
+// found (Reason is empty when Locations is not).
+type codenavLocationsJSON struct {
 	Locations []codeintel.Location `json:"locations"`
 	Reason    string               `json:"reason"`
 }
 
-// codenavNoDiagnosticsJSON is codenav diagnostics' JSON answer when there
-// are none.
-type codenavNoDiagnosticsJSON struct {
+// codenavDiagnosticsJSON is the JSON answer of codenav diagnostics.
+type codenavDiagnosticsJSON struct {
 	Diagnostics []codeintel.Diagnostic `json:"diagnostics"`
 	Reason      string                 `json:"reason"`
 }
@@ -36,7 +37,7 @@ type codenavNoDiagnosticsJSON struct {
 // codenavHoverJSON is the JSON answer of codenav hover.
 type codenavHoverJSON struct {
 	Hover  string `json:"hover"`
-	Reason string `json:"reason,omitempty"`
+	Reason string `json:"reason"`
 }
 
 const codenavLong = `Answer a code navigation query from the precise code intelligence in
@@ -67,16 +68,18 @@ the repository is synced.
 Output (--format):
   text   one location per line: REPO COMMIT PATH:LINE:CHAR-LINE:CHAR; hover
          prints its text; diagnostics add SEVERITY SOURCE(CODE): MESSAGE
-  json   [{"repo","commit","path","range":{"start":{"line","character"},
-         "end":{...}}}]; hover: {"hover":"..."}; diagnostics: the location
-         fields plus "severity" (error, warning, information, hint),
-         "code", "message", "source"
+  json   one object, the same whether or not anything was found:
+         definitions, references: {"locations":[{"repo","commit","path",
+         "range":{"start":{"line","character"},"end":{...}}}],"reason"};
+         hover: {"hover":"...","reason"}; diagnostics: {"diagnostics":[the
+         location fields plus "severity" (error, warning, information,
+         hint), "code", "message", "source"],"reason"}; "reason" is ""
+         when there is an answer
 
 An unknown repository, a commit where no upload is visible, or a position
 without data is not an error: the answer is empty, with a reason (text: on
-stdout after "no result: "; json: {"locations":[],"reason":"..."},
-{"hover":"","reason":"..."} or {"diagnostics":[],"reason":"..."}), and the
-exit code is 0.`
+stdout after "no result: "; json: the same object with "locations":[],
+"hover":"" or "diagnostics":[] and the "reason"), and the exit code is 0.`
 
 func newCodenavCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
@@ -205,14 +208,10 @@ func printCodenav(a *app, op, format string, res codeintel.CodenavResult) error 
 	switch {
 	case format == "json" && op == "hover":
 		return writeJSON(a, codenavHoverJSON{Hover: res.Hover, Reason: res.Reason})
-	case format == "json" && op == "diagnostics" && len(res.Diagnostics) == 0:
-		return writeJSON(a, codenavNoDiagnosticsJSON{Diagnostics: []codeintel.Diagnostic{}, Reason: res.Reason})
 	case format == "json" && op == "diagnostics":
-		return writeJSON(a, res.Diagnostics)
-	case format == "json" && len(res.Locations) == 0:
-		return writeJSON(a, codenavEmptyJSON{Locations: []codeintel.Location{}, Reason: res.Reason})
+		return writeJSON(a, codenavDiagnosticsJSON{Diagnostics: nonNil(res.Diagnostics), Reason: res.Reason})
 	case format == "json":
-		return writeJSON(a, res.Locations)
+		return writeJSON(a, codenavLocationsJSON{Locations: nonNil(res.Locations), Reason: res.Reason})
 	case res.Reason != "":
 		_, err := fmt.Fprintln(a.stdout, "no result:", res.Reason)
 		return err
@@ -230,6 +229,15 @@ func printCodenav(a *app, op, format string, res codeintel.CodenavResult) error 
 		}
 	}
 	return nil
+}
+
+// nonNil returns s, or an empty slice for nil, so that JSON has [] rather
+// than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // printDiagnostics prints REPO COMMIT PATH:L:C-L:C SEVERITY SOURCE(CODE): MESSAGE.

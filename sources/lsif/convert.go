@@ -26,6 +26,7 @@ type converter struct {
 	sets          table[node]
 	results       table[resultRec]
 	items         table[item]
+	links         table[resultLink]
 	monikers      table[monikerRec]
 	extraMonikers map[uint64][]uint32
 	docs          []docRec
@@ -49,7 +50,8 @@ type converter struct {
 // (no pointers, no per-vertex allocation): 4 bytes per numeric id in the
 // id table (edges' ids included), 40 bytes per range (position, document,
 // next, results, hover, first moniker), 20 per resultSet, 16 per
-// definition or reference result, 8 per item edge target, 20 per moniker
+// definition or reference result, 8 per item edge target (a range, or a
+// reference result it links to), 20 per moniker
 // plus its scheme and identifier once per distinct pair (local monikers
 // keep no strings), and per document its URI and path. Hover texts go to
 // the Sink as soon as they are read; document contents and every other
@@ -168,7 +170,7 @@ func (c *converter) handle(line []byte) error {
 // stateBytes estimates the memory held in the converter's tables.
 func (c *converter) stateBytes() int64 {
 	n := c.ids.bytes() + c.ranges.bytes() + c.sets.bytes() + c.results.bytes() +
-		c.items.bytes() + c.monikers.bytes() + c.arena.total
+		c.items.bytes() + c.links.bytes() + c.monikers.bytes() + c.arena.total
 	n += int64(len(c.keys.ids)) * 56 // map entry and key record
 	for _, d := range c.docs {
 		n += int64(2*len(d.uri)) + 96 // record, URI, map entry

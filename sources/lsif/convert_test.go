@@ -254,19 +254,26 @@ func TestLinkedReferenceResults(t *testing.T) {
 		`{"id":13,"type":"edge","label":"item","outV":7,"inVs":[3],"document":2,"property":"references"}`,
 		`{"id":14,"type":"edge","label":"item","outV":8,"inVs":[4],"document":2,"property":"references"}`,
 		`{"id":15,"type":"edge","label":"item","outV":9,"inVs":[5],"document":2,"property":"references"}`,
-		// 9 -> 8 -> 7: one set, whichever way the links point.
+		// 9 -> 8 -> 7: a result includes what it links to, transitively,
+		// and nothing of what links to it.
 		`{"id":16,"type":"edge","label":"item","outV":9,"inVs":[8],"document":2,"property":"referenceResults"}`,
 		`{"id":17,"type":"edge","label":"item","outV":8,"inVs":[7],"document":2}`,
+		// As lsif-tsc links a module it could not resolve to each name
+		// imported from it: 18 -> 7, 9. Neither gains the other's
+		// locations through 18, and a cycle ends.
+		`{"id":18,"type":"vertex","label":"referenceResult"}`,
+		`{"id":19,"type":"edge","label":"item","outV":18,"inVs":[7,9],"document":2,"property":"referenceResults"}`,
+		`{"id":20,"type":"edge","label":"item","outV":7,"inVs":[7],"document":2,"property":"referenceResults"}`,
 	)
 	rec, stats := mustConvert(t, dump, lsif.Opts{})
-	want := []lsif.Location{loc("a.ts", 0, 0, 0, 1), loc("a.ts", 1, 0, 1, 1), loc("a.ts", 2, 0, 2, 1)}
+	all := []lsif.Location{loc("a.ts", 0, 0, 0, 1), loc("a.ts", 1, 0, 1, 1), loc("a.ts", 2, 0, 2, 1)}
 	for line := range int32(3) {
-		if diff := cmp.Diff(want, rec.References("a.ts", line, 0)); diff != "" {
+		if diff := cmp.Diff(all[:line+1], rec.References("a.ts", line, 0)); diff != "" {
 			t.Errorf("line %d: references (-want +got):\n%s", line, diff)
 		}
 	}
-	if len(rec.Results) != 1 || stats.LinkedReferences != 2 {
-		t.Errorf("%d results, %d links: want one result and 2 links", len(rec.Results), stats.LinkedReferences)
+	if len(rec.Results) != 4 || stats.LinkedReferences != 5 {
+		t.Errorf("%d results, %d links: want 4 results and 5 links", len(rec.Results), stats.LinkedReferences)
 	}
 }
 
@@ -284,15 +291,33 @@ func TestMonikerUnion(t *testing.T) {
 		`{"id":9,"type":"vertex","label":"moniker","scheme":"npm","identifier":"app::x","kind":"export"}`,
 		`{"id":10,"type":"vertex","label":"moniker","scheme":"other","identifier":"x","kind":"export"}`,
 		`{"id":11,"type":"edge","label":"moniker","outV":5,"inV":7}`,
-		// export -> local -> export: the local one links but is not output.
-		`{"id":12,"type":"edge","label":"nextMoniker","outV":7,"inV":8}`,
-		`{"id":13,"type":"edge","label":"nextMoniker","outV":8,"inV":9}`,
+		`{"id":12,"type":"edge","label":"nextMoniker","outV":7,"inV":9}`,
 		// LSIF 0.5 attach, pointing the other way.
 		`{"id":14,"type":"edge","label":"attach","outV":10,"inV":9}`,
 		pkg,
 		`{"id":21,"type":"edge","label":"packageInformation","outV":9,"inV":20}`,
+		// Local and document-unique monikers link nothing: 7 -> 8 <- 16
+		// and 7 -> 17 <- 16 do not make 16 (another symbol, on another
+		// range, as lsif-tsc attaches many to one local "none") a moniker
+		// of this range, nor this range's monikers 16's.
+		`{"id":13,"type":"edge","label":"nextMoniker","outV":7,"inV":8}`,
+		`{"id":15,"type":"vertex","label":"range","start":{"line":1,"character":0},"end":{"line":1,"character":1}}`,
+		`{"id":22,"type":"edge","label":"contains","outV":2,"inVs":[15]}`,
+		`{"id":16,"type":"vertex","label":"moniker","scheme":"tsc","identifier":"a:y","kind":"export"}`,
+		`{"id":17,"type":"vertex","label":"moniker","scheme":"tsc","identifier":"y","kind":"export","unique":"document"}`,
+		`{"id":18,"type":"edge","label":"moniker","outV":15,"inV":16}`,
+		`{"id":19,"type":"edge","label":"attach","outV":16,"inV":8}`,
+		`{"id":23,"type":"edge","label":"attach","outV":7,"inV":17}`,
+		`{"id":24,"type":"edge","label":"attach","outV":16,"inV":17}`,
 	)
-	rec, _ := mustConvert(t, dump, lsif.Opts{})
+	rec, stats := mustConvert(t, dump, lsif.Opts{})
+	if stats.LocalMonikerLinks != 4 {
+		t.Errorf("%d links to local monikers, want 4", stats.LocalMonikerLinks)
+	}
+	other, _ := rec.RangeAt("a.ts", 1, 0)
+	if diff := cmp.Diff([]lsif.Moniker{{Kind: lsif.Export, Scheme: "tsc", Identifier: "a:y"}}, other.Monikers); diff != "" {
+		t.Errorf("monikers of the other range (-want +got):\n%s", diff)
+	}
 	r, _ := rec.RangeAt("a.ts", 0, 0)
 	want := []lsif.Moniker{
 		{Kind: lsif.Export, Scheme: "npm", Identifier: "app::x", Package: lsif.PackageInfo{Manager: "npm", Name: "app", Version: "2.0.0"}},

@@ -26,10 +26,17 @@ type rangeRec struct {
 }
 
 type resultRec struct {
-	head    uint32 // the last item added
-	parent  uint32 // reference results: union-find parent (0: a root)
-	sibling uint32 // reference results: next member of the root's set
-	kind    ResultKind
+	head  uint32 // the last item added
+	links uint32 // reference results: the last link added (c.links)
+	kind  ResultKind
+}
+
+// resultLink says that a reference result includes another's locations
+// (an item edge with property referenceResults). Links are directed: the
+// result linked to does not gain the linking result's locations.
+type resultLink struct {
+	to   uint32
+	next uint32 // the link added before this one from the same result
 }
 
 type item struct {
@@ -232,8 +239,14 @@ func (c *converter) addMoniker() (vkind, uint32, error) {
 	case "export":
 		m.kind = mExport
 	}
-	// Local monikers (and kinds this converter does not know) are kept
-	// only as links: their identifiers are never output.
+	// A moniker unique only within its document names nothing outside it,
+	// however the indexer labels its kind.
+	if unique, _ := el.str(fUnique); string(unique) == "document" {
+		m.kind = mLocal
+	}
+	// Local monikers (and kinds this converter does not know) link
+	// nothing: their identifiers are never output, and no nextMoniker or
+	// attach edge joins them to another moniker.
 	if m.kind != mLocal {
 		scheme, _ := el.str(fScheme)
 		ident, _ := el.str(fIdentifier)

@@ -14,9 +14,14 @@
 //
 // The conversion follows the reference converter's steps: correlate (parse
 // and link), canonicalize (merge duplicate documents, follow next chains,
-// merge linked reference results, union monikers along nextMoniker),
-// prune (documents outside the project root or absent from git), and group
-// (rotate into the rows above).
+// union import and export monikers along nextMoniker and attach), prune
+// (documents outside the project root or absent from git), and group
+// (rotate into the rows above). Unlike the reference converter, it never
+// answers for one symbol with another's data: a reference result gains the
+// locations of the results it links to (item edges with property
+// referenceResults) in the link's direction only, where merging them would
+// give every name imported from a module the references of all the others,
+// and local or document-unique monikers join no monikers.
 //
 // The package knows nothing of buckets, Arrow or Postgres; the
 // process-uploads job does. It does not read SCIP, and it ignores the

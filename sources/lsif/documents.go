@@ -136,16 +136,13 @@ func (g *grouper) resolveRange(ri uint32) (DocumentRange, bool) {
 	}, true
 }
 
-// canonicalResult maps a result to the root of its linked set, or to 0 when
-// pruning left it empty.
+// canonicalResult maps a result to 0 when pruning left it (and what it
+// links to) empty.
 func (g *grouper) canonicalResult(r uint32) uint32 {
-	if r == 0 {
+	if r == 0 || g.empty[r] {
 		return 0
 	}
-	if root := g.c.findResult(r); !g.empty[root] {
-		return root
-	}
-	return 0
+	return r
 }
 
 // resolveSet follows a resultSet's next chain. The result is valid until

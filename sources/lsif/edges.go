@@ -209,7 +209,7 @@ func (c *converter) item() error {
 			}
 		case out.k == kRefResult && t.k == kRefResult:
 			c.stats.LinkedReferences++
-			c.unionResults(out.idx, t.idx)
+			res.links = c.links.add(resultLink{to: t.idx, next: res.links})
 		case out.k == kRefResult && t.k == kMoniker:
 			// LSIF 0.5 "referenceLinks": monikers of the same symbol in
 			// other projects, which the moniker tables already cover.
@@ -294,6 +294,13 @@ func (c *converter) linkMonikers(label string) error {
 			}
 			return wrongKind(label, "inV", t, "a moniker")
 		}
+		if c.monikers.at(out.idx).kind == mLocal || c.monikers.at(t.idx).kind == mLocal {
+			// lsif-tsc attaches unrelated export monikers to one shared
+			// local moniker ("none"): joining through it would make them
+			// all one symbol.
+			c.stats.LocalMonikerLinks++
+			continue
+		}
 		c.unionMonikers(out.idx, t.idx)
 	}
 	return nil
@@ -337,33 +344,6 @@ func (c *converter) diagnosticEdge() error {
 		d.diags = append(d.diags, t.idx)
 	}
 	return nil
-}
-
-// unionResults links two reference results (and so everything linked to
-// either): they end up as one result with the union of their locations.
-func (c *converter) unionResults(a, b uint32) {
-	ra, rb := c.findResult(a), c.findResult(b)
-	if ra == rb {
-		return
-	}
-	if rb < ra {
-		ra, rb = rb, ra
-	}
-	c.results.at(rb).parent = ra // the smaller ordinal stays the root
-}
-
-func (c *converter) findResult(r uint32) uint32 {
-	for {
-		p := c.results.at(r).parent
-		if p == 0 {
-			return r
-		}
-		if gp := c.results.at(p).parent; gp != 0 {
-			c.results.at(r).parent = gp // path halving
-			p = gp
-		}
-		r = p
-	}
 }
 
 func (c *converter) unionMonikers(a, b uint32) {

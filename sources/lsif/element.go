@@ -25,6 +25,7 @@ const (
 	fScheme
 	fIdentifier
 	fKind
+	fUnique
 	fName
 	fManager
 	fVersion
@@ -69,6 +70,8 @@ func fieldOf(key []byte) (field, bool) {
 		return fIdentifier, true
 	case "kind":
 		return fKind, true
+	case "unique":
+		return fUnique, true
 	case "name":
 		return fName, true
 	case "manager":

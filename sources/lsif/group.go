@@ -17,7 +17,7 @@ func (c *converter) finish(ctx context.Context) error {
 		return err
 	}
 	c.linkSets()
-	g := &grouper{c: c, empty: make([]bool, c.results.len()+1)}
+	g := &grouper{c: c, empty: make([]bool, c.results.len()+1), visited: make([]uint32, c.results.len()+1)}
 	steps := []func(context.Context) error{g.results, g.documents, g.monikerLocations, g.packages}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
@@ -52,15 +52,9 @@ func (c *converter) resolvePaths() error {
 	return nil
 }
 
-// linkSets chains the members of each linked reference result set and each
-// moniker set from their root, so that grouping can walk them.
+// linkSets chains the members of each moniker set from their root, so
+// that grouping can walk them.
 func (c *converter) linkSets() {
-	for r := uint32(1); r <= uint32(c.results.len()); r++ {
-		if root := c.findResult(r); root != r {
-			rr := c.results.at(root)
-			c.results.at(r).sibling, rr.sibling = rr.sibling, r
-		}
-	}
 	for m := uint32(1); m <= uint32(c.monikers.len()); m++ {
 		if root := c.findMoniker(m); root != m {
 			rm := c.monikers.at(root)
@@ -74,6 +68,9 @@ type grouper struct {
 	c       *converter
 	empty   []bool // results left without locations: no range names them
 	locs    []Location
+	visited []uint32 // per result, the walk of locations that last reached it
+	walk    uint32
+	stack   []uint32
 	pairs   []monikerPair
 	paired  []bool // resultSets whose pairs are in pairs
 	scratch docScratch
@@ -86,12 +83,24 @@ type monikerPair struct {
 	result uint32
 }
 
-// locations returns the kept locations of result r (with those of every
-// reference result linked to it), sorted and without duplicates.
+// locations returns the kept locations of result r and of every reference
+// result r links to, directly or through other links (not of the results
+// that link to r), sorted and without duplicates.
 func (g *grouper) locations(r uint32) []Location {
 	c := g.c
 	g.locs = g.locs[:0]
-	for m := r; m != 0; m = c.results.at(m).sibling {
+	g.walk++
+	g.visited[r] = g.walk
+	g.stack = append(g.stack[:0], r)
+	for len(g.stack) > 0 {
+		m := g.stack[len(g.stack)-1]
+		g.stack = g.stack[:len(g.stack)-1]
+		for l := c.results.at(m).links; l != 0; l = c.links.at(l).next {
+			if to := c.links.at(l).to; g.visited[to] != g.walk {
+				g.visited[to] = g.walk
+				g.stack = append(g.stack, to)
+			}
+		}
 		for it := c.results.at(m).head; it != 0; {
 			rec := c.items.at(it)
 			rng := c.ranges.at(rec.rng)
@@ -119,15 +128,13 @@ func compareLocations(a, b Location) int {
 	return 0
 }
 
-// results delivers every definition result and every root of linked
-// reference results, and notes the empty ones.
+// results delivers every definition and reference result (a reference
+// result with the locations of the results it links to), and notes the
+// empty ones.
 func (g *grouper) results(ctx context.Context) error {
 	c := g.c
 	for r := uint32(1); r <= uint32(c.results.len()); r++ {
 		rec := c.results.at(r)
-		if rec.parent != 0 {
-			continue // delivered with its root
-		}
 		if r&1023 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err

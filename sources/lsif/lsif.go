@@ -271,6 +271,7 @@ type Stats struct {
 	DefinitionResults  int
 	ReferenceResults   int
 	LinkedReferences   int // referenceResult -> referenceResult links
+	LocalMonikerLinks  int // nextMoniker or attach edges to or from a local moniker, not followed
 	Hovers             int
 	Monikers           int
 	Diagnostics        int
