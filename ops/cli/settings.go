@@ -50,6 +50,8 @@ type settings struct {
 	// searchConcurrency is how many repositories one run-searches process
 	// evaluates at once; 0 means the job's default.
 	searchConcurrency int
+
+	searchSettings
 }
 
 // envVars documents the global environment variables, in help order.
@@ -68,6 +70,8 @@ var envVars = []struct{ name, flag, doc string }{
 	{"SIGHTLINE_MIRROR_CACHE_SIZE", "mirror-cache-size", "queue workers: fetch URL repositories they lack into $SIGHTLINE_DATA_DIR/repos and keep those mirrors within this size, least recently used deleted first, e.g. 20GiB (default no limit)"},
 	{"SIGHTLINE_MAX_RUNTIME", "max-runtime", "queue workers (run-searches, process-uploads): end a run after this long, handing back what it holds, e.g. 50m (default: when the queue is empty)"},
 	{"SIGHTLINE_SEARCH_CONCURRENCY", "search-concurrency", "run-searches: how many repositories one process evaluates at once, 1 to 64 (default 2)"},
+	{"SIGHTLINE_SEARCH_TIMEOUT", "search-timeout", "run-searches: give up on a series in one repository after this long, recording timeout incomplete points, e.g. 10m (default 10m; a query's timeout: wins)"},
+	{"SIGHTLINE_SEARCH_GIT_RATE", "search-git-rate", "run-searches: at most this many sample commits evaluated per second by one process, e.g. 50 or 0.5 (default no limit)"},
 }
 
 func (s *settings) bind(fs *pflag.FlagSet) {
@@ -78,6 +82,7 @@ func (s *settings) bind(fs *pflag.FlagSet) {
 		"git-protocols": &s.gitProtocolsText, "git-timeout": &s.gitTimeoutText,
 		"max-runtime": &s.maxRuntimeText, "mirror-cache-size": &s.mirrorCacheSizeText,
 		"search-concurrency": &s.searchConcurrencyText,
+		"search-timeout":     &s.searchTimeoutText, "search-git-rate": &s.searchGitRateText,
 	}
 	for _, v := range envVars {
 		fs.StringVar(ptrs[v.flag], v.flag, "", v.doc+" [$"+v.name+"]")
@@ -134,6 +139,9 @@ func (s *settings) resolve(fs *pflag.FlagSet, getenv func(string) string) error 
 		return err
 	}
 	if err := s.resolveMirrorCacheSize(); err != nil {
+		return err
+	}
+	if err := s.resolveSearchLimits(); err != nil {
 		return err
 	}
 	return s.resolveSearchConcurrency()
