@@ -3,7 +3,8 @@
 // their rows in the loaded_batches ledger), LSIF uploads that were
 // replaced, errored or abandoned while uploading (rows and objects),
 // insight views, series and repositories users removed (with their data),
-// and old job_runs rows.
+// and old job_runs rows. Insight points older than their series' window
+// times PointsWindowFactor go too, but never one a series shows.
 //
 // Nothing younger than the retention period is touched, and nothing that
 // may still be needed is deleted at any age: a run holding a task shard
@@ -38,6 +39,11 @@ type Job struct {
 	// JobRunsRetention is how long job_runs rows are kept once finished; 0
 	// means DefaultJobRunsRetention.
 	JobRunsRetention time.Duration
+	// PointsWindowFactor is how many windows (num_points × interval) of
+	// points, incomplete points and recording times each series keeps; 0
+	// means DefaultPointsWindowFactor, negative keeps them all. Otherwise it
+	// must be at least 1.
+	PointsWindowFactor float64
 }
 
 var _ jobs.Job = (*Job)(nil)
@@ -47,7 +53,7 @@ func (*Job) Name() string { return Name }
 
 // Description implements jobs.Job.
 func (*Job) Description() string {
-	return "delete old batch runs, replaced/errored/abandoned uploads, removed views/series/repositories and old job runs"
+	return "delete old batch runs, replaced/errored/abandoned uploads, removed views/series/repositories, insight points past their series' window and old job runs"
 }
 
 // DefaultSchedule implements jobs.Job.
@@ -62,6 +68,7 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		"retired_uploads": 0, "errored_uploads": 0, "abandoned_uploads": 0,
 		"removed_views": 0, "removed_view_series": 0, "removed_series": 0, "removed_repos": 0,
 		"objects": 0, "bytes": 0, "job_runs": 0, "errors": 0,
+		"old_points": 0, "old_incomplete_points": 0, "old_recording_times": 0,
 	}}
 	now := env.Now()
 	cutoff := now.Add(-cmp.Or(j.Retention, DefaultRetention))
@@ -75,6 +82,9 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		return p.counts, err
 	}
 	if err := p.pruneRemoved(ctx, cutoff); err != nil {
+		return p.counts, err
+	}
+	if err := p.prunePoints(ctx, now, j.PointsWindowFactor); err != nil {
 		return p.counts, err
 	}
 	if err := p.pruneJobRuns(ctx, now.Add(-cmp.Or(j.JobRunsRetention, DefaultJobRunsRetention))); err != nil {

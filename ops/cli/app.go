@@ -119,7 +119,7 @@ func (a *app) registry() *jobs.Registry {
 		&enqueuesnapshots.Job{},
 		&processuploads.Job{Mirrors: a.mirrors()},
 		&updatecommitgraph.Job{},
-		&prune.Job{Retention: a.pruneAfter, JobRunsRetention: a.pruneRunsAfter},
+		&prune.Job{Retention: a.pruneAfter, JobRunsRetention: a.pruneRunsAfter, PointsWindowFactor: a.prunePointsFactor},
 	)
 }
 

@@ -51,7 +51,7 @@ type settings struct {
 	// evaluates at once; 0 means the job's default.
 	searchConcurrency int
 
-	searchSettings
+	opsSettings
 }
 
 // envVars documents the global environment variables, in help order.
@@ -65,6 +65,7 @@ var envVars = []struct{ name, flag, doc string }{
 	{"SIGHTLINE_NOW", "now", "fix the current time (RFC 3339 or a date), for reproducible runs and demos"},
 	{"SIGHTLINE_PRUNE_AFTER", "prune-after", "prune job: keep batch runs and retired, errored or abandoned uploads this long, e.g. 7d or 12h (default 7d)"},
 	{"SIGHTLINE_PRUNE_RUNS_AFTER", "prune-runs-after", "prune job: keep finished job_runs rows this long (default 90d)"},
+	{"SIGHTLINE_PRUNE_POINTS_FACTOR", "prune-points-factor", "prune job: keep insight points this many series windows (points × interval) back, at least 1, or 0 for all (default 2); what a series shows is always kept"},
 	{"SIGHTLINE_GIT_PROTOCOLS", "git-protocols", "git transports URL repositories may use, of https, ssh, git, http, file (default https,ssh,git)"},
 	{"SIGHTLINE_GIT_TIMEOUT", "git-timeout", "sync-repos: give up on a repository's clone or fetch after this long, e.g. 10m or 90s (default 10m)"},
 	{"SIGHTLINE_MIRROR_CACHE_SIZE", "mirror-cache-size", "queue workers: fetch URL repositories they lack into $SIGHTLINE_DATA_DIR/repos and keep those mirrors within this size, least recently used deleted first, e.g. 20GiB (default no limit)"},
@@ -79,7 +80,8 @@ func (s *settings) bind(fs *pflag.FlagSet) {
 		"database-url": &s.databaseURL, "bucket": &s.bucketURL, "data-dir": &s.dataDir,
 		"log-format": &s.logFormat, "log-level": &s.logLevel, "config": &s.configFile, "now": &s.nowText,
 		"prune-after": &s.pruneAfterText, "prune-runs-after": &s.pruneRunsAfterText,
-		"git-protocols": &s.gitProtocolsText, "git-timeout": &s.gitTimeoutText,
+		"prune-points-factor": &s.prunePointsFactorText,
+		"git-protocols":       &s.gitProtocolsText, "git-timeout": &s.gitTimeoutText,
 		"max-runtime": &s.maxRuntimeText, "mirror-cache-size": &s.mirrorCacheSizeText,
 		"search-concurrency": &s.searchConcurrencyText,
 		"search-timeout":     &s.searchTimeoutText, "search-git-rate": &s.searchGitRateText,
@@ -142,6 +144,9 @@ func (s *settings) resolve(fs *pflag.FlagSet, getenv func(string) string) error 
 		return err
 	}
 	if err := s.resolveSearchLimits(); err != nil {
+		return err
+	}
+	if err := s.resolvePrunePointsFactor(); err != nil {
 		return err
 	}
 	return s.resolveSearchConcurrency()
