@@ -12,6 +12,7 @@
 package enqueuesnapshots
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -35,7 +36,13 @@ type Job struct {
 	// MaxAttempts is each shard's attempts; 0 means
 	// shardqueue.DefaultMaxAttempts.
 	MaxAttempts int
+	// MaxWait bounds how old a repository's commit index may be for a due
+	// recording to wait for it to reach the recording's time; 0 means
+	// DefaultMaxWait.
+	MaxWait time.Duration
 }
+
+func (j *Job) maxWait() time.Duration { return cmp.Or(j.MaxWait, DefaultMaxWait) }
 
 var _ jobs.Job = (*Job)(nil)
 
@@ -52,7 +59,7 @@ func (*Job) DefaultSchedule() string { return "0 * * * *" }
 
 // Run implements jobs.Job.
 func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
-	counts := jobs.Counts{"series": 0, "recordings": 0, "snapshots": 0, "shards": 0, "tasks": 0, "not_indexed": 0}
+	counts := jobs.Counts{"series": 0, "recordings": 0, "snapshots": 0, "shards": 0, "tasks": 0, "not_indexed": 0, "waiting": 0}
 	now := env.Now().UTC()
 	ids, err := insights.SeriesDueList(ctx, env.DB, now)
 	if err != nil || len(ids) == 0 {
@@ -122,6 +129,7 @@ func (p *plan) stamp(now time.Time) insights.SeriesStampParams {
 	sp := insights.SeriesStampParams{SeriesID: p.series.ID, Now: now}
 	if p.recording {
 		sp.NextRecording = &p.nextRecording
+		sp.RecordingWaiting = p.waiting
 	}
 	if p.snapshot {
 		next := NextMidnight(now)

@@ -29,6 +29,8 @@ type plan struct {
 	shards     []*planning.Shard
 	incomplete []insights.Incomplete
 	notIndexed int
+	// waiting says why due recording times wait (holdStale); "" when none.
+	waiting string
 }
 
 // addShard adds a shard of kind, at the forward priority, to p.
@@ -49,6 +51,9 @@ func (p *plan) count(c jobs.Counts) {
 		c["tasks"] += int64(len(sh.Tasks))
 	}
 	c["not_indexed"] += int64(p.notIndexed)
+	if p.waiting != "" {
+		c["waiting"]++
+	}
 }
 
 // dueTimes returns s's recording times due at now — its grid from
@@ -98,6 +103,7 @@ func (j *Job) makePlan(ctx context.Context, env *jobs.Env, id int64, now time.Ti
 	if err != nil {
 		return nil, err
 	}
+	p.holdStale(scope, now, j.maxWait())
 	var rec, snap []shardqueue.Task
 	var recCost, snapCost float64
 	times := p.times()
@@ -114,7 +120,7 @@ func (j *Job) makePlan(ctx context.Context, env *jobs.Env, id int64, now time.Ti
 		if err != nil {
 			return nil, err
 		}
-		if t, cost, ok := task(s, q, r, history, p.recordTimes); ok {
+		if t, cost, ok := task(s, q, r, history, p.recordable(r)); ok {
 			rec, recCost = append(rec, t), recCost+cost
 		}
 		if p.snapshot {

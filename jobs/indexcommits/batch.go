@@ -63,5 +63,6 @@ func appendCommits(b *batch.Builder, idx repoIndex) error {
 }
 
 func appendHead(b *batch.Builder, idx repoIndex) error {
-	return commitindex.AppendHead(b, commitindex.Head{RepoID: idx.RepoID, Head: idx.Head, Count: idx.Count, RewriteFrom: idx.From})
+	return commitindex.AppendHead(b, commitindex.Head{RepoID: idx.RepoID, Head: idx.Head, Count: idx.Count,
+		RewriteFrom: idx.From, Through: idx.Through})
 }

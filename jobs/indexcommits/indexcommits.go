@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/sinks/commitindex"
@@ -44,6 +45,8 @@ type repoIndex struct {
 	Commits []gitsource.Commit // oldest first, starting at position From
 	Head    string
 	Count   int
+	// Through is when the history read was current (see through).
+	Through time.Time
 }
 
 // Run implements jobs.Job. Its counts are of what it committed: a run whose
@@ -69,6 +72,7 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 			return counts, err
 		}
 		idx, err := index(ctx, r, n)
+		idx.Through = through(r, env.Now())
 		if err != nil {
 			if ctx.Err() != nil {
 				return counts, ctx.Err()
@@ -88,6 +92,16 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	}
 	counts["repos"], counts["commits_written"], counts["repaired"] = int64(len(out)), commits, repaired
 	return counts, nil
+}
+
+// through is the time up to which a history of r read at now is complete:
+// now for a repository read in place, or when its mirror was last fetched
+// (sync-repos), whichever is earlier.
+func through(r repos.Repo, now time.Time) time.Time {
+	if r.URL != "" && r.LastSyncedAt != nil && r.LastSyncedAt.Before(now) {
+		return r.LastSyncedAt.UTC()
+	}
+	return now.UTC()
 }
 
 // indexed returns how many of r's commits the index holds and a run can

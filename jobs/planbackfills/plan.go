@@ -151,17 +151,19 @@ func (p *plan) full(ctx context.Context, env *jobs.Env, now time.Time) error {
 }
 
 // addRepo plans repository r at times: a task over the times it existed
-// at, once it is indexed. Before that the backfill waits for it, up to
+// at, once it is indexed through the last of them (a sample time after
+// what the index knows is not mapped to the old head). Before that the
+// backfill waits for it, up to
 // maxWait (0: the first planning, which always waits); then its points
 // are recorded as incomplete. A retry clears the points it recomputes.
 func (p *plan) addRepo(ctx context.Context, env *jobs.Env, r repos.Repo, times []time.Time, waited, maxWait time.Duration) error {
-	if r.CommitsIndexedAt == nil {
+	if stale := planning.Unindexed(r, times); len(stale) > 0 {
 		if maxWait > 0 && waited >= maxWait {
 			p.giveUp(r, times, waited)
 			return nil
 		}
 		p.step.Wait = append(p.step.Wait, insights.WaitingRepo{RepoID: r.ID, Times: times})
-		p.waits = append(p.waits, waitReason(r))
+		p.waits = append(p.waits, waitReason(r, stale[len(stale)-1]))
 		return nil
 	}
 	history, err := commitindex.HistoryList(ctx, env.DB, r.ID, times)
@@ -190,7 +192,11 @@ func (p *plan) giveUp(r repos.Repo, times []time.Time, waited time.Duration) {
 	p.step.Done++
 	p.step.Errored++
 	p.givenUp++
-	detail := fmt.Sprintf("%s (the backfill stopped waiting after %s)", insights.NotIndexed(r.Name), waited.Round(time.Minute))
+	why := insights.NotIndexed(r.Name)
+	if r.CommitsIndexedThrough != nil {
+		why = insights.NotIndexedThrough(r.Name, *r.CommitsIndexedThrough)
+	}
+	detail := fmt.Sprintf("%s (the backfill stopped waiting after %s)", why, waited.Round(time.Minute))
 	for _, t := range times {
 		p.step.Incomplete = append(p.step.Incomplete, insights.Incomplete{SeriesID: p.series.ID, Time: t, RepoID: r.ID,
 			Reason: insights.ReasonRepoError, Detail: detail})

@@ -87,13 +87,15 @@ func (p *plan) retry(ctx context.Context, env *jobs.Env) error {
 	return nil
 }
 
-// waitReason says what repository r waits for.
-func waitReason(r repos.Repo) string {
+// waitReason says what repository r waits for to answer at time last.
+func waitReason(r repos.Repo, last time.Time) string {
 	switch {
 	case r.GitDir == "" && r.LastError != "":
 		return fmt.Sprintf("sync-repos of %s (last sync failed: %s)", r.Name, oneLine(r.LastError, 120))
 	case r.GitDir == "":
 		return "sync-repos of " + r.Name
+	case r.CommitsIndexedThrough != nil:
+		return planning.StaleReason(r, last)
 	}
 	return "index-commits of " + r.Name
 }

@@ -4,7 +4,8 @@
 // replaced, errored or abandoned while uploading (rows and objects), upload
 // inbox entries that were never completed or never registered,
 // insight views, series and repositories users removed (with their data),
-// and old job_runs rows.
+// and old job_runs rows. Insight points older than their series' window
+// times PointsWindowFactor go too, but never one a series shows.
 //
 // Completed uploads expire (become deleted, their rows deleted) once older
 // than the upload retention period (90 days) unless the tip of their
@@ -49,6 +50,11 @@ type Job struct {
 	// tip of its default branch or a younger upload's commit needs it; 0
 	// means DefaultUploadRetention.
 	UploadRetention time.Duration
+	// PointsWindowFactor is how many windows (num_points × interval) of
+	// points, incomplete points and recording times each series keeps; 0
+	// means DefaultPointsWindowFactor, negative keeps them all. Otherwise it
+	// must be at least 1.
+	PointsWindowFactor float64
 }
 
 var _ jobs.Job = (*Job)(nil)
@@ -58,7 +64,7 @@ func (*Job) Name() string { return Name }
 
 // Description implements jobs.Job.
 func (*Job) Description() string {
-	return "delete old batch runs, replaced/errored/abandoned uploads, removed views/series/repositories and old job runs"
+	return "delete old batch runs, replaced/errored/abandoned uploads, removed views/series/repositories, insight points past their series' window and old job runs"
 }
 
 // DefaultSchedule implements jobs.Job.
@@ -73,6 +79,7 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		"retired_uploads": 0, "errored_uploads": 0, "abandoned_uploads": 0, "expired_uploads": 0,
 		"removed_views": 0, "removed_view_series": 0, "removed_series": 0, "removed_repos": 0,
 		"objects": 0, "bytes": 0, "job_runs": 0, "errors": 0,
+		"old_points": 0, "old_incomplete_points": 0, "old_recording_times": 0,
 	}}
 	now := env.Now()
 	cutoff := now.Add(-cmp.Or(j.Retention, DefaultRetention))
@@ -93,6 +100,9 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		return p.counts, err
 	}
 	if err := p.pruneRemoved(ctx, cutoff); err != nil {
+		return p.counts, err
+	}
+	if err := p.prunePoints(ctx, now, j.PointsWindowFactor); err != nil {
 		return p.counts, err
 	}
 	if err := p.pruneJobRuns(ctx, now.Add(-cmp.Or(j.JobRunsRetention, DefaultJobRunsRetention))); err != nil {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/jobs/internal/planning"
@@ -148,20 +149,24 @@ func (w *worker) search(ctx context.Context, r repos.Repo, q *search.Query, comm
 		return nil, fmt.Errorf("repository %s: %w", r.Name, err)
 	}
 	defer g.Close()
-	points, mode, bytes, err := w.evalSeries(ctx, g, res.task, q, commits, opts)
-	res.mode, res.bytes = mode, bytes
-	if err != nil {
-		return nil, fmt.Errorf("repository %s: %w", r.Name, err)
-	}
-	return points, nil
+	return w.series(ctx, g, res, q, commits, opts)
 }
 
-// wait takes n tokens of git work from the rate limiter.
+// wait takes n tokens of git work from the rate limiter. It waits until
+// ctx ends rather than fail early as rate.Limiter.WaitN does when the wait
+// would pass ctx's deadline (--max-runtime): then the run's end hands the
+// shard back instead of failing an attempt.
 func (w *worker) wait(ctx context.Context, n int) error {
 	for n > 0 {
 		k := min(n, w.limiter.Burst())
-		if err := w.limiter.WaitN(ctx, k); err != nil {
-			return err
+		r := w.limiter.ReserveN(time.Now(), k)
+		t := time.NewTimer(r.Delay())
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			r.Cancel()
+			return ctx.Err()
 		}
 		n -= k
 	}

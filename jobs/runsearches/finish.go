@@ -27,7 +27,11 @@ func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results 
 		commits  int
 	)
 	for _, r := range results {
+		var timedOut *timeoutError
 		switch {
+		case errors.As(r.err, &timedOut):
+			lost = append(lost, timedOutTimes(r.task, timedOut)...)
+			w.add("timeouts", 1)
 		case r.err != nil && !s.LastAttempt():
 			failures = append(failures, r.err)
 		case r.err != nil:

@@ -79,9 +79,9 @@ func TestRecordingsAndSnapshots(t *testing.T) {
 	// added that is not indexed yet.
 	repo.Commit(day(3, 8), "c3", map[string]string{"b.txt": "TODO\n"})
 	repo.Commit(day(3, 12), "c4", map[string]string{"a.txt": "done\n"})
+	e.now = time.Date(2024, 3, 13, 9, 0, 0, 0, time.UTC)
 	e.run(&indexcommits.Job{})
 	lateID := e.addRepo("late", gittest.New(t).Dir)
-	e.now = time.Date(2024, 3, 13, 9, 0, 0, 0, time.UTC)
 	c = e.run(&enqueuesnapshots.Job{})
 	if c["recordings"] != 1 || c["snapshots"] != 1 || c["not_indexed"] != 1 {
 		t.Fatalf("second enqueue counts = %v", c)
@@ -120,6 +120,7 @@ func TestRecordingsAndSnapshots(t *testing.T) {
 
 	// Three weeks without a run: the missed grid times are caught up.
 	e.now = time.Date(2024, 4, 2, 9, 0, 0, 0, time.UTC)
+	e.run(&indexcommits.Job{})
 	if c := e.run(&enqueuesnapshots.Job{}); c["recordings"] != 3 {
 		t.Fatalf("catch-up counts = %v", c)
 	}

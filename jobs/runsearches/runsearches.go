@@ -15,7 +15,9 @@
 // repo-error incomplete points instead and the rest completes. A shard that
 // fails for good anyway (its worker kept dying) has its tasks recorded as
 // incomplete points by the next run. Files that were not searched (too
-// large, blobs missing) make skipped-files incomplete points. A backfill
+// large, blobs missing) make skipped-files incomplete points. A task that
+// runs out of time (its query's timeout:, else Job.TaskTimeout) makes
+// timeout incomplete points, and is not retried. A backfill
 // fails only when more repositories errored than insights.ErrorLimit.
 //
 // On cancellation (SIGTERM) the shard in hand goes back to the queue
@@ -57,6 +59,11 @@ type Job struct {
 	// GitRate bounds git work: sample commits evaluated per second, across
 	// the run; 0 means unlimited.
 	GitRate float64
+	// TaskTimeout bounds the evaluation of one task (a series over one
+	// repository) whose query has no timeout: filter; a task that runs out
+	// records timeout incomplete points. 0 means DefaultTaskTimeout,
+	// negative no limit.
+	TaskTimeout time.Duration
 	// HeartbeatInterval is how often a claimed shard's heartbeat is
 	// renewed; StallTimeout is how old a heartbeat gets before its shard is
 	// taken back from a hung worker. Zero means the defaults.
@@ -144,7 +151,7 @@ func (j *Job) newWorker(env *jobs.Env) *worker {
 		cache:   engine.NewCache(j.CacheBytes),
 		limiter: lim,
 		counts: jobs.Counts{"shards": 0, "tasks": 0, "answers": 0, "points": 0, "commits": 0,
-			"incremental": 0, "full": 0, "blob_bytes": 0, "incomplete": 0, "errored": 0, "retried": 0, "reset": 0, "settled": 0, "lost": 0},
+			"incremental": 0, "full": 0, "blob_bytes": 0, "incomplete": 0, "timeouts": 0, "errored": 0, "retried": 0, "reset": 0, "settled": 0, "lost": 0},
 	}
 }
 

@@ -114,12 +114,14 @@ func (a *app) registry() *jobs.Registry {
 		&syncrepos.Job{Specs: a.cfg.Repos, Protocols: a.gitProtocols, Timeout: a.gitTimeout},
 		&indexcommits.Job{},
 		&planbackfills.Job{},
-		&runsearches.Job{Mirrors: a.mirrors(), Concurrency: a.searchConcurrency},
+		&runsearches.Job{Mirrors: a.mirrors(), Concurrency: a.searchConcurrency,
+			TaskTimeout: a.searchTimeout, GitRate: a.searchGitRate},
 		&enqueuesnapshots.Job{},
 		&processuploads.Job{Mirrors: a.mirrors(), Protocols: a.gitProtocols, GitTimeout: a.gitTimeout,
 			CommitWait: a.uploadCommitWait},
 		&updatecommitgraph.Job{},
-		&prune.Job{Retention: a.pruneAfter, JobRunsRetention: a.pruneRunsAfter, UploadRetention: a.uploadRetention},
+		&prune.Job{Retention: a.pruneAfter, JobRunsRetention: a.pruneRunsAfter, UploadRetention: a.uploadRetention,
+			PointsWindowFactor: a.prunePointsFactor},
 	)
 }
 

@@ -58,6 +58,8 @@ type settings struct {
 	// searchConcurrency is how many repositories one run-searches process
 	// evaluates at once; 0 means the job's default.
 	searchConcurrency int
+
+	opsSettings
 }
 
 // envVars documents the global environment variables, in help order.
@@ -72,12 +74,15 @@ var envVars = []struct{ name, flag, doc string }{
 	{"SIGHTLINE_PRUNE_AFTER", "prune-after", "prune job: keep batch runs and retired, errored or abandoned uploads this long, e.g. 7d or 12h (default 7d)"},
 	{"SIGHTLINE_PRUNE_RUNS_AFTER", "prune-runs-after", "prune job: keep finished job_runs rows this long (default 90d)"},
 	{"SIGHTLINE_UPLOAD_RETENTION", "upload-retention", "prune job: expire completed uploads older than this that neither the tip of the default branch nor a younger upload's commit needs, e.g. 30d (default 90d)"},
+	{"SIGHTLINE_PRUNE_POINTS_FACTOR", "prune-points-factor", "prune job: keep insight points this many series windows (points × interval) back, at least 1, or 0 for all (default 2); what a series shows is always kept"},
 	{"SIGHTLINE_GIT_PROTOCOLS", "git-protocols", "git transports URL repositories may use, of https, ssh, git, http, file (default https,ssh,git)"},
 	{"SIGHTLINE_GIT_TIMEOUT", "git-timeout", "sync-repos: give up on a repository's clone or fetch after this long, e.g. 10m or 90s (default 10m)"},
 	{"SIGHTLINE_MIRROR_CACHE_SIZE", "mirror-cache-size", "queue workers: fetch URL repositories they lack into $SIGHTLINE_DATA_DIR/repos and keep those mirrors within this size, least recently used deleted first, e.g. 20GiB (default no limit)"},
 	{"SIGHTLINE_MAX_RUNTIME", "max-runtime", "queue workers (run-searches, process-uploads): end a run after this long, handing back what it holds, e.g. 50m (default: when the queue is empty)"},
 	{"SIGHTLINE_SEARCH_CONCURRENCY", "search-concurrency", "run-searches: how many repositories one process evaluates at once, 1 to 64 (default 2)"},
 	{"SIGHTLINE_UPLOAD_COMMIT_WAIT", "upload-commit-wait", "process-uploads: how long an upload whose commit is not fetched yet waits (queued, no attempt used) before it errors, e.g. 24h or 2d (default 24h)"},
+	{"SIGHTLINE_SEARCH_TIMEOUT", "search-timeout", "run-searches: give up on a series in one repository after this long, recording timeout incomplete points, e.g. 10m (default 10m; a query's timeout: wins)"},
+	{"SIGHTLINE_SEARCH_GIT_RATE", "search-git-rate", "run-searches: at most this many sample commits evaluated per second by one process, e.g. 50 or 0.5 (default no limit)"},
 }
 
 func (s *settings) bind(fs *pflag.FlagSet) {
@@ -85,10 +90,12 @@ func (s *settings) bind(fs *pflag.FlagSet) {
 		"database-url": &s.databaseURL, "bucket": &s.bucketURL, "data-dir": &s.dataDir,
 		"log-format": &s.logFormat, "log-level": &s.logLevel, "config": &s.configFile, "now": &s.nowText,
 		"prune-after": &s.pruneAfterText, "prune-runs-after": &s.pruneRunsAfterText,
-		"git-protocols": &s.gitProtocolsText, "git-timeout": &s.gitTimeoutText,
+		"prune-points-factor": &s.prunePointsFactorText,
+		"git-protocols":       &s.gitProtocolsText, "git-timeout": &s.gitTimeoutText,
 		"max-runtime": &s.maxRuntimeText, "mirror-cache-size": &s.mirrorCacheSizeText,
 		"search-concurrency": &s.searchConcurrencyText, "upload-commit-wait": &s.uploadCommitWaitText,
 		"upload-retention": &s.uploadRetentionText,
+		"search-timeout":   &s.searchTimeoutText, "search-git-rate": &s.searchGitRateText,
 	}
 	for _, v := range envVars {
 		fs.StringVar(ptrs[v.flag], v.flag, "", v.doc+" [$"+v.name+"]")
@@ -151,6 +158,12 @@ func (s *settings) resolve(fs *pflag.FlagSet, getenv func(string) string) error 
 		return err
 	}
 	if err := s.resolveMirrorCacheSize(); err != nil {
+		return err
+	}
+	if err := s.resolveSearchLimits(); err != nil {
+		return err
+	}
+	if err := s.resolvePrunePointsFactor(); err != nil {
 		return err
 	}
 	return s.resolveSearchConcurrency()

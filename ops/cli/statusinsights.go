@@ -42,6 +42,9 @@ func printInsightsStatus(w io.Writer, st insights.Status, now time.Time) error {
 			return err
 		}
 	}
+	if err := printRecordingWaits(w, st.RecordingsWaiting); err != nil {
+		return err
+	}
 	fmt.Fprintln(w)
 	if len(st.Incomplete) == 0 {
 		fmt.Fprintln(w, "incomplete points: none")
@@ -51,6 +54,22 @@ func printInsightsStatus(w io.Writer, st insights.Status, now time.Time) error {
 	fmt.Fprintln(tw, "INCOMPLETE\tPOINTS\tSERIES\tREPOS")
 	for _, c := range st.Incomplete {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", c.Reason, c.Points, c.Series, c.Repos)
+	}
+	return tw.Flush()
+}
+
+// printRecordingWaits prints the recordings that wait, a section shown
+// only when there are some.
+func printRecordingWaits(w io.Writer, waits []insights.RecordingWait) error {
+	if len(waits) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	tw := newTable(w)
+	fmt.Fprintln(tw, "RECORDING\tSERIES\tVIEWS\tWAITING")
+	for _, r := range waits {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\n", r.Due.UTC().Format(time.DateTime), r.SeriesID,
+			dash(oneLine(strings.Join(r.Views, ", "), 60)), oneLine(r.Reason, 140))
 	}
 	return tw.Flush()
 }

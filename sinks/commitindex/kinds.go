@@ -24,11 +24,13 @@ var (
 	headOID         = batch.String("head").Nullable()
 	headCount       = batch.Int32("count")
 	headRewriteFrom = batch.Int32("rewrite_from")
+	headThrough     = batch.Time("through")
 )
 
 // HeadsKind holds one row per indexed repository: its new head and history
-// length, and the first position the run rewrote.
-var HeadsKind = batch.NewKind("commit-index-heads", 1, headRepo, headOID, headCount, headRewriteFrom)
+// length, the first position the run rewrote, and the time the history is
+// complete through.
+var HeadsKind = batch.NewKind("commit-index-heads", 2, headRepo, headOID, headCount, headRewriteFrom, headThrough)
 
 // Commit is a CommitsKind row: a commit of a repository's first-parent
 // history at its position, 0 for the first commit.
@@ -57,6 +59,10 @@ type Head struct {
 	Count int
 	// RewriteFrom is the first position the run wrote.
 	RewriteFrom int
+	// Through is the time up to which the history is complete: when the
+	// run read it from git, or for a mirror, when it was last fetched.
+	// Sample times after it wait for the next index run.
+	Through time.Time
 }
 
 // AppendHead appends h's row to b, a HeadsKind batch's builder.
@@ -65,6 +71,7 @@ func AppendHead(b *batch.Builder, h Head) error {
 	headOID.AppendValid(b, h.Head, h.Head != "")
 	headCount.Append(b, int32(h.Count))
 	headRewriteFrom.Append(b, int32(h.RewriteFrom))
+	headThrough.Append(b, h.Through)
 	return b.EndRow()
 }
 
@@ -87,14 +94,14 @@ func Targets() []loader.Target {
 		{
 			Kind:    HeadsKind,
 			Table:   "stage_commit_heads",
-			Prepare: `CREATE TEMP TABLE stage_commit_heads (repo_id bigint, head text, count integer, rewrite_from integer) ON COMMIT DROP`,
+			Prepare: `CREATE TEMP TABLE stage_commit_heads (repo_id bigint, head text, count integer, rewrite_from integer, through timestamptz) ON COMMIT DROP`,
 			// Positions past the new length belong to a history that was
 			// rewritten shorter.
 			Merge: `
 				DELETE FROM repo_commits c USING stage_commit_heads h
 				WHERE c.repo_id = h.repo_id AND c.position >= h.count;
 				UPDATE repos r SET commits_indexed_head = h.head, commits_indexed_count = h.count,
-					commits_indexed_at = now(), updated_at = now()
+					commits_indexed_at = now(), commits_indexed_through = h.through, updated_at = now()
 				FROM stage_commit_heads h WHERE r.id = h.repo_id`,
 		},
 	}

@@ -21,6 +21,14 @@ func NotIndexed(name string) string {
 	return fmt.Sprintf("repository %s %s: run sync-repos and index-commits", name, notIndexedMark)
 }
 
+// NotIndexedThrough is NotIndexed for a repository whose commit index ends
+// at through, before the points' time. Once it is indexed through their
+// time, BackfillRetryIndexed recomputes them.
+func NotIndexedThrough(name string, through time.Time) string {
+	return fmt.Sprintf("repository %s %s through this time (its commit index ends at %s): run sync-repos and index-commits",
+		name, notIndexedMark, through.UTC().Format(time.DateTime))
+}
+
 // RetryPoints returns the repo-error incomplete points of series id at its
 // sample and recording times (not snapshots, which the next snapshot
 // replaces anyway), by time and repository: what a retry backfill
@@ -105,8 +113,9 @@ func retrySeries(ctx context.Context, tx pgx.Tx, id int64, now time.Time) (Retry
 
 // BackfillRetryIndexed queues a retry backfill for every live series with
 // a finished backfill and none unfinished that has repo-error points of a
-// repository that was not indexed when they were due (NotIndexed) and is
-// indexed now, and returns the series. Recomputing clears or re-records
+// repository that was not indexed when they were due (NotIndexed,
+// NotIndexedThrough) and is indexed through their time now, and returns
+// the series. Recomputing clears or re-records
 // those points, so each is retried once. A series whose latest backfill is
 // a failed retry is left alone: that retry could not be planned, and
 // another would fail the same way on every run (BackfillRetry, the
@@ -119,7 +128,7 @@ func BackfillRetryIndexed(ctx context.Context, db *pgxpool.Pool, now time.Time) 
 		JOIN insight_series s ON s.id = i.series_id
 		JOIN series_recording_times t ON t.series_id = i.series_id AND t.time = i.time AND NOT t.snapshot
 		WHERE i.reason = 'repo-error' AND strpos(i.detail, $2) > 0
-			AND r.deleted_at IS NULL AND r.commits_indexed_at IS NOT NULL
+			AND r.deleted_at IS NULL AND r.commits_indexed_through >= i.time
 			AND s.deleted_at IS NULL AND s.backfill_completed_at IS NOT NULL
 			AND NOT coalesce((SELECT l.retry AND l.state = 'failed' FROM backfills l
 				WHERE l.series_id = i.series_id ORDER BY l.id DESC LIMIT 1), false)

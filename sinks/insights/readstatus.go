@@ -14,11 +14,14 @@ import (
 const DefaultRecentBackfills = 10
 
 // Status is the state of the insights pipeline: backfills under way and
-// recently finished, the search-shard queue, and incomplete points.
+// recently finished, the search-shard queue, incomplete points, and the
+// recordings that wait for a commit index.
 type Status struct {
 	Backfills  []BackfillProgress `json:"backfills"`
 	Queue      []QueueDepth       `json:"queue"`
 	Incomplete []IncompleteCount  `json:"incomplete"`
+	// RecordingsWaiting are the series whose due recording waits.
+	RecordingsWaiting []RecordingWait `json:"recordings_waiting"`
 }
 
 // BackfillProgress is one backfill and how far it got.
@@ -81,7 +84,10 @@ func StatusGet(ctx context.Context, db *pgxpool.Pool, recent int) (Status, error
 			if st.Queue, err = queueDepth(ctx, tx); err != nil {
 				return err
 			}
-			st.Incomplete, err = incompleteCounts(ctx, tx)
+			if st.Incomplete, err = incompleteCounts(ctx, tx); err != nil {
+				return err
+			}
+			st.RecordingsWaiting, err = recordingWaits(ctx, tx)
 			return err
 		})
 	if err != nil {
@@ -91,6 +97,7 @@ func StatusGet(ctx context.Context, db *pgxpool.Pool, recent int) (Status, error
 	st.Backfills = nonNilSlice(st.Backfills)
 	st.Queue = nonNilSlice(st.Queue)
 	st.Incomplete = nonNilSlice(st.Incomplete)
+	st.RecordingsWaiting = nonNilSlice(st.RecordingsWaiting)
 	return st, nil
 }
 

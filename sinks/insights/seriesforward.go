@@ -36,6 +36,9 @@ type SeriesStampParams struct {
 	// NextRecording, when set, stamps a recording: last_recorded_at
 	// becomes Now and next_recording_after NextRecording.
 	NextRecording *time.Time
+	// RecordingWaiting, with NextRecording, says why the recording due at
+	// NextRecording waits (status shows it); "" clears it.
+	RecordingWaiting string
 	// NextSnapshot, when set, stamps a snapshot: last_snapshot_at becomes
 	// Now and next_snapshot_after NextSnapshot.
 	NextSnapshot *time.Time
@@ -45,8 +48,9 @@ type SeriesStampParams struct {
 // in the transaction that queues them; neither set is nothing to do.
 func SeriesStamp(ctx context.Context, tx pgx.Tx, p SeriesStampParams) error {
 	if p.NextRecording != nil {
-		if _, err := tx.Exec(ctx, `UPDATE insight_series SET last_recorded_at = $2, next_recording_after = $3 WHERE id = $1`,
-			p.SeriesID, p.Now, *p.NextRecording); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE insight_series SET last_recorded_at = $2, next_recording_after = $3,
+			recording_waiting = nullif($4, '') WHERE id = $1`,
+			p.SeriesID, p.Now, *p.NextRecording, p.RecordingWaiting); err != nil {
 			return fmt.Errorf("stamp series %d: %w", p.SeriesID, err)
 		}
 	}

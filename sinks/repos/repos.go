@@ -37,6 +37,10 @@ type Repo struct {
 	CommitsIndexedHead  string
 	CommitsIndexedCount int
 	CommitsIndexedAt    *time.Time
+	// CommitsIndexedThrough is the time up to which the index holds the
+	// default branch's history (see commitindex.Head.Through); a sample
+	// time after it cannot be mapped to a commit yet. Nil: not indexed.
+	CommitsIndexedThrough *time.Time
 }
 
 // Source is where the repository comes from: its path, or its URL with any

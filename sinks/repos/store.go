@@ -55,7 +55,7 @@ func Remove(ctx context.Context, db *pgxpool.Pool, name string) error {
 
 const selectRepo = `SELECT id, name, coalesce(url, ''), coalesce(path, ''), private, coalesce(git_dir, ''),
 	coalesce(default_branch, ''), coalesce(head_commit, ''), last_synced_at, coalesce(last_error, ''), last_error_at,
-	coalesce(commits_indexed_head, ''), commits_indexed_count, commits_indexed_at
+	coalesce(commits_indexed_head, ''), commits_indexed_count, commits_indexed_at, commits_indexed_through
 	FROM repos`
 
 // List returns the registered (not removed) repositories by name.
@@ -91,6 +91,6 @@ func scanRepo(row pgx.CollectableRow) (Repo, error) {
 	var r Repo
 	err := row.Scan(&r.ID, &r.Name, &r.URL, &r.Path, &r.Private, &r.GitDir, &r.DefaultBranch,
 		&r.HeadCommit, &r.LastSyncedAt, &r.LastError, &r.LastErrorAt,
-		&r.CommitsIndexedHead, &r.CommitsIndexedCount, &r.CommitsIndexedAt)
+		&r.CommitsIndexedHead, &r.CommitsIndexedCount, &r.CommitsIndexedAt, &r.CommitsIndexedThrough)
 	return r, err
 }

@@ -37,9 +37,10 @@ type Query struct {
 
 // RepoFilters are a query's repository-level filters. They do not change a
 // file's result. Sightline applies repo: and -repo: through
-// [Query.MatchRepo]; it knows no repository's fork or archived state and
-// gives searches no deadline, so fork:, archived: and timeout: are accepted
-// (and kept by [Query.String]) but have no effect.
+// [Query.MatchRepo]; it knows no repository's fork or archived state, so
+// fork: and archived: are accepted (and kept by [Query.String]) but have no
+// effect. timeout: is the deadline run-searches gives one series in one
+// repository.
 type RepoFilters struct {
 	// Include and Exclude are the repo: and -repo: regexps, as typed.
 	Include, Exclude []string

@@ -1,0 +1,72 @@
+package runsearches_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/sightline-dev/sightline/jobs/planbackfills"
+	"github.com/sightline-dev/sightline/jobs/runsearches"
+	"github.com/sightline-dev/sightline/sources/gittest"
+)
+
+// TestTaskTimeout runs three series in one run with a one-nanosecond
+// per-task default: a query's own timeout: wins over the default, both
+// ways, and a task that runs out records timeout incomplete points, one per
+// sample time, without failing its backfill or being retried.
+func TestTaskTimeout(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, now)
+	repo := gittest.New(t)
+	for i := range 4 {
+		repo.Commit(day(2, 1+7*i), fmt.Sprint("c", i), map[string]string{"a.go": strings.Repeat("TODO\n", i+1)})
+	}
+	e.addRepo("demo", repo.Dir)
+	e.syncAndIndex()
+	short, shortFill := e.addSeries(series{query: "TODO timeout:1ns", kind: "search", unit: "week", points: 4})
+	long, longFill := e.addSeries(series{query: "TODO timeout:1h", kind: "search", unit: "week", points: 4})
+	plain, plainFill := e.addSeries(series{query: "TODO", kind: "search", unit: "week", points: 4})
+	e.run(&planbackfills.Job{})
+	counts := e.run(&runsearches.Job{TaskTimeout: 1})
+
+	if counts["timeouts"] != 2 || counts["incomplete"] != 8 || counts["retried"] != 0 {
+		t.Errorf("counts %v: want 2 timeouts, 8 incomplete points, no retry", counts)
+	}
+	for _, id := range []int64{short, plain} {
+		if values, _ := e.points("series_points", id); len(values) != 0 {
+			t.Errorf("series %d: points %v from a task that ran out of time", id, values)
+		}
+		if got := e.incomplete(id, "timeout"); got != 4 {
+			t.Errorf("series %d: %d timeout incomplete points, want one per sample time (4)", id, got)
+		}
+	}
+	values, commits := e.points("series_points", long)
+	if len(values) != 4 {
+		t.Fatalf("series with timeout:1h: %d points, want 4 (its timeout: wins over the job's)", len(values))
+	}
+	for k, v := range values {
+		if want := gittest.GrepCount(t, repo.Dir, commits[k], "TODO"); v != want {
+			t.Errorf("at %s: %d, git grep -o counts %d", k.Time, v, want)
+		}
+	}
+	if n := e.incomplete(long, ""); n != 0 {
+		t.Errorf("series with timeout:1h: %d incomplete points", n)
+	}
+	for _, id := range []int64{shortFill, longFill, plainFill} {
+		if state, done, errored, _ := e.backfill(id); state != "completed" || done != 1 || errored != 0 {
+			t.Errorf("backfill %d: %s, %d done, %d errored; want completed, 1, 0", id, state, done, errored)
+		}
+	}
+}
+
+// incomplete counts series id's incomplete points with reason ("" any).
+func (e *env) incomplete(id int64, reason string) int {
+	e.t.Helper()
+	var n int
+	err := e.db.QueryRow(e.ctx, `SELECT count(*) FROM incomplete_points WHERE series_id = $1 AND ($2 = '' OR reason = $2)`,
+		id, reason).Scan(&n)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
