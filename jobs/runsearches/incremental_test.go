@@ -71,9 +71,11 @@ func TestIncrementalRecordings(t *testing.T) {
 	repo.Commit(day(3, 8), "delete, binary", map[string]string{"README.md": "", "b.go": "\x00 TODO TODO\n", "blob.txt": "TODO now text\n"})
 	repo.Commit(day(3, 12), "grow", map[string]string{"big.go": "package big // TODO\n" + strings.Repeat("// TODO errors.New(\"big\")\n", 100),
 		"notes.md": "TODO\nerrors.New(\"note\") errors.New(\"open\")\n"})
+	// The clock moves first: index-commits records its index complete
+	// through the run's clock, and a recording after that would wait.
+	e.now = time.Date(2024, 3, 13, 9, 0, 0, 0, time.UTC)
 	e.run(&syncrepos.Job{})
 	e.run(&indexcommits.Job{})
-	e.now = time.Date(2024, 3, 13, 9, 0, 0, 0, time.UTC)
 	e.run(&enqueuesnapshots.Job{})
 	wantModes(t, "recording and snapshot", e.run(job), 2*len(ids), 0)
 	checkOracle(t, e, repo.Dir, ids, "series_points", midnight(3, 11))
@@ -89,9 +91,9 @@ func TestIncrementalRecordings(t *testing.T) {
 	// line of history of the new one.
 	repo.Git(time.Time{}, "reset", "--quiet", "--hard", gittest.CommitAt(t, repo.Dir, day(3, 1)))
 	repo.Commit(day(3, 13), "rewritten", map[string]string{"c.go": "package c // TODO TODO TODO\n"})
+	e.now = time.Date(2024, 3, 14, 9, 0, 0, 0, time.UTC)
 	e.run(&syncrepos.Job{})
 	e.run(&indexcommits.Job{})
-	e.now = time.Date(2024, 3, 14, 9, 0, 0, 0, time.UTC)
 	e.run(&enqueuesnapshots.Job{})
 	wantModes(t, "force-push", e.run(job), 0, len(ids))
 	checkOracle(t, e, repo.Dir, ids, "snapshot_points", e.now)
