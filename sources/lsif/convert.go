@@ -32,6 +32,7 @@ type converter struct {
 	docsByURI     map[string]uint32
 	pkgs          []PackageInfo
 	diags         [][]Diagnostic
+	api           apiState
 
 	el   element
 	tgts []target

@@ -286,4 +286,9 @@ type Stats struct {
 	OutMonikerLocations int
 	OutPackages         int
 	OutPackageRefs      int
+	OutDocEntries       int
+	// DocExtensionInvalid says why the dump's documentation extension was
+	// ignored (its entries then come from standard LSIF); "" when it was
+	// used or absent.
+	DocExtensionInvalid string
 }
