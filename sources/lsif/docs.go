@@ -134,3 +134,13 @@ func (c *converter) exported(t target) bool {
 	}
 	return false
 }
+
+// bytes estimates the API docs state's memory (the definition names are in
+// the converter's arena).
+func (a *apiState) bytes() int64 {
+	n := a.defs.bytes()
+	for _, t := range a.hovers {
+		n += int64(len(t)) + 48 // text, map entry
+	}
+	return n
+}
