@@ -38,7 +38,7 @@ const DefaultMaxLineSize = 64 << 20
 // must copy what it keeps (strings may be kept).
 //
 // Calls come in this order: Hover, during the stream; then, after the
-// stream, Result, Document, MonikerLocations, Package and PackageRef, each
+// stream, Result, Document, MonikerLocations, Package, PackageRef and DocEntry, each
 // group in a deterministic order. When Convert returns an error, whatever the
 // Sink received must be discarded: Hover rows in particular may have been
 // delivered before a malformed line further on was read.
