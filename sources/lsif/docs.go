@@ -1,5 +1,7 @@
 package lsif
 
+import "bytes"
+
 // What Convert keeps during the stream for the API docs entries (see
 // docEntries for the rules). It is small next to the rest of the state: one
 // record per definition-tagged range, the languages of the documents, and the
@@ -37,6 +39,9 @@ type recentHover struct {
 // type, or one with fields of the wrong types, is ignored: tags are an
 // optional extension and never make a dump malformed.
 func (c *converter) addDefTag(raw []byte, rng uint32) {
+	if bytes.HasPrefix(raw, []byte(`{"type":"reference"`)) {
+		return // most tags, as lsif-tsc writes them
+	}
 	it, ok := newObjIter(raw)
 	if !ok {
 		return

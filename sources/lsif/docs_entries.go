@@ -13,65 +13,123 @@ import (
 // one with searchable entries, otherwise from the definition tags.
 func (g *grouper) docEntries(ctx context.Context) error {
 	c := g.c
-	var entries []DocEntry
 	if ext := c.api.ext; ext != nil {
-		if ext.validate(); ext.invalid == "" {
-			entries = g.extEntries()
-		} else {
+		if ext.validate(); ext.invalid != "" {
 			c.stats.DocExtensionInvalid = ext.invalid
+		} else if entries := g.extEntries(); len(entries) > 0 {
+			return g.deliverEntries(ctx, entries)
 		}
 	}
-	if len(entries) == 0 {
-		entries = g.tagEntries()
-	}
-	slices.SortFunc(entries, func(a, b DocEntry) int {
+	return g.tagEntries(ctx)
+}
+
+// deliverEntries sorts entries and hands them to the Sink.
+func (g *grouper) deliverEntries(ctx context.Context, entries []DocEntry) error {
+	compare := func(a, b DocEntry) int {
 		return cmp.Or(
 			compareLocations(Location{a.Path, a.Range}, Location{b.Path, b.Range}),
 			cmp.Compare(a.SearchKey, b.SearchKey),
 			cmp.Compare(a.Name, b.Name),
 		)
-	})
-	for i, e := range entries {
-		if i&1023 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		c.stats.OutDocEntries++
-		if err := c.sink.DocEntry(e); err != nil {
+	}
+	if !slices.IsSortedFunc(entries, compare) {
+		slices.SortFunc(entries, compare)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		g.c.stats.OutDocEntries++
+		if err := g.c.sink.DocEntry(e); err != nil {
 			return fmt.Errorf("doc entry %s at %s:%d: %w", e.SearchKey, e.Path, e.Range.StartLine+1, err)
 		}
 	}
 	return nil
 }
 
-// tagEntries makes one entry per definition tag of a kept document whose
-// symbol is visible outside its document (see the package comment).
-func (g *grouper) tagEntries() []DocEntry {
-	c := g.c
-	var entries []DocEntry
+// defKey orders definition tags by document path and range.
+type defKey struct {
+	rank uint32 // the document's rank in path order
+	rng  Range
+	def  uint32
+}
+
+// tagEntries delivers one entry per definition tag of a kept document whose
+// symbol is visible outside its document (see the package comment), one
+// document at a time, so that only one document's entries are held.
+func (g *grouper) tagEntries(ctx context.Context) error {
+	keys := g.defKeys()
+	var batch []DocEntry
 	var fulls []Range
-	var keyless bool
-	for i := uint32(1); i <= uint32(c.api.defs.len()); i++ {
-		d := c.api.defs.at(i)
-		e, ok := g.tagEntry(d)
-		if !ok {
-			continue
+	var tags []string
+	for i := 0; i < len(keys); {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		keyless = keyless || e.SearchKey == ""
-		entries = append(entries, e)
-		fulls = append(fulls, d.full)
+		batch, fulls, tags = batch[:0], fulls[:0], tags[:0]
+		keyless := false
+		j := i
+		for ; j < len(keys) && keys[j].rank == keys[i].rank; j++ {
+			d := g.c.api.defs.at(keys[j].def)
+			e, ok := g.tagEntry(d, &tags)
+			if ok {
+				keyless = keyless || e.SearchKey == ""
+				batch, fulls = append(batch, e), append(fulls, d.full)
+			}
+		}
+		if keyless {
+			nestKeys(batch, fulls)
+		}
+		if err := g.deliverEntries(ctx, batch); err != nil {
+			return err
+		}
+		i = j
 	}
 	g.scratch = docScratch{}
-	if keyless {
-		nestKeys(entries, fulls)
+	return nil
+}
+
+// defKeys returns the definition tags of kept documents in path and range
+// order.
+func (g *grouper) defKeys() []defKey {
+	c := g.c
+	n := c.api.defs.len()
+	if n == 0 {
+		return nil
 	}
-	return entries
+	order := make([]uint32, 0, len(c.docs))
+	for d := range c.docs {
+		if c.docs[d].keep {
+			order = append(order, uint32(d))
+		}
+	}
+	slices.SortFunc(order, func(a, b uint32) int { return cmp.Compare(c.docs[a].path, c.docs[b].path) })
+	rank := make([]uint32, len(c.docs)+1)
+	for i, d := range order {
+		rank[d+1] = uint32(i + 1)
+	}
+	keys := make([]defKey, 0, n)
+	for i := uint32(1); i <= uint32(n); i++ {
+		r := c.ranges.at(c.api.defs.at(i).rng)
+		if rank[r.doc] != 0 {
+			keys = append(keys, defKey{rank: rank[r.doc], rng: r.Range, def: i})
+		}
+	}
+	compare := func(a, b defKey) int {
+		if a.rank != b.rank {
+			return cmp.Compare(a.rank, b.rank)
+		}
+		return compareLocations(Location{Range: a.rng}, Location{Range: b.rng})
+	}
+	if !slices.IsSortedFunc(keys, compare) {
+		slices.SortStableFunc(keys, compare)
+	}
+	return keys
 }
 
 // tagEntry builds the entry of one definition tag, or ok false when it
 // does not get one.
-func (g *grouper) tagEntry(d *defTag) (DocEntry, bool) {
+func (g *grouper) tagEntry(d *defTag, tags *[]string) (DocEntry, bool) {
 	c := g.c
 	r := c.ranges.at(d.rng)
 	if r.doc == 0 || !c.docs[r.doc-1].keep {
@@ -107,12 +165,14 @@ func (g *grouper) tagEntry(d *defTag) (DocEntry, bool) {
 	if exported {
 		e.SearchKey, _ = monikerSearchKey(km)
 	}
-	e.Tags = entryTags(kind, exported, detail)
+	start := len(*tags)
+	*tags = entryTags(*tags, kind, exported, detail)
+	e.Tags = (*tags)[start:len(*tags):len(*tags)]
 	return e, true
 }
 
-func entryTags(kind string, exported bool, detail string) []string {
-	var tags []string
+// entryTags appends an entry's tags to tags.
+func entryTags(tags []string, kind string, exported bool, detail string) []string {
 	if kind != "" {
 		tags = append(tags, kind)
 	}
