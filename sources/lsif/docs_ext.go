@@ -46,12 +46,13 @@ func (c *converter) extension() *extState {
 
 // addDocResult reads {"result": {identifier, newPage, searchKey, tags}}.
 func (c *converter) addDocResult() (vkind, uint32, error) {
+	ext := c.extension()
 	it, ok := newObjIter(c.el.vals[fResult])
 	if !ok {
-		return 0, 0, fmt.Errorf("sourcegraph:documentationResult: result is %s, want an object", truncate(c.el.vals[fResult]))
+		ext.invalidate(fmt.Sprintf("sourcegraph:documentationResult %s: result is %s, want an object", c.el.vals[fID], truncate(c.el.vals[fResult])))
 	}
 	var r extResult
-	for {
+	for ok {
 		k, v, more := it.next()
 		if !more {
 			break
@@ -76,7 +77,6 @@ func (c *converter) addDocResult() (vkind, uint32, error) {
 			}
 		}
 	}
-	ext := c.extension()
 	ext.results = append(ext.results, r)
 	return kDocResult, uint32(len(ext.results)), nil
 }
@@ -121,7 +121,7 @@ func (c *converter) docResultEdge() error {
 	ext := c.extension()
 	for _, t := range ins {
 		if t.k != kDocResult {
-			return wrongKind(label, "inV", t, "a documentationResult")
+			return c.extension().invalidEdge(wrongKind(label, "inV", t, "a documentationResult"))
 		}
 		switch out.k {
 		case kRange, kResultSet:
@@ -129,7 +129,7 @@ func (c *converter) docResultEdge() error {
 		case kOther: // the project
 			ext.roots = append(ext.roots, t.idx)
 		default:
-			return wrongKind(label, "outV", out, "a project, range or resultSet")
+			return c.extension().invalidEdge(wrongKind(label, "outV", out, "a project, range or resultSet"))
 		}
 	}
 	return nil
@@ -143,7 +143,7 @@ func (c *converter) docChildrenEdge() error {
 		return err
 	}
 	if out.k != kDocResult {
-		return wrongKind(label, "outV", out, "a documentationResult")
+		return c.extension().invalidEdge(wrongKind(label, "outV", out, "a documentationResult"))
 	}
 	ins, err := c.ins(label)
 	if err != nil {
@@ -152,7 +152,7 @@ func (c *converter) docChildrenEdge() error {
 	ext := c.extension()
 	for _, t := range ins {
 		if t.k != kDocResult {
-			return wrongKind(label, "inV", t, "a documentationResult")
+			return c.extension().invalidEdge(wrongKind(label, "inV", t, "a documentationResult"))
 		}
 		r := &ext.results[out.idx-1]
 		r.children = append(r.children, t.idx)
@@ -168,7 +168,7 @@ func (c *converter) docStringEdge() error {
 		return err
 	}
 	if out.k != kDocResult {
-		return wrongKind(label, "outV", out, "a documentationResult")
+		return c.extension().invalidEdge(wrongKind(label, "outV", out, "a documentationResult"))
 	}
 	ins, err := c.ins(label)
 	if err != nil {
@@ -179,7 +179,7 @@ func (c *converter) docStringEdge() error {
 	kind, _ := c.el.str(fKind)
 	for _, t := range ins {
 		if t.k != kDocString {
-			return wrongKind(label, "inV", t, "a documentationString")
+			return c.extension().invalidEdge(wrongKind(label, "inV", t, "a documentationString"))
 		}
 		switch string(kind) {
 		case "label":
@@ -187,9 +187,23 @@ func (c *converter) docStringEdge() error {
 		case "detail":
 			r.detail = t.idx
 		default:
-			return fmt.Errorf("%s edge: kind is %q, want \"label\" or \"detail\"", label, kind)
+			return ext.invalidEdge(fmt.Errorf("%s edge: kind is %q, want \"label\" or \"detail\"", label, kind))
 		}
 	}
+	return nil
+}
+
+// invalidate records the first rule the dump breaks.
+func (ext *extState) invalidate(why string) {
+	if ext.invalid == "" {
+		ext.invalid = why
+	}
+}
+
+// invalidEdge invalidates the extension for a misshapen edge: it costs the
+// dump its extension entries, not its code navigation.
+func (ext *extState) invalidEdge(err error) error {
+	ext.invalidate(err.Error())
 	return nil
 }
 
@@ -197,6 +211,9 @@ func (c *converter) docStringEdge() error {
 // both strings, and a non-empty label unless it is a page or the root (index
 // pages and the root have empty ones); there is a root.
 func (ext *extState) validate() {
+	if ext.invalid != "" {
+		return
+	}
 	if len(ext.roots) == 0 {
 		ext.invalid = "no documentationResult edge from the project (no root page)"
 		return

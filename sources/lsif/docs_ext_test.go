@@ -122,3 +122,24 @@ func TestDocEntriesWithoutMonikers(t *testing.T) {
 		t.Errorf("entries (-want +got):\n%s", diff)
 	}
 }
+
+// TestDocEntriesExtensionMisshapen: an extension edge of the wrong shape
+// costs the dump its extension, not its conversion.
+func TestDocEntriesExtensionMisshapen(t *testing.T) {
+	t.Parallel()
+	dump := readFile(t, "testdata/docs_extension.lsif")
+	bad := strings.Replace(dump, `"outV":60,"inV":61,"kind":"label"`, `"outV":60,"inV":61,"kind":"title"`, 1)
+	if bad == dump {
+		t.Fatal("testdata/docs_extension.lsif has no label edge 60 -> 61")
+	}
+	rec, stats := mustConvert(t, bad, lsif.Opts{})
+	if !strings.Contains(stats.DocExtensionInvalid, `kind is "title"`) {
+		t.Errorf("DocExtensionInvalid = %q, want it to name the edge's kind", stats.DocExtensionInvalid)
+	}
+	if len(rec.DocEntries) != 1 || rec.DocEntries[0].Signature != "type Router struct{ routes []route }" {
+		t.Errorf("entries %+v, want Router's from standard LSIF", rec.DocEntries)
+	}
+	if len(rec.Documents["mux.go"].Ranges) != 5 {
+		t.Errorf("mux.go has %d ranges, want its 5 definitions", len(rec.Documents["mux.go"].Ranges))
+	}
+}
