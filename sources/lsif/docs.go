@@ -17,7 +17,7 @@ type apiState struct {
 	defs   table[defTag]
 	langs  map[string]string // interned document languageIds
 	recent [hoverRing]recentHover
-	hovers map[uint32]string // kept hover texts, by hover id
+	hovers table[string]     // kept hover texts, by hover id ("": not kept)
 	ext    *extState         // nil unless the dump uses the documentation extension
 }
 
@@ -109,10 +109,12 @@ func (c *converter) keepHover(id uint32) {
 	if r.id != id || r.text == "" {
 		return
 	}
-	if c.api.hovers == nil {
-		c.api.hovers = make(map[uint32]string)
+	// Hover ids are dense and increasing: a table indexed by id is cheaper
+	// than a map, in time and, for dumps that document most symbols, memory.
+	for c.api.hovers.len() < int(id) {
+		c.api.hovers.add("")
 	}
-	c.api.hovers[id] = r.text
+	*c.api.hovers.at(id) = r.text
 }
 
 // exported reports whether a range or resultSet, or a resultSet its next
@@ -143,9 +145,17 @@ func (c *converter) exported(t target) bool {
 // bytes estimates the API docs state's memory (the definition names are in
 // the converter's arena).
 func (a *apiState) bytes() int64 {
-	n := a.defs.bytes()
-	for _, t := range a.hovers {
-		n += int64(len(t)) + 48 // text, map entry
+	n := a.defs.bytes() + a.hovers.bytes()
+	for i := uint32(1); i <= uint32(a.hovers.len()); i++ {
+		n += int64(len(*a.hovers.at(i)))
 	}
 	return n
+}
+
+// hoverText returns the kept text of hover id, or "".
+func (a *apiState) hoverText(id uint32) string {
+	if id == 0 || int(id) > a.hovers.len() {
+		return ""
+	}
+	return *a.hovers.at(id)
 }

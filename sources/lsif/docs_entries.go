@@ -150,7 +150,7 @@ func (g *grouper) tagEntry(d *defTag, tags *[]string) (DocEntry, bool) {
 	case !g.usedElsewhere(ref, doc.path):
 		return DocEntry{}, false
 	}
-	sig, detail := splitHover(c.api.hovers[hover])
+	sig, detail := splitHover(c.api.hoverText(hover))
 	if strings.HasPrefix(sig, "(alias) ") {
 		return DocEntry{}, false // an import or re-export: documented where it is defined
 	}
