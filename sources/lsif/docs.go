@@ -17,8 +17,8 @@ type apiState struct {
 	defs   table[defTag]
 	langs  map[string]string // interned document languageIds
 	recent [hoverRing]recentHover
-	hovers table[string]     // kept hover texts, by hover id ("": not kept)
-	ext    *extState         // nil unless the dump uses the documentation extension
+	hovers table[string] // kept hover texts, by hover id ("": not kept)
+	ext    *extState     // nil unless the dump uses the documentation extension
 }
 
 // defTag is a range's tag of type "definition": lsif-tsc's
