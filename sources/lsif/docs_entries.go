@@ -35,6 +35,9 @@ func (g *grouper) deliverEntries(ctx context.Context, entries []DocEntry) error 
 	if !slices.IsSortedFunc(entries, compare) {
 		slices.SortFunc(entries, compare)
 	}
+	// A document indexed twice (lsif-tsc may emit one) tags its
+	// definitions twice.
+	entries = slices.CompactFunc(entries, func(a, b DocEntry) bool { return compare(a, b) == 0 })
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -143,3 +143,32 @@ func TestDocEntriesExtensionMisshapen(t *testing.T) {
 		t.Errorf("mux.go has %d ranges, want its 5 definitions", len(rec.Documents["mux.go"].Ranges))
 	}
 }
+
+// TestDocEntriesDeprecated: a JSDoc @deprecated in an exported symbol's
+// hover (as newer TypeScript renders it) tags the entry deprecated, and a
+// document indexed twice gives each entry once.
+func TestDocEntriesDeprecated(t *testing.T) {
+	t.Parallel()
+	dump := readFile(t, "testdata/handwritten.lsif")
+	deprecatedDump := strings.Replace(dump, `"Does foo."`, `"Does foo.\n\n*@deprecated* — use bar."`, 1)
+	if deprecatedDump == dump {
+		t.Fatal(`testdata/handwritten.lsif has no hover "Does foo."`)
+	}
+	// The same document vertex again, with a copy of foo's tagged range.
+	twice := deprecatedDump + `{"id":100,"type":"vertex","label":"document","uri":"file:///src/app/a.ts","languageId":"typescript"}
+{"id":101,"type":"vertex","label":"range","start":{"line":0,"character":9},"end":{"line":0,"character":12},"tag":{"type":"definition","text":"foo","kind":12}}
+{"id":102,"type":"edge","label":"next","outV":101,"inV":5}
+{"id":103,"type":"edge","label":"contains","outV":100,"inVs":[101]}
+`
+	rec, _ := mustConvert(t, twice, lsif.Opts{})
+	if len(rec.DocEntries) != 1 {
+		t.Fatalf("%d entries, want foo once: %+v", len(rec.DocEntries), rec.DocEntries)
+	}
+	e := rec.DocEntries[0]
+	if diff := cmp.Diff([]string{"function", "deprecated", "exported"}, e.Tags); diff != "" {
+		t.Errorf("foo's tags (-want +got):\n%s", diff)
+	}
+	if e.Detail != "Does foo.\n\n*@deprecated* — use bar." {
+		t.Errorf("foo's detail %q", e.Detail)
+	}
+}

@@ -81,8 +81,10 @@ type DocEntry struct {
 	Language string
 	// Name is the symbol's own name ("subscribe").
 	Name string
-	// Kind is the symbol kind in lower case, as LSP names them ("class",
-	// "method", "function", "variable", "interface", ...).
+	// Kind is the symbol kind as LSP names them, in the camelCase of the
+	// documentation extension's tags ("class", "method", "function",
+	// "interface", "enumMember", ...), or "type" for a TypeScript type
+	// alias, which LSP has no kind for.
 	Kind string
 	// SearchKey is the qualified name the search matches on, enclosing
 	// declarations first ("rxjs.Observable.subscribe", "mux.Router").
