@@ -33,6 +33,7 @@ type converter struct {
 	docsByURI     map[string]uint32
 	pkgs          []PackageInfo
 	diags         [][]Diagnostic
+	api           apiState
 
 	el   element
 	tgts []target
@@ -172,6 +173,7 @@ func (c *converter) stateBytes() int64 {
 	n := c.ids.bytes() + c.ranges.bytes() + c.sets.bytes() + c.results.bytes() +
 		c.items.bytes() + c.links.bytes() + c.monikers.bytes() + c.arena.total
 	n += int64(len(c.keys.ids)) * 56 // map entry and key record
+	n += c.api.bytes()
 	for _, d := range c.docs {
 		n += int64(2*len(d.uri)) + 96 // record, URI, map entry
 	}

@@ -82,6 +82,14 @@ func handwrittenWant() *lsiftest.Recorder {
 		},
 		Packages:    []lsif.Package{{Scheme: "npm", PackageInfo: appPkg}},
 		PackageRefs: []lsif.PackageRef{{Package: lsif.Package{Scheme: "npm", PackageInfo: libPkg}, Identifiers: []string{"lib::bar"}}},
+		// foo's hover comes before its export moniker (as lsif-go orders
+		// them): the entry still has it. The key's prefix is the npm
+		// package of the app::foo moniker.
+		DocEntries: []lsif.DocEntry{{
+			Path: "a.ts", Range: rng(0, 9, 0, 12), Language: "typescript", Name: "foo", Kind: "function",
+			SearchKey: "app.foo", Signature: "function foo(): void", Detail: "Does foo.",
+			Tags: []string{"function", "exported"},
+		}},
 	}
 }
 
@@ -96,7 +104,7 @@ func TestHandwritten(t *testing.T) {
 		ProjectRoot: "file:///src/app", Documents: 1, Ranges: 3, ResultSets: 2, DefinitionResults: 1,
 		ReferenceResults: 2, Hovers: 1, Monikers: 3, Diagnostics: 1,
 		OutDocuments: 1, OutRanges: 3, OutResults: 3, OutLocations: 4, OutMonikerLocations: 5,
-		OutPackages: 1, OutPackageRefs: 1,
+		OutPackages: 1, OutPackageRefs: 1, OutDocEntries: 1,
 	}
 	if diff := cmp.Diff(want, stats); diff != "" {
 		t.Errorf("stats (-want +got):\n%s", diff)

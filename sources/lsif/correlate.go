@@ -64,6 +64,7 @@ type docRec struct {
 	uri   string
 	diags []uint32
 	path  string // repository-relative, once resolved
+	lang  string // languageId
 	keep  bool
 }
 
@@ -162,6 +163,10 @@ func (c *converter) addVertex(label []byte) (vkind, uint32, error) {
 		c.stats.Diagnostics += len(diags)
 		c.diags = append(c.diags, diags)
 		return kDiagnostics, uint32(len(c.diags)), nil
+	case "sourcegraph:documentationResult":
+		return c.addDocResult()
+	case "sourcegraph:documentationString":
+		return c.addDocString()
 	}
 	return kOther, 0, nil
 }
@@ -196,7 +201,7 @@ func (c *converter) addDocument() (vkind, uint32, error) {
 		c.stats.DuplicateDocuments++
 		return kDocument, idx, nil
 	}
-	c.docs = append(c.docs, docRec{uri: string(uri)})
+	c.docs = append(c.docs, docRec{uri: string(uri), lang: c.language()})
 	idx := uint32(len(c.docs))
 	c.docsByURI[c.docs[idx-1].uri] = idx
 	c.stats.Documents++
@@ -213,7 +218,11 @@ func (c *converter) addRange() (vkind, uint32, error) {
 		return 0, 0, fmt.Errorf("range end: %w", err)
 	}
 	c.stats.Ranges++
-	return kRange, c.ranges.add(r), nil
+	idx := c.ranges.add(r)
+	if raw := c.el.vals[fTag]; len(raw) > 0 {
+		c.addDefTag(raw, idx)
+	}
+	return kRange, idx, nil
 }
 
 func (c *converter) addHover() (vkind, uint32, error) {
@@ -226,6 +235,7 @@ func (c *converter) addHover() (vkind, uint32, error) {
 	if err := c.sink.Hover(Hover{ID: id, Text: text}); err != nil {
 		return 0, 0, &sinkError{fmt.Errorf("hover %d: %w", id, err)}
 	}
+	c.rememberHover(uint32(id), text)
 	return kHover, uint32(id), nil
 }
 

@@ -39,6 +39,12 @@ func (c *converter) edge(label []byte) error {
 		return c.packageEdge()
 	case "textDocument/diagnostic":
 		return c.diagnosticEdge()
+	case "sourcegraph:documentationResult":
+		return c.docResultEdge()
+	case "sourcegraph:documentationChildren":
+		return c.docChildrenEdge()
+	case "sourcegraph:documentationString":
+		return c.docStringEdge()
 	}
 	return nil
 }
@@ -179,6 +185,9 @@ func (c *converter) setResult(label string, want vkind) error {
 			n.ref = t.idx
 		case kHover:
 			n.hover = t.idx
+			if c.exported(out) {
+				c.keepHover(t.idx)
+			}
 		}
 	}
 	return nil
@@ -260,6 +269,9 @@ func (c *converter) monikerEdge() error {
 	for _, t := range ins {
 		if t.k != kMoniker {
 			return wrongKind("moniker", "inV", t, "a moniker")
+		}
+		if n.hover != 0 && c.monikers.at(t.idx).kind == mExport {
+			c.keepHover(n.hover) // the hover came first (lsif-go)
 		}
 		switch {
 		case n.moniker == 0:

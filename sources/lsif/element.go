@@ -31,6 +31,8 @@ const (
 	fVersion
 	fResult
 	fToolInfo
+	fTag
+	fLanguageID
 	numFields
 )
 
@@ -82,6 +84,10 @@ func fieldOf(key []byte) (field, bool) {
 		return fResult, true
 	case "toolInfo":
 		return fToolInfo, true
+	case "tag":
+		return fTag, true
+	case "languageId":
+		return fLanguageID, true
 	}
 	return 0, false
 }

@@ -73,14 +73,16 @@ func FuzzElement(f *testing.F) {
 // FuzzConvert feeds arbitrary dumps to Convert: it must fail with
 // ErrMalformed or succeed, never panic.
 func FuzzConvert(f *testing.F) {
-	seed, err := os.ReadFile("testdata/handwritten.lsif")
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(seed)
-	lines := bytes.Split(seed, []byte("\n"))
-	for i := range lines {
-		f.Add(bytes.Join(slices.Delete(slices.Clone(lines), i, i+1), []byte("\n")))
+	for _, name := range []string{"testdata/handwritten.lsif", "testdata/docs_extension.lsif"} {
+		seed, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(seed)
+		lines := bytes.Split(seed, []byte("\n"))
+		for i := range lines {
+			f.Add(bytes.Join(slices.Delete(slices.Clone(lines), i, i+1), []byte("\n")))
+		}
 	}
 	f.Fuzz(func(t *testing.T, dump []byte) {
 		_, err := Convert(context.Background(), bytes.NewReader(dump), Opts{}, discard{})

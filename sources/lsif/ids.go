@@ -17,6 +17,8 @@ const (
 	kMoniker
 	kPackage
 	kDiagnostics
+	kDocResult
+	kDocString
 )
 
 var kindNames = [...]string{
@@ -31,6 +33,8 @@ var kindNames = [...]string{
 	kMoniker:     "moniker",
 	kPackage:     "packageInformation",
 	kDiagnostics: "diagnosticResult",
+	kDocResult:   "sourcegraph:documentationResult",
+	kDocString:   "sourcegraph:documentationString",
 }
 
 func (k vkind) String() string { return kindNames[k] }

@@ -38,7 +38,7 @@ const DefaultMaxLineSize = 64 << 20
 // must copy what it keeps (strings may be kept).
 //
 // Calls come in this order: Hover, during the stream; then, after the
-// stream, Result, Document, MonikerLocations, Package and PackageRef, each
+// stream, Result, Document, MonikerLocations, Package, PackageRef and DocEntry, each
 // group in a deterministic order. When Convert returns an error, whatever the
 // Sink received must be discarded: Hover rows in particular may have been
 // delivered before a malformed line further on was read.
@@ -81,8 +81,10 @@ type DocEntry struct {
 	Language string
 	// Name is the symbol's own name ("subscribe").
 	Name string
-	// Kind is the symbol kind in lower case, as LSP names them ("class",
-	// "method", "function", "variable", "interface", ...).
+	// Kind is the symbol kind as LSP names them, in the camelCase of the
+	// documentation extension's tags ("class", "method", "function",
+	// "interface", "enumMember", ...), or "type" for a TypeScript type
+	// alias, which LSP has no kind for.
 	Kind string
 	// SearchKey is the qualified name the search matches on, enclosing
 	// declarations first ("rxjs.Observable.subscribe", "mux.Router").
@@ -287,4 +289,9 @@ type Stats struct {
 	OutMonikerLocations int
 	OutPackages         int
 	OutPackageRefs      int
+	OutDocEntries       int
+	// DocExtensionInvalid says why the dump's documentation extension was
+	// ignored (its entries then come from standard LSIF); "" when it was
+	// used or absent.
+	DocExtensionInvalid string
 }

@@ -9,7 +9,8 @@ import (
 // lsif-tsc's output, one document at a time, so that a benchmark can convert
 // hundreds of MB without holding the input: per symbol a resultSet, a tsc
 // export moniker (and for every fourth an npm moniker with package
-// information, linked by nextMoniker), a hover, a definition result and a
+// information, linked by nextMoniker), a definition range tagged as
+// lsif-tsc tags declarations, a hover, a definition result and a
 // reference result; per document uses of its own symbols and of symbols of
 // earlier documents, with reference items in the using document; contains
 // edges at the end of each document. Documents carry no contents, so every
@@ -143,6 +144,18 @@ func (g *Generator) item(out, doc int64, property string, ins ...int64) {
 }
 
 func (g *Generator) rangeVertex(line, char int) int64 {
+	return g.taggedRange(line, char, `},"tag":{"type":"reference","text":"symbol01"}}`)
+}
+
+// defRange is a symbol's definition range, tagged as lsif-tsc tags
+// declarations (name, LSP kind 12 "function", full range).
+func (g *Generator) defRange(line, char, s int) int64 {
+	tag := `},"tag":{"type":"definition","text":"symbol` + strconv.Itoa(s) + `","kind":12,"fullRange":{"start":{"line":` +
+		strconv.Itoa(line) + `,"character":0},"end":{"line":` + strconv.Itoa(line) + `,"character":60}}}}`
+	return g.taggedRange(line, char, tag)
+}
+
+func (g *Generator) taggedRange(line, char int, tag string) int64 {
 	id := g.start("vertex")
 	g.buf = append(g.buf, `"range","start":{"line":`...)
 	g.buf = strconv.AppendInt(g.buf, int64(line), 10)
@@ -152,7 +165,7 @@ func (g *Generator) rangeVertex(line, char int) int64 {
 	g.buf = strconv.AppendInt(g.buf, int64(line), 10)
 	g.buf = append(g.buf, `,"character":`...)
 	g.buf = strconv.AppendInt(g.buf, int64(char+8), 10)
-	g.buf = append(g.buf, `},"tag":{"type":"reference","text":"symbol01"}}`...)
+	g.buf = append(g.buf, tag...)
 	g.buf = append(g.buf, '\n')
 	g.ranges = append(g.ranges, id)
 	return id
@@ -196,7 +209,7 @@ func (g *Generator) symbol(doc int64, name string, s int) {
 		g.edge("packageInformation", npm, 2)
 		g.edge("nextMoniker", tsc, npm)
 	}
-	def := g.rangeVertex(s+1, 16)
+	def := g.defRange(s+1, 16, s)
 	g.edge("next", def, rs)
 	hover := g.vertex(`"hoverResult","result":{"contents":[{"language":"typescript","value":"function symbol` +
 		strconv.Itoa(s) + `(a: number, b: string): Promise<void>"},"Does the work of symbol ` + strconv.Itoa(s) + ` for the benchmark."]}`)

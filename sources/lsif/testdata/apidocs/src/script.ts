@@ -1,0 +1,4 @@
+/** A global helper in a script file. */
+function globalHelper(): string {
+  return "x";
+}
