@@ -7,7 +7,7 @@ PG := bash ops/postgres.sh
 export SIGHTLINE_DATA_DIR ?= $(CURDIR)/.sightline
 TEST_FLAGS ?= -count=1 -timeout 30m
 
-.PHONY: help build run test fuzz soak lint bench pg-start pg-stop clean image
+.PHONY: help build run test oracle fuzz soak lint bench pg-start pg-stop clean image
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,13 +24,20 @@ run: build ## the pipeline end to end with no configuration: private Postgres, f
 
 # Tests run on a Postgres with fsync off (SIGHTLINE_PG_FAST=1): faster, and
 # nothing in a test database needs to survive a crash of the machine.
-test: lint ## lint, then every test on the private Postgres (or TEST_DATABASE_URL when set), then a short fuzz run
+test: lint oracle ## lint, install the LSIF oracle, then every test on the private Postgres (or TEST_DATABASE_URL when set), then a short fuzz run
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		$(GO) test $(TEST_FLAGS) ./...; \
 	else \
 		SIGHTLINE_PG_FAST=1 $(PG) exec $(GO) test $(TEST_FLAGS) ./...; \
 	fi
 	$(MAKE) --no-print-directory fuzz
+
+# The LSIF reference implementation (npm) that TestCodenavOracle compares
+# codenav with; its setup is idempotent.
+LSIF_ORACLE ?= ../shared/tools/lsif-oracle
+oracle: ## install the LSIF oracle's npm package (needs node and npm, and ../shared beside the repository)
+	@test -x $(LSIF_ORACLE)/setup || { echo "make: $(LSIF_ORACLE)/setup is missing: check out ../shared beside this repository, or set LSIF_ORACLE" >&2; exit 1; }
+	@$(LSIF_ORACLE)/setup
 
 FUZZTIME ?= 10s
 fuzz: ## fuzz the query parser and the LSIF line scanner for FUZZTIME (10s) each (FUZZTIME=5m make fuzz for longer)
