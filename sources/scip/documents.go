@@ -1,0 +1,145 @@
+package scip
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/sightline-dev/sightline/sources/lsif"
+)
+
+// deliverDocuments delivers the kept documents in path order, each with its
+// ranges sorted by position and its diagnostics.
+func (g *grouper) deliverDocuments(ctx context.Context) error {
+	c := g.c
+	var order []uint32
+	for i := 1; i < len(c.docs); i++ {
+		if d := c.docs[i]; d.keep && d.canon == uint32(i) {
+			order = append(order, uint32(i))
+		}
+	}
+	slices.SortFunc(order, func(a, b uint32) int { return strings.Compare(c.docs[a].path, c.docs[b].path) })
+	var ranges []lsif.DocumentRange
+	for _, d := range order {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ranges = ranges[:0]
+		for _, i := range g.byDoc.of(d) {
+			ranges = append(ranges, g.documentRange(c.occs.at(int(i))))
+		}
+		slices.SortStableFunc(ranges, func(a, b lsif.DocumentRange) int { return compareRanges(a.Range, b.Range) })
+		doc := lsif.Document{Path: c.docs[d].path, Ranges: ranges, Diagnostics: g.diagnostics(d)}
+		c.stats.OutDocuments++
+		c.stats.OutRanges += len(ranges)
+		if err := c.sink.Document(doc); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (g *grouper) documentRange(o *occRec) lsif.DocumentRange {
+	s := &g.c.syms[o.sym]
+	r := lsif.DocumentRange{Range: o.r, DefinitionResultID: s.defID, ReferenceResultID: s.refID,
+		HoverID: s.hover, Monikers: g.monikers[o.sym]}
+	if o.hover != 0 {
+		r.HoverID = o.hover
+	}
+	return r
+}
+
+// diagnostics returns the diagnostics of canonical document d and of the
+// documents merged into it, sorted by position.
+func (g *grouper) diagnostics(d uint32) []lsif.Diagnostic {
+	c := g.c
+	var out []lsif.Diagnostic
+	for i, doc := range c.docs {
+		if doc.canon == d && len(c.diags[uint32(i)]) > 0 {
+			out = append(out, c.diags[uint32(i)]...)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b lsif.Diagnostic) int { return compareRanges(a.Range, b.Range) })
+	return out
+}
+
+// deliverMonikerLocations delivers, for each global symbol, its definition
+// and reference locations under its moniker.
+func (g *grouper) deliverMonikerLocations(ctx context.Context) error {
+	c := g.c
+	for s := uint32(1); s < uint32(len(c.syms)); s++ {
+		if len(g.monikers[s]) == 0 {
+			continue
+		}
+		if s&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		m := g.monikers[s][0]
+		for _, kind := range []lsif.ResultKind{lsif.Definitions, lsif.References} {
+			locs := g.definitions(s)
+			if kind == lsif.References {
+				locs = g.references(s)
+			}
+			if len(locs) == 0 {
+				continue
+			}
+			c.stats.OutMonikerLocations++
+			if err := c.sink.MonikerLocations(lsif.MonikerLocations{Kind: kind, Scheme: m.Scheme, Identifier: m.Identifier, Locations: locs}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// deliverPackages delivers the packages of export monikers, then those of
+// import monikers that the index does not also export, with their
+// identifiers.
+func (g *grouper) deliverPackages(context.Context) error {
+	c := g.c
+	exported := make(map[lsif.Package]bool)
+	imported := make(map[lsif.Package][]string)
+	for s := 1; s < len(c.syms); s++ {
+		if len(g.monikers[s]) == 0 || g.monikers[s][0].Package == (lsif.PackageInfo{}) {
+			continue
+		}
+		m := g.monikers[s][0]
+		p := lsif.Package{Scheme: m.Scheme, PackageInfo: m.Package}
+		if m.Kind == lsif.Export {
+			exported[p] = true
+		} else {
+			imported[p] = append(imported[p], m.Identifier)
+		}
+	}
+	for _, p := range sortedPackages(exported) {
+		c.stats.OutPackages++
+		if err := c.sink.Package(p); err != nil {
+			return err
+		}
+	}
+	for _, p := range sortedPackages(imported) {
+		if exported[p] {
+			continue
+		}
+		ids := imported[p]
+		slices.Sort(ids)
+		c.stats.OutPackageRefs++
+		if err := c.sink.PackageRef(lsif.PackageRef{Package: p, Identifiers: slices.Compact(ids)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sortedPackages[V any](m map[lsif.Package]V) []lsif.Package {
+	out := make([]lsif.Package, 0, len(m))
+	for p := range m {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b lsif.Package) int {
+		return strings.Compare(a.Scheme+"\x00"+a.Manager+"\x00"+a.Name+"\x00"+a.Version, b.Scheme+"\x00"+b.Manager+"\x00"+b.Name+"\x00"+b.Version)
+	})
+	return out
+}

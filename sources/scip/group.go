@@ -1,0 +1,218 @@
+package scip
+
+import (
+	"cmp"
+	"context"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/sightline-dev/sightline/sources/lsif"
+)
+
+// grouper rotates the occurrences into the Sink's rows.
+type grouper struct {
+	c *converter
+	// bySym and byDoc index the occurrences by symbol and by (canonical)
+	// document: the occurrences of symbol s are bySym.idx[bySym.off[s]:bySym.off[s+1]].
+	bySym, byDoc csr
+	// refNeighbors: the symbols related to s by is_reference, either way;
+	// defTargets: the symbols s is a definition of.
+	refNeighbors, defTargets csr
+	monikers                 [][]lsif.Moniker // by symbol
+	locs                     []lsif.Location
+	results                  int32
+}
+
+// csr is a compressed sparse row index: the items of key k are
+// idx[off[k]:off[k+1]].
+type csr struct {
+	off []uint32
+	idx []uint32
+}
+
+func (x *csr) of(k uint32) []uint32 { return x.idx[x.off[k]:x.off[k+1]] }
+
+// newCSR indexes n items by key (keys below keys), in item order.
+func newCSR(keys, n int, key func(i int) (uint32, bool), val func(i int) uint32) csr {
+	x := csr{off: make([]uint32, keys+1)}
+	for i := range n {
+		if k, ok := key(i); ok {
+			x.off[k+1]++
+		}
+	}
+	for k := 1; k <= keys; k++ {
+		x.off[k] += x.off[k-1]
+	}
+	x.idx = make([]uint32, x.off[keys])
+	fill := slices.Clone(x.off[:keys])
+	for i := range n {
+		if k, ok := key(i); ok {
+			x.idx[fill[k]] = val(i)
+			fill[k]++
+		}
+	}
+	return x
+}
+
+// finish resolves the documents' paths and delivers every row.
+func (c *converter) finish(ctx context.Context) error {
+	c.resolvePaths()
+	g := &grouper{c: c}
+	g.index()
+	steps := []func(context.Context) error{g.deliverResults, g.deliverDocuments, g.deliverMonikerLocations, g.deliverPackages}
+	for _, step := range steps {
+		if err := step(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resolvePaths gives each document its repository-relative path, merges
+// documents with the same path into the first, and decides which are kept.
+func (c *converter) resolvePaths() {
+	byPath := make(map[string]uint32, len(c.docs))
+	for i := 1; i < len(c.docs); i++ {
+		d := &c.docs[i]
+		rel := d.rel
+		clean := path.Clean(rel)
+		if rel == "" || strings.HasPrefix(rel, "/") || strings.Contains(rel, `\`) || clean == "." || clean == ".." || strings.HasPrefix(clean, "../") {
+			c.stats.OutsideRoot++
+			c.stats.Documents++
+			continue
+		}
+		d.path = path.Join(c.opts.Root, clean)
+		if first, ok := byPath[d.path]; ok {
+			d.canon, d.keep = first, c.docs[first].keep
+			c.stats.DuplicateDocuments++
+			continue
+		}
+		c.stats.Documents++
+		byPath[d.path] = uint32(i)
+		d.canon = uint32(i)
+		if c.opts.Exists != nil && !c.opts.Exists(d.path) {
+			c.stats.Pruned++
+			continue
+		}
+		d.keep = true
+	}
+}
+
+// index builds the occurrence and relationship indexes and the monikers.
+func (g *grouper) index() {
+	c := g.c
+	kept := func(i int) bool { return c.docs[c.occs.at(i).doc].keep }
+	self := func(i int) uint32 { return uint32(i) }
+	g.bySym = newCSR(len(c.syms), c.occs.len(), func(i int) (uint32, bool) { return c.occs.at(i).sym, kept(i) }, self)
+	g.byDoc = newCSR(len(c.docs), c.occs.len(), func(i int) (uint32, bool) {
+		return c.docs[c.occs.at(i).doc].canon, kept(i)
+	}, self)
+	n := len(c.rels)
+	g.refNeighbors = newCSR(len(c.syms), 2*n, func(i int) (uint32, bool) {
+		r := c.rels[i/2]
+		if i%2 == 0 {
+			return r.from, r.kind&relReference != 0 && r.from != r.to
+		}
+		return r.to, r.kind&relReference != 0 && r.from != r.to
+	}, func(i int) uint32 {
+		if r := c.rels[i/2]; i%2 == 0 {
+			return r.to
+		} else {
+			return r.from
+		}
+	})
+	g.defTargets = newCSR(len(c.syms), n, func(i int) (uint32, bool) {
+		r := c.rels[i]
+		return r.from, r.kind&relDefinition != 0 && c.syms[r.from].flags&symLocal == 0 && c.syms[r.to].flags&symLocal == 0
+	}, func(i int) uint32 { return c.rels[i].to })
+	g.monikers = make([][]lsif.Moniker, len(c.syms))
+	for s := 1; s < len(c.syms); s++ {
+		if m, ok := moniker(&c.syms[s]); ok {
+			g.monikers[s] = []lsif.Moniker{m}
+			c.stats.Monikers++
+		}
+	}
+}
+
+// definitions collects symbol s's definition locations into g.locs.
+func (g *grouper) definitions(s uint32) []lsif.Location {
+	g.locs = g.locs[:0]
+	g.appendOccs(s, true)
+	for _, t := range g.defTargets.of(s) {
+		g.appendOccs(t, true)
+	}
+	return g.sorted()
+}
+
+// references collects symbol s's reference locations into g.locs.
+func (g *grouper) references(s uint32) []lsif.Location {
+	g.locs = g.locs[:0]
+	g.appendOccs(s, false)
+	for _, t := range g.refNeighbors.of(s) {
+		g.appendOccs(t, false)
+	}
+	return g.sorted()
+}
+
+func (g *grouper) appendOccs(s uint32, defsOnly bool) {
+	for _, i := range g.bySym.of(s) {
+		o := g.c.occs.at(int(i))
+		if defsOnly && !o.def {
+			continue
+		}
+		g.locs = append(g.locs, lsif.Location{Path: g.c.docs[g.c.docs[o.doc].canon].path, Range: o.r})
+	}
+}
+
+// sorted sorts g.locs by path and range and drops duplicates.
+func (g *grouper) sorted() []lsif.Location {
+	slices.SortFunc(g.locs, compareLocations)
+	g.locs = slices.CompactFunc(g.locs, func(a, b lsif.Location) bool { return a == b })
+	return g.locs
+}
+
+func compareLocations(a, b lsif.Location) int {
+	return cmp.Or(strings.Compare(a.Path, b.Path), compareRanges(a.Range, b.Range))
+}
+
+func compareRanges(a, b lsif.Range) int {
+	return cmp.Or(cmp.Compare(a.StartLine, b.StartLine), cmp.Compare(a.StartCharacter, b.StartCharacter),
+		cmp.Compare(a.EndLine, b.EndLine), cmp.Compare(a.EndCharacter, b.EndCharacter))
+}
+
+// deliverResults delivers each symbol's non-empty definition and reference
+// results, and numbers them.
+func (g *grouper) deliverResults(ctx context.Context) error {
+	c := g.c
+	for s := uint32(1); s < uint32(len(c.syms)); s++ {
+		if s&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if locs := g.definitions(s); len(locs) > 0 {
+			g.results++
+			c.syms[s].defID = g.results
+			c.stats.DefinitionResults++
+			if err := g.deliverResult(g.results, lsif.Definitions, locs); err != nil {
+				return err
+			}
+		}
+		if locs := g.references(s); len(locs) > 0 {
+			g.results++
+			c.syms[s].refID = g.results
+			c.stats.ReferenceResults++
+			if err := g.deliverResult(g.results, lsif.References, locs); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (g *grouper) deliverResult(id int32, kind lsif.ResultKind, locs []lsif.Location) error {
+	g.c.stats.OutResults++
+	g.c.stats.OutLocations += len(locs)
+	return g.c.sink.Result(lsif.Result{ID: id, Kind: kind, Locations: locs})
+}
