@@ -21,13 +21,15 @@ type converter struct {
 	stats lsif.Stats
 
 	occs    chunks[occRec]
-	syms    []symRec // 0 is no symbol
+	hovers  map[uint32]int32 // occurrence -> its own hover (override_documentation)
+	syms    []symRec         // 0 is no symbol
+	names   []string         // global symbols' names; 0 is a local symbol's
 	globals map[string]uint32
 	locals  map[string]uint32 // the current document's
 	rels    []relRec
 	docs    []docRec // 0 is the external symbols' scope
 	diags   map[uint32][]lsif.Diagnostic
-	hovers  int32
+	hoverN  int32
 	curDoc  uint32
 
 	pendingErr error // a Sink.Hover error, returned after the message
@@ -36,19 +38,23 @@ type converter struct {
 	occDiags []lsif.Diagnostic
 }
 
-// occRec is one occurrence: 32 bytes.
+// occRec is one occurrence: 20 bytes. Occurrences are kept in document
+// order: a document's are occs[first:end].
 type occRec struct {
-	r     lsif.Range
-	sym   uint32
-	doc   uint32
-	hover int32 // the occurrence's own hover (override_documentation), or 0
-	def   bool
+	startLine, startChar, endChar int32
+	sym                           uint32
+	lines                         uint16 // end line - start line
+	def                           bool
 }
 
-// symRec is one symbol: a global one by its name, a document-local one
-// (its name is "") per document.
+func (o *occRec) rng() lsif.Range {
+	return lsif.Range{StartLine: o.startLine, StartCharacter: o.startChar, EndLine: o.startLine + int32(o.lines), EndCharacter: o.endChar}
+}
+
+// symRec is one symbol: 20 bytes. A global one has its name in names, a
+// document-local one (name 0) is one per document.
 type symRec struct {
-	name  string
+	name  uint32
 	hover int32
 	defID int32 // delivered result ids, once grouped
 	refID int32
@@ -82,6 +88,8 @@ type docRec struct {
 	path  string // repository-relative, once resolved
 	canon uint32 // the first document with the same path
 	keep  bool
+	// first and end delimit the document's occurrences.
+	first, end uint32
 }
 
 // Convert reads a SCIP index from r (plain or gzipped) and delivers its
@@ -137,6 +145,8 @@ func Convert(ctx context.Context, r io.Reader, opts lsif.Opts, sink lsif.Sink) (
 		opts:    opts,
 		sink:    sink,
 		syms:    make([]symRec, 1, 1024),
+		names:   make([]string, 1, 1024),
+		hovers:  make(map[uint32]int32),
 		globals: make(map[string]uint32),
 		locals:  make(map[string]uint32),
 		docs:    make([]docRec, 1, 64),
@@ -191,7 +201,8 @@ func (c *converter) read(ctx context.Context, in io.Reader) error {
 // newDocument starts a document record and makes it the scope of local
 // symbols.
 func (c *converter) newDocument() uint32 {
-	c.docs = append(c.docs, docRec{})
+	n := uint32(c.occs.len())
+	c.docs = append(c.docs, docRec{first: n, end: n})
 	c.curDoc = uint32(len(c.docs) - 1)
 	return c.curDoc
 }
@@ -216,7 +227,8 @@ func (c *converter) symbolIn(doc uint32, name []byte) uint32 {
 		return id
 	}
 	s := string(name)
-	id := c.newSymbol(symRec{name: s})
+	c.names = append(c.names, s)
+	id := c.newSymbol(symRec{name: uint32(len(c.names) - 1)})
 	c.globals[s] = id
 	return id
 }
@@ -228,16 +240,16 @@ func (c *converter) newSymbol(s symRec) uint32 {
 
 // hover delivers a hover text and returns its id.
 func (c *converter) hover(parts []string) int32 {
-	c.hovers++
+	c.hoverN++
 	c.stats.Hovers++
-	c.pendingErr = errors.Join(c.pendingErr, c.sink.Hover(lsif.Hover{ID: c.hovers, Text: strings.Join(parts, "\n\n---\n\n")}))
-	return c.hovers
+	c.pendingErr = errors.Join(c.pendingErr, c.sink.Hover(lsif.Hover{ID: c.hoverN, Text: strings.Join(parts, "\n\n---\n\n")}))
+	return c.hoverN
 }
 
 func (c *converter) stateBytes() int64 {
-	n := int64(c.occs.len())*32 + int64(len(c.syms))*40 + int64(len(c.rels))*12 + int64(len(c.docs))*72
-	for s := range c.globals {
-		n += int64(len(s)) + 48
+	n := int64(c.occs.len())*20 + int64(len(c.syms))*20 + int64(len(c.rels))*12 + int64(len(c.docs))*88 + int64(len(c.hovers))*16
+	for _, s := range c.names {
+		n += int64(len(s)) + 16 + 48 // the string, its header, its map entry
 	}
 	return n
 }

@@ -2,6 +2,7 @@ package scip
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"google.golang.org/protobuf/encoding/protowire"
@@ -104,14 +105,19 @@ func (c *converter) occurrence(doc uint32, b []byte) error {
 	if len(symbol) == 0 {
 		return nil // syntax highlighting only
 	}
-	o := occRec{r: r, sym: c.symbol(symbol), doc: doc, def: roles&roleDefinition != 0}
+	if r.EndLine-r.StartLine > math.MaxUint16 {
+		return malformed("occurrence of %q: range %v spans more than %d lines", symbol, c.rng, math.MaxUint16)
+	}
+	o := occRec{startLine: r.StartLine, startChar: r.StartCharacter, endChar: r.EndCharacter,
+		lines: uint16(r.EndLine - r.StartLine), sym: c.symbol(symbol), def: roles&roleDefinition != 0}
 	if len(docs) > 0 {
-		o.hover = c.hover(docs)
+		c.hovers[uint32(c.occs.len())] = c.hover(docs)
 	}
 	if o.def {
 		c.syms[o.sym].flags |= symDefined
 	}
 	c.occs.add(o)
+	c.docs[doc].end++
 	c.stats.Ranges++
 	return nil
 }

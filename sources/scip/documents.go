@@ -25,8 +25,10 @@ func (g *grouper) deliverDocuments(ctx context.Context) error {
 			return err
 		}
 		ranges = ranges[:0]
-		for _, i := range g.byDoc.of(d) {
-			ranges = append(ranges, g.documentRange(c.occs.at(int(i))))
+		for _, part := range g.parts(d) {
+			for i := c.docs[part].first; i < c.docs[part].end; i++ {
+				ranges = append(ranges, g.documentRange(i))
+			}
 		}
 		slices.SortStableFunc(ranges, func(a, b lsif.DocumentRange) int { return compareRanges(a.Range, b.Range) })
 		doc := lsif.Document{Path: c.docs[d].path, Ranges: ranges, Diagnostics: g.diagnostics(d)}
@@ -39,14 +41,24 @@ func (g *grouper) deliverDocuments(ctx context.Context) error {
 	return nil
 }
 
-func (g *grouper) documentRange(o *occRec) lsif.DocumentRange {
+func (g *grouper) documentRange(i uint32) lsif.DocumentRange {
+	o := g.c.occs.at(int(i))
 	s := &g.c.syms[o.sym]
-	r := lsif.DocumentRange{Range: o.r, DefinitionResultID: s.defID, ReferenceResultID: s.refID,
+	r := lsif.DocumentRange{Range: o.rng(), DefinitionResultID: s.defID, ReferenceResultID: s.refID,
 		HoverID: s.hover, Monikers: g.monikers[o.sym]}
-	if o.hover != 0 {
-		r.HoverID = o.hover
+	if h, ok := g.c.hovers[i]; ok {
+		r.HoverID = h
 	}
 	return r
+}
+
+// parts returns the Document messages that make up canonical document d:
+// d itself, and any later one with the same path.
+func (g *grouper) parts(d uint32) []uint32 {
+	if dups := g.dups[d]; len(dups) > 0 {
+		return append([]uint32{d}, dups...)
+	}
+	return []uint32{d}
 }
 
 // diagnostics returns the diagnostics of canonical document d and of the
@@ -54,10 +66,8 @@ func (g *grouper) documentRange(o *occRec) lsif.DocumentRange {
 func (g *grouper) diagnostics(d uint32) []lsif.Diagnostic {
 	c := g.c
 	var out []lsif.Diagnostic
-	for i, doc := range c.docs {
-		if doc.canon == d && len(c.diags[uint32(i)]) > 0 {
-			out = append(out, c.diags[uint32(i)]...)
-		}
+	for _, part := range g.parts(d) {
+		out = append(out, c.diags[part]...)
 	}
 	slices.SortStableFunc(out, func(a, b lsif.Diagnostic) int { return compareRanges(a.Range, b.Range) })
 	return out

@@ -13,9 +13,15 @@ import (
 // grouper rotates the occurrences into the Sink's rows.
 type grouper struct {
 	c *converter
-	// bySym and byDoc index the occurrences by symbol and by (canonical)
-	// document: the occurrences of symbol s are bySym.idx[bySym.off[s]:bySym.off[s+1]].
-	bySym, byDoc csr
+	// bySym indexes the occurrences by symbol: the occurrences of symbol s
+	// are bySym.of(s).
+	bySym csr
+	// dups lists, for a canonical document, the later Document messages
+	// with the same path.
+	dups map[uint32][]uint32
+	// docOf maps an occurrence to its document, by the documents' first
+	// occurrences (sorted, since occurrences are kept in document order).
+	firsts []uint32
 	// refNeighbors: the symbols related to s by is_reference, either way;
 	// defTargets: the symbols s is a definition of.
 	refNeighbors, defTargets csr
@@ -102,12 +108,19 @@ func (c *converter) resolvePaths() {
 // index builds the occurrence and relationship indexes and the monikers.
 func (g *grouper) index() {
 	c := g.c
-	kept := func(i int) bool { return c.docs[c.occs.at(i).doc].keep }
-	self := func(i int) uint32 { return uint32(i) }
-	g.bySym = newCSR(len(c.syms), c.occs.len(), func(i int) (uint32, bool) { return c.occs.at(i).sym, kept(i) }, self)
-	g.byDoc = newCSR(len(c.docs), c.occs.len(), func(i int) (uint32, bool) {
-		return c.docs[c.occs.at(i).doc].canon, kept(i)
-	}, self)
+	c.globals = nil // the names are in c.names; the map is not needed any more
+	g.dups = make(map[uint32][]uint32)
+	g.firsts = make([]uint32, len(c.docs))
+	for i := 1; i < len(c.docs); i++ {
+		d := c.docs[i]
+		g.firsts[i] = d.first
+		if d.canon != 0 && d.canon != uint32(i) {
+			g.dups[d.canon] = append(g.dups[d.canon], uint32(i))
+		}
+	}
+	kept := func(i int) bool { return c.docs[g.docOf(uint32(i))].keep }
+	g.bySym = newCSR(len(c.syms), c.occs.len(), func(i int) (uint32, bool) { return c.occs.at(i).sym, kept(i) },
+		func(i int) uint32 { return uint32(i) })
 	n := len(c.rels)
 	g.refNeighbors = newCSR(len(c.syms), 2*n, func(i int) (uint32, bool) {
 		r := c.rels[i/2]
@@ -128,7 +141,7 @@ func (g *grouper) index() {
 	}, func(i int) uint32 { return c.rels[i].to })
 	g.monikers = make([][]lsif.Moniker, len(c.syms))
 	for s := 1; s < len(c.syms); s++ {
-		if m, ok := moniker(&c.syms[s]); ok {
+		if m, ok := moniker(&c.syms[s], c.names[c.syms[s].name]); ok {
 			g.monikers[s] = []lsif.Moniker{m}
 			c.stats.Monikers++
 		}
@@ -161,8 +174,17 @@ func (g *grouper) appendOccs(s uint32, defsOnly bool) {
 		if defsOnly && !o.def {
 			continue
 		}
-		g.locs = append(g.locs, lsif.Location{Path: g.c.docs[g.c.docs[o.doc].canon].path, Range: o.r})
+		g.locs = append(g.locs, lsif.Location{Path: g.c.docs[g.docOf(i)].path, Range: o.rng()})
 	}
+}
+
+// docOf returns the document of occurrence i: the last document whose
+// first occurrence is at or before i and that has any.
+func (g *grouper) docOf(i uint32) uint32 {
+	d, _ := slices.BinarySearch(g.firsts, i+1)
+	for d--; d > 0 && g.c.docs[d].end <= i; d-- {
+	}
+	return uint32(d)
 }
 
 // sorted sorts g.locs by path and range and drops duplicates.

@@ -66,15 +66,15 @@ func dot(s string) string {
 // moniker returns the moniker of a global symbol: export when the index
 // defines or declares it, import otherwise. The package is set only when
 // its manager, name and version all are, as in the reference converter.
-func moniker(s *symRec) (lsif.Moniker, bool) {
+func moniker(s *symRec, name string) (lsif.Moniker, bool) {
 	if s.flags&symLocal != 0 {
 		return lsif.Moniker{}, false
 	}
-	p, ok := parseSymbol(s.name)
+	p, ok := parseSymbol(name)
 	if !ok {
 		return lsif.Moniker{}, false
 	}
-	m := lsif.Moniker{Kind: lsif.Import, Scheme: p.scheme, Identifier: s.name}
+	m := lsif.Moniker{Kind: lsif.Import, Scheme: p.scheme, Identifier: name}
 	if s.flags&(symDefined|symDeclared) != 0 {
 		m.Kind = lsif.Export
 	}
