@@ -98,8 +98,8 @@ func TestHandwritten(t *testing.T) {
 		hover      string
 	}{
 		{name: "local in a.go stays in a.go", path: "go/m/a.go", line: 4, char: 1,
-			defs: []lsif.Location{loc("go/m/a.go", 3, 1, 3, 2)},
-			refs: []lsif.Location{loc("go/m/a.go", 3, 1, 3, 2), loc("go/m/a.go", 4, 1, 4, 2)},
+			defs:  []lsif.Location{loc("go/m/a.go", 3, 1, 3, 2)},
+			refs:  []lsif.Location{loc("go/m/a.go", 3, 1, 3, 2), loc("go/m/a.go", 4, 1, 4, 2)},
 			hover: "x, here an int"},
 		{name: "local in b.go stays in b.go", path: "go/m/b.go", line: 1, char: 1,
 			defs: []lsif.Location{loc("go/m/b.go", 0, 1, 0, 2)},

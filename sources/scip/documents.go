@@ -12,25 +12,15 @@ import (
 // ranges sorted by position and its diagnostics.
 func (g *grouper) deliverDocuments(ctx context.Context) error {
 	c := g.c
-	var order []uint32
-	for i := 1; i < len(c.docs); i++ {
-		if d := c.docs[i]; d.keep && d.canon == uint32(i) {
-			order = append(order, uint32(i))
-		}
-	}
-	slices.SortFunc(order, func(a, b uint32) int { return strings.Compare(c.docs[a].path, c.docs[b].path) })
 	var ranges []lsif.DocumentRange
-	for _, d := range order {
+	for k, d := range g.docs {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		ranges = ranges[:0]
-		for _, part := range g.parts(d) {
-			for i := c.docs[part].first; i < c.docs[part].end; i++ {
-				ranges = append(ranges, g.documentRange(i))
-			}
+		for _, i := range g.order[g.docOff[k]:g.docOff[k+1]] {
+			ranges = append(ranges, g.documentRange(i))
 		}
-		slices.SortStableFunc(ranges, func(a, b lsif.DocumentRange) int { return compareRanges(a.Range, b.Range) })
 		doc := lsif.Document{Path: c.docs[d].path, Ranges: ranges, Diagnostics: g.diagnostics(d)}
 		c.stats.OutDocuments++
 		c.stats.OutRanges += len(ranges)

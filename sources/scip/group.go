@@ -13,8 +13,14 @@ import (
 // grouper rotates the occurrences into the Sink's rows.
 type grouper struct {
 	c *converter
-	// bySym indexes the occurrences by symbol: the occurrences of symbol s
-	// are bySym.of(s).
+	// docs are the kept canonical documents in path order; order holds
+	// their occurrences, each document's sorted by range, the occurrences
+	// of docs[i] being order[docOff[i]:docOff[i+1]].
+	docs   []uint32
+	order  []uint32
+	docOff []uint32
+	// bySym indexes the kept occurrences by symbol, in the order of order
+	// (by path and range): the occurrences of symbol s are bySym.of(s).
 	bySym csr
 	// dups lists, for a canonical document, the later Document messages
 	// with the same path.
@@ -118,9 +124,9 @@ func (g *grouper) index() {
 			g.dups[d.canon] = append(g.dups[d.canon], uint32(i))
 		}
 	}
-	kept := func(i int) bool { return c.docs[g.docOf(uint32(i))].keep }
-	g.bySym = newCSR(len(c.syms), c.occs.len(), func(i int) (uint32, bool) { return c.occs.at(i).sym, kept(i) },
-		func(i int) uint32 { return uint32(i) })
+	g.sortOccurrences()
+	g.bySym = newCSR(len(c.syms), len(g.order), func(i int) (uint32, bool) { return c.occs.at(int(g.order[i])).sym, true },
+		func(i int) uint32 { return g.order[i] })
 	n := len(c.rels)
 	g.refNeighbors = newCSR(len(c.syms), 2*n, func(i int) (uint32, bool) {
 		r := c.rels[i/2]
@@ -148,24 +154,57 @@ func (g *grouper) index() {
 	}
 }
 
+// sortOccurrences orders the kept documents by path and each one's
+// occurrences by range.
+func (g *grouper) sortOccurrences() {
+	c := g.c
+	for i := 1; i < len(c.docs); i++ {
+		if d := c.docs[i]; d.keep && d.canon == uint32(i) {
+			g.docs = append(g.docs, uint32(i))
+		}
+	}
+	slices.SortFunc(g.docs, func(a, b uint32) int { return strings.Compare(c.docs[a].path, c.docs[b].path) })
+	g.docOff = make([]uint32, 1, len(g.docs)+1)
+	for _, d := range g.docs {
+		start := len(g.order)
+		for _, part := range g.parts(d) {
+			for i := c.docs[part].first; i < c.docs[part].end; i++ {
+				g.order = append(g.order, i)
+			}
+		}
+		doc := g.order[start:]
+		if !slices.IsSortedFunc(doc, g.compareOccs) {
+			slices.SortStableFunc(doc, g.compareOccs)
+		}
+		g.docOff = append(g.docOff, uint32(len(g.order)))
+	}
+}
+
+func (g *grouper) compareOccs(a, b uint32) int {
+	oa, ob := g.c.occs.at(int(a)), g.c.occs.at(int(b))
+	return compareRanges(oa.rng(), ob.rng())
+}
+
 // definitions collects symbol s's definition locations into g.locs.
 func (g *grouper) definitions(s uint32) []lsif.Location {
 	g.locs = g.locs[:0]
 	g.appendOccs(s, true)
-	for _, t := range g.defTargets.of(s) {
+	targets := g.defTargets.of(s)
+	for _, t := range targets {
 		g.appendOccs(t, true)
 	}
-	return g.sorted()
+	return g.sorted(len(targets) > 0)
 }
 
 // references collects symbol s's reference locations into g.locs.
 func (g *grouper) references(s uint32) []lsif.Location {
 	g.locs = g.locs[:0]
 	g.appendOccs(s, false)
-	for _, t := range g.refNeighbors.of(s) {
+	neighbors := g.refNeighbors.of(s)
+	for _, t := range neighbors {
 		g.appendOccs(t, false)
 	}
-	return g.sorted()
+	return g.sorted(len(neighbors) > 0)
 }
 
 func (g *grouper) appendOccs(s uint32, defsOnly bool) {
@@ -187,9 +226,12 @@ func (g *grouper) docOf(i uint32) uint32 {
 	return uint32(d)
 }
 
-// sorted sorts g.locs by path and range and drops duplicates.
-func (g *grouper) sorted() []lsif.Location {
-	slices.SortFunc(g.locs, compareLocations)
+// sorted sorts g.locs by path and range, when they come from several
+// symbols (one symbol's are in order already), and drops duplicates.
+func (g *grouper) sorted(merge bool) []lsif.Location {
+	if merge {
+		slices.SortFunc(g.locs, compareLocations)
+	}
 	g.locs = slices.CompactFunc(g.locs, func(a, b lsif.Location) bool { return a == b })
 	return g.locs
 }
