@@ -19,6 +19,7 @@
 // (rotate into the rows above).
 //
 // The package knows nothing of buckets, Arrow or Postgres; the
-// process-uploads job does. It does not read SCIP, and it ignores the
+// process-uploads job does. SCIP indexes are sources/scip's, which
+// delivers into the same Sink. It ignores the
 // Sourcegraph API-docs extension, document symbols and folding ranges.
 package lsif

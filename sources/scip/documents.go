@@ -18,6 +18,7 @@ func (g *grouper) deliverDocuments(ctx context.Context) error {
 			return err
 		}
 		ranges = ranges[:0]
+		clear(g.docMonikers)
 		for _, i := range g.order[g.docOff[k]:g.docOff[k+1]] {
 			ranges = append(ranges, g.documentRange(i))
 		}
@@ -35,7 +36,7 @@ func (g *grouper) documentRange(i uint32) lsif.DocumentRange {
 	o := g.c.occs.at(int(i))
 	s := &g.c.syms[o.sym]
 	r := lsif.DocumentRange{Range: o.rng(), DefinitionResultID: s.defID, ReferenceResultID: s.refID,
-		HoverID: s.hover, Monikers: g.monikers[o.sym]}
+		HoverID: s.hover, Monikers: g.rangeMonikers(o.sym)}
 	if h, ok := g.c.hovers[i]; ok {
 		r.HoverID = h
 	}
@@ -68,7 +69,8 @@ func (g *grouper) diagnostics(d uint32) []lsif.Diagnostic {
 func (g *grouper) deliverMonikerLocations(ctx context.Context) error {
 	c := g.c
 	for s := uint32(1); s < uint32(len(c.syms)); s++ {
-		if len(g.monikers[s]) == 0 {
+		m, ok := g.moniker(s)
+		if !ok {
 			continue
 		}
 		if s&1023 == 0 {
@@ -76,7 +78,6 @@ func (g *grouper) deliverMonikerLocations(ctx context.Context) error {
 				return err
 			}
 		}
-		m := g.monikers[s][0]
 		for _, kind := range []lsif.ResultKind{lsif.Definitions, lsif.References} {
 			locs := g.definitions(s)
 			if kind == lsif.References {
@@ -102,10 +103,10 @@ func (g *grouper) deliverPackages(context.Context) error {
 	exported := make(map[lsif.Package]bool)
 	imported := make(map[lsif.Package][]string)
 	for s := 1; s < len(c.syms); s++ {
-		if len(g.monikers[s]) == 0 || g.monikers[s][0].Package == (lsif.PackageInfo{}) {
+		m, ok := g.moniker(uint32(s))
+		if !ok || m.Package == (lsif.PackageInfo{}) {
 			continue
 		}
-		m := g.monikers[s][0]
 		p := lsif.Package{Scheme: m.Scheme, PackageInfo: m.Package}
 		if m.Kind == lsif.Export {
 			exported[p] = true

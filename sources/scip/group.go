@@ -31,9 +31,16 @@ type grouper struct {
 	// refNeighbors: the symbols related to s by is_reference, either way;
 	// defTargets: the symbols s is a definition of.
 	refNeighbors, defTargets csr
-	monikers                 [][]lsif.Moniker // by symbol
-	locs                     []lsif.Location
-	results                  int32
+	// heads are the distinct (scheme, package) of the global symbols, and
+	// head[s] symbol s's index in heads plus one (0: no moniker): a
+	// symbol's moniker is made when a row needs it, from these and its
+	// name, so that grouping holds 4 bytes per symbol for monikers.
+	heads []monikerHead
+	head  []uint32
+	// docMonikers caches the current document's moniker slices.
+	docMonikers map[uint32][]lsif.Moniker
+	locs        []lsif.Location
+	results     int32
 }
 
 // csr is a compressed sparse row index: the items of key k are
@@ -145,13 +152,7 @@ func (g *grouper) index() {
 		r := c.rels[i]
 		return r.from, r.kind&relDefinition != 0 && c.syms[r.from].flags&symLocal == 0 && c.syms[r.to].flags&symLocal == 0
 	}, func(i int) uint32 { return c.rels[i].to })
-	g.monikers = make([][]lsif.Moniker, len(c.syms))
-	for s := 1; s < len(c.syms); s++ {
-		if m, ok := moniker(&c.syms[s], c.names[c.syms[s].name]); ok {
-			g.monikers[s] = []lsif.Moniker{m}
-			c.stats.Monikers++
-		}
-	}
+	g.indexMonikers()
 }
 
 // sortOccurrences orders the kept documents by path and each one's

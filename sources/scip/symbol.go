@@ -63,23 +63,69 @@ func dot(s string) string {
 	return s
 }
 
-// moniker returns the moniker of a global symbol: export when the index
-// defines or declares it, import otherwise. The package is set only when
-// its manager, name and version all are, as in the reference converter.
-func moniker(s *symRec, name string) (lsif.Moniker, bool) {
-	if s.flags&symLocal != 0 {
+// monikerHead is what global symbols share in their monikers: the scheme
+// and the package. The package is set only when its manager, name and
+// version all are, as in the reference converter.
+type monikerHead struct {
+	scheme string
+	pkg    lsif.PackageInfo
+}
+
+// indexMonikers parses each global symbol's head once.
+func (g *grouper) indexMonikers() {
+	c := g.c
+	g.head = make([]uint32, len(c.syms))
+	g.docMonikers = make(map[uint32][]lsif.Moniker)
+	byHead := make(map[monikerHead]uint32)
+	for s := 1; s < len(c.syms); s++ {
+		if c.syms[s].flags&symLocal != 0 {
+			continue
+		}
+		p, ok := parseSymbol(c.names[c.syms[s].name])
+		if !ok {
+			continue
+		}
+		h := monikerHead{scheme: p.scheme}
+		if p.pkg.Manager != "" && p.pkg.Name != "" && p.pkg.Version != "" {
+			h.pkg = p.pkg
+		}
+		id, ok := byHead[h]
+		if !ok {
+			g.heads = append(g.heads, h)
+			id = uint32(len(g.heads))
+			byHead[h] = id
+		}
+		g.head[s] = id
+		c.stats.Monikers++
+	}
+}
+
+// moniker returns the moniker of symbol s, if it is a global one: export
+// when the index defines or declares it, import otherwise; the identifier
+// is the whole symbol.
+func (g *grouper) moniker(s uint32) (lsif.Moniker, bool) {
+	h := g.head[s]
+	if h == 0 {
 		return lsif.Moniker{}, false
 	}
-	p, ok := parseSymbol(name)
-	if !ok {
-		return lsif.Moniker{}, false
-	}
-	m := lsif.Moniker{Kind: lsif.Import, Scheme: p.scheme, Identifier: name}
-	if s.flags&(symDefined|symDeclared) != 0 {
+	sym := &g.c.syms[s]
+	m := lsif.Moniker{Kind: lsif.Import, Scheme: g.heads[h-1].scheme, Identifier: g.c.names[sym.name], Package: g.heads[h-1].pkg}
+	if sym.flags&(symDefined|symDeclared) != 0 {
 		m.Kind = lsif.Export
 	}
-	if p.pkg.Manager != "" && p.pkg.Name != "" && p.pkg.Version != "" {
-		m.Package = p.pkg
-	}
 	return m, true
+}
+
+// rangeMonikers returns the monikers of a range of symbol s, shared by the
+// current document's ranges of the same symbol.
+func (g *grouper) rangeMonikers(s uint32) []lsif.Moniker {
+	if ms, ok := g.docMonikers[s]; ok {
+		return ms
+	}
+	var ms []lsif.Moniker
+	if m, ok := g.moniker(s); ok {
+		ms = []lsif.Moniker{m}
+	}
+	g.docMonikers[s] = ms
+	return ms
 }
