@@ -20,17 +20,19 @@ type converter struct {
 	sink  lsif.Sink
 	stats lsif.Stats
 
-	occs    chunks[occRec]
-	hovers  map[uint32]int32 // occurrence -> its own hover (override_documentation)
-	syms    []symRec         // 0 is no symbol
-	names   []string         // global symbols' names; 0 is a local symbol's
-	globals map[string]uint32
-	locals  map[string]uint32 // the current document's
-	rels    []relRec
-	docs    []docRec // 0 is the external symbols' scope
-	diags   map[uint32][]lsif.Diagnostic
-	hoverN  int32
-	curDoc  uint32
+	occs   chunks[occRec]
+	hovers map[uint32]int32 // occurrence -> its own hover (override_documentation)
+	// docTexts are the documented global symbols' texts for DocEntry.
+	docTexts map[uint32]docText
+	syms     []symRec // 0 is no symbol
+	names    []string // global symbols' names; 0 is a local symbol's
+	globals  map[string]uint32
+	locals   map[string]uint32 // the current document's
+	rels     []relRec
+	docs     []docRec // 0 is the external symbols' scope
+	diags    map[uint32][]lsif.Diagnostic
+	hoverN   int32
+	curDoc   uint32
 
 	pendingErr error // a Sink.Hover error, returned after the message
 
@@ -121,13 +123,18 @@ type docRec struct {
 // become the document's diagnostics at the occurrence's range.
 // Implementation and type-definition relationships are read but not
 // delivered: the Sink has no implementation or type-definition results.
+// Each documented global symbol the index defines (not a parameter or a
+// file) gets a DocEntry at its first definition: the signature is the
+// first line of the first documentation part when that is a code block
+// (scip-typescript's), the detail the other parts.
 //
 // # Memory
 //
 // Only one top-level message (a document, or an external symbol) is held
 // as bytes at a time. Until the end of the stream Convert keeps 32 bytes
 // per occurrence, a record per symbol plus each global symbol's name once,
-// 12 bytes per relationship and each document's paths and diagnostics;
+// 12 bytes per relationship, each document's paths and diagnostics, and
+// the documented global symbols' signatures and details (for DocEntry);
 // hover texts go to the Sink as they are read. Grouping adds two 4-byte
 // indexes per occurrence and the largest single result.
 func Convert(ctx context.Context, r io.Reader, opts lsif.Opts, sink lsif.Sink) (lsif.Stats, error) {
@@ -142,15 +149,16 @@ func Convert(ctx context.Context, r io.Reader, opts lsif.Opts, sink lsif.Sink) (
 	}
 	defer in.Close()
 	c := &converter{
-		opts:    opts,
-		sink:    sink,
-		syms:    make([]symRec, 1, 1024),
-		names:   make([]string, 1, 1024),
-		hovers:  make(map[uint32]int32),
-		globals: make(map[string]uint32),
-		locals:  make(map[string]uint32),
-		docs:    make([]docRec, 1, 64),
-		diags:   make(map[uint32][]lsif.Diagnostic),
+		opts:     opts,
+		sink:     sink,
+		syms:     make([]symRec, 1, 1024),
+		names:    make([]string, 1, 1024),
+		hovers:   make(map[uint32]int32),
+		docTexts: make(map[uint32]docText),
+		globals:  make(map[string]uint32),
+		locals:   make(map[string]uint32),
+		docs:     make([]docRec, 1, 64),
+		diags:    make(map[uint32][]lsif.Diagnostic),
 	}
 	c.stats.LSIFVersion = "scip"
 	if err := c.read(ctx, in); err != nil {
@@ -250,6 +258,9 @@ func (c *converter) stateBytes() int64 {
 	n := int64(c.occs.len())*20 + int64(len(c.syms))*20 + int64(len(c.rels))*12 + int64(len(c.docs))*88 + int64(len(c.hovers))*16
 	for _, s := range c.names {
 		n += int64(len(s)) + 16 + 48 // the string, its header, its map entry
+	}
+	for _, t := range c.docTexts {
+		n += int64(len(t.signature)+len(t.detail)) + 48 + 40
 	}
 	return n
 }

@@ -207,6 +207,7 @@ func (c *converter) symbolInformation(doc uint32, b []byte) error {
 	}
 	if doc != 0 {
 		c.syms[s].flags |= symDeclared
+		c.keepDocText(s, docs)
 	}
 	if sigText != "" && !strings.Contains(strings.Join(docs, "\n"), sigText) {
 		docs = append([]string{"```" + lang + "\n" + sigText + "\n```"}, docs...)

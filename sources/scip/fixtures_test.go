@@ -117,3 +117,40 @@ func TestGzippedIndex(t *testing.T) {
 		t.Errorf("gzipped index converts differently (-plain +gzipped):\n%s", diff)
 	}
 }
+
+// TestShapesDocEntries: the API docs entries of the documented symbols
+// shapes defines, with the signature scip-typescript puts first in the
+// documentation; parameters and files have none.
+func TestShapesDocEntries(t *testing.T) {
+	t.Parallel()
+	rec, _ := convertFile(t, "shapes.scip", lsif.Opts{})
+	byKey := map[string]lsif.DocEntry{}
+	for _, e := range rec.DocEntries {
+		byKey[e.SearchKey] = e
+	}
+	want := []lsif.DocEntry{
+		{Path: "src/circle.ts", Range: loc("", 5, 13, 5, 19).Range, Language: "typescript", Name: "Circle", Kind: "class",
+			SearchKey: "shapes.Circle", Signature: "class Circle", Detail: "A circle given by its centre and radius.", Tags: []string{"class", "exported"}},
+		{Path: "src/circle.ts", Range: loc("", 10, 2, 10, 6).Range, Language: "typescript", Name: "area", Kind: "method",
+			SearchKey: "shapes.Circle.area", Signature: "(method) area(): number", Detail: "Area in square units.", Tags: []string{"method", "exported"}},
+		{Path: "src/circle.ts", Range: loc("", 8, 2, 8, 13).Range, Language: "typescript", Name: "constructor", Kind: "constructor",
+			SearchKey: "shapes.Circle.constructor", Signature: "constructor(center: Point, radius: number): Circle",
+			Detail: "A circle given by its centre and radius.", Tags: []string{"constructor", "exported"}},
+		{Path: "src/measure.ts", Range: loc("", 6, 16, 6, 20).Range, Language: "typescript", Name: "area", Kind: "function",
+			SearchKey: "shapes.area", Signature: "function area(...shapes: Shape[]): number", Detail: "Returns the total area of the given shapes.",
+			Tags: []string{"function", "exported"}},
+	}
+	for _, w := range want {
+		if diff := cmp.Diff(w, byKey[w.SearchKey]); diff != "" {
+			t.Errorf("entry %s (-want +got):\n%s", w.SearchKey, diff)
+		}
+	}
+	for _, e := range rec.DocEntries {
+		if strings.Contains(e.SearchKey, "shapes.area.") || e.Name == "" || e.Kind == "module" {
+			t.Errorf("unexpected entry %+v (a parameter or a file)", e)
+		}
+	}
+	if len(rec.DocEntries) != 12 {
+		t.Errorf("%d entries, want 12 (the documented interfaces, classes, members and functions)", len(rec.DocEntries))
+	}
+}
