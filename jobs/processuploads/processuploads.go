@@ -1,8 +1,9 @@
 // Package processuploads is the process-uploads job: it converts queued
-// LSIF uploads into code-intelligence rows. For each upload it claims (FOR
+// LSIF and SCIP uploads into code-intelligence rows. For each upload it claims (FOR
 // UPDATE SKIP LOCKED, heartbeat while it works) it streams the composed
 // object from the bucket (resuming with ranged reads after a transient
-// failure), converts it with sources/lsif (documents not in git at the
+// failure), converts it with sources/lsif or sources/scip, by the format
+// recorded on the upload (documents not in git at the
 // upload's commit are pruned), writes the rows as Arrow batches of a batch
 // run of its own, loads them with the batch loader while the upload is
 // still processing (invisible to code navigation), and then, in one

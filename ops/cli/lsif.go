@@ -45,8 +45,11 @@ func newLSIFUploadCmd(a *app) *cobra.Command {
 	var f lsifUploadFlags
 	cmd := &cobra.Command{
 		Use:   "upload FILE --repo NAME --commit SHA [--root DIR] [--indexer NAME] [--chunk-size 32MiB]",
-		Short: "Upload an LSIF dump (FILE, or - for stdin; plain or gzipped) in chunks and queue it for process-uploads",
-		Long: `Upload an LSIF dump for a commit of a registered repository. The dump is cut
+		Short: "Upload an LSIF dump or a SCIP index (FILE, or - for stdin; plain or gzipped) in chunks and queue it for process-uploads",
+		Long: `Upload an LSIF dump or a SCIP index for a commit of a registered repository.
+The format is told from the content, not the file name (LSIF: JSON lines;
+SCIP: protobuf; either may be gzipped), and recorded on the upload; any
+other file is refused before anything is written. The dump is cut
 into chunks of --chunk-size uncompressed bytes, each gzipped and stored as a
 part of its own (a failed part is retried alone); once every part is stored
 they are composed into one object and the upload is queued for the
@@ -63,7 +66,7 @@ process-uploads.
 --chunk-size is between 1MiB and 1GiB. --root is the directory, relative to
 the repository root, in which the indexer ran (an absolute path or one
 leaving the repository is refused). --indexer defaults to the dump's
-metaData.toolInfo.name.`,
+metaData.toolInfo.name (a SCIP index's metadata.tool_info.name).`,
 		Args: exactArgs(1, "one dump file (or - for stdin)"),
 		RunE: func(cmd *cobra.Command, args []string) error { return lsifUpload(cmd, a, args[0], f) },
 	}
@@ -78,7 +81,7 @@ metaData.toolInfo.name.`,
 func lsifUpload(cmd *cobra.Command, a *app, file string, f lsifUploadFlags) error {
 	ctx := cmd.Context()
 	if f.repo == "" || f.commit == "" {
-		return usageErrorf("lsif upload: --repo and --commit are required")
+		return usageErrorf("upload: --repo and --commit are required")
 	}
 	chunk, err := parseChunkSize(f.chunkSize)
 	if err != nil {
@@ -116,9 +119,9 @@ func lsifUpload(cmd *cobra.Command, a *app, file string, f lsifUploadFlags) erro
 	res, err := up.Upload(ctx, in, codeintel.UploadParams{RepoID: repo.ID, Commit: commit, Root: root,
 		Indexer: f.indexer, SizeHint: hint})
 	if err != nil {
-		return fmt.Errorf("lsif upload %s: %w", file, err)
+		return fmt.Errorf("upload %s: %w", file, err)
 	}
-	a.log.Info("uploaded LSIF dump", "upload", res.Upload.ID, "parts", res.Parts, "bytes", res.Bytes, "size", res.Size,
+	a.log.Info("uploaded", "upload", res.Upload.ID, "format", res.Upload.Format, "parts", res.Parts, "bytes", res.Bytes, "size", res.Size,
 		"indexer", res.Upload.Indexer)
 	fmt.Fprintln(a.stdout, res.Upload.ID)
 	return nil
@@ -132,7 +135,7 @@ func openDump(file string, stdin io.Reader) (io.ReadCloser, int64, error) {
 	}
 	fh, err := os.Open(file)
 	if err != nil {
-		return nil, 0, fmt.Errorf("lsif upload: %w", err)
+		return nil, 0, fmt.Errorf("upload: %w", err)
 	}
 	st, err := fh.Stat()
 	if err != nil || !st.Mode().IsRegular() || strings.HasSuffix(file, ".gz") {
@@ -243,6 +246,7 @@ type uploadJSON struct {
 	Commit      string `json:"commit"`
 	Root        string `json:"root"`
 	Indexer     string `json:"indexer"`
+	Format      string `json:"format"`
 	State       string `json:"state"`
 	Size        *int64 `json:"size"`
 	Parts       string `json:"parts"`
@@ -305,7 +309,7 @@ func newLSIFUploadsCmd(a *app) *cobra.Command {
 }
 
 func toUploadJSON(u codeintel.Upload) uploadJSON {
-	out := uploadJSON{ID: u.ID, Repo: u.RepoName, Commit: u.Commit, Root: u.Root, Indexer: u.Indexer,
+	out := uploadJSON{ID: u.ID, Repo: u.RepoName, Commit: u.Commit, Root: u.Root, Indexer: u.Indexer, Format: u.Format,
 		State: string(u.State), Size: u.Size, Parts: fmt.Sprintf("%d/%d", len(u.UploadedParts), u.NumParts),
 		Attempts: u.Attempts, MaxAttempts: u.MaxAttempts, TransientFailures: u.TransientFailures,
 		MaxTransientFailures: u.MaxTransientFailures, LastTransientError: u.LastTransientError, UploadedAt: u.UploadedAt, StartedAt: u.StartedAt, FinishedAt: u.FinishedAt,

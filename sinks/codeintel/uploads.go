@@ -48,12 +48,15 @@ var ErrLost = errors.New("upload no longer held by this worker")
 
 // Upload is a row of lsif_uploads, with its repository's name.
 type Upload struct {
-	ID             int64
-	RepoID         int64
-	RepoName       string
-	Commit         string
-	Root           string
-	Indexer        string
+	ID       int64
+	RepoID   int64
+	RepoName string
+	Commit   string
+	Root     string
+	Indexer  string
+	// Format is what the upload holds: "lsif" (an LSIF dump) or "scip"
+	// (a SCIP index), as the uploader detected it from the content.
+	Format         string
 	State          State
 	NumParts       int
 	UploadedParts  []int
@@ -98,7 +101,7 @@ func (u Upload) MissingParts() []int {
 	return missing
 }
 
-const uploadColumns = `u.id, u.repo_id, r.name, u.commit_oid, u.root, u.indexer, u.state, u.num_parts,
+const uploadColumns = `u.id, u.repo_id, r.name, u.commit_oid, u.root, u.indexer, u.format, u.state, u.num_parts,
 	u.uploaded_parts, u.object_key, u.size, coalesce(u.failure_message, ''), u.attempts, u.max_attempts,
 	u.transient_failures, u.max_transient_failures, coalesce(u.last_transient_error, ''),
 	coalesce(u.waiting_reason, ''), u.waiting_since, coalesce(u.claimed_by, ''), u.uploaded_at, u.queued_at, u.started_at, u.finished_at`
@@ -108,7 +111,7 @@ const uploadFrom = ` FROM lsif_uploads u JOIN repos r ON r.id = u.repo_id `
 func scanUpload(row pgx.CollectableRow) (Upload, error) {
 	var u Upload
 	var parts []int32
-	err := row.Scan(&u.ID, &u.RepoID, &u.RepoName, &u.Commit, &u.Root, &u.Indexer, &u.State, &u.NumParts,
+	err := row.Scan(&u.ID, &u.RepoID, &u.RepoName, &u.Commit, &u.Root, &u.Indexer, &u.Format, &u.State, &u.NumParts,
 		&parts, &u.ObjectKey, &u.Size, &u.FailureMessage, &u.Attempts, &u.MaxAttempts,
 		&u.TransientFailures, &u.MaxTransientFailures, &u.LastTransientError,
 		&u.WaitingReason, &u.WaitingSince, &u.ClaimedBy, &u.UploadedAt, &u.QueuedAt, &u.StartedAt, &u.FinishedAt)
@@ -129,6 +132,8 @@ type UploadsInsertParams struct {
 	Commit  string // 40 lower-case hex digits
 	Root    string
 	Indexer string
+	// Format is "lsif" or "scip"; "" means "lsif".
+	Format string
 	// NumParts is the expected part count, at least 1; UploadsFinish sets
 	// the final count when it was not known upfront (a stream).
 	NumParts int
@@ -148,11 +153,11 @@ func UploadsInsert(ctx context.Context, db DB, p UploadsInsertParams) (Upload, e
 	var id int64
 	err := db.QueryRow(ctx, `
 		WITH next AS (SELECT nextval(pg_get_serial_sequence('lsif_uploads', 'id')) AS id)
-		INSERT INTO lsif_uploads (id, repo_id, commit_oid, root, indexer, num_parts, object_key, max_attempts)
+		INSERT INTO lsif_uploads (id, repo_id, commit_oid, root, indexer, num_parts, object_key, max_attempts, format)
 		OVERRIDING SYSTEM VALUE
-		SELECT id, $1, $2, $3, $4, $5, $6 || '/upload-' || id || '.lsif.gz', coalesce(nullif($7, 0), 3) FROM next
+		SELECT id, $1, $2, $3, $4, $5, $6 || '/upload-' || id || '.lsif.gz', coalesce(nullif($7, 0), 3), $8 FROM next
 		RETURNING id`,
-		p.RepoID, p.Commit, p.Root, p.Indexer, max(p.NumParts, 1), prefix, p.MaxAttempts).Scan(&id)
+		p.RepoID, p.Commit, p.Root, p.Indexer, max(p.NumParts, 1), prefix, p.MaxAttempts, cmp.Or(p.Format, "lsif")).Scan(&id)
 	if err != nil {
 		return Upload{}, fmt.Errorf("insert upload for commit %s: %w", p.Commit, err)
 	}

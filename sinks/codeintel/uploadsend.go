@@ -17,6 +17,7 @@ import (
 
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 	"github.com/sightline-dev/sightline/sources/lsif"
+	"github.com/sightline-dev/sightline/sources/scip"
 )
 
 // Uploader defaults.
@@ -86,7 +87,10 @@ type UploadResult struct {
 	Size  int64
 }
 
-// Upload reads a dump (plain or gzipped) from r and uploads it. The upload
+// Upload reads a dump (plain or gzipped) from r and uploads it. The format,
+// an LSIF dump or a SCIP index, is told from the content (scip.Sniff) and
+// recorded on the upload; anything else is refused before any row or part
+// is written. The upload
 // row is inserted before the first part is sent, so an interrupted upload
 // stays visible in state uploading with the parts it received; its
 // num_parts is the count known so far and is fixed once the dump ends.
@@ -104,14 +108,21 @@ func (u *Uploader) Upload(ctx context.Context, r io.Reader, p UploadParams) (Upl
 		}
 		return UploadResult{}, fmt.Errorf("read dump: %w", err)
 	}
+	format, err := scip.Sniff(head)
+	if err != nil {
+		return UploadResult{}, err
+	}
 	indexer := cmp.Or(p.Indexer, toolName(head))
+	if format == scip.FormatSCIP {
+		indexer = cmp.Or(p.Indexer, scip.ToolName(head))
+	}
 	chunk := cmp.Or(u.ChunkSize, DefaultChunkSize)
 	parts := 1
 	if p.SizeHint > 0 {
 		parts = int((p.SizeHint + chunk - 1) / chunk)
 	}
 	up, err := UploadsInsert(ctx, u.DB, UploadsInsertParams{RepoID: p.RepoID, Commit: p.Commit, Root: p.Root,
-		Indexer: indexer, NumParts: parts})
+		Indexer: indexer, Format: string(format), NumParts: parts})
 	if err != nil {
 		return UploadResult{}, err
 	}

@@ -82,6 +82,7 @@
 // members exported, so neither can be told from its dumps.
 //
 // The package knows nothing of buckets, Arrow or Postgres; the
-// process-uploads job does. It does not read SCIP, document symbols or
+// process-uploads job does. SCIP indexes are sources/scip's, which
+// delivers into the same Sink. It does not read document symbols or
 // folding ranges.
 package lsif
