@@ -273,3 +273,36 @@ func sorted(s ...string) []string {
 	slices.Sort(s)
 	return s
 }
+
+// TestUploadInboxSCIP sends a real scip-typescript index with `sightline
+// upload` and no database: the manifest records the format, and
+// process-uploads registers the entry as a SCIP upload and converts it.
+func TestUploadInboxSCIP(t *testing.T) {
+	t.Parallel()
+	g := gittest.New(t)
+	commit := g.Commit(time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), "fixture", lsiftest.Files(t, lsifFixtures+"shapes"))
+	bucketURL, bucketEnv := inboxBuckets[0].open(t)
+	noDB := append(withoutDatabaseURL(os.Environ()), bucketEnv...)
+	noDB = append(noDB, "SIGHTLINE_DATA_DIR="+t.TempDir(), "SIGHTLINE_BUCKET="+bucketURL)
+	entry := inboxUpload(t, noDB, "../../sources/scip/testdata/shapes.scip", "--repo", "shapes", "--commit", commit)
+
+	url, drop, err := newSchemaURL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	p := &crashPipeline{url: url, env: append(noDB, "DATABASE_URL="+url)}
+	mustSightline(t, p.env, "migrate", "up")
+	mustSightline(t, p.env, "repos", "add", "shapes", "--path", g.Dir)
+	out := mustSightline(t, p.env, "run", "process-uploads")
+	if !strings.Contains(out, "inbox_registered=1") || !strings.Contains(out, "completed=1") {
+		t.Errorf("process-uploads: want inbox_registered=1 and completed=1 in\n%s", out)
+	}
+	got := p.query(t, `SELECT inbox_entry || ' ' || format || ' ' || state || ' ' || indexer FROM lsif_uploads`)
+	if want := []string{entry + " scip completed scip-typescript"}; !cmp.Equal(got, want) {
+		t.Errorf("uploads = %q, want %q", got, want)
+	}
+	if n := p.query(t, `SELECT count(*) FROM lsif_ranges`); n[0] == "0" {
+		t.Error("the SCIP upload loaded no ranges")
+	}
+}

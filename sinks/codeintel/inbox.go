@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"github.com/sightline-dev/sightline/sources/scip"
 )
 
 // InboxPrefix is the bucket prefix of the upload inbox: uploads sent
@@ -46,7 +47,7 @@ type InboxManifest struct {
 	Commit     string `json:"commit"`
 	Root       string `json:"root"`
 	Indexer    string `json:"indexer"`
-	// Format is the dump's format; this binary writes and reads "lsif".
+	// Format is the dump's format: "lsif" or "scip" (scip.Sniff's).
 	Format string      `json:"format"`
 	Parts  []InboxPart `json:"parts"`
 	// Uncompressed is the dump's uncompressed size in bytes.
@@ -184,8 +185,8 @@ func (m InboxManifest) check() error {
 		return errors.New("the manifest names no repository")
 	case !commitHex.MatchString(m.Commit):
 		return fmt.Errorf("commit %q is not 40 lower-case hex digits", m.Commit)
-	case m.Format != "lsif":
-		return fmt.Errorf("format %q is not lsif", m.Format)
+	case m.Format != string(scip.FormatLSIF) && m.Format != string(scip.FormatSCIP):
+		return fmt.Errorf("format %q is neither lsif nor scip", m.Format)
 	case len(m.Parts) == 0:
 		return errors.New("the manifest lists no parts")
 	case m.Root != "" && (path.IsAbs(m.Root) || path.Clean(m.Root) != m.Root || m.Root == ".." || strings.HasPrefix(m.Root, "../")):

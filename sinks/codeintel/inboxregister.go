@@ -89,13 +89,13 @@ func uploadsInsertInbox(ctx context.Context, db DB, p InboxRegisterParams) (Uplo
 	var id int64
 	err := db.QueryRow(ctx, `
 		WITH next AS (SELECT nextval(pg_get_serial_sequence('lsif_uploads', 'id')) AS id)
-		INSERT INTO lsif_uploads (id, repo_id, commit_oid, root, indexer, num_parts, uploaded_parts, object_key, inbox_entry)
+		INSERT INTO lsif_uploads (id, repo_id, commit_oid, root, indexer, num_parts, uploaded_parts, object_key, inbox_entry, format)
 		OVERRIDING SYSTEM VALUE
 		SELECT id, $1, $2, $3, $4, $5, array(SELECT generate_series(0, $5 - 1)),
-			$6 || '/upload-' || id || '.lsif.gz', $7 FROM next
+			$6 || '/upload-' || id || '.lsif.gz', $7, $8 FROM next
 		ON CONFLICT (inbox_entry) DO NOTHING
 		RETURNING id`,
-		p.RepoID, m.Commit, m.Root, m.Indexer, len(m.Parts), DefaultKeyPrefix, p.Entry).Scan(&id)
+		p.RepoID, m.Commit, m.Root, m.Indexer, len(m.Parts), DefaultKeyPrefix, p.Entry, m.Format).Scan(&id)
 	created := err == nil
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = db.QueryRow(ctx, `SELECT id FROM lsif_uploads WHERE inbox_entry = $1`, p.Entry).Scan(&id)

@@ -81,8 +81,12 @@ func (s *InboxSender) Send(ctx context.Context, r io.Reader, p InboxParams) (Inb
 	if err != nil {
 		return InboxResult{}, err
 	}
+	format, indexer, err := sniff(head, p.Indexer)
+	if err != nil {
+		return InboxResult{}, err
+	}
 	m := InboxManifest{Version: InboxManifestVersion, Repository: p.Repository, Commit: p.Commit, Root: p.Root,
-		Indexer: cmp.Or(p.Indexer, toolName(head)), Format: "lsif", Created: now.UTC()}
+		Indexer: indexer, Format: string(format), Created: now.UTC()}
 	chunk := cmp.Or(s.ChunkSize, DefaultChunkSize)
 	for i := 0; ; i++ {
 		part, n, err := s.sendPart(ctx, entry, i, br, chunk)

@@ -108,13 +108,9 @@ func (u *Uploader) Upload(ctx context.Context, r io.Reader, p UploadParams) (Upl
 		}
 		return UploadResult{}, fmt.Errorf("read dump: %w", err)
 	}
-	format, err := scip.Sniff(head)
+	format, indexer, err := sniff(head, p.Indexer)
 	if err != nil {
 		return UploadResult{}, err
-	}
-	indexer := cmp.Or(p.Indexer, toolName(head))
-	if format == scip.FormatSCIP {
-		indexer = cmp.Or(p.Indexer, scip.ToolName(head))
 	}
 	chunk := cmp.Or(u.ChunkSize, DefaultChunkSize)
 	parts := 1
@@ -288,4 +284,18 @@ func (u *Uploader) logger() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return u.Logger
+}
+
+// sniff tells an upload's format from the head of its uncompressed
+// content, and the indexer's name: the one given, else the one the dump
+// or index names.
+func sniff(head []byte, given string) (scip.Format, string, error) {
+	format, err := scip.Sniff(head)
+	if err != nil {
+		return "", "", err
+	}
+	if format == scip.FormatSCIP {
+		return format, cmp.Or(given, scip.ToolName(head)), nil
+	}
+	return format, cmp.Or(given, toolName(head)), nil
 }
