@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/sinks/apidocs"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
 	"github.com/sightline-dev/sightline/sources/mirrorcache"
 )
@@ -69,6 +70,9 @@ type Job struct {
 	// repositories are read from it, fetched when it lacks the upload's
 	// commit, so the worker needs no volume shared with sync-repos.
 	Mirrors *mirrorcache.Cache
+	// APIDocsLimit is the API docs index-size limit enforced after each
+	// upload indexed; nil means one of apidocs.RowsPerFactor rows.
+	APIDocsLimit *apidocs.Limit
 }
 
 // DefaultLoadConcurrency loads two batches at once: while Postgres writes
@@ -99,8 +103,11 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		"uploads": 0, "completed": 0, "errored": 0, "retried": 0, "transient": 0, "retired": 0, "reset": 0, "lost": 0,
 		"bytes": 0, "documents": 0, "pruned": 0, "outside-root": 0,
 	}}
-	for _, k := range codeintel.Kinds {
+	for _, k := range codeintel.SinkKinds() {
 		w.counts[k.Name()] = 0
+	}
+	for _, c := range []string{"apidocs_indexed", "apidocs_rows", "apidocs_pruned_uploads", "apidocs_pruned_rows", "apidocs_errors"} {
+		w.counts[c] = 0
 	}
 	n, err := codeintel.UploadsResetStalled(ctx, env.DB, cmp.Or(j.StallTimeout, DefaultStallTimeout))
 	if err != nil {

@@ -3,7 +3,8 @@
 // their rows in the loaded_batches ledger), LSIF uploads that were
 // replaced, errored or abandoned while uploading (rows and objects),
 // insight views, series and repositories users removed (with their data),
-// and old job_runs rows.
+// old job_runs rows, and the API docs search rows over the index-size
+// limit (oldest upload first).
 //
 // Nothing younger than the retention period is touched, and nothing that
 // may still be needed is deleted at any age: a run holding a task shard
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/sinks/apidocs"
 )
 
 // Name is the job's registry name.
@@ -38,6 +40,9 @@ type Job struct {
 	// JobRunsRetention is how long job_runs rows are kept once finished; 0
 	// means DefaultJobRunsRetention.
 	JobRunsRetention time.Duration
+	// APIDocsLimit is the API docs search index-size limit; nil means one
+	// of apidocs.RowsPerFactor rows per table.
+	APIDocsLimit *apidocs.Limit
 }
 
 var _ jobs.Job = (*Job)(nil)
@@ -47,7 +52,7 @@ func (*Job) Name() string { return Name }
 
 // Description implements jobs.Job.
 func (*Job) Description() string {
-	return "delete old batch runs, replaced/errored/abandoned uploads, removed views/series/repositories and old job runs"
+	return "delete old batch runs, replaced/errored/abandoned uploads, removed views/series/repositories, old job runs, and API docs search rows over the index-size limit"
 }
 
 // DefaultSchedule implements jobs.Job.
@@ -62,6 +67,7 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		"retired_uploads": 0, "errored_uploads": 0, "abandoned_uploads": 0,
 		"removed_views": 0, "removed_view_series": 0, "removed_series": 0, "removed_repos": 0,
 		"objects": 0, "bytes": 0, "job_runs": 0, "errors": 0,
+		"apidocs_pruned_uploads": 0, "apidocs_pruned_rows": 0,
 	}}
 	now := env.Now()
 	cutoff := now.Add(-cmp.Or(j.Retention, DefaultRetention))
@@ -75,6 +81,9 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		return p.counts, err
 	}
 	if err := p.pruneRemoved(ctx, cutoff); err != nil {
+		return p.counts, err
+	}
+	if err := p.pruneAPIDocsIndex(ctx, j.APIDocsLimit); err != nil {
 		return p.counts, err
 	}
 	if err := p.pruneJobRuns(ctx, now.Add(-cmp.Or(j.JobRunsRetention, DefaultJobRunsRetention))); err != nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 	"github.com/sightline-dev/sightline/pipeline/bucket/bucketurl"
 	"github.com/sightline-dev/sightline/pipeline/progress"
+	"github.com/sightline-dev/sightline/sinks/apidocs"
 	"github.com/sightline-dev/sightline/sinks/pgstore"
 	"github.com/sightline-dev/sightline/sources/mirrorcache"
 )
@@ -32,6 +33,7 @@ import (
 type app struct {
 	settings
 	mirrorCache    *mirrorcache.Cache
+	docsLimit      *apidocs.Limit
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	log            *slog.Logger
@@ -116,9 +118,9 @@ func (a *app) registry() *jobs.Registry {
 		&planbackfills.Job{},
 		&runsearches.Job{Mirrors: a.mirrors(), Concurrency: a.searchConcurrency},
 		&enqueuesnapshots.Job{},
-		&processuploads.Job{Mirrors: a.mirrors()},
-		&updatecommitgraph.Job{},
-		&prune.Job{Retention: a.pruneAfter, JobRunsRetention: a.pruneRunsAfter},
+		&processuploads.Job{Mirrors: a.mirrors(), APIDocsLimit: a.apidocsLimit()},
+		&updatecommitgraph.Job{APIDocsLimit: a.apidocsLimit()},
+		&prune.Job{Retention: a.pruneAfter, JobRunsRetention: a.pruneRunsAfter, APIDocsLimit: a.apidocsLimit()},
 	)
 }
 
@@ -147,6 +149,15 @@ func (a *app) close(ctx context.Context) {
 			fmt.Fprintln(a.stderr, "sightline: stop private Postgres:", err)
 		}
 	}
+}
+
+// apidocsLimit is the API docs index-size limit the jobs share, so that
+// its warnings are spaced out across them.
+func (a *app) apidocsLimit() *apidocs.Limit {
+	if a.docsLimit == nil {
+		a.docsLimit = &apidocs.Limit{MaxRows: a.apidocsMaxRows, Logger: a.log, NowFunc: a.now}
+	}
+	return a.docsLimit
 }
 
 // mirrors is the queue workers' mirror cache in the data directory: URL

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/sightline-dev/sightline/sinks/apidocs"
 	"github.com/sightline-dev/sightline/sources/giturl"
 	"github.com/sightline-dev/sightline/sources/insightspec"
 )
@@ -50,6 +52,11 @@ type settings struct {
 	// searchConcurrency is how many repositories one run-searches process
 	// evaluates at once; 0 means the job's default.
 	searchConcurrency int
+
+	apidocsLimitText string
+	// apidocsMaxRows is the API docs search index's limit on rows per
+	// table; 0 means apidocs.RowsPerFactor.
+	apidocsMaxRows int64
 }
 
 // envVars documents the global environment variables, in help order.
@@ -68,6 +75,7 @@ var envVars = []struct{ name, flag, doc string }{
 	{"SIGHTLINE_MIRROR_CACHE_SIZE", "mirror-cache-size", "queue workers: fetch URL repositories they lack into $SIGHTLINE_DATA_DIR/repos and keep those mirrors within this size, least recently used deleted first, e.g. 20GiB (default no limit)"},
 	{"SIGHTLINE_MAX_RUNTIME", "max-runtime", "queue workers (run-searches, process-uploads): end a run after this long, handing back what it holds, e.g. 50m (default: when the queue is empty)"},
 	{"SIGHTLINE_SEARCH_CONCURRENCY", "search-concurrency", "run-searches: how many repositories one process evaluates at once, 1 to 64 (default 2)"},
+	{"SIGHTLINE_APIDOCS_INDEX_LIMIT_FACTOR", "apidocs-index-limit-factor", "API docs search: rows kept per table (public, private), in units of 250,000,000; the oldest uploads' rows go first (default 1.0)"},
 }
 
 func (s *settings) bind(fs *pflag.FlagSet) {
@@ -77,7 +85,7 @@ func (s *settings) bind(fs *pflag.FlagSet) {
 		"prune-after": &s.pruneAfterText, "prune-runs-after": &s.pruneRunsAfterText,
 		"git-protocols": &s.gitProtocolsText, "git-timeout": &s.gitTimeoutText,
 		"max-runtime": &s.maxRuntimeText, "mirror-cache-size": &s.mirrorCacheSizeText,
-		"search-concurrency": &s.searchConcurrencyText,
+		"search-concurrency": &s.searchConcurrencyText, "apidocs-index-limit-factor": &s.apidocsLimitText,
 	}
 	for _, v := range envVars {
 		fs.StringVar(ptrs[v.flag], v.flag, "", v.doc+" [$"+v.name+"]")
@@ -136,7 +144,23 @@ func (s *settings) resolve(fs *pflag.FlagSet, getenv func(string) string) error 
 	if err := s.resolveMirrorCacheSize(); err != nil {
 		return err
 	}
+	if err := s.resolveAPIDocsLimit(); err != nil {
+		return err
+	}
 	return s.resolveSearchConcurrency()
+}
+
+// resolveAPIDocsLimit reads the API docs index-size limit factor.
+func (s *settings) resolveAPIDocsLimit() error {
+	if s.apidocsLimitText == "" {
+		return nil
+	}
+	f, err := strconv.ParseFloat(s.apidocsLimitText, 64)
+	if err != nil || !(f > 0) || math.IsInf(f, 0) {
+		return usageErrorf("--apidocs-index-limit-factor / SIGHTLINE_APIDOCS_INDEX_LIMIT_FACTOR: %q is not a positive number such as 1.0 (250,000,000 rows per table) or 0.5", s.apidocsLimitText)
+	}
+	s.apidocsMaxRows = apidocs.MaxRowsOf(f)
+	return nil
 }
 
 // resolveMaxRuntime reads the queue workers' run time bound.
