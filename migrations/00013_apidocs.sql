@@ -2,12 +2,31 @@
 -- index over the entries of the uploads at each repository's default-branch
 -- head, split by the repository's visibility (public, private) so that a
 -- search of the private table only ever considers the repositories a user
--- is granted. Matching uses pg_trgm GIN indexes: the extension must be
--- available (on a managed Postgres, allow-list pg_trgm, or create it once as
--- a privileged user before migrating).
+-- is granted. Matching uses pg_trgm GIN indexes.
+--
+-- pg_trgm: when it is not installed yet, a superuser's migration installs it
+-- in pg_catalog, where every schema sees it (one database may hold several
+-- Sightline schemas, as the tests do); anyone else's installs it in the
+-- first schema of the search_path, which needs the extension to be allowed
+-- (pg_trgm is a trusted extension: a database owner may create it; on a
+-- managed Postgres it must be on the allowed list). When it is installed
+-- already, it must be in a schema on the search_path.
 
 -- +goose Up
-CREATE EXTENSION IF NOT EXISTS pg_trgm;
+-- +goose StatementBegin
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+        BEGIN
+            CREATE EXTENSION pg_trgm SCHEMA pg_catalog;
+        EXCEPTION
+            WHEN insufficient_privilege THEN CREATE EXTENSION pg_trgm;
+            WHEN unique_violation OR duplicate_object THEN NULL; -- a concurrent migration made it
+        END;
+    END IF;
+END
+$$;
+-- +goose StatementEnd
 
 -- apidocs_entries holds the entries of every processed upload, loaded with
 -- its other rows (an Arrow batch of kind apidocs-entry). ordinal numbers

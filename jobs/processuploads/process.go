@@ -55,7 +55,7 @@ func (w *worker) process(ctx context.Context, u *codeintel.Upload) error {
 	case err != nil:
 		return w.fail(ctx, u, err)
 	}
-	st, retired, err := codeintel.UploadsComplete(ctx, w.env.DB, u.ID, w.env.RunID)
+	done, err := codeintel.UploadsComplete(ctx, w.env.DB, u.ID, w.env.RunID)
 	if errors.Is(err, codeintel.ErrLost) {
 		w.counts["lost"]++
 		return nil
@@ -69,12 +69,13 @@ func (w *worker) process(ctx context.Context, u *codeintel.Upload) error {
 	for _, b := range m.Batches {
 		w.counts[b.Kind] += b.Rows
 	}
+	st, retired := done.State, done.Retired
 	w.counts["retired"] += int64(retired)
 	w.counts["bytes"] += stats.Bytes
 	w.counts["documents"] += int64(stats.OutDocuments)
 	w.counts["pruned"] += int64(stats.Pruned)
 	w.counts["outside-root"] += int64(stats.OutsideRoot)
-	w.indexDocs(ctx, u, st)
+	w.limitDocs(ctx, done.Docs)
 	if err := w.env.Bucket.Delete(ctx, u.ObjectKey); err != nil {
 		log.Warn("delete processed upload object", "key", u.ObjectKey, "err", err)
 	}

@@ -26,7 +26,7 @@ func (j *Job) reconcileDocs(ctx context.Context, env *jobs.Env, counts jobs.Coun
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		res, err := apidocs.Reconcile(ctx, env.DB, id, env.Now())
+		res, err := apidocs.Reconcile(ctx, env.DB, id)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()

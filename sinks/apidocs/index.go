@@ -3,7 +3,6 @@ package apidocs
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -31,10 +30,14 @@ type indexedUpload struct {
 // on an advisory lock, and the uploads it indexes are locked FOR SHARE, so
 // that one retired or deleted meanwhile loses its rows (the lsif_uploads
 // triggers) after this transaction and not before it. Idempotent.
-func Reconcile(ctx context.Context, db DB, repoID int64, now time.Time) (ReconcileResult, error) {
+//
+// db may be a transaction (codeintel.UploadsComplete reconciles in the
+// one that completes an upload, so that a newer upload replaces the older
+// one's rows atomically); Reconcile then works in a savepoint.
+func Reconcile(ctx context.Context, db DB, repoID int64) (ReconcileResult, error) {
 	var res ReconcileResult
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('apidocs-repo:' || $1, 0))`, repoID); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('apidocs-repo:' || $1::bigint, 0))`, repoID); err != nil {
 			return fmt.Errorf("lock the api docs of repository %d: %w", repoID, err)
 		}
 		var head *string
@@ -58,7 +61,7 @@ func Reconcile(ctx context.Context, db DB, repoID int64, now time.Time) (Reconci
 			if u, ok := have[id]; ok && u.private == private {
 				continue
 			}
-			n, err := index(ctx, tx, repoID, id, private, now)
+			n, err := index(ctx, tx, repoID, id, private)
 			if err != nil {
 				return err
 			}
@@ -66,8 +69,8 @@ func Reconcile(ctx context.Context, db DB, repoID int64, now time.Time) (Reconci
 			res.Rows += n
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO apidocs_repos (repo_id, head_commit, private, reconciled_at)
-			VALUES ($1, $2, $3, $4) ON CONFLICT (repo_id) DO UPDATE
-			SET head_commit = $2, private = $3, reconciled_at = $4`, repoID, head, private, now)
+			VALUES ($1, $2, $3, now()) ON CONFLICT (repo_id) DO UPDATE
+			SET head_commit = $2, private = $3, reconciled_at = now()`, repoID, head, private)
 		if err != nil {
 			return fmt.Errorf("record the api docs head of repository %d: %w", repoID, err)
 		}
@@ -158,7 +161,7 @@ func table(private bool) string {
 
 // index copies upload id's searchable entries (those with a search key)
 // into the search table of its visibility and records it.
-func index(ctx context.Context, tx pgx.Tx, repoID, id int64, private bool, now time.Time) (int64, error) {
+func index(ctx context.Context, tx pgx.Tx, repoID, id int64, private bool) (int64, error) {
 	tag, err := tx.Exec(ctx, `INSERT INTO `+table(private)+` (upload_id, ordinal, repo_id, lang, kind, name, search_key, path)
 		SELECT upload_id, ordinal, $2, lower(language), lower(kind), name, search_key, path
 		FROM apidocs_entries WHERE upload_id = $1 AND search_key <> ''`, id, repoID)
@@ -166,7 +169,7 @@ func index(ctx context.Context, tx pgx.Tx, repoID, id int64, private bool, now t
 		return 0, fmt.Errorf("index the api docs of upload %d: %w", id, err)
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO apidocs_indexed (upload_id, repo_id, private, rows, indexed_at)
-		VALUES ($1, $2, $3, $4, $5)`, id, repoID, private, tag.RowsAffected(), now)
+		VALUES ($1, $2, $3, $4, now())`, id, repoID, private, tag.RowsAffected())
 	if err != nil {
 		return 0, fmt.Errorf("record the api docs of upload %d: %w", id, err)
 	}

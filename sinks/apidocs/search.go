@@ -96,8 +96,12 @@ func Search(ctx context.Context, db DB, p SearchParams) ([]Result, error) {
 	JOIN apidocs_entries e ON e.upload_id = c.upload_id AND e.ordinal = c.ordinal
 	JOIN lsif_uploads u ON u.id = c.upload_id
 	ORDER BY c.tier, c.private DESC, c.sim DESC, c.repo, c.path, c.ordinal LIMIT $8`
-	rows, err := db.Query(ctx, sql, text, like+"%", "%."+like, "%/"+like,
-		strings.ToLower(q.Lang), strings.ToLower(q.Kind), q.Repo, cmp.Or(p.Limit, DefaultLimit), granted)
+	args := []any{text, like + "%", "%." + like, "%/" + like,
+		strings.ToLower(q.Lang), strings.ToLower(q.Kind), q.Repo, cmp.Or(p.Limit, DefaultLimit)}
+	if !p.Admin {
+		args = append(args, granted)
+	}
+	rows, err := db.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search api docs for %q: %w", q.Text, err)
 	}
