@@ -83,24 +83,24 @@ func (l *Limit) enforce(ctx context.Context, db DB, private bool) (PruneResult, 
 		if err != nil {
 			return fmt.Errorf("list the uploads in %s: %w", table(private), err)
 		}
-		type upload struct{ id, rows int64 }
+		type upload struct{ ID, Rows int64 }
 		list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[upload])
 		if err != nil {
 			return fmt.Errorf("list the uploads in %s: %w", table(private), err)
 		}
 		var sum int64
 		for _, u := range list {
-			sum += u.rows
+			sum += u.Rows
 		}
 		var drop []int64
 		for _, u := range list {
 			if sum <= maxRows {
 				break
 			}
-			drop = append(drop, u.id)
-			sum -= u.rows
+			drop = append(drop, u.ID)
+			sum -= u.Rows
 			res.Uploads++
-			res.Rows += u.rows
+			res.Rows += u.Rows
 		}
 		if len(drop) == 0 {
 			return nil
