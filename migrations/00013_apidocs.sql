@@ -51,11 +51,16 @@ CREATE TABLE apidocs_entries (
 
 -- The search tables: one row per searchable entry (non-empty search key) of
 -- an indexed upload; what a result shows beyond these columns is read from
--- apidocs_entries by (upload_id, ordinal).
+-- apidocs_entries by (upload_id, ordinal). repo_name is copied from repos so
+-- that each match tier is one ordered index scan that stops at the limit:
+--   exact and prefix names: (lower(name), repo_name, path) in C order;
+--   search keys ending in .QUERY or /QUERY: reverse(lower(search_key));
+--   similar names (misspellings): pg_trgm GIN on lower(name).
 CREATE TABLE apidocs_search_public (
     upload_id   bigint NOT NULL,
     ordinal     integer NOT NULL,
     repo_id     bigint NOT NULL,
+    repo_name   text NOT NULL,
     lang        text NOT NULL,
     kind        text NOT NULL,
     name        text NOT NULL,
@@ -63,8 +68,10 @@ CREATE TABLE apidocs_search_public (
     path        text NOT NULL,
     PRIMARY KEY (upload_id, ordinal)
 );
-CREATE INDEX apidocs_search_public_name ON apidocs_search_public USING gin (lower(name) gin_trgm_ops);
-CREATE INDEX apidocs_search_public_key ON apidocs_search_public USING gin (lower(search_key) gin_trgm_ops);
+CREATE INDEX apidocs_search_public_name ON apidocs_search_public
+    ((lower(name) COLLATE "C"), (repo_name COLLATE "C"), (path COLLATE "C"), ordinal);
+CREATE INDEX apidocs_search_public_key ON apidocs_search_public ((reverse(lower(search_key)) COLLATE "C"));
+CREATE INDEX apidocs_search_public_trgm ON apidocs_search_public USING gin (lower(name) gin_trgm_ops);
 
 CREATE TABLE apidocs_search_private (LIKE apidocs_search_public INCLUDING ALL);
 CREATE INDEX apidocs_search_private_repo ON apidocs_search_private (repo_id);

@@ -70,12 +70,14 @@ func benchEntry(rng *rand.Rand, i int) lsif.DocEntry {
 func benchCorpus(b *testing.B) (*pgxpool.Pool, []int64, time.Duration) {
 	ctx := context.Background()
 	db := pgtest.NewDB(b)
-	_, err := db.Exec(ctx, `
-		INSERT INTO repos (name, path, private, head_commit)
+	_, err := db.Exec(ctx, `INSERT INTO repos (name, path, private, head_commit)
 		SELECT 'github.com/org' || (g % 100) || '/repo' || g, '/x/' || g, g % 5 = 0, lpad(to_hex(g), 40, '0')
-		FROM generate_series(1, $1) g ORDER BY g;
-		INSERT INTO lsif_uploads (repo_id, commit_oid, indexer, state, num_parts, object_key)
-		SELECT id, head_commit, 'lsif-go', 'completed', 1, 'k' || id FROM repos ORDER BY id`, benchRepos)
+		FROM generate_series(1, $1::int) g ORDER BY g`, benchRepos)
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, err = db.Exec(ctx, `INSERT INTO lsif_uploads (repo_id, commit_oid, indexer, state, num_parts, object_key)
+		SELECT id, head_commit, 'lsif-go', 'completed', 1, 'k' || id FROM repos ORDER BY id`)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -162,9 +162,9 @@ func table(private bool) string {
 // index copies upload id's searchable entries (those with a search key)
 // into the search table of its visibility and records it.
 func index(ctx context.Context, tx pgx.Tx, repoID, id int64, private bool) (int64, error) {
-	tag, err := tx.Exec(ctx, `INSERT INTO `+table(private)+` (upload_id, ordinal, repo_id, lang, kind, name, search_key, path)
-		SELECT upload_id, ordinal, $2, lower(language), lower(kind), name, search_key, path
-		FROM apidocs_entries WHERE upload_id = $1 AND search_key <> ''`, id, repoID)
+	tag, err := tx.Exec(ctx, `INSERT INTO `+table(private)+` (upload_id, ordinal, repo_id, repo_name, lang, kind, name, search_key, path)
+		SELECT e.upload_id, e.ordinal, r.id, r.name, lower(e.language), lower(e.kind), e.name, e.search_key, e.path
+		FROM apidocs_entries e, repos r WHERE e.upload_id = $1 AND e.search_key <> '' AND r.id = $2`, id, repoID)
 	if err != nil {
 		return 0, fmt.Errorf("index the api docs of upload %d: %w", id, err)
 	}
