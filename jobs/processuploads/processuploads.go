@@ -8,7 +8,11 @@
 // still processing (invisible to code navigation), and then, in one
 // transaction, completes it: older uploads of the same repository, commit,
 // root and indexer are retired and the repository is marked dirty for the
-// commit-graph updater. The upload object is deleted once completed.
+// commit-graph updater; when the upload's commit is the repository's
+// default-branch head its API docs entries are indexed for search in that
+// transaction too (codeintel.UploadsComplete, apidocs.Reconcile), and the
+// index-size limit is enforced after it. The upload object is deleted once
+// completed.
 //
 // A dump at fault (malformed JSON, a corrupt gzip part, no document inside
 // its root) or an upload whose repository is gone errors at once, with a
