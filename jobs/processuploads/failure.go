@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/sightline-dev/sightline/sinks/apidocs"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
 	"github.com/sightline-dev/sightline/sources/lsif"
 )
@@ -48,7 +49,7 @@ func classify(err error) (string, codeintel.Failure) {
 // isTransient reports whether err is a failure of the storage or of a
 // connection rather than of the dump: a bucket error, a timeout, a network
 // error, a lost or overloaded Postgres connection, or a load that left
-// rows out (codeintel.ErrIncomplete: the attempt, not the dump, went
+// rows out (codeintel.ErrIncomplete, apidocs.ErrIncomplete: the attempt, not the dump, went
 // wrong). The caller has already ruled out its own cancellation.
 func isTransient(err error) bool {
 	var se *storageError
@@ -56,7 +57,7 @@ func isTransient(err error) bool {
 	var ce *pgconn.ConnectError
 	var pg *pgconn.PgError
 	switch {
-	case errors.As(err, &se), errors.As(err, &ne), errors.As(err, &ce), errors.Is(err, codeintel.ErrIncomplete),
+	case errors.As(err, &se), errors.As(err, &ne), errors.As(err, &ce), errors.Is(err, codeintel.ErrIncomplete), errors.Is(err, apidocs.ErrIncomplete),
 		errors.Is(err, context.DeadlineExceeded), errors.Is(err, syscall.ECONNRESET),
 		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EPIPE),
 		pgconn.Timeout(err), pgconn.SafeToRetry(err):

@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
+	"github.com/sightline-dev/sightline/sinks/apidocs"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
 	"github.com/sightline-dev/sightline/sinks/loader"
 	"github.com/sightline-dev/sightline/sinks/repos"
@@ -53,7 +55,7 @@ func (w *worker) process(ctx context.Context, u *codeintel.Upload) error {
 	case err != nil:
 		return w.fail(ctx, u, err)
 	}
-	st, retired, err := codeintel.UploadsComplete(ctx, w.env.DB, u.ID, w.env.RunID)
+	done, err := codeintel.UploadsComplete(ctx, w.env.DB, u.ID, w.env.RunID)
 	if errors.Is(err, codeintel.ErrLost) {
 		w.counts["lost"]++
 		return nil
@@ -67,11 +69,13 @@ func (w *worker) process(ctx context.Context, u *codeintel.Upload) error {
 	for _, b := range m.Batches {
 		w.counts[b.Kind] += b.Rows
 	}
+	st, retired := done.State, done.Retired
 	w.counts["retired"] += int64(retired)
 	w.counts["bytes"] += stats.Bytes
 	w.counts["documents"] += int64(stats.OutDocuments)
 	w.counts["pruned"] += int64(stats.Pruned)
 	w.counts["outside-root"] += int64(stats.OutsideRoot)
+	w.limitDocs(ctx, done.Docs)
 	if err := w.env.Bucket.Delete(ctx, u.ObjectKey); err != nil {
 		log.Warn("delete processed upload object", "key", u.ObjectKey, "err", err)
 	}
@@ -91,7 +95,18 @@ func (w *worker) attempt(ctx context.Context, u *codeintel.Upload, runID string)
 	if err := w.load(ctx, m); err != nil {
 		return m, stats, err
 	}
-	return m, stats, codeintel.UploadsCheckData(ctx, w.env.DB, u.ID, m)
+	if err := codeintel.UploadsCheckData(ctx, w.env.DB, u.ID, only(m, codeintel.Kinds)); err != nil {
+		return m, stats, err
+	}
+	return m, stats, apidocs.EntriesCheck(ctx, w.env.DB, u.ID, m)
+}
+
+// only returns m with the batches of kinds only.
+func only(m batch.Manifest, kinds []batch.Kind) batch.Manifest {
+	m.Batches = slices.DeleteFunc(slices.Clone(m.Batches), func(b batch.Info) bool {
+		return !slices.ContainsFunc(kinds, func(k batch.Kind) bool { return k.Name() == b.Kind })
+	})
+	return m
 }
 
 // convert streams u's object through the converter into batch run runID
@@ -99,6 +114,9 @@ func (w *worker) attempt(ctx context.Context, u *codeintel.Upload, runID string)
 func (w *worker) convert(ctx context.Context, u *codeintel.Upload, runID string) (batch.Manifest, lsif.Stats, error) {
 	// Rows of an earlier attempt that crashed after loading some batches.
 	if err := codeintel.UploadsDeleteData(ctx, w.env.DB, u.ID); err != nil {
+		return batch.Manifest{}, lsif.Stats{}, err
+	}
+	if err := apidocs.EntriesDelete(ctx, w.env.DB, u.ID); err != nil {
 		return batch.Manifest{}, lsif.Stats{}, err
 	}
 	exists, err := w.paths(ctx, u)
@@ -199,8 +217,8 @@ func (w *worker) deleteRun(ctx context.Context, u *codeintel.Upload, runID strin
 // the upload is still processing and its rows therefore invisible, so
 // the order of the batches does not matter.
 func (w *worker) load(ctx context.Context, m batch.Manifest) error {
-	l := &loader.Loader{DB: w.env.DB, Bucket: w.bucket(), Registry: codeintel.Registry(),
-		Targets: codeintel.Targets(), Logger: w.env.Logger,
+	l := &loader.Loader{DB: w.env.DB, Bucket: w.bucket(), Registry: batch.NewRegistry(codeintel.SinkKinds()...),
+		Targets: append(codeintel.Targets(), apidocs.Targets()...), Logger: w.env.Logger,
 		Concurrency: cmp.Or(w.job.LoadConcurrency, DefaultLoadConcurrency)}
 	_, err := l.LoadRun(ctx, m)
 	return err

@@ -9,7 +9,11 @@
 // still processing (invisible to code navigation), and then, in one
 // transaction, completes it: older uploads of the same repository, commit,
 // root and indexer are retired and the repository is marked dirty for the
-// commit-graph updater. The upload object is deleted once completed.
+// commit-graph updater; when the upload's commit is the repository's
+// default-branch head its API docs entries are indexed for search in that
+// transaction too (codeintel.UploadsComplete, apidocs.Reconcile), and the
+// index-size limit is enforced after it. The upload object is deleted once
+// completed.
 //
 // A dump at fault (malformed JSON, a corrupt gzip part, no document inside
 // its root) or an upload whose repository is gone errors at once, with a
@@ -36,6 +40,7 @@ import (
 	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/sinks/apidocs"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
 	"github.com/sightline-dev/sightline/sources/giturl"
 	"github.com/sightline-dev/sightline/sources/mirrorcache"
@@ -86,6 +91,9 @@ type Job struct {
 	// DefaultCommitRetryAfter.
 	CommitWait       time.Duration
 	CommitRetryAfter time.Duration
+	// APIDocsLimit is the API docs index-size limit enforced after each
+	// upload indexed; nil means one of apidocs.RowsPerFactor rows.
+	APIDocsLimit *apidocs.Limit
 }
 
 // DefaultLoadConcurrency loads two batches at once: while Postgres writes
@@ -116,8 +124,11 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		"uploads": 0, "completed": 0, "errored": 0, "retried": 0, "transient": 0, "retired": 0, "reset": 0, "lost": 0,
 		"bytes": 0, "documents": 0, "pruned": 0, "outside-root": 0, "inbox_registered": 0, "waiting": 0,
 	}}
-	for _, k := range codeintel.Kinds {
+	for _, k := range codeintel.SinkKinds() {
 		w.counts[k.Name()] = 0
+	}
+	for _, c := range []string{"apidocs_indexed", "apidocs_rows", "apidocs_pruned_uploads", "apidocs_pruned_rows", "apidocs_errors"} {
+		w.counts[c] = 0
 	}
 	n, err := codeintel.UploadsResetStalled(ctx, env.DB, cmp.Or(j.StallTimeout, DefaultStallTimeout))
 	if err != nil {

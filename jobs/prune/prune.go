@@ -12,6 +12,9 @@
 // repository's default branch, or the commit of a younger upload, still
 // needs them (lsif_nearest_uploads); see expireUploads.
 //
+// The API docs search rows over the index-size limit go too, oldest
+// upload first.
+//
 // Nothing younger than the retention period is touched, and nothing that
 // may still be needed is deleted at any age: a run holding a task shard
 // that run-searches has yet to read is kept and reported. It does not
@@ -27,6 +30,7 @@ import (
 	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/sinks/apidocs"
 )
 
 // Name is the job's registry name.
@@ -55,6 +59,9 @@ type Job struct {
 	// means DefaultPointsWindowFactor, negative keeps them all. Otherwise it
 	// must be at least 1.
 	PointsWindowFactor float64
+	// APIDocsLimit is the API docs search index-size limit; nil means one
+	// of apidocs.RowsPerFactor rows per table.
+	APIDocsLimit *apidocs.Limit
 }
 
 var _ jobs.Job = (*Job)(nil)
@@ -64,7 +71,7 @@ func (*Job) Name() string { return Name }
 
 // Description implements jobs.Job.
 func (*Job) Description() string {
-	return "delete old batch runs, replaced/errored/abandoned uploads, removed views/series/repositories, insight points past their series' window and old job runs"
+	return "delete old batch runs, replaced/errored/abandoned/expired uploads, removed views/series/repositories, insight points past their series' window, old job runs, and API docs search rows over the index-size limit"
 }
 
 // DefaultSchedule implements jobs.Job.
@@ -80,6 +87,7 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		"removed_views": 0, "removed_view_series": 0, "removed_series": 0, "removed_repos": 0,
 		"objects": 0, "bytes": 0, "job_runs": 0, "errors": 0,
 		"old_points": 0, "old_incomplete_points": 0, "old_recording_times": 0,
+		"apidocs_pruned_uploads": 0, "apidocs_pruned_rows": 0,
 	}}
 	now := env.Now()
 	cutoff := now.Add(-cmp.Or(j.Retention, DefaultRetention))
@@ -103,6 +111,9 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		return p.counts, err
 	}
 	if err := p.prunePoints(ctx, now, j.PointsWindowFactor); err != nil {
+		return p.counts, err
+	}
+	if err := p.pruneAPIDocsIndex(ctx, j.APIDocsLimit); err != nil {
 		return p.counts, err
 	}
 	if err := p.pruneJobRuns(ctx, now.Add(-cmp.Or(j.JobRunsRetention, DefaultJobRunsRetention))); err != nil {

@@ -125,7 +125,7 @@ func counts(nonZero jobs.Counts) jobs.Counts {
 	c := jobs.Counts{"runs": 0, "uncommitted_runs": 0, "unloaded_runs": 0, "pending_runs": 0, "ledger_rows": 0,
 		"retired_uploads": 0, "errored_uploads": 0, "abandoned_uploads": 0, "expired_uploads": 0,
 		"removed_views": 0, "removed_view_series": 0, "removed_series": 0, "removed_repos": 0,
-		"objects": 0, "job_runs": 0, "errors": 0, "temp_files": 0,
+		"objects": 0, "job_runs": 0, "errors": 0, "temp_files": 0, "apidocs_pruned_uploads": 0, "apidocs_pruned_rows": 0,
 		"old_points": 0, "old_incomplete_points": 0, "old_recording_times": 0}
 	for k, v := range nonZero {
 		c[k] = v

@@ -2,8 +2,11 @@
 // repository whose completed uploads changed (lsif_dirty_repos), it reads
 // the git commit graph (every ref, every parent) and rewrites which upload
 // is visible at each commit for each (root, indexer) in
-// lsif_nearest_uploads, for code navigation to read. It does not convert or
-// load uploads (process-uploads does).
+// lsif_nearest_uploads, for code navigation to read. Then it brings the API
+// docs search index up to date for every repository whose default-branch
+// head or visibility moved, or whose upload at the head is not indexed
+// (apidocs.StaleReposList, apidocs.Reconcile), and enforces the index-size
+// limit. It does not convert or load uploads (process-uploads does).
 package updatecommitgraph
 
 import (
@@ -11,6 +14,7 @@ import (
 	"fmt"
 
 	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/sinks/apidocs"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
 	"github.com/sightline-dev/sightline/sources/gitsource"
 )
@@ -19,7 +23,11 @@ import (
 const Name = "update-commit-graph"
 
 // Job updates commit graphs.
-type Job struct{}
+type Job struct {
+	// APIDocsLimit is the API docs index-size limit enforced after the
+	// index changed; nil means one of apidocs.RowsPerFactor rows.
+	APIDocsLimit *apidocs.Limit
+}
 
 var _ jobs.Job = (*Job)(nil)
 
@@ -35,16 +43,27 @@ func (*Job) Description() string {
 func (*Job) DefaultSchedule() string { return "*/5 * * * *" }
 
 // Run implements jobs.Job. A repository that fails (not synced yet, git
-// error) is logged, counted and left dirty for the next run.
+// error) is logged, counted and left dirty for the next run; one whose API
+// docs fail to reconcile is logged, counted and left stale.
 func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
+	counts := jobs.Counts{"repos": 0, "commits": 0, "visible": 0, "uploads_not_in_graph": 0, "errored": 0, "not_synced": 0,
+		"apidocs_repos": 0, "apidocs_indexed": 0, "apidocs_removed": 0, "apidocs_rows": 0, "apidocs_errored": 0,
+		"apidocs_pruned_uploads": 0, "apidocs_pruned_rows": 0}
+	if err := updateGraphs(ctx, env, counts); err != nil {
+		return counts, err
+	}
+	return counts, j.reconcileDocs(ctx, env, counts)
+}
+
+// updateGraphs recomputes the nearest uploads of every dirty repository.
+func updateGraphs(ctx context.Context, env *jobs.Env, counts jobs.Counts) error {
 	dirty, err := codeintel.DirtyReposList(ctx, env.DB)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	counts := jobs.Counts{"repos": 0, "commits": 0, "visible": 0, "uploads_not_in_graph": 0, "errored": 0, "not_synced": 0}
 	for _, d := range dirty {
 		if err := ctx.Err(); err != nil {
-			return counts, err
+			return err
 		}
 		if d.GitDir == "" {
 			counts["not_synced"]++
@@ -54,7 +73,7 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		res, err := update(ctx, env, d)
 		if err != nil {
 			if ctx.Err() != nil {
-				return counts, ctx.Err()
+				return ctx.Err()
 			}
 			counts["errored"]++
 			env.Logger.Warn("commit graph update failed; the repository stays dirty", "repo", d.Name, "err", err)
@@ -69,7 +88,7 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 				"repo", d.Name, "upload", u.ID, "commit", u.Commit)
 		}
 	}
-	return counts, nil
+	return nil
 }
 
 type result struct {

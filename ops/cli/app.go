@@ -22,6 +22,7 @@ import (
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 	"github.com/sightline-dev/sightline/pipeline/bucket/bucketurl"
 	"github.com/sightline-dev/sightline/pipeline/progress"
+	"github.com/sightline-dev/sightline/sinks/apidocs"
 	"github.com/sightline-dev/sightline/sinks/pgstore"
 	"github.com/sightline-dev/sightline/sources/mirrorcache"
 )
@@ -32,6 +33,7 @@ import (
 type app struct {
 	settings
 	mirrorCache    *mirrorcache.Cache
+	docsLimit      *apidocs.Limit
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	log            *slog.Logger
@@ -118,10 +120,10 @@ func (a *app) registry() *jobs.Registry {
 			TaskTimeout: a.searchTimeout, GitRate: a.searchGitRate},
 		&enqueuesnapshots.Job{},
 		&processuploads.Job{Mirrors: a.mirrors(), Protocols: a.gitProtocols, GitTimeout: a.gitTimeout,
-			CommitWait: a.uploadCommitWait},
-		&updatecommitgraph.Job{},
+			CommitWait: a.uploadCommitWait, APIDocsLimit: a.apidocsLimit()},
+		&updatecommitgraph.Job{APIDocsLimit: a.apidocsLimit()},
 		&prune.Job{Retention: a.pruneAfter, JobRunsRetention: a.pruneRunsAfter, UploadRetention: a.uploadRetention,
-			PointsWindowFactor: a.prunePointsFactor},
+			PointsWindowFactor: a.prunePointsFactor, APIDocsLimit: a.apidocsLimit()},
 	)
 }
 
@@ -150,6 +152,15 @@ func (a *app) close(ctx context.Context) {
 			fmt.Fprintln(a.stderr, "sightline: stop private Postgres:", err)
 		}
 	}
+}
+
+// apidocsLimit is the API docs index-size limit the jobs share, so that
+// its warnings are spaced out across them.
+func (a *app) apidocsLimit() *apidocs.Limit {
+	if a.docsLimit == nil {
+		a.docsLimit = &apidocs.Limit{MaxRows: a.apidocsMaxRows, Logger: a.log, NowFunc: a.now}
+	}
+	return a.docsLimit
 }
 
 // mirrors is the queue workers' mirror cache in the data directory: URL

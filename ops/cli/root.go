@@ -69,7 +69,7 @@ and keeps batches in a local bucket there.` + envHelp(),
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{msg: err.Error()} })
 	root.AddCommand(newMigrateCmd(a), newRunCmd(a), newScheduleCmd(a), newJobsCmd(a), newReposCmd(a), newStatusCmd(a),
 		newSearchCmd(a), newSeriesCmd(a), newApplyCmd(a), newInsightsCmd(a), newGrantsCmd(a), newLSIFCmd(a), newCodenavCmd(a),
-		newUploadCmd(a))
+		newUploadCmd(a), newAPIDocsCmd(a))
 	addEnvHelp(root.Commands())
 	return root
 }

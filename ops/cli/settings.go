@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/sightline-dev/sightline/sinks/apidocs"
 	"github.com/sightline-dev/sightline/sources/giturl"
 	"github.com/sightline-dev/sightline/sources/insightspec"
 )
@@ -60,6 +62,10 @@ type settings struct {
 	searchConcurrency int
 
 	opsSettings
+	apidocsLimitText string
+	// apidocsMaxRows is the API docs search index's limit on rows per
+	// table; 0 means apidocs.RowsPerFactor.
+	apidocsMaxRows int64
 }
 
 // envVars documents the global environment variables, in help order.
@@ -83,6 +89,7 @@ var envVars = []struct{ name, flag, doc string }{
 	{"SIGHTLINE_UPLOAD_COMMIT_WAIT", "upload-commit-wait", "process-uploads: how long an upload whose commit is not fetched yet waits (queued, no attempt used) before it errors, e.g. 24h or 2d (default 24h)"},
 	{"SIGHTLINE_SEARCH_TIMEOUT", "search-timeout", "run-searches: give up on a series in one repository after this long, recording timeout incomplete points, e.g. 10m (default 10m; a query's timeout: wins)"},
 	{"SIGHTLINE_SEARCH_GIT_RATE", "search-git-rate", "run-searches: at most this many sample commits evaluated per second by one process, e.g. 50 or 0.5 (default no limit)"},
+	{"SIGHTLINE_APIDOCS_INDEX_LIMIT_FACTOR", "apidocs-index-limit-factor", "API docs search: rows kept per table (public, private), in units of 250,000,000; the oldest uploads' rows go first (default 1.0)"},
 }
 
 func (s *settings) bind(fs *pflag.FlagSet) {
@@ -96,6 +103,7 @@ func (s *settings) bind(fs *pflag.FlagSet) {
 		"search-concurrency": &s.searchConcurrencyText, "upload-commit-wait": &s.uploadCommitWaitText,
 		"upload-retention": &s.uploadRetentionText,
 		"search-timeout":   &s.searchTimeoutText, "search-git-rate": &s.searchGitRateText,
+		"apidocs-index-limit-factor": &s.apidocsLimitText,
 	}
 	for _, v := range envVars {
 		fs.StringVar(ptrs[v.flag], v.flag, "", v.doc+" [$"+v.name+"]")
@@ -166,7 +174,23 @@ func (s *settings) resolve(fs *pflag.FlagSet, getenv func(string) string) error 
 	if err := s.resolvePrunePointsFactor(); err != nil {
 		return err
 	}
+	if err := s.resolveAPIDocsLimit(); err != nil {
+		return err
+	}
 	return s.resolveSearchConcurrency()
+}
+
+// resolveAPIDocsLimit reads the API docs index-size limit factor.
+func (s *settings) resolveAPIDocsLimit() error {
+	if s.apidocsLimitText == "" {
+		return nil
+	}
+	f, err := strconv.ParseFloat(s.apidocsLimitText, 64)
+	if err != nil || !(f > 0) || math.IsInf(f, 0) {
+		return usageErrorf("--apidocs-index-limit-factor / SIGHTLINE_APIDOCS_INDEX_LIMIT_FACTOR: %q is not a positive number such as 1.0 (250,000,000 rows per table) or 0.5", s.apidocsLimitText)
+	}
+	s.apidocsMaxRows = apidocs.MaxRowsOf(f)
+	return nil
 }
 
 // resolveMaxRuntime reads the queue workers' run time bound.

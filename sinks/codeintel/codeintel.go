@@ -5,7 +5,8 @@
 // kinds, loader targets and lsif.Sink (BatchSink) through which the
 // process-uploads job turns a converted dump into rows of lsif_ranges,
 // lsif_hovers, lsif_result_locations, lsif_moniker_locations,
-// lsif_diagnostics, lsif_packages and lsif_package_references; the nearest
+// lsif_diagnostics, lsif_packages and lsif_package_references (and the API
+// docs entries into sinks/apidocs' kind and table); the nearest
 // upload visible at each commit (NearestCompute, for update-commit-graph);
 // and code navigation over them (CodenavDefinitions, CodenavReferences,
 // CodenavHover, CodenavDiagnostics).

@@ -3,21 +3,29 @@ package codeintel
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
+	"github.com/sightline-dev/sightline/sinks/apidocs"
 	"github.com/sightline-dev/sightline/sources/lsif"
 )
 
 // BatchSink is an lsif.Sink that writes what Convert delivers as Arrow
-// batches of the Kinds into a batch run, one batch per kind, every row
+// batches of the Kinds (and the API docs entries as a batch of
+// apidocs.EntryKind) into a batch run, one batch per kind, every row
 // keyed by the upload's id. Rows stream to the bucket as they come: the
 // sink holds at most one record per kind. Close stores the batches (then
 // commit the run and load it); Abort discards them.
 type BatchSink struct {
 	uploadID int64
-	writers  []*batch.Writer // in Kinds order
+	writers  []*batch.Writer // in SinkKinds order
 	mon      []string
+	docs     int32 // the DocEntry calls so far: the next entry's ordinal
 }
+
+// SinkKinds are the kinds BatchSink writes: Kinds, then the API docs
+// entries' (which sinks/apidocs declares and loads).
+func SinkKinds() []batch.Kind { return append(slices.Clone(Kinds), apidocs.Kinds...) }
 
 var _ lsif.Sink = (*BatchSink)(nil)
 
@@ -29,7 +37,7 @@ const recordRows = 16 << 10
 // NewBatchSink creates the batches of upload uploadID in run.
 func NewBatchSink(ctx context.Context, run *batch.Run, uploadID int64) (*BatchSink, error) {
 	s := &BatchSink{uploadID: uploadID}
-	for _, k := range Kinds {
+	for _, k := range SinkKinds() {
 		w, err := run.Create(ctx, k.Name(), k)
 		if err != nil {
 			s.Abort(err)
@@ -192,6 +200,9 @@ func (s *BatchSink) PackageRef(p lsif.PackageRef) error {
 	return b.EndRow()
 }
 
-// DocEntry implements lsif.Sink. The API docs entries are not stored yet:
-// the sinks/apidocs store and its kind will take them.
-func (s *BatchSink) DocEntry(lsif.DocEntry) error { return nil }
+// DocEntry implements lsif.Sink: entries are numbered in the order they
+// come.
+func (s *BatchSink) DocEntry(e lsif.DocEntry) error {
+	s.docs++
+	return apidocs.AppendEntry(s.builder(apidocs.EntryKind), s.uploadID, s.docs, e)
+}

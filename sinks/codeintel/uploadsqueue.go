@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/sightline-dev/sightline/sinks/apidocs"
 )
 
 // UploadsClaim takes the oldest queued upload whose process_after has
@@ -185,16 +187,30 @@ func UploadsFail(ctx context.Context, db DB, p UploadsFailParams) (State, error)
 	return st, err
 }
 
+// CompleteResult is what UploadsComplete did.
+type CompleteResult struct {
+	// State is the upload's final state: completed, or deleted when a
+	// newer upload of its key was already completed.
+	State State
+	// Retired counts the uploads it retired.
+	Retired int
+	// Docs is what the API docs search index of the repository changed.
+	Docs apidocs.ReconcileResult
+}
+
 // UploadsComplete makes upload id, held by worker and fully loaded,
 // visible, in one transaction: completed uploads of the same repository,
 // commit, root and indexer are retired (state deleted, rows deleted) and
 // this one completed — unless a newer one (higher id) is already
-// completed, in which case this one is retired instead — and the
-// repository is marked dirty for the commit-graph updater. It returns the
-// upload's final state and how many uploads it retired, or ErrLost.
-func UploadsComplete(ctx context.Context, db DB, id int64, worker string) (State, int, error) {
+// completed, in which case this one is retired instead — the
+// repository's API docs search index is brought up to date
+// (apidocs.Reconcile: a newer upload at the default-branch head replaces
+// the older one's rows), and the repository is marked dirty for the
+// commit-graph updater. It returns what it did, or ErrLost.
+func UploadsComplete(ctx context.Context, db DB, id int64, worker string) (CompleteResult, error) {
 	var st State
 	var retired []int64
+	var docs apidocs.ReconcileResult
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		var repoID int64
 		err := tx.QueryRow(ctx, `SELECT repo_id FROM lsif_uploads
@@ -230,6 +246,9 @@ func UploadsComplete(ctx context.Context, db DB, id int64, worker string) (State
 		if err := retire(ctx, tx, retired); err != nil {
 			return err
 		}
+		if docs, err = apidocs.Reconcile(ctx, tx, repoID); err != nil {
+			return fmt.Errorf("complete upload %d: %w", id, err)
+		}
 		_, err = tx.Exec(ctx, `
 			INSERT INTO lsif_dirty_repos (repo_id, dirty_token) VALUES ($1, 1)
 			ON CONFLICT (repo_id) DO UPDATE SET dirty_token = lsif_dirty_repos.dirty_token + 1`, repoID)
@@ -238,7 +257,7 @@ func UploadsComplete(ctx context.Context, db DB, id int64, worker string) (State
 		}
 		return nil
 	})
-	return st, len(retired), err
+	return CompleteResult{State: st, Retired: len(retired), Docs: docs}, err
 }
 
 // retire marks uploads deleted and deletes their rows.
