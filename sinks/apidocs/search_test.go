@@ -55,6 +55,13 @@ func TestSearchRanking(t *testing.T) {
 		{"repo filter", "router repo:^b/", granted, []string{"b/pub mux.Router", "b/pub mux.RouterGroup",
 			"b/pub mux.NewRouter"}},
 		{"repo filter naming a private repo without grant", "router repo:secret", apidocs.SearchParams{}, []string{}},
+		// Grants of other repositories: the private table is searched,
+		// restricted to them.
+		{"grants of other repos only", "router", apidocs.SearchParams{Granted: []int64{a, b}}, []string{
+			"a/pub http.Router", "b/pub mux.Router", "b/pub mux.RouterGroup",
+			"a/pub http.Route", "b/pub mux.NewRouter"}},
+		{"exact key of a private repo, grants of other repos only", "core.Router repo:secret",
+			apidocs.SearchParams{Granted: []int64{a}}, []string{}},
 		{"lang filter", "router lang:go", admin, []string{}},
 		{"limit", "router", apidocs.SearchParams{Admin: true, Limit: 2}, []string{"secret core.Router", "a/pub http.Router"}},
 	} {
