@@ -99,3 +99,23 @@ func TestSearchRanking(t *testing.T) {
 		t.Errorf("result (-want +got):\n%s", diff)
 	}
 }
+
+// TestDetailsOfVanishedHit: a hit whose entry went between the search and
+// the reading of its details (its upload retired) is left out, and the
+// results after it keep their own tier and visibility.
+func TestDetailsOfVanishedHit(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	s := f.repo("secret", true, commit('c'))
+	id := f.upload(s, commit('c'), entry("core/router.go", 1, "class", "core.Router"))
+	res, err := apidocs.Details(context.Background(), f.db, []apidocs.Hit{
+		{Upload: id + 1000, Ordinal: 1, Private: false, Tier: apidocs.TierExact}, // gone
+		{Upload: id, Ordinal: 1, Private: true, Tier: apidocs.TierSuffix},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 1 || res[0].SearchKey != "core.Router" || !res[0].Private || res[0].Tier != apidocs.TierSuffix {
+		t.Errorf("details: %+v, want core.Router alone, private, in the suffix tier", res)
+	}
+}
