@@ -15,11 +15,13 @@ func (p *pruner) pruneAPIDocsIndex(ctx context.Context, limit *apidocs.Limit) er
 	if limit == nil {
 		limit = &apidocs.Limit{Logger: p.env.Logger}
 	}
+	// Counted before the error: the public table's prune is committed
+	// when the private one's fails.
 	res, err := limit.Enforce(ctx, p.env.DB)
+	p.counts["apidocs_pruned_uploads"] += res.Uploads
+	p.counts["apidocs_pruned_rows"] += res.Rows
 	if err != nil {
 		return p.failed(ctx, err, "step", "api docs index size")
 	}
-	p.counts["apidocs_pruned_uploads"] += res.Uploads
-	p.counts["apidocs_pruned_rows"] += res.Rows
 	return nil
 }

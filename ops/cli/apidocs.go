@@ -43,13 +43,11 @@ func newAPIDocsCmd(a *app) *cobra.Command {
 // apidocsReader says who reads: the user --as names (with the private
 // repositories granted to them) or, without --as, an administrator.
 func apidocsReader(ctx context.Context, db *pgxpool.Pool, cmd *cobra.Command, as string) (admin bool, granted []int64, err error) {
-	if !cmd.Flags().Changed("as") {
-		return true, nil, nil
+	ro, err := readOpts(cmd, "", as)
+	if err != nil || ro.Admin {
+		return ro.Admin, nil, err
 	}
-	if err := insights.CheckUser(as); err != nil {
-		return false, nil, usageErrorf("--as: %v (leave --as out to read as an administrator)", err)
-	}
-	grants, err := insights.GrantsList(ctx, db, as)
+	grants, err := insights.GrantsList(ctx, db, ro.User)
 	if err != nil {
 		return false, nil, err
 	}

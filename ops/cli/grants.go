@@ -12,12 +12,12 @@ import (
 func newGrantsCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "grants add|remove|list",
-		Short: "Let users see private repositories' data in insights",
-		Long: `Grant users access to private repositories. Reads of insight series as a
-user (sightline series VIEW --as USER) leave out the private repositories the
-user has no grant for; public repositories are seen by everyone (a user
-with no grants, or unknown, sees only those), and a read without --as (an
-administrator) sees everything; --as '' is refused.
+		Short: "Let users see private repositories' data in insights and API docs",
+		Long: `Grant users access to private repositories. Reads as a user (sightline
+series VIEW --as USER, apidocs search|page --as USER) leave out the private
+repositories the user has no grant for; public repositories are seen by
+everyone (a user with no grants, or unknown, sees only those), and a read
+without --as (an administrator) sees everything; --as '' is refused.
 
 Users are plain names: Sightline has no user accounts of its own, so use the
 names of whatever system sits in front of it.`,

@@ -37,8 +37,8 @@ type indexedUpload struct {
 func Reconcile(ctx context.Context, db DB, repoID int64) (ReconcileResult, error) {
 	var res ReconcileResult
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('apidocs-repo:' || $1::bigint, 0))`, repoID); err != nil {
-			return fmt.Errorf("lock the api docs of repository %d: %w", repoID, err)
+		if err := RepoLock(ctx, tx, repoID); err != nil {
+			return err
 		}
 		var head *string
 		var private bool
@@ -77,6 +77,20 @@ func Reconcile(ctx context.Context, db DB, repoID int64) (ReconcileResult, error
 		return nil
 	})
 	return res, err
+}
+
+// RepoLock takes, until the end of transaction tx, the lock that
+// Reconciles of repository repoID serialize on. Reconcile locks the
+// repository's completed uploads at its head after it; a transaction that
+// locks any of them before it reconciles (codeintel.UploadsComplete
+// retires the upload it replaces) must take RepoLock first, or it
+// deadlocks with a concurrent Reconcile. Taking it again in the same
+// transaction is a no-op.
+func RepoLock(ctx context.Context, tx pgx.Tx, repoID int64) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('apidocs-repo:' || $1::bigint, 0))`, repoID); err != nil {
+		return fmt.Errorf("lock the api docs of repository %d: %w", repoID, err)
+	}
+	return nil
 }
 
 // headUploads returns the newest completed upload at repoID's head for

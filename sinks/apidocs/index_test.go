@@ -159,3 +159,67 @@ func TestLimitPrunesOldestUploads(t *testing.T) {
 		t.Errorf("%d warnings after 6 minutes, want 2:\n%s", n, log.String())
 	}
 }
+
+// TestCompleteWhileReconciling: completing an upload that replaces the one
+// indexed at the head, while another transaction reconciles the same
+// repository (update-commit-graph, or process-uploads completing an upload
+// of another root), must not deadlock. The other transaction is played
+// here step by step as Reconcile runs: the repository's advisory lock,
+// then FOR SHARE on the completed uploads at the head.
+func TestCompleteWhileReconciling(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	repo := f.repo("busy", false, commit('1'))
+	older := f.upload(repo, commit('1'), entry("a.ts", 0, "function", "busy.old"))
+
+	up, err := codeintel.UploadsInsert(ctx, f.db, codeintel.UploadsInsertParams{
+		RepoID: repo, Commit: commit('1'), Indexer: "lsif-tsc", NumParts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := codeintel.UploadsQueue(ctx, f.db, up.ID, 1, 1); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := codeintel.UploadsClaim(ctx, f.db, "w"); err != nil || c == nil || c.ID != up.ID {
+		t.Fatalf("claim upload %d: %v, %v", up.ID, c, err)
+	}
+	apidocstest.Load(t, f.db, f.b, up.ID, []lsif.DocEntry{entry("a.ts", 0, "function", "busy.new")})
+
+	other, err := f.db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Rollback(ctx) //nolint:errcheck // committed below when all goes well
+	if _, err := other.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('apidocs-repo:' || $1::bigint, 0))`, repo); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := codeintel.UploadsComplete(ctx, f.db, up.ID, "w")
+		done <- err
+	}()
+	// Wait until the completion waits for the repository's lock.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if f.count(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+			AND wait_event_type = 'Lock' AND wait_event = 'advisory' AND query LIKE '%apidocs-repo:%'`) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("UploadsComplete never waited for the repository's api docs lock")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := other.Exec(ctx, `SELECT id FROM lsif_uploads WHERE id = $1 FOR SHARE`, older); err != nil {
+		t.Errorf("reconciling while an upload completes: %v", err)
+	}
+	if err := other.Commit(ctx); err != nil {
+		t.Errorf("reconciling while an upload completes: commit: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("complete upload %d while the repository is reconciled: %v", up.ID, err)
+	}
+	if diff := cmp.Diff([]string{"busy busy.new"}, f.search("busy.new", admin)); diff != "" {
+		t.Errorf("after completing (-want +got):\n%s", diff)
+	}
+}

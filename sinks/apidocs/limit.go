@@ -54,7 +54,8 @@ type PruneResult struct {
 // most MaxRows, and warns (at most every WarnEvery) when it did. An upload
 // it took out stays out (its entries are kept, for pages) until a newer
 // upload replaces it. Each table is one transaction; concurrent calls
-// serialize.
+// serialize. With an error it returns what the tables before the failing
+// one pruned (committed).
 func (l *Limit) Enforce(ctx context.Context, db DB) (PruneResult, error) {
 	var total PruneResult
 	for _, private := range []bool{false, true} {

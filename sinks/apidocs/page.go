@@ -98,7 +98,11 @@ func PageGet(ctx context.Context, db DB, p PageParams) (Page, error) {
 	}
 	flush()
 	if len(page.Files) == 0 {
-		return Page{}, fmt.Errorf("api docs of repository %s under %q: %w", p.Repo, dir, ErrNotFound)
+		// Alike for every cause, so that a private repository's existence
+		// is not revealed.
+		return Page{}, fmt.Errorf("api docs of repository %s under %q: %w: no documented symbol you may see there "+
+			"(sightline repos list names the repositories; their docs come from processed uploads at the default-branch head)",
+			p.Repo, dir, ErrNotFound)
 	}
 	return page, nil
 }

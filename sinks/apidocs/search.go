@@ -160,7 +160,9 @@ func details(ctx context.Context, db DB, text string, hits []hit) ([]Result, err
 	for i, h := range hits {
 		uploads[i], ordinals[i] = h.upload, h.ordinal
 	}
-	rows, err := db.Query(ctx, `SELECT r.name, u.commit_oid, e.path, e.start_line, e.name, e.search_key, e.kind, e.language,
+	// A hit whose entry went meanwhile (its upload retired) has no row:
+	// h.n says which hit each row is.
+	rows, err := db.Query(ctx, `SELECT h.n, r.name, u.commit_oid, e.path, e.start_line, e.name, e.search_key, e.kind, e.language,
 			e.signature, e.detail
 		FROM unnest($1::bigint[], $2::int[]) WITH ORDINALITY AS h (upload_id, ordinal, n)
 		JOIN apidocs_entries e ON e.upload_id = h.upload_id AND e.ordinal = h.ordinal
@@ -169,17 +171,18 @@ func details(ctx context.Context, db DB, text string, hits []hit) ([]Result, err
 	if err != nil {
 		return nil, fmt.Errorf("read the api docs results for %q: %w", text, err)
 	}
-	i := 0
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Result, error) {
 		var r Result
+		var n int
 		var detail string
-		err := row.Scan(&r.Repo, &r.Commit, &r.Path, &r.Line, &r.Name, &r.SearchKey, &r.Kind, &r.Language,
-			&r.Signature, &detail)
+		if err := row.Scan(&n, &r.Repo, &r.Commit, &r.Path, &r.Line, &r.Name, &r.SearchKey, &r.Kind, &r.Language,
+			&r.Signature, &detail); err != nil {
+			return r, err
+		}
 		r.Summary = FirstLine(detail)
 		r.Line++
-		r.Private, r.Tier = hits[i].private, hits[i].tier
-		i++
-		return r, err
+		r.Private, r.Tier = hits[n-1].private, hits[n-1].tier
+		return r, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read the api docs results for %q: %w", text, err)

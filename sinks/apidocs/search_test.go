@@ -55,6 +55,13 @@ func TestSearchRanking(t *testing.T) {
 		{"repo filter", "router repo:^b/", granted, []string{"b/pub mux.Router", "b/pub mux.RouterGroup",
 			"b/pub mux.NewRouter"}},
 		{"repo filter naming a private repo without grant", "router repo:secret", apidocs.SearchParams{}, []string{}},
+		// Grants of other repositories: the private table is searched,
+		// restricted to them.
+		{"grants of other repos only", "router", apidocs.SearchParams{Granted: []int64{a, b}}, []string{
+			"a/pub http.Router", "b/pub mux.Router", "b/pub mux.RouterGroup",
+			"a/pub http.Route", "b/pub mux.NewRouter"}},
+		{"exact key of a private repo, grants of other repos only", "core.Router repo:secret",
+			apidocs.SearchParams{Granted: []int64{a}}, []string{}},
 		{"lang filter", "router lang:go", admin, []string{}},
 		{"limit", "router", apidocs.SearchParams{Admin: true, Limit: 2}, []string{"secret core.Router", "a/pub http.Router"}},
 	} {
@@ -90,5 +97,25 @@ func TestSearchRanking(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, res); diff != "" {
 		t.Errorf("result (-want +got):\n%s", diff)
+	}
+}
+
+// TestDetailsOfVanishedHit: a hit whose entry went between the search and
+// the reading of its details (its upload retired) is left out, and the
+// results after it keep their own tier and visibility.
+func TestDetailsOfVanishedHit(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	s := f.repo("secret", true, commit('c'))
+	id := f.upload(s, commit('c'), entry("core/router.go", 1, "class", "core.Router"))
+	res, err := apidocs.Details(context.Background(), f.db, []apidocs.Hit{
+		{Upload: id + 1000, Ordinal: 1, Private: false, Tier: apidocs.TierExact}, // gone
+		{Upload: id, Ordinal: 1, Private: true, Tier: apidocs.TierSuffix},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 1 || res[0].SearchKey != "core.Router" || !res[0].Private || res[0].Tier != apidocs.TierSuffix {
+		t.Errorf("details: %+v, want core.Router alone, private, in the suffix tier", res)
 	}
 }

@@ -221,6 +221,11 @@ func UploadsComplete(ctx context.Context, db DB, id int64, worker string) (Compl
 		if err != nil {
 			return fmt.Errorf("complete upload %d: %w", id, err)
 		}
+		// Before the same-key uploads: Reconcile (below, and in other
+		// transactions) takes it before it locks the uploads at the head.
+		if err := apidocs.RepoLock(ctx, tx, repoID); err != nil {
+			return fmt.Errorf("complete upload %d: %w", id, err)
+		}
 		// Locks the same-key completed uploads, so two workers completing
 		// uploads of one key serialize here.
 		rows, err := tx.Query(ctx, `
