@@ -2,6 +2,7 @@ package prune
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -37,6 +38,12 @@ func (p *pruner) expireUploads(ctx context.Context, cutoff time.Time, retention 
 		}
 		ids, err := codeintel.UploadsExpire(ctx, p.env.DB, codeintel.UploadsExpireParams{
 			RepoID: r.ID, Head: r.Head, Before: cutoff, Reason: reason})
+		if errors.Is(err, codeintel.ErrGraphNotCurrent) {
+			// An upload completed, or the tip moved, since the list was read.
+			p.counts["expiry_skipped_repos"]++
+			p.env.Logger.Info("prune: not expiring uploads of a repository", "repo", r.Name, "why", "its commit graph changed while prune ran")
+			continue
+		}
 		if err != nil {
 			if err := p.failed(ctx, err, "repo", r.Name); err != nil {
 				return err

@@ -2,6 +2,7 @@ package codeintel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -44,6 +45,11 @@ func RetentionReposList(ctx context.Context, db DB, before time.Time) ([]Retenti
 	return list, nil
 }
 
+// ErrGraphNotCurrent is returned by UploadsExpire when the repository's
+// commit graph is not current: its uploads changed since
+// update-commit-graph last ran, or the tip of its default branch moved.
+var ErrGraphNotCurrent = errors.New("commit graph not current")
+
 // UploadsExpireParams say which of a repository's uploads may expire.
 type UploadsExpireParams struct {
 	RepoID int64
@@ -67,10 +73,27 @@ type UploadsExpireParams struct {
 // another root or indexer. An expired upload becomes deleted, with
 // p.Reason, its converted rows are deleted and the repository is marked
 // dirty for update-commit-graph; prune deletes the row after its
-// retention period. The caller checks that the commit graph is current.
+// retention period.
+//
+// The commit graph must be current, or what the kept commits need is not
+// known: UploadsExpire checks it under a lock on the repository's dirty
+// row, which an upload completing meanwhile (UploadsComplete) waits for,
+// and returns ErrGraphNotCurrent, expiring nothing, when the repository
+// is dirty or its tip is no longer p.Head.
 func UploadsExpire(ctx context.Context, db DB, p UploadsExpireParams) ([]int64, error) {
 	var expired []int64
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		var current bool
+		err := tx.QueryRow(ctx, `
+			SELECT coalesce(d.dirty_token <= d.updated_token AND r.head_commit = $2, false)
+			FROM lsif_dirty_repos d JOIN repos r ON r.id = d.repo_id
+			WHERE d.repo_id = $1 FOR SHARE OF d`, p.RepoID, p.Head).Scan(&current)
+		if errors.Is(err, pgx.ErrNoRows) || (err == nil && !current) {
+			return fmt.Errorf("expire uploads of repository %d: %w", p.RepoID, ErrGraphNotCurrent)
+		}
+		if err != nil {
+			return fmt.Errorf("expire uploads of repository %d: %w", p.RepoID, err)
+		}
 		rows, err := tx.Query(ctx, `
 			WITH kept_commits AS (
 				SELECT $2::text AS commit_oid
