@@ -76,24 +76,17 @@ type UploadsExpireParams struct {
 // retention period.
 //
 // The commit graph must be current, or what the kept commits need is not
-// known: UploadsExpire checks it under a lock on the repository's dirty
-// row, which an upload completing meanwhile (UploadsComplete) waits for,
-// and returns ErrGraphNotCurrent, expiring nothing, when the repository
-// is dirty or its tip is no longer p.Head.
+// known: once it has chosen the uploads to expire, UploadsExpire checks
+// it under a lock on the repository's dirty row, and returns
+// ErrGraphNotCurrent, expiring nothing, when the repository is dirty or
+// its tip is no longer p.Head. An upload completing meanwhile either
+// marked the repository dirty before that check, or waits for the lock
+// (UploadsComplete marks it last) and so comes after the expiry. The
+// uploads' rows are locked before the dirty row, in UploadsComplete's
+// order, so the two never deadlock.
 func UploadsExpire(ctx context.Context, db DB, p UploadsExpireParams) ([]int64, error) {
 	var expired []int64
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
-		var current bool
-		err := tx.QueryRow(ctx, `
-			SELECT coalesce(d.dirty_token <= d.updated_token AND r.head_commit = $2, false)
-			FROM lsif_dirty_repos d JOIN repos r ON r.id = d.repo_id
-			WHERE d.repo_id = $1 FOR SHARE OF d`, p.RepoID, p.Head).Scan(&current)
-		if errors.Is(err, pgx.ErrNoRows) || (err == nil && !current) {
-			return fmt.Errorf("expire uploads of repository %d: %w", p.RepoID, ErrGraphNotCurrent)
-		}
-		if err != nil {
-			return fmt.Errorf("expire uploads of repository %d: %w", p.RepoID, err)
-		}
 		rows, err := tx.Query(ctx, `
 			WITH kept_commits AS (
 				SELECT $2::text AS commit_oid
@@ -113,13 +106,16 @@ func UploadsExpire(ctx context.Context, db DB, p UploadsExpireParams) ([]int64, 
 		if expired, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
 			return fmt.Errorf("expire uploads of repository %d: %w", p.RepoID, err)
 		}
+		if len(expired) == 0 {
+			return nil
+		}
+		if err := graphCurrent(ctx, tx, p.RepoID, p.Head); err != nil {
+			return err
+		}
 		for _, id := range expired {
 			if err := UploadsDeleteData(ctx, tx, id); err != nil {
 				return err
 			}
-		}
-		if len(expired) == 0 {
-			return nil
 		}
 		_, err = tx.Exec(ctx, `
 			INSERT INTO lsif_dirty_repos (repo_id, dirty_token) VALUES ($1, 1)
@@ -129,5 +125,26 @@ func UploadsExpire(ctx context.Context, db DB, p UploadsExpireParams) ([]int64, 
 		}
 		return nil
 	})
-	return expired, err
+	if err != nil {
+		return nil, err // rolled back: nothing expired
+	}
+	return expired, nil
+}
+
+// graphCurrent returns ErrGraphNotCurrent unless the commit graph of
+// repository repoID is current (not dirty) and its tip is head, and
+// holds the lock UploadsComplete needs to mark it dirty until tx ends.
+func graphCurrent(ctx context.Context, tx pgx.Tx, repoID int64, head string) error {
+	var current bool
+	err := tx.QueryRow(ctx, `
+		SELECT coalesce(d.dirty_token <= d.updated_token AND r.head_commit = $2, false)
+		FROM lsif_dirty_repos d JOIN repos r ON r.id = d.repo_id
+		WHERE d.repo_id = $1 FOR NO KEY UPDATE OF d`, repoID, head).Scan(&current)
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && !current) {
+		return fmt.Errorf("expire uploads of repository %d: %w", repoID, ErrGraphNotCurrent)
+	}
+	if err != nil {
+		return fmt.Errorf("expire uploads of repository %d: %w", repoID, err)
+	}
+	return nil
 }
