@@ -88,6 +88,7 @@ func InboxRegister(ctx context.Context, db DB, b bucket.Bucket, p InboxRegisterP
 // ran. Like InboxRegister it is idempotent; the entry is the caller's to
 // delete.
 func InboxRegisterCorrupt(ctx context.Context, db DB, p InboxRegisterParams, message string) (InboxRegisterResult, error) {
+	p.Manifest.Parts = nil // what a corrupt manifest lists is not to be trusted, nor stored
 	up, created, err := uploadsInsertInbox(ctx, db, p, message)
 	return InboxRegisterResult{Upload: up, Created: created}, err
 }
