@@ -20,7 +20,9 @@ const DefaultUploadRetention = 90 * 24 * time.Hour
 // deleted (expired_uploads), their rows deleted. A repository whose
 // commit graph is not current (uploads changed since update-commit-graph
 // ran, or the tip moved past it) is skipped (expiry_skipped_repos): what
-// its kept commits need is not known, and nothing is expired on a guess.
+// its kept commits need is not known, and nothing is expired on a guess;
+// so is one whose graph goes stale while prune runs (an upload completes,
+// the tip moves), which UploadsExpire checks again in its transaction.
 func (p *pruner) expireUploads(ctx context.Context, cutoff time.Time, retention time.Duration) error {
 	list, err := codeintel.RetentionReposList(ctx, p.env.DB, cutoff)
 	if err != nil {
