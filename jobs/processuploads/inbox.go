@@ -10,8 +10,9 @@ import (
 
 // registerInbox makes every complete entry of the upload inbox (uploads
 // sent with bucket credentials only) an upload, and deletes the entries
-// it registered. An entry whose manifest is corrupt is deleted (nothing
-// can be made of it); one whose parts are missing or corrupt becomes an
+// it registered. An entry whose manifest is corrupt is deleted, recorded
+// as an errored upload saying why when the manifest names a known
+// repository and a full commit; one whose parts are missing or corrupt becomes an
 // errored upload saying so; one naming an unknown repository stays for a
 // later run (the repository may be registered meanwhile) until prune
 // deletes it. A bucket failure leaves the entry for the next run.
@@ -42,9 +43,7 @@ func (w *worker) registerEntry(ctx context.Context, e codeintel.InboxEntry) erro
 	log := w.env.Logger.With("entry", e.Name)
 	m, err := codeintel.InboxReadManifest(ctx, w.env.Bucket, e.Name)
 	if errors.Is(err, codeintel.ErrInboxCorrupt) {
-		log.Warn("deleting an inbox entry whose manifest is corrupt: upload the dump again", "err", err)
-		w.counts["inbox_corrupt"]++
-		return w.deleteEntry(ctx, e)
+		return w.registerCorrupt(ctx, e, m, err)
 	}
 	if err != nil {
 		log.Warn("cannot read an inbox manifest; the next run tries again", "err", err)
@@ -77,6 +76,40 @@ func (w *worker) registerEntry(ctx context.Context, e codeintel.InboxEntry) erro
 	}
 	if res.Upload.State == codeintel.StateUploading {
 		return nil
+	}
+	return w.deleteEntry(ctx, e)
+}
+
+// registerCorrupt records inbox entry e, whose manifest m is not valid
+// (cause says why), as an errored upload when m names a known repository
+// and a full commit, and deletes it. A database failure leaves the entry
+// for the next run.
+func (w *worker) registerCorrupt(ctx context.Context, e codeintel.InboxEntry, m codeintel.InboxManifest, cause error) error {
+	log := w.env.Logger.With("entry", e.Name)
+	w.counts["inbox_corrupt"]++
+	if !m.Identifies() {
+		log.Warn("deleting an inbox entry whose manifest is corrupt and names no repository and commit: upload the dump again", "err", cause)
+		return w.deleteEntry(ctx, e)
+	}
+	repo, err := repos.Get(ctx, w.env.DB, m.Repository)
+	if errors.Is(err, repos.ErrNotFound) {
+		log.Warn("deleting an inbox entry whose manifest is corrupt, for an unknown repository: upload the dump again", "repo", m.Repository, "err", cause)
+		return w.deleteEntry(ctx, e)
+	}
+	if err != nil {
+		return err
+	}
+	res, err := codeintel.InboxRegisterCorrupt(ctx, w.env.DB, codeintel.InboxRegisterParams{Entry: e.Name, RepoID: repo.ID, Manifest: m},
+		cause.Error()+": upload the dump again")
+	if err != nil {
+		log.Warn("cannot register an inbox entry; the next run tries again", "err", err)
+		w.counts["inbox_failed"]++
+		return nil
+	}
+	if res.Created {
+		w.counts["inbox_registered"]++
+		w.counts["inbox_errored"]++
+		log.Warn("inbox entry registered as an errored upload", "upload", res.Upload.ID, "err", res.Upload.FailureMessage)
 	}
 	return w.deleteEntry(ctx, e)
 }

@@ -2,6 +2,7 @@ package prune
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -19,7 +20,9 @@ const DefaultUploadRetention = 90 * 24 * time.Hour
 // deleted (expired_uploads), their rows deleted. A repository whose
 // commit graph is not current (uploads changed since update-commit-graph
 // ran, or the tip moved past it) is skipped (expiry_skipped_repos): what
-// its kept commits need is not known, and nothing is expired on a guess.
+// its kept commits need is not known, and nothing is expired on a guess;
+// so is one whose graph goes stale while prune runs (an upload completes,
+// the tip moves), which UploadsExpire checks again in its transaction.
 func (p *pruner) expireUploads(ctx context.Context, cutoff time.Time, retention time.Duration) error {
 	list, err := codeintel.RetentionReposList(ctx, p.env.DB, cutoff)
 	if err != nil {
@@ -37,6 +40,12 @@ func (p *pruner) expireUploads(ctx context.Context, cutoff time.Time, retention 
 		}
 		ids, err := codeintel.UploadsExpire(ctx, p.env.DB, codeintel.UploadsExpireParams{
 			RepoID: r.ID, Head: r.Head, Before: cutoff, Reason: reason})
+		if errors.Is(err, codeintel.ErrGraphNotCurrent) {
+			// An upload completed, or the tip moved, since the list was read.
+			p.counts["expiry_skipped_repos"]++
+			p.env.Logger.Info("prune: not expiring uploads of a repository", "repo", r.Name, "why", "its commit graph changed while prune ran")
+			continue
+		}
 		if err != nil {
 			if err := p.failed(ctx, err, "repo", r.Name); err != nil {
 				return err

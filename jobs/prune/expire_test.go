@@ -3,6 +3,7 @@ package prune_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -89,6 +90,23 @@ func TestPruneExpiresUploads(t *testing.T) {
 	}
 
 	jobstest.MustRun(t, r, &updatecommitgraph.Job{})
+	// An upload completing between prune's listing and its expiry makes
+	// the graph stale: the expiry must see it and expire nothing.
+	list, err := codeintel.RetentionReposList(ctx, r.DB, now.Add(-30*24*time.Hour))
+	if err != nil || len(list) != 1 || list[0].Dirty || !list[0].TipKnown {
+		t.Fatalf("retention list %+v (%v): want the repository, current", list, err)
+	}
+	if _, err := r.DB.Exec(ctx, `UPDATE lsif_dirty_repos SET dirty_token = dirty_token + 1 WHERE repo_id = $1`, rp.ID); err != nil {
+		t.Fatal(err)
+	}
+	gone, err := codeintel.UploadsExpire(ctx, r.DB, codeintel.UploadsExpireParams{
+		RepoID: rp.ID, Head: list[0].Head, Before: now.Add(-30 * 24 * time.Hour), Reason: "expired"})
+	if !errors.Is(err, codeintel.ErrGraphNotCurrent) || len(gone) != 0 {
+		t.Fatalf("expiry with the repository dirtied after listing: expired %v (%v), want nothing and ErrGraphNotCurrent", gone, err)
+	}
+	if _, err := r.DB.Exec(ctx, `UPDATE lsif_dirty_repos SET updated_token = dirty_token WHERE repo_id = $1`, rp.ID); err != nil {
+		t.Fatal(err)
+	}
 	c = jobstest.MustRun(t, r, &prune.Job{UploadRetention: 30 * 24 * time.Hour})
 	if c["expired_uploads"] != 1 || c["expiry_skipped_repos"] != 0 {
 		t.Fatalf("counts %v: want one upload expired", c)

@@ -27,10 +27,10 @@ func lsifUploadInbox(cmd *cobra.Command, a *app, file string, in io.Reader, f ls
 	s := &codeintel.InboxSender{Bucket: b, ChunkSize: chunk, Logger: a.log, NowFunc: a.now}
 	res, err := s.Send(ctx, in, codeintel.InboxParams{Repository: f.repo, Commit: commit, Root: root, Indexer: f.indexer})
 	if err != nil {
-		return fmt.Errorf("lsif upload %s: %w", file, err)
+		return fmt.Errorf("upload %s: %w", file, err)
 	}
-	a.log.Info("sent LSIF dump to the upload inbox; process-uploads registers it", "entry", res.Entry,
-		"parts", len(res.Manifest.Parts), "bytes", res.Manifest.Uncompressed, "indexer", res.Manifest.Indexer, "bucket", b.String())
+	a.log.Info("sent to the upload inbox; process-uploads registers it", "entry", res.Entry,
+		"format", res.Manifest.Format, "parts", len(res.Manifest.Parts), "bytes", res.Manifest.Uncompressed, "indexer", res.Manifest.Indexer, "bucket", b.String())
 	fmt.Fprintln(a.stdout, "inbox:"+res.Entry)
 	return nil
 }

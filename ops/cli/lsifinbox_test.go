@@ -54,7 +54,8 @@ var inboxBuckets = []struct {
 // started. Then, with a database, process-uploads registers the entries:
 // the good one is processed to completed, the one whose part was
 // corrupted errors with the reason, the one of an unknown repository
-// waits, the one whose manifest is not valid is deleted. An entry restored after its registration (a crash before its
+// waits, the one whose manifest is not valid is deleted, recorded as an errored
+// upload when the manifest names the repository and a full commit. An entry restored after its registration (a crash before its
 // deletion) makes no second upload. prune deletes, once old, the parts
 // whose manifest never came and the entry never registered.
 func TestUploadInbox(t *testing.T) {
@@ -92,6 +93,10 @@ func TestUploadInbox(t *testing.T) {
 			}
 			saved := saveEntry(t, b, good)
 			putObject(t, b, codeintel.InboxManifestKey("20240101T000000Z-garbled"), []byte(`{"version": 1, "repository": "shapes", "commit": "HEAD"}`))
+			// A manifest of another release: it names the repository and
+			// commit, so the uploader sees why in lsif uploads.
+			const future = "20240101T000001Z-future"
+			putObject(t, b, codeintel.InboxManifestKey(future), []byte(`{"version": 99, "repository": "shapes", "commit": "`+commit+`"}`))
 
 			url, drop, err := newSchemaURL()
 			if err != nil {
@@ -102,7 +107,7 @@ func TestUploadInbox(t *testing.T) {
 			mustSightline(t, p.env, "migrate", "up")
 			mustSightline(t, p.env, "repos", "add", "shapes", "--path", g.Dir)
 			out1 := mustSightline(t, p.env, "run", "process-uploads")
-			for _, want := range []string{"inbox_registered=3", "inbox_errored=2", "inbox_unknown_repo=1", "inbox_corrupt=1", "completed=1"} {
+			for _, want := range []string{"inbox_registered=4", "inbox_errored=3", "inbox_unknown_repo=1", "inbox_corrupt=2", "completed=1"} {
 				if !strings.Contains(out1, want) {
 					t.Errorf("process-uploads: want %s in\n%s", want, out1)
 				}
@@ -112,12 +117,13 @@ func TestUploadInbox(t *testing.T) {
 				entry, rest, _ := strings.Cut(row, " ")
 				got[entry] = rest
 			}
-			if len(got) != 3 || got[good] != "completed -" ||
+			if len(got) != 4 || got[good] != "completed -" ||
+				!strings.HasPrefix(got[future], "errored corrupt inbox entry "+future+": manifest version 99, want 1") ||
 				!strings.HasPrefix(got[corrupt], "errored corrupt inbox entry "+corrupt+": part 0 is 12 bytes with SHA-256 ") ||
 				!strings.HasPrefix(got[partless], "errored corrupt inbox entry "+partless+": part 0 is missing (lsif-inbox/"+partless+"/part-00000.gz: ") {
-				t.Errorf("uploads = %q\nwant %s completed, %s errored with the part's checksum, %s with the missing part", got, good, corrupt, partless)
+				t.Errorf("uploads = %q\nwant %s completed, %s errored with the part's checksum, %s with the missing part, %s with the manifest's version", got, good, corrupt, partless, future)
 			}
-			for _, e := range []string{corrupt, partless} {
+			for _, e := range []string{corrupt, partless, future} {
 				if !strings.HasSuffix(got[e], "upload the dump again") {
 					t.Errorf("upload of %s: %q, want what to do", e, got[e])
 				}
@@ -135,8 +141,8 @@ func TestUploadInbox(t *testing.T) {
 			if !strings.Contains(out2, "inbox_registered=0") || !strings.Contains(out2, "uploads=0") {
 				t.Errorf("process-uploads on a registered entry: want nothing registered or processed\n%s", out2)
 			}
-			if n := p.query(t, `SELECT count(*) FROM lsif_uploads`); n[0] != "3" {
-				t.Errorf("%s uploads after the entry was seen again, want 3", n[0])
+			if n := p.query(t, `SELECT count(*) FROM lsif_uploads`); n[0] != "4" {
+				t.Errorf("%s uploads after the entry was seen again, want 4", n[0])
 			}
 			if d := cmp.Diff(sorted(incomplete, unknown), entryNames(t, b)); d != "" {
 				t.Errorf("inbox after the second run (-want +got):\n%s", d)

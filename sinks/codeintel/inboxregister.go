@@ -44,7 +44,7 @@ type InboxRegisterResult struct {
 // queued. Should the second compose land after the upload was processed
 // and its object deleted, prune deletes that object as a leftover.
 func InboxRegister(ctx context.Context, db DB, b bucket.Bucket, p InboxRegisterParams) (InboxRegisterResult, error) {
-	up, created, err := uploadsInsertInbox(ctx, db, p)
+	up, created, err := uploadsInsertInbox(ctx, db, p, "")
 	if err != nil {
 		return InboxRegisterResult{}, err
 	}
@@ -81,21 +81,44 @@ func InboxRegister(ctx context.Context, db DB, b bucket.Bucket, p InboxRegisterP
 	return res, err
 }
 
+// InboxRegisterCorrupt records inbox entry p.Entry, whose manifest is
+// not valid (the ErrInboxCorrupt of InboxReadManifest) but names
+// repository p.RepoID and a full commit, as an errored upload with
+// message, so that lsif uploads shows the uploader why its upload never
+// ran. Like InboxRegister it is idempotent; the entry is the caller's to
+// delete.
+func InboxRegisterCorrupt(ctx context.Context, db DB, p InboxRegisterParams, message string) (InboxRegisterResult, error) {
+	p.Manifest.Parts = nil // what a corrupt manifest lists is not to be trusted, nor stored
+	up, created, err := uploadsInsertInbox(ctx, db, p, message)
+	return InboxRegisterResult{Upload: up, Created: created}, err
+}
+
+// Identifies reports whether m names a repository and a full commit:
+// enough for an errored upload saying what is wrong with the rest.
+func (m InboxManifest) Identifies() bool {
+	return m.Repository != "" && commitHex.MatchString(m.Commit)
+}
+
 // uploadsInsertInbox inserts the upload of inbox entry p.Entry, in state
 // uploading with every part received, unless it exists; it returns the
 // upload and whether it inserted it.
-func uploadsInsertInbox(ctx context.Context, db DB, p InboxRegisterParams) (Upload, bool, error) {
+// A non-empty failure inserts it errored with that message instead (a
+// manifest that is not valid: any format but lsif and scip is recorded
+// as lsif).
+func uploadsInsertInbox(ctx context.Context, db DB, p InboxRegisterParams, failure string) (Upload, bool, error) {
 	m := p.Manifest
 	var id int64
 	err := db.QueryRow(ctx, `
 		WITH next AS (SELECT nextval(pg_get_serial_sequence('lsif_uploads', 'id')) AS id)
-		INSERT INTO lsif_uploads (id, repo_id, commit_oid, root, indexer, num_parts, uploaded_parts, object_key, inbox_entry, format)
+		INSERT INTO lsif_uploads (id, repo_id, commit_oid, root, indexer, num_parts, uploaded_parts, object_key, inbox_entry, format,
+			state, failure_message, finished_at)
 		OVERRIDING SYSTEM VALUE
-		SELECT id, $1, $2, $3, $4, $5, array(SELECT generate_series(0, $5 - 1)),
-			$6 || '/upload-' || id || '.lsif.gz', $7, $8 FROM next
+		SELECT id, $1, $2, $3, $4, greatest($5, 1), array(SELECT generate_series(0, $5 - 1)),
+			$6 || '/upload-' || id || '.lsif.gz', $7, CASE WHEN $8 IN ('lsif', 'scip') THEN $8 ELSE 'lsif' END,
+			CASE WHEN $9 = '' THEN 'uploading' ELSE 'errored' END, nullif($9, ''), CASE WHEN $9 <> '' THEN now() END FROM next
 		ON CONFLICT (inbox_entry) DO NOTHING
 		RETURNING id`,
-		p.RepoID, m.Commit, m.Root, m.Indexer, len(m.Parts), DefaultKeyPrefix, p.Entry, m.Format).Scan(&id)
+		p.RepoID, m.Commit, m.Root, m.Indexer, len(m.Parts), DefaultKeyPrefix, p.Entry, m.Format, failure).Scan(&id)
 	created := err == nil
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = db.QueryRow(ctx, `SELECT id FROM lsif_uploads WHERE inbox_entry = $1`, p.Entry).Scan(&id)

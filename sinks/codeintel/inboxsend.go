@@ -1,7 +1,6 @@
 package codeintel
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"context"
@@ -19,7 +18,6 @@ import (
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/sightline-dev/sightline/pipeline/bucket"
-	"github.com/sightline-dev/sightline/sources/lsif"
 )
 
 // InboxSender sends a dump to the upload inbox, for a CI job that has
@@ -63,25 +61,13 @@ type InboxResult struct {
 // inbox entry. Should it fail midway, the parts stored so far have no
 // manifest: they are never registered, and prune deletes them.
 func (s *InboxSender) Send(ctx context.Context, r io.Reader, p InboxParams) (InboxResult, error) {
-	in, err := lsif.NewReader(r)
+	br, format, indexer, err := openDump(r, p.Indexer)
 	if err != nil {
 		return InboxResult{}, err
 	}
-	defer in.Close()
-	br := bufio.NewReaderSize(in, 64<<10)
-	head, err := br.Peek(64 << 10)
-	if len(head) == 0 {
-		if err == nil || errors.Is(err, io.EOF) {
-			return InboxResult{}, errors.New("the dump is empty: check that the indexer wrote it")
-		}
-		return InboxResult{}, fmt.Errorf("read dump: %w", err)
-	}
+	defer br.Close()
 	now := s.now()
 	entry, err := newEntryName(now)
-	if err != nil {
-		return InboxResult{}, err
-	}
-	format, indexer, err := sniff(head, p.Indexer)
 	if err != nil {
 		return InboxResult{}, err
 	}

@@ -95,23 +95,11 @@ type UploadResult struct {
 // stays visible in state uploading with the parts it received; its
 // num_parts is the count known so far and is fixed once the dump ends.
 func (u *Uploader) Upload(ctx context.Context, r io.Reader, p UploadParams) (UploadResult, error) {
-	in, err := lsif.NewReader(r)
+	br, format, indexer, err := openDump(r, p.Indexer)
 	if err != nil {
 		return UploadResult{}, err
 	}
-	defer in.Close()
-	br := bufio.NewReaderSize(in, 64<<10)
-	head, err := br.Peek(64 << 10)
-	if len(head) == 0 {
-		if err == nil || errors.Is(err, io.EOF) {
-			return UploadResult{}, errors.New("the dump is empty: check that the indexer wrote it")
-		}
-		return UploadResult{}, fmt.Errorf("read dump: %w", err)
-	}
-	format, indexer, err := sniff(head, p.Indexer)
-	if err != nil {
-		return UploadResult{}, err
-	}
+	defer br.Close()
 	chunk := cmp.Or(u.ChunkSize, DefaultChunkSize)
 	parts := 1
 	if p.SizeHint > 0 {
@@ -284,6 +272,37 @@ func (u *Uploader) logger() *slog.Logger {
 		return slog.New(slog.DiscardHandler)
 	}
 	return u.Logger
+}
+
+// dumpReader is a dump's uncompressed content, buffered.
+type dumpReader struct {
+	*bufio.Reader
+	io.Closer
+}
+
+// openDump opens the dump (plain or gzipped) read from r for sending and
+// tells its format and its indexer's name: given, else the one the dump
+// or index names. An empty dump, or one neither LSIF nor SCIP, is refused.
+func openDump(r io.Reader, given string) (*dumpReader, scip.Format, string, error) {
+	in, err := lsif.NewReader(r)
+	if err != nil {
+		return nil, "", "", err
+	}
+	br := bufio.NewReaderSize(in, 64<<10)
+	head, err := br.Peek(64 << 10)
+	if len(head) == 0 {
+		in.Close()
+		if err == nil || errors.Is(err, io.EOF) {
+			return nil, "", "", errors.New("the dump is empty: check that the indexer wrote it")
+		}
+		return nil, "", "", fmt.Errorf("read dump: %w", err)
+	}
+	format, indexer, err := sniff(head, given)
+	if err != nil {
+		in.Close()
+		return nil, "", "", err
+	}
+	return &dumpReader{Reader: br, Closer: in}, format, indexer, nil
 }
 
 // sniff tells an upload's format from the head of its uncompressed

@@ -2,6 +2,7 @@ package codeintel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -44,6 +45,11 @@ func RetentionReposList(ctx context.Context, db DB, before time.Time) ([]Retenti
 	return list, nil
 }
 
+// ErrGraphNotCurrent is returned by UploadsExpire when the repository's
+// commit graph is not current: its uploads changed since
+// update-commit-graph last ran, or the tip of its default branch moved.
+var ErrGraphNotCurrent = errors.New("commit graph not current")
+
 // UploadsExpireParams say which of a repository's uploads may expire.
 type UploadsExpireParams struct {
 	RepoID int64
@@ -67,7 +73,17 @@ type UploadsExpireParams struct {
 // another root or indexer. An expired upload becomes deleted, with
 // p.Reason, its converted rows are deleted and the repository is marked
 // dirty for update-commit-graph; prune deletes the row after its
-// retention period. The caller checks that the commit graph is current.
+// retention period.
+//
+// The commit graph must be current, or what the kept commits need is not
+// known: once it has chosen the uploads to expire, UploadsExpire checks
+// it under a lock on the repository's dirty row, and returns
+// ErrGraphNotCurrent, expiring nothing, when the repository is dirty or
+// its tip is no longer p.Head. An upload completing meanwhile either
+// marked the repository dirty before that check, or waits for the lock
+// (UploadsComplete marks it last) and so comes after the expiry. The
+// uploads' rows are locked before the dirty row, in UploadsComplete's
+// order, so the two never deadlock.
 func UploadsExpire(ctx context.Context, db DB, p UploadsExpireParams) ([]int64, error) {
 	var expired []int64
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
@@ -90,13 +106,16 @@ func UploadsExpire(ctx context.Context, db DB, p UploadsExpireParams) ([]int64, 
 		if expired, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
 			return fmt.Errorf("expire uploads of repository %d: %w", p.RepoID, err)
 		}
+		if len(expired) == 0 {
+			return nil
+		}
+		if err := graphCurrent(ctx, tx, p.RepoID, p.Head); err != nil {
+			return err
+		}
 		for _, id := range expired {
 			if err := UploadsDeleteData(ctx, tx, id); err != nil {
 				return err
 			}
-		}
-		if len(expired) == 0 {
-			return nil
 		}
 		_, err = tx.Exec(ctx, `
 			INSERT INTO lsif_dirty_repos (repo_id, dirty_token) VALUES ($1, 1)
@@ -106,5 +125,26 @@ func UploadsExpire(ctx context.Context, db DB, p UploadsExpireParams) ([]int64, 
 		}
 		return nil
 	})
-	return expired, err
+	if err != nil {
+		return nil, err // rolled back: nothing expired
+	}
+	return expired, nil
+}
+
+// graphCurrent returns ErrGraphNotCurrent unless the commit graph of
+// repository repoID is current (not dirty) and its tip is head, and
+// holds the lock UploadsComplete needs to mark it dirty until tx ends.
+func graphCurrent(ctx context.Context, tx pgx.Tx, repoID int64, head string) error {
+	var current bool
+	err := tx.QueryRow(ctx, `
+		SELECT coalesce(d.dirty_token <= d.updated_token AND r.head_commit = $2, false)
+		FROM lsif_dirty_repos d JOIN repos r ON r.id = d.repo_id
+		WHERE d.repo_id = $1 FOR NO KEY UPDATE OF d`, repoID, head).Scan(&current)
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && !current) {
+		return fmt.Errorf("expire uploads of repository %d: %w", repoID, ErrGraphNotCurrent)
+	}
+	if err != nil {
+		return fmt.Errorf("expire uploads of repository %d: %w", repoID, err)
+	}
+	return nil
 }

@@ -66,7 +66,7 @@ type converter struct {
 // fraction of the uncompressed dump (see BenchmarkConvert), bounded by the
 // number of ranges and item edges, not by the dump's bytes.
 func Convert(ctx context.Context, r io.Reader, opts Opts, sink Sink) (Stats, error) {
-	root, err := cleanRoot(opts.Root)
+	root, err := CleanRoot(opts.Root)
 	if err != nil {
 		return Stats{}, err
 	}

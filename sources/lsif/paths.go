@@ -11,9 +11,10 @@ import (
 
 var errNoRoot = errors.New("the dump names no project root (no metaData.projectRoot and no group rootUri): pass the root URI")
 
-// cleanRoot validates Opts.Root: a relative, slash-separated directory
-// inside the repository. It returns "" for the repository root.
-func cleanRoot(root string) (string, error) {
+// CleanRoot validates Opts.Root: a relative, slash-separated directory
+// inside the repository. It returns the root cleaned, "" for the
+// repository root. The SCIP converter checks its root with it too.
+func CleanRoot(root string) (string, error) {
 	if root == "" {
 		return "", nil
 	}

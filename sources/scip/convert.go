@@ -6,9 +6,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"path"
 	"strings"
 
 	"github.com/sightline-dev/sightline/sources/lsif"
@@ -138,7 +136,7 @@ type docRec struct {
 // hover texts go to the Sink as they are read. Grouping adds two 4-byte
 // indexes per occurrence and the largest single result.
 func Convert(ctx context.Context, r io.Reader, opts lsif.Opts, sink lsif.Sink) (lsif.Stats, error) {
-	root, err := cleanRoot(opts.Root)
+	root, err := lsif.CleanRoot(opts.Root)
 	if err != nil {
 		return lsif.Stats{}, err
 	}
@@ -263,25 +261,6 @@ func (c *converter) stateBytes() int64 {
 		n += int64(len(t.signature)+len(t.detail)) + 48 + 40
 	}
 	return n
-}
-
-// cleanRoot validates Opts.Root: a relative, slash-separated directory
-// inside the repository. It returns "" for the repository root.
-func cleanRoot(root string) (string, error) {
-	if root == "" {
-		return "", nil
-	}
-	if strings.HasPrefix(root, "/") || strings.Contains(root, `\`) {
-		return "", fmt.Errorf("root %q: want a directory relative to the repository root, with forward slashes", root)
-	}
-	clean := path.Clean(root)
-	if clean == ".." || strings.HasPrefix(clean, "../") {
-		return "", fmt.Errorf("root %q is outside the repository", root)
-	}
-	if clean == "." {
-		return "", nil
-	}
-	return clean, nil
 }
 
 // chunks is an append-only table in fixed-size chunks: growing it never
