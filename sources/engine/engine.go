@@ -60,27 +60,13 @@ type Engine struct {
 // Series evaluates q at each of commits, which should be in history order
 // (oldest first) for the diffs between them to be small; any order is
 // correct. A commit repeated in a row is evaluated once. It returns one
-// Point per commit, in the order given.
+// Point per commit, in the order given. It is a Pass of one query.
 func (e *Engine) Series(ctx context.Context, repo *gitsource.Repo, q *search.Query, commits []string, opts Opts) ([]Point, error) {
-	if e.Cache == nil {
-		e.Cache = NewCache(0)
+	res, err := e.Pass(ctx, repo, []PassQuery{{Query: q, Opts: opts}}, commits)
+	if err != nil {
+		return nil, err
 	}
-	ev := &evaluation{repo: repo, q: q, opts: opts, cache: e.Cache, fp: fingerprint(q, opts),
-		langFilters: langFilters(q), files: map[string]trackedFile{}, totals: newTotals()}
-	ctx, cancel := context.WithCancel(ctx)
-	wait := ev.prefetchDiffs(ctx, commits)
-	defer wait() // after cancel: an early return stops the diffs' git
-	defer cancel()
-	points := make([]Point, len(commits))
-	for i, c := range commits {
-		if i == 0 || c != commits[i-1] {
-			if err := ev.moveTo(ctx, c); err != nil {
-				return nil, err
-			}
-		}
-		points[i] = ev.totals.point(c)
-	}
-	return points, nil
+	return res[0].Points, res[0].Err
 }
 
 // fingerprint is the cache key of what a file's value depends on besides

@@ -30,6 +30,8 @@ func TestScriptedHistory(t *testing.T) {
 		{"order", testOrderIndependent},
 		{"memoization", testMemoization},
 		{"shared cache", testCacheSharedAcrossQueries},
+		{"shared pass", testSharedPass},
+		{"pass fails alone", testPassFailsAlone},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
