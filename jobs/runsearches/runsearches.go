@@ -54,6 +54,10 @@ type Job struct {
 	// Concurrency is how many tasks (repositories) are evaluated at once;
 	// 0 means DefaultConcurrency.
 	Concurrency int
+	// GroupShards is the most shards claimed together, over the same
+	// repositories, and evaluated in one pass per repository; 0 means
+	// shardqueue.DefaultGroupShards, 1 one shard at a time.
+	GroupShards int
 	// GitRate bounds git work: sample commits evaluated per second, across
 	// the run; 0 means unlimited.
 	GitRate float64
@@ -107,6 +111,7 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	}
 	p := env.StartProgress(ctx, Name, "shards", ready)
 	defer p.Stop()
+	w.progress = p
 	for {
 		if err := ctx.Err(); err != nil {
 			return w.counts, err
@@ -114,17 +119,17 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		if _, err := shardqueue.PromotePrioritized(ctx, env.DB); err != nil {
 			return w.counts, err
 		}
-		s, err := shardqueue.Claim(ctx, env.DB, env.RunID)
+		shards, err := shardqueue.ClaimGroup(ctx, env.DB, env.RunID, shardqueue.GroupOpts{Shards: j.GroupShards})
 		if err != nil {
 			return w.counts, err
 		}
-		if s == nil {
+		if len(shards) == 0 {
 			break
 		}
-		if err := w.process(ctx, s); err != nil {
+		w.add("claims", 1)
+		if err := w.process(ctx, shards); err != nil {
 			return w.counts, err
 		}
-		p.Add(1)
 	}
 	// Shards that failed for good meanwhile (stalled elsewhere).
 	return w.counts, w.settleFailed(ctx)
@@ -140,7 +145,7 @@ func (j *Job) newWorker(env *jobs.Env) *worker {
 		job: j, env: env, id: env.RunID,
 		cache:   engine.NewCache(j.CacheBytes),
 		limiter: lim,
-		counts: jobs.Counts{"shards": 0, "tasks": 0, "answers": 0, "points": 0, "commits": 0,
+		counts: jobs.Counts{"claims": 0, "passes": 0, "shards": 0, "tasks": 0, "answers": 0, "points": 0, "commits": 0,
 			"incomplete": 0, "errored": 0, "retried": 0, "reset": 0, "settled": 0, "lost": 0},
 	}
 }

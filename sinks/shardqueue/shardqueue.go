@@ -79,6 +79,10 @@ type Shard struct {
 	Tasks       int
 	Priority    int
 	Cost        float64
+	// RepoIDs are the repositories the shard's tasks read, ascending:
+	// ClaimGroup claims shards over the same repositories together. Set
+	// on Enqueue; not read back.
+	RepoIDs     []int64
 	State       State
 	Attempts    int
 	MaxAttempts int
