@@ -23,11 +23,11 @@ type repoPass struct {
 	refs    []taskRef
 	results [][]taskResult
 
-	queries []engine.PassQuery
-	series  []insights.Series
+	queries  []engine.PassQuery
+	series   []insights.Series
 	bySeries map[int64]int // query index by series id
-	live    []taskRef     // the tasks the pass answers
-	queryOf []int         // query index of each live task
+	live     []taskRef     // the tasks the pass answers
+	queryOf  []int         // query index of each live task
 }
 
 func (p *repoPass) task(ref taskRef) *taskResult { return &p.results[ref.claim][ref.task] }
