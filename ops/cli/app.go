@@ -114,7 +114,7 @@ func (a *app) registry() *jobs.Registry {
 		&syncrepos.Job{Specs: a.cfg.Repos, Protocols: a.gitProtocols, Timeout: a.gitTimeout},
 		&indexcommits.Job{},
 		&planbackfills.Job{},
-		&runsearches.Job{Mirrors: a.mirrors(), Concurrency: a.searchConcurrency},
+		&runsearches.Job{Mirrors: a.mirrors(), Concurrency: a.searchConcurrency, GroupShards: a.searchGroup},
 		&enqueuesnapshots.Job{},
 		&processuploads.Job{Mirrors: a.mirrors()},
 		&updatecommitgraph.Job{},

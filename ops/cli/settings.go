@@ -50,6 +50,11 @@ type settings struct {
 	// searchConcurrency is how many repositories one run-searches process
 	// evaluates at once; 0 means the job's default.
 	searchConcurrency int
+
+	searchGroupText string
+	// searchGroup is the most shards one run-searches claim takes together;
+	// 0 means the job's default.
+	searchGroup int
 }
 
 // envVars documents the global environment variables, in help order.
@@ -68,6 +73,7 @@ var envVars = []struct{ name, flag, doc string }{
 	{"SIGHTLINE_MIRROR_CACHE_SIZE", "mirror-cache-size", "queue workers: fetch URL repositories they lack into $SIGHTLINE_DATA_DIR/repos and keep those mirrors within this size, least recently used deleted first, e.g. 20GiB (default no limit)"},
 	{"SIGHTLINE_MAX_RUNTIME", "max-runtime", "queue workers (run-searches, process-uploads): end a run after this long, handing back what it holds, e.g. 50m (default: when the queue is empty)"},
 	{"SIGHTLINE_SEARCH_CONCURRENCY", "search-concurrency", "run-searches: how many repositories one process evaluates at once, 1 to 64 (default 2)"},
+	{"SIGHTLINE_SEARCH_GROUP", "search-group", "run-searches: the most shards one claim takes together over the same repositories, all their series evaluated in one pass per repository, 1 to 1024 (default 32; 1: a shard at a time)"},
 }
 
 func (s *settings) bind(fs *pflag.FlagSet) {
@@ -77,7 +83,7 @@ func (s *settings) bind(fs *pflag.FlagSet) {
 		"prune-after": &s.pruneAfterText, "prune-runs-after": &s.pruneRunsAfterText,
 		"git-protocols": &s.gitProtocolsText, "git-timeout": &s.gitTimeoutText,
 		"max-runtime": &s.maxRuntimeText, "mirror-cache-size": &s.mirrorCacheSizeText,
-		"search-concurrency": &s.searchConcurrencyText,
+		"search-concurrency": &s.searchConcurrencyText, "search-group": &s.searchGroupText,
 	}
 	for _, v := range envVars {
 		fs.StringVar(ptrs[v.flag], v.flag, "", v.doc+" [$"+v.name+"]")
@@ -136,7 +142,24 @@ func (s *settings) resolve(fs *pflag.FlagSet, getenv func(string) string) error 
 	if err := s.resolveMirrorCacheSize(); err != nil {
 		return err
 	}
-	return s.resolveSearchConcurrency()
+	if err := s.resolveSearchConcurrency(); err != nil {
+		return err
+	}
+	return s.resolveSearchGroup()
+}
+
+// resolveSearchGroup reads how many shards one run-searches claim takes
+// together.
+func (s *settings) resolveSearchGroup() error {
+	if s.searchGroupText == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(s.searchGroupText)
+	if err != nil || n < 1 || n > 1024 {
+		return usageErrorf("--search-group / SIGHTLINE_SEARCH_GROUP: %q is not a whole number from 1 to 1024", s.searchGroupText)
+	}
+	s.searchGroup = n
+	return nil
 }
 
 // resolveMaxRuntime reads the queue workers' run time bound.
