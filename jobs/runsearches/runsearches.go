@@ -1,13 +1,18 @@
 // Package runsearches is the run-searches job: it works through the search
-// shard queue. It claims one shard at a time, highest priority first (and
-// claims again after every shard, so that urgent work queued meanwhile —
-// recordings, a prioritized backfill — goes next), heartbeats while it
-// works, evaluates the shard's tasks with the incremental engine (one pass
-// per task over its distinct commits, oldest first, with a blob-result
-// cache shared by the whole run), writes the answers as Arrow batches under
-// the run, loads them into series_points or snapshot_points through the
-// batch loader, and completes the shard in the transaction that counts it
-// in its backfill, finishing the backfill after its last shard.
+// shard queue. It claims one group of shards at a time: the ready shard
+// with the highest priority, and with it the other ready shards over the
+// same repositories, whatever their series, backfill or kind (and claims
+// again after every group, so that urgent work queued meanwhile —
+// recordings, a prioritized backfill — goes next). It heartbeats while it
+// works, evaluates the group's tasks with the incremental engine — one
+// pass per repository over the distinct commits of all its tasks, oldest
+// first, every series a query of the pass, so each changed blob is read
+// from git once for all of them, with a blob-result cache shared by the
+// whole run — then, shard by shard, writes the answers as Arrow batches
+// under the run, loads them into series_points or snapshot_points through
+// the batch loader, and completes the shard in the transaction that counts
+// it in its backfill, finishing the backfill after its last shard. A
+// series that cannot be evaluated fails its tasks alone, not the pass.
 //
 // Failures never leave a series silently short or a backfill in progress
 // forever. A repository that cannot be searched fails the shard, which is

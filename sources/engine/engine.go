@@ -11,6 +11,12 @@
 // backfill grows with the number of changed blobs, not with sample times ×
 // repository size.
 //
+// Many series over one repository are evaluated in one Pass: the walk
+// lists each commit's changes once and reads each changed blob once for
+// every query that has no cached value for it, so a dashboard of twenty
+// series costs one git read and twenty matcher scans, not twenty reads.
+// Series is a pass of one query.
+//
 // The package does not choose commits (see gitsource.CommitAt) nor store
 // results.
 package engine
