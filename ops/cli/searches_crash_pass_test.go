@@ -1,7 +1,12 @@
 package cli_test
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,20 +16,29 @@ import (
 // TestRunSearchesCrashMidPass kills `sightline run run-searches` with
 // SIGKILL in the middle of a shared pass: the run holds the three
 // backfills' shards as one claim group (every series over the same
-// repositories), a third of the way through evaluating them, none stored
-// yet. The next run takes the group back and redoes it: the series must
-// equal an uninterrupted run's, nothing lost and nothing twice.
+// repositories), its git processes are reading blobs for the pass, and
+// no shard is stored yet. The next run takes the group back and redoes
+// it: the series must equal an uninterrupted run's, nothing lost and
+// nothing twice.
 func TestRunSearchesCrashMidPass(t *testing.T) {
 	t.Parallel()
 	dirs := crashRepos(t, 12)
 	clean, crashed := crashPair(t, "run-searches", func(p *crashPipeline) { p.setUp(t, dirs) })
-	took := clean.searchTime(t)
-	held, out := killMidRun(t, crashed, "run-searches", func() int { return crashed.waitForGroup(t, took/3) })
-	if completed, total := crashed.shardCounts(t); completed != 0 {
-		t.Fatalf("the kill landed after %d of %d shards were stored (the clean run took %s); the test needs more work per pass\n%s",
-			completed, total, took, out)
+	cmd := crashed.sightline("run", "run-searches")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
 	}
-	t.Logf("killed run-searches holding a claim group of %d shards, %s into it (the clean run took %s)", held, took/3, took)
+	held := crashed.waitForPass(t, cmd.Process.Pid)
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	if completed, total := crashed.shardCounts(t); completed != 0 {
+		t.Fatalf("the kill landed after %d of %d shards were stored; the test needs more work per pass\n%s", completed, total, out.String())
+	}
+	t.Logf("killed run-searches in a shared pass, holding a claim group of %d shards", held)
 
 	if out, err := crashed.sightline("run", "run-searches").CombinedOutput(); err != nil {
 		t.Fatalf("run-searches after the crash: %v\n%s", err, out)
@@ -47,22 +61,10 @@ func TestRunSearchesCrashMidPass(t *testing.T) {
 	checkSameAsClean(t, clean, crashed)
 }
 
-// searchTime is how long p's run-searches held shards, by the database
-// clock: from the first claim to the last completion.
-func (p *crashPipeline) searchTime(t *testing.T) time.Duration {
-	t.Helper()
-	var secs float64
-	err := p.conn(t).QueryRow(context.Background(),
-		`SELECT extract(epoch FROM max(finished_at) - min(claimed_at))::float8 FROM search_shards`).Scan(&secs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return time.Duration(secs * float64(time.Second))
-}
-
-// waitForGroup waits until one run holds two or more shards and none is
-// completed, then waits for after more, and returns how many it holds.
-func (p *crashPipeline) waitForGroup(t *testing.T, after time.Duration) int {
+// waitForPass waits until one run holds two or more shards, none is
+// completed, and process pid has a git child (the pass reads blobs), and
+// returns how many shards it holds.
+func (p *crashPipeline) waitForPass(t *testing.T, pid int) int {
 	t.Helper()
 	c := p.conn(t)
 	deadline := time.Now().Add(60 * time.Second)
@@ -74,12 +76,33 @@ func (p *crashPipeline) waitForGroup(t *testing.T, after time.Duration) int {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if held >= 2 && completed == 0 && holders == 1 {
-			time.Sleep(after)
+		if completed > 0 {
+			t.Fatalf("run-searches stored a shard before the test saw its pass under way")
+		}
+		if held >= 2 && holders == 1 && hasGitChild(pid) {
 			return held
 		}
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(time.Millisecond)
 	}
-	t.Fatal("run-searches claimed no group of shards within 60s")
+	t.Fatal("run-searches claimed no group of shards and started no pass within 60s")
 	return 0
+}
+
+// hasGitChild reports whether process pid has a child running git, from
+// /proc.
+func hasGitChild(pid int) bool {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, f := range stats {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...
+		i := bytes.LastIndexByte(b, ')')
+		fields := strings.Fields(string(b[i+1:]))
+		if len(fields) > 1 && fields[1] == strconv.Itoa(pid) && bytes.Contains(b[:i], []byte("(git")) {
+			return true
+		}
+	}
+	return false
 }
