@@ -51,7 +51,7 @@ var dashboardQueries = []benchQuery{
 // language-usage series, 52 weekly points each, evaluated in ONE engine
 // pass over the repository's history (engine.Pass, a fresh cache per op),
 // against the naive baseline (git rev-list + git grep -o per sample time
-// per series: 20 × 52 git grep runs; `git grep -c ''` counting lines by
+// per series: 20 × 52 git grep runs; `git grep -I -c -e ""` counting lines by
 // file extension for language usage). It also times, once, what
 // run-searches did before shared passes: the 20 series one Series call
 // each (a fresh shared cache). It fails if any value differs from git's.
@@ -218,7 +218,7 @@ func fill(samples []sample, commits []string, points []engine.Point) []sample {
 }
 
 // naiveLangs is the naive language usage: at each sample time, git
-// rev-list, then `git grep -I -c ''` (the lines of every text file)
+// rev-list, then `git grep -I -c -e ""` (the lines of every text file)
 // summed by file extension, vendored directories left out.
 func naiveLangs(b *testing.B, r *benchRepo) *naiveRun {
 	start, cpu := time.Now(), cpuTime()
