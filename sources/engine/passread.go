@@ -95,25 +95,16 @@ func (p *pass) read(ctx context.Context, b passBlobs, lo, hi int, todo [][]pendi
 			f := todo[uses[0].k][uses[0].i]
 			return fmt.Errorf("read %s (%s): %w", f.path, f.oid, err)
 		}
-		// Queries that differ only in filters share a cache key for the
-		// files in scope of both (see cacheKey): compute such a value once.
-		var byKey map[string]fileValue
 		for _, u := range uses {
 			ev, f := p.evs[u.k], todo[u.k][u.i]
-			switch v, ok := byKey[f.key]; {
+			switch {
 			case err != nil:
 				// As git grep does: skip it and say which, rather than fail.
 				values[u.k][u.i] = fileValue{missing: true}
 			case data == nil || size > ev.sizeLimit():
 				values[u.k][u.i] = fileValue{res: search.FileResult{Skipped: search.SkipTooLarge}}
-			case ok:
-				values[u.k][u.i] = v
 			default:
-				v = ev.compute(f.path, data)
-				if byKey == nil {
-					byKey = map[string]fileValue{}
-				}
-				byKey[f.key], values[u.k][u.i] = v, v
+				values[u.k][u.i] = ev.compute(f.path, data)
 			}
 		}
 		return nil
