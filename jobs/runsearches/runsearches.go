@@ -1,13 +1,18 @@
 // Package runsearches is the run-searches job: it works through the search
-// shard queue. It claims one shard at a time, highest priority first (and
-// claims again after every shard, so that urgent work queued meanwhile —
-// recordings, a prioritized backfill — goes next), heartbeats while it
-// works, evaluates the shard's tasks with the incremental engine (one pass
-// per task over its distinct commits, oldest first, with a blob-result
-// cache shared by the whole run), writes the answers as Arrow batches under
-// the run, loads them into series_points or snapshot_points through the
-// batch loader, and completes the shard in the transaction that counts it
-// in its backfill, finishing the backfill after its last shard.
+// shard queue. It claims one group of shards at a time: the ready shard
+// with the highest priority, and with it the other ready shards over the
+// same repositories, whatever their series, backfill or kind (and claims
+// again after every group, so that urgent work queued meanwhile —
+// recordings, a prioritized backfill — goes next). It heartbeats while it
+// works, evaluates the group's tasks with the incremental engine — one
+// pass per repository over the distinct commits of all its tasks, oldest
+// first, every series a query of the pass, so each changed blob is read
+// from git once for all of them, with a blob-result cache shared by the
+// whole run — then, shard by shard, writes the answers as Arrow batches
+// under the run, loads them into series_points or snapshot_points through
+// the batch loader, and completes the shard in the transaction that counts
+// it in its backfill, finishing the backfill after its last shard. A
+// series that cannot be evaluated fails its tasks alone, not the pass.
 //
 // Failures never leave a series silently short or a backfill in progress
 // forever. A repository that cannot be searched fails the shard, which is
@@ -56,6 +61,10 @@ type Job struct {
 	// Concurrency is how many tasks (repositories) are evaluated at once;
 	// 0 means DefaultConcurrency.
 	Concurrency int
+	// GroupShards is the most shards claimed together, over the same
+	// repositories, and evaluated in one pass per repository; 0 means
+	// shardqueue.DefaultGroupShards, 1 one shard at a time.
+	GroupShards int
 	// GitRate bounds git work: sample commits evaluated per second, across
 	// the run; 0 means unlimited.
 	GitRate float64
@@ -117,6 +126,7 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	}
 	p := env.StartProgress(ctx, Name, "shards", ready)
 	defer p.Stop()
+	w.progress = p
 	for {
 		if err := ctx.Err(); err != nil {
 			return w.counts, err
@@ -124,17 +134,17 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		if _, err := shardqueue.PromotePrioritized(ctx, env.DB); err != nil {
 			return w.counts, err
 		}
-		s, err := shardqueue.Claim(ctx, env.DB, env.RunID)
+		shards, err := shardqueue.ClaimGroup(ctx, env.DB, env.RunID, shardqueue.GroupOpts{Shards: j.GroupShards})
 		if err != nil {
 			return w.counts, err
 		}
-		if s == nil {
+		if len(shards) == 0 {
 			break
 		}
-		if err := w.process(ctx, s); err != nil {
+		w.add("claims", 1)
+		if err := w.process(ctx, shards); err != nil {
 			return w.counts, err
 		}
-		p.Add(1)
 	}
 	// Shards that failed for good meanwhile (stalled elsewhere).
 	return w.counts, w.settleFailed(ctx)
@@ -150,7 +160,7 @@ func (j *Job) newWorker(env *jobs.Env) *worker {
 		job: j, env: env, id: env.RunID,
 		cache:   engine.NewCache(j.CacheBytes),
 		limiter: lim,
-		counts: jobs.Counts{"shards": 0, "tasks": 0, "answers": 0, "points": 0, "commits": 0,
+		counts: jobs.Counts{"claims": 0, "passes": 0, "shards": 0, "tasks": 0, "answers": 0, "points": 0, "commits": 0,
 			"incremental": 0, "full": 0, "blob_bytes": 0, "incomplete": 0, "timeouts": 0, "errored": 0, "retried": 0, "reset": 0, "settled": 0, "lost": 0},
 	}
 }

@@ -32,6 +32,8 @@ func TestScriptedHistory(t *testing.T) {
 		{"shared cache", testCacheSharedAcrossQueries},
 		{"incremental", testIncremental},
 		{"incremental groups", testIncrementalGroups},
+		{"shared pass", testSharedPass},
+		{"pass fails alone", testPassFailsAlone},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
