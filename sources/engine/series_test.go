@@ -34,6 +34,7 @@ func TestScriptedHistory(t *testing.T) {
 		{"incremental groups", testIncrementalGroups},
 		{"shared pass", testSharedPass},
 		{"pass fails alone", testPassFailsAlone},
+		{"pass with bases", testPassWithBases},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
