@@ -37,7 +37,7 @@ func (p *repoPass) evalPass(ctx context.Context, g *gitsource.Repo, commits []st
 			return nil, err
 		}
 		p.queries[k].Base, p.queries[k].Deadline, p.modes[k] = base, p.limits[k].deadline(start), modeFull
-		if base != nil {
+		if p.queries[k].Base != nil {
 			p.modes[k] = modeIncremental
 		}
 	}
