@@ -41,6 +41,7 @@ func (p *repoPass) evalPass(ctx context.Context, g *gitsource.Repo, commits []st
 			p.modes[k] = modeIncremental
 		}
 	}
+	p.join(commits)
 	res, err := e.Pass(ctx, g, p.queries, commits)
 	if err != nil {
 		return nil, err
@@ -51,6 +52,35 @@ func (p *repoPass) evalPass(ctx context.Context, g *gitsource.Repo, commits []st
 	}
 	p.bytes = e.BytesRead()
 	return res, nil
+}
+
+// join sets where each query with a base joins the pass's walk: at the
+// first of commits its tasks need. A recording continuing its stored
+// answer then moves from the answer's commit to the recording's only,
+// however far back the pass's other tasks (a new series' backfill) start;
+// it does not walk their history. Queries evaluated in full join at the
+// first commit, sharing its tree's reads with the others.
+func (p *repoPass) join(commits []string) {
+	at := make(map[string]int, len(commits))
+	for i, c := range commits {
+		at[c] = i
+	}
+	from := make([]int, len(p.queries))
+	for k := range from {
+		from[k] = len(commits)
+	}
+	for i, ref := range p.live {
+		k := p.queryOf[i]
+		for _, c := range p.task(ref).task.Commits {
+			from[k] = min(from[k], at[c])
+		}
+	}
+	for k := range p.queries {
+		p.queries[k].From = 0
+		if p.queries[k].Base != nil && from[k] < len(commits) {
+			p.queries[k].From = from[k]
+		}
+	}
 }
 
 // again evaluates in full, in one more pass, the queries of res that
@@ -64,7 +94,7 @@ func (p *repoPass) again(ctx context.Context, e *engine.Engine, g *gitsource.Rep
 			t := p.task(p.firsts[k]).task
 			p.w.env.Logger.Info("stored answer unusable: evaluating in full", "series", t.SeriesID, "repo", t.RepoID, "err", r.Err)
 			q := p.queries[k]
-			q.Base, p.modes[k] = nil, modeFull
+			q.Base, q.From, p.modes[k] = nil, 0, modeFull
 			redo, queries = append(redo, k), append(queries, q)
 		}
 	}

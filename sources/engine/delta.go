@@ -101,13 +101,12 @@ func (ev *evaluation) oldSide(changes []gitsource.Change) []pending {
 	return todo
 }
 
-// trackOld tracks the old sides oldSide returned, read into values, at
-// commit (where the evaluation stands). A missing blob makes the stored
-// point unusable.
+// trackOld tracks the old sides oldSide returned, read into values, on a
+// move to commit. A missing blob makes the stored point unusable.
 func (ev *evaluation) trackOld(todo []pending, values []fileValue, commit string) error {
 	for i, p := range todo {
 		if values[i].missing {
-			return fmt.Errorf("%s (%s) at %s: blob missing: %w", p.path, p.oid, commit, ErrBaseUnusable)
+			return fmt.Errorf("%s (%s), changed on the way to %s: old blob missing: %w", p.path, p.oid, commit, ErrBaseUnusable)
 		}
 		ev.files[p.path] = trackedFile{oid: p.oid, value: values[i], group: ev.group(p.path, values[i])}
 	}

@@ -22,6 +22,7 @@ type evaluation struct {
 	// totals came from a stored point at start (see PassQuery.Base).
 	partial bool
 	start   string // the commit of the stored point; "" when not partial
+	joined  bool   // it has made its first move
 
 	langFilters string // identifies the query's lang: filters (see cacheKey)
 }

@@ -1,11 +1,11 @@
 package engine
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -30,6 +30,12 @@ type PassQuery struct {
 	// continued fails the query alone with an error wrapping
 	// ErrBaseUnusable: evaluate it again without a Base.
 	Base *Point
+	// From is the index of the first of the pass's commits the query is
+	// evaluated at: it joins the walk there (from its Base, or from that
+	// commit's tree), and its Points before From are zero values. A query
+	// whose Base is at the commit before commits[From] continues through
+	// the pass's own diff, reading only the changed files' old sides.
+	From int
 }
 
 // PassResult is one query's outcome in a Pass: a Point per commit, in the
@@ -59,12 +65,19 @@ func (e *Engine) Pass(ctx context.Context, repo *gitsource.Repo, queries []PassQ
 	if e.Cache == nil {
 		e.Cache = NewCache(0)
 	}
-	p := &pass{repo: repo, queries: queries, evs: make([]*evaluation, len(queries)),
+	p := &pass{repo: repo, queries: slices.Clone(queries), evs: make([]*evaluation, len(queries)),
 		results: make([]PassResult, len(queries)), bytesRead: &e.bytesRead}
 	for k, pq := range queries {
 		if pq.Query == nil {
 			p.results[k].Err = fmt.Errorf("query %d of the pass: no query", k)
 			continue
+		}
+		if pq.From < 0 || pq.From >= max(len(commits), 1) {
+			p.results[k].Err = fmt.Errorf("query %d of the pass: from commit %d of %d", k, pq.From, len(commits))
+			continue
+		}
+		for p.queries[k].From > 0 && commits[p.queries[k].From-1] == commits[p.queries[k].From] {
+			p.queries[k].From-- // a commit repeated in a row is one move
 		}
 		ev := newEvaluation(repo, pq.Query, pq.Opts, e.Cache)
 		if pq.Base != nil {
@@ -84,12 +97,12 @@ func (e *Engine) Pass(ctx context.Context, repo *gitsource.Repo, queries []PassQ
 	defer cancel()
 	for i, c := range commits {
 		if i == 0 || c != commits[i-1] {
-			if err := p.moveTo(ctx, c); err != nil && !p.outOfTime(ctx, c) {
+			if err := p.moveTo(ctx, i, c); err != nil && !p.outOfTime(ctx, c) {
 				return nil, err
 			}
 		}
 		for k, ev := range p.evs {
-			if ev != nil {
+			if ev != nil && p.queries[k].From <= i {
 				p.results[k].Points[i] = ev.totals.point(c)
 			}
 		}
@@ -164,12 +177,13 @@ func (p *pass) deadlineError(k int, commit string) error {
 	return fmt.Errorf("query %q at commit %s: %w (%s)", p.queries[k].Query.String(), commit, ErrDeadline, d.Format(time.RFC3339))
 }
 
-// live fails the queries whose deadline passed and returns the others.
-func (p *pass) live(commit string) []int {
+// live fails the queries whose deadline passed and returns the others
+// that have joined the walk by commit i.
+func (p *pass) live(i int, commit string) []int {
 	now := time.Now()
 	var out []int
 	for k, ev := range p.evs {
-		if ev == nil {
+		if ev == nil || p.queries[k].From > i {
 			continue
 		}
 		if d := p.queries[k].Deadline; !d.IsZero() && now.After(d) {
@@ -181,20 +195,16 @@ func (p *pass) live(commit string) []int {
 	return out
 }
 
-// moveTo brings every live query from where it stands to commit: the
-// pass's current commit, or before the first move its tree (nothing) or
-// its base.
-func (p *pass) moveTo(ctx context.Context, commit string) error {
-	live := p.live(commit)
-	if len(live) == 0 {
-		p.commit = commit
-		return nil
-	}
+// moveTo brings every live query from where it stands to commit i: the
+// pass's current commit, or, for a query joining the walk, nothing (it
+// reads the tree) or its base.
+func (p *pass) moveTo(ctx context.Context, i int, commit string) error {
+	live := p.live(i, commit)
 	changes, err := p.changes(ctx, commit, live)
 	if err != nil {
 		return err
 	}
-	if err := p.loadOld(ctx, live, changes); err != nil {
+	if err := p.loadOld(ctx, commit, live, changes); err != nil {
 		return err
 	}
 	todo := make([][]pending, len(p.evs))
@@ -219,7 +229,7 @@ func (p *pass) moveTo(ctx context.Context, commit string) error {
 // loadOld tracks the old sides of the changed files of the live partial
 // queries (see evaluation.oldSide), each blob read once for all of them. A
 // query whose old side is missing fails alone.
-func (p *pass) loadOld(ctx context.Context, live []int, changes [][]gitsource.Change) error {
+func (p *pass) loadOld(ctx context.Context, commit string, live []int, changes [][]gitsource.Change) error {
 	old := make([][]pending, len(p.evs))
 	for _, k := range live {
 		if ev := p.evs[k]; ev != nil && ev.partial {
@@ -234,8 +244,7 @@ func (p *pass) loadOld(ctx context.Context, live []int, changes [][]gitsource.Ch
 		if len(files) == 0 {
 			continue
 		}
-		at := cmp.Or(p.commit, p.evs[k].start)
-		if err := p.evs[k].trackOld(files, values[k], at); err != nil {
+		if err := p.evs[k].trackOld(files, values[k], commit); err != nil {
 			p.fail(k, err)
 		}
 	}
@@ -269,40 +278,44 @@ func (p *pass) prefetchDiffs(ctx context.Context, commits []string) (wait func()
 var objectID = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
 
 // changes lists, for each live query, what differs between where it
-// stands and commit: for the first move, the whole tree, as additions, or
-// the diff from the query's base (shared by the queries with the same
-// base); then the diff from the pass's current commit, shared by all.
+// stands and commit: the diff from the pass's current commit, shared by
+// all, for the queries already walking and those joining from a base at
+// that commit; for other joining queries the whole tree, as additions, or
+// the diff from the query's base, shared by the queries with the same
+// base. The shared diff is taken on every move, to keep the prefetched
+// ones in step.
 func (p *pass) changes(ctx context.Context, commit string, live []int) ([][]gitsource.Change, error) {
 	out := make([][]gitsource.Change, len(p.evs))
+	var shared []gitsource.Change
 	if p.commit != "" {
-		c, err := p.next(ctx, commit)
-		if err != nil {
+		var err error
+		if shared, err = p.next(ctx, commit); err != nil {
 			return nil, err
 		}
-		for _, k := range live {
-			out[k] = c
-		}
-		return out, nil
 	}
 	byStart := map[string][]gitsource.Change{}
 	for _, k := range live {
-		start := p.evs[k].start
-		c, ok := byStart[start]
+		ev := p.evs[k]
+		if ev.joined || p.commit != "" && ev.start == p.commit {
+			out[k], ev.joined = shared, true
+			continue
+		}
+		c, ok := byStart[ev.start]
 		if !ok {
 			var err error
-			c, err = p.first(ctx, start, commit)
-			if err != nil && start != "" && ctx.Err() == nil {
+			c, err = p.first(ctx, ev.start, commit)
+			if err != nil && ev.start != "" && ctx.Err() == nil {
 				// The base's commit cannot be diffed: its queries fail
 				// alone and may be evaluated in full.
-				p.fail(k, fmt.Errorf("diff from base %s to %s: %w: %w", start, commit, ErrBaseUnusable, err))
+				p.fail(k, fmt.Errorf("diff from base %s to %s: %w: %w", ev.start, commit, ErrBaseUnusable, err))
 				continue
 			}
 			if err != nil {
 				return nil, err
 			}
-			byStart[start] = c
+			byStart[ev.start] = c
 		}
-		out[k] = c
+		out[k], ev.joined = c, true
 	}
 	return out, nil
 }

@@ -157,3 +157,44 @@ func TestPassBaseFailsAlone(t *testing.T) {
 		t.Errorf("%d matches, git grep counts %d", got, want)
 	}
 }
+
+// TestPassJoinsLate checks that a query continuing a point joins the walk
+// at its From commit: beside a query evaluated in full over three commits,
+// a query whose base is at the second and that needs only the third moves
+// through the pass's own last diff, so git sends what the full query alone
+// needs plus the old sides of that diff's files, once.
+func TestPassJoinsLate(t *testing.T) {
+	t.Parallel()
+	g := gittest.New(t)
+	files := map[string]string{}
+	for i := range 20 {
+		files[fmt.Sprintf("f%02d.go", i)] = strings.Repeat("// foo bar\n", 10+i)
+	}
+	c1 := g.Commit(day(1), "many files", files)
+	c2 := g.Commit(day(2), "edit f02", map[string]string{"f02.go": "bar\n"})
+	g.Move("f01.go", "renamed.go")
+	c3 := g.Commit(day(3), "edit f00, rename f01", map[string]string{"f00.go": "foo bar bar\n"})
+	repo := openRepo(t, g.Dir)
+	commits := []string{c1, c2, c3}
+	foo, bar := parse(t, "foo"), parse(t, "bar")
+	alone := &engine.Engine{}
+	wantFoo := series(t, alone, repo, foo, commits, engine.Opts{})
+	base := series(t, &engine.Engine{}, repo, bar, []string{c2}, engine.Opts{})[0]
+	e := &engine.Engine{}
+	res, err := e.Pass(context.Background(), repo, []engine.PassQuery{{Query: foo}, {Query: bar, Base: &base, From: 2}}, commits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res[0].Err != nil || !cmp.Equal(wantFoo, res[0].Points, cmpopts.EquateEmpty()) {
+		t.Errorf("full query: points %+v, error %v; want %+v", res[0].Points, res[0].Err, wantFoo)
+	}
+	wantBar := series(t, &engine.Engine{}, repo, bar, []string{c3}, engine.Opts{})[0]
+	if res[1].Err != nil || len(res[1].Points) != 3 || !cmp.Equal(wantBar, res[1].Points[2], cmpopts.EquateEmpty()) ||
+		res[1].Points[0].Commit != "" {
+		t.Errorf("query joining at the third commit: points %+v, error %v; want zero, zero, %+v", res[1].Points, res[1].Err, wantBar)
+	}
+	want := alone.BytesRead() + int64(len(files["f00.go"])+len(files["f01.go"]))
+	if e.BytesRead() != want {
+		t.Errorf("git sent %d bytes, want %d (the full query's, and the old sides of the last diff)", e.BytesRead(), want)
+	}
+}
