@@ -14,15 +14,23 @@
 // it in its backfill, finishing the backfill after its last shard. A
 // series that cannot be evaluated fails its tasks alone, not the pass.
 //
+// Within a pass, a series whose (series, repository) has a stored answer
+// usable for the pass's commits continues it (engine.PassQuery.Base),
+// joining the walk at the first commit its tasks need: only the files
+// changed since are read, both sides, once for all the series continuing
+// from the same commit. The others are evaluated in full from the first
+// commit's tree. Each task stores its newest answer for the next run.
+//
 // Failures never leave a series silently short or a backfill in progress
 // forever. A repository that cannot be searched fails the shard, which is
 // retried; on the shard's last attempt such repositories are recorded as
 // repo-error incomplete points instead and the rest completes. A shard that
 // fails for good anyway (its worker kept dying) has its tasks recorded as
 // incomplete points by the next run. Files that were not searched (too
-// large, blobs missing) make skipped-files incomplete points. A task that
-// runs out of time (its query's timeout:, else Job.TaskTimeout) makes
-// timeout incomplete points, and is not retried. A backfill
+// large, blobs missing) make skipped-files incomplete points. A series
+// that runs out of time in its pass (its query's timeout:, else
+// Job.TaskTimeout, from the pass's start: engine.PassQuery.Deadline) makes
+// timeout incomplete points for its tasks, alone, and is not retried. A backfill
 // fails only when more repositories errored than insights.ErrorLimit.
 //
 // On cancellation (SIGTERM) the shard in hand goes back to the queue
@@ -68,9 +76,10 @@ type Job struct {
 	// GitRate bounds git work: sample commits evaluated per second, across
 	// the run; 0 means unlimited.
 	GitRate float64
-	// TaskTimeout bounds the evaluation of one task (a series over one
-	// repository) whose query has no timeout: filter; a task that runs out
-	// records timeout incomplete points. 0 means DefaultTaskTimeout,
+	// TaskTimeout bounds the evaluation of a series whose query has no
+	// timeout: filter in its pass over one repository, from the pass's
+	// start; its tasks that run out record timeout incomplete points, and
+	// the other series of the pass go on. 0 means DefaultTaskTimeout,
 	// negative no limit.
 	TaskTimeout time.Duration
 	// HeartbeatInterval is how often a claimed shard's heartbeat is
