@@ -31,17 +31,20 @@ func (p *repoPass) evalPass(ctx context.Context, g *gitsource.Repo, commits []st
 	e := &engine.Engine{Cache: p.w.cache}
 	start := time.Now()
 	p.modes = make([]string, len(p.queries))
+	from := p.firstNeeded(commits)
 	for k := range p.queries {
-		base, err := p.w.base(ctx, g, p.task(p.firsts[k]).task, p.keys[k], commits)
+		// The stored answer must be on one line of history with the
+		// commit the query joins the walk at.
+		base, err := p.w.base(ctx, g, p.task(p.firsts[k]).task, p.keys[k], commits[from[k]:])
 		if err != nil {
 			return nil, err
 		}
-		p.queries[k].Base, p.queries[k].Deadline, p.modes[k] = base, p.limits[k].deadline(start), modeFull
-		if p.queries[k].Base != nil {
-			p.modes[k] = modeIncremental
+		q := &p.queries[k]
+		q.Base, q.From, q.Deadline, p.modes[k] = base, 0, p.limits[k].deadline(start), modeFull
+		if base != nil {
+			q.From, p.modes[k] = from[k], modeIncremental
 		}
 	}
-	p.join(commits)
 	res, err := e.Pass(ctx, g, p.queries, commits)
 	if err != nil {
 		return nil, err
@@ -54,20 +57,21 @@ func (p *repoPass) evalPass(ctx context.Context, g *gitsource.Repo, commits []st
 	return res, nil
 }
 
-// join sets where each query with a base joins the pass's walk: at the
-// first of commits its tasks need. A recording continuing its stored
-// answer then moves from the answer's commit to the recording's only,
-// however far back the pass's other tasks (a new series' backfill) start;
-// it does not walk their history. Queries evaluated in full join at the
-// first commit, sharing its tree's reads with the others.
-func (p *repoPass) join(commits []string) {
+// firstNeeded is, for each query, the index of the first of commits its
+// tasks need: where a query continuing a stored answer joins the pass's
+// walk (engine.PassQuery.From). A recording continuing its answer then
+// moves from the answer's commit to the recording's only, however far
+// back the pass's other tasks (a new series' backfill) start; it does not
+// walk their history. Queries evaluated in full join at the first commit,
+// sharing its tree's reads with the others.
+func (p *repoPass) firstNeeded(commits []string) []int {
 	at := make(map[string]int, len(commits))
 	for i, c := range commits {
 		at[c] = i
 	}
 	from := make([]int, len(p.queries))
 	for k := range from {
-		from[k] = len(commits)
+		from[k] = max(len(commits)-1, 0)
 	}
 	for i, ref := range p.live {
 		k := p.queryOf[i]
@@ -75,12 +79,7 @@ func (p *repoPass) join(commits []string) {
 			from[k] = min(from[k], at[c])
 		}
 	}
-	for k := range p.queries {
-		p.queries[k].From = 0
-		if p.queries[k].Base != nil && from[k] < len(commits) {
-			p.queries[k].From = from[k]
-		}
-	}
+	return from
 }
 
 // again evaluates in full, in one more pass, the queries of res that
