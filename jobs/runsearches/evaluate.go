@@ -3,7 +3,6 @@ package runsearches
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/sightline-dev/sightline/jobs"
-	"github.com/sightline-dev/sightline/jobs/internal/planning"
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
@@ -25,48 +23,87 @@ import (
 type taskResult struct {
 	task    shardqueue.Task
 	answers []insights.Answer
-	commits int // distinct commits evaluated
-	// mode is how it was evaluated (modeIncremental, modeFull), bytes the
-	// blob bytes git sent, state what it stores for the next evaluation.
-	mode  string
-	bytes int64
-	state *insights.AnswerState
+	// commits is the distinct commits evaluated and bytes the blob bytes
+	// git sent, both counted on one task of a pass; mode is how the task's
+	// series was evaluated (modeIncremental, modeFull), state what it
+	// stores for the next evaluation.
+	commits int
+	bytes   int64
+	mode    string
+	state   *insights.AnswerState
 	// err is why the repository could not be searched.
 	err error
 	// gone: the series or repository was deleted; there is nothing to do.
 	gone bool
 }
 
-// evaluate runs tasks, Concurrency at a time, and returns their results in
-// order. It stops starting tasks once ctx is done.
-func (w *worker) evaluate(ctx context.Context, tasks []shardqueue.Task) []taskResult {
-	results := make([]taskResult, len(tasks))
+// taskRef is a task of a claim group: claim i's task j.
+type taskRef struct{ claim, task int }
+
+// evaluate runs the claimed shards' tasks — one engine pass per
+// repository over every task of that repository, whatever its shard,
+// Concurrency repositories at a time — and returns each claim's results,
+// in task order. It stops starting passes once ctx is done.
+func (w *worker) evaluate(ctx context.Context, held []claim) [][]taskResult {
+	results := make([][]taskResult, len(held))
+	for i, c := range held {
+		results[i] = make([]taskResult, len(c.tasks))
+		for j, t := range c.tasks {
+			results[i][j].task = t
+		}
+	}
+	set := func(refs []taskRef, err error) {
+		for _, ref := range refs {
+			results[ref.claim][ref.task].err = err
+		}
+	}
 	byID, err := repoMap(ctx, w.env)
+	groups := byRepo(held)
 	if err != nil {
-		for i, t := range tasks {
-			results[i] = taskResult{task: t, err: err}
+		for _, refs := range groups {
+			set(refs, err)
 		}
 		return results
 	}
 	sem := make(chan struct{}, cmp.Or(w.job.Concurrency, DefaultConcurrency))
 	var wg sync.WaitGroup
-	for i, t := range tasks {
+	for _, refs := range groups {
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
 		}
 		if ctx.Err() != nil {
-			results[i] = taskResult{task: t, err: ctx.Err()}
+			set(refs, ctx.Err())
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			results[i] = w.evalTask(ctx, t, byID)
+			p := &repoPass{w: w, held: held, refs: refs, results: results}
+			p.run(ctx, byID)
 		}()
 	}
 	wg.Wait()
 	return results
+}
+
+// byRepo groups the claims' tasks by repository, in order of first
+// appearance.
+func byRepo(held []claim) [][]taskRef {
+	index := map[int64]int{}
+	var groups [][]taskRef
+	for i, c := range held {
+		for j, t := range c.tasks {
+			k, ok := index[t.RepoID]
+			if !ok {
+				k = len(groups)
+				index[t.RepoID] = k
+				groups = append(groups, nil)
+			}
+			groups[k] = append(groups[k], taskRef{i, j})
+		}
+	}
+	return groups
 }
 
 // repoMap returns the registered repositories by id.
@@ -82,51 +119,9 @@ func repoMap(ctx context.Context, env *jobs.Env) (map[int64]repos.Repo, error) {
 	return byID, nil
 }
 
-// evalTask evaluates one task: its series at each of its times in one
-// repository, one engine pass over the distinct commits.
-func (w *worker) evalTask(ctx context.Context, t shardqueue.Task, byID map[int64]repos.Repo) taskResult {
-	res := taskResult{task: t}
-	s, err := insights.SeriesGet(ctx, w.env.DB, t.SeriesID)
-	r, ok := byID[t.RepoID]
-	switch {
-	case errors.Is(err, insights.ErrNotFound) || err == nil && s.DeletedAt != nil || !ok:
-		res.gone = true
-		return res
-	case err != nil:
-		res.err = err
-		return res
-	}
-	q, err := planning.Query(s)
-	if err != nil {
-		res.err = err
-		return res
-	}
-	commits, opts := t.Distinct(), w.opts(s, r)
-	points, err := w.search(ctx, r, q, commits, opts, &res)
-	if err != nil {
-		res.err = err
-		return res
-	}
-	res.commits = len(commits)
-	byCommit := make(map[string]engine.Point, len(points))
-	for _, p := range points {
-		byCommit[p.Commit] = p
-	}
-	if res.state, err = answerState(t, engine.StateKey(q, opts), byCommit); err != nil {
-		res.err = err
-		return res
-	}
-	for i, at := range t.Times {
-		p := byCommit[t.Commits[i]]
-		res.answers = append(res.answers, insights.Answer{SeriesID: s.ID, RepoID: r.ID, Time: at, Commit: t.Commits[i],
-			Values: values(s.Kind, p), Skipped: skipped(p)})
-	}
-	return res
-}
-
-// search opens repository r and evaluates q at commits for res's task,
-// noting in res how.
-func (w *worker) search(ctx context.Context, r repos.Repo, q *search.Query, commits []string, opts engine.Opts, res *taskResult) ([]engine.Point, error) {
+// open opens repository r for a pass over commits, once the rate limiter
+// lets it.
+func (w *worker) open(ctx context.Context, r repos.Repo, commits []string) (*gitsource.Repo, error) {
 	if r.GitDir == "" {
 		return nil, fmt.Errorf("repository %s is not synced: run sync-repos", r.Name)
 	}
@@ -134,9 +129,9 @@ func (w *worker) search(ctx context.Context, r repos.Repo, q *search.Query, comm
 		return nil, err
 	}
 	// sync-repos recorded the repository's git dir and branch: skip the
-	// three git processes of inspecting it again for every task. One
-	// cat-file reader: the job already runs Concurrency searches at once,
-	// and a second reader per task (the engine splits a commit's reads
+	// three git processes of inspecting it again for every pass. One
+	// cat-file reader: the job already runs Concurrency passes at once,
+	// and a second reader per pass (the engine splits a commit's reads
 	// over them) costs a process start that the parallelism does not pay
 	// back here.
 	dir, err := w.gitDir(ctx, r, commits)
@@ -148,8 +143,7 @@ func (w *worker) search(ctx context.Context, r repos.Repo, q *search.Query, comm
 	if err != nil {
 		return nil, fmt.Errorf("repository %s: %w", r.Name, err)
 	}
-	defer g.Close()
-	return w.series(ctx, g, res, q, commits, opts)
+	return g, nil
 }
 
 // wait takes n tokens of git work from the rate limiter. It waits until

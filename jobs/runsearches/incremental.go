@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
 	"github.com/sightline-dev/sightline/sources/engine"
 	"github.com/sightline-dev/sightline/sources/gitsource"
-	"github.com/sightline-dev/sightline/sources/search"
 )
 
 // How a task was evaluated, as counted in the run: incremental continued
@@ -21,29 +21,94 @@ const (
 	modeFull        = "full"
 )
 
-// evalSeries evaluates q at commits in g for task t: incrementally from
-// the stored answer state of t's (series, repository) when there is a
-// usable one, else in full. It returns the points, the mode, and the bytes
-// of blobs git sent.
-func (w *worker) evalSeries(ctx context.Context, g *gitsource.Repo, t shardqueue.Task, q *search.Query,
-	commits []string, opts engine.Opts) ([]engine.Point, string, int64, error) {
-	e := &engine.Engine{Cache: w.cache}
-	base, err := w.base(ctx, g, t, engine.StateKey(q, opts), commits)
+// evalPass evaluates the pass's queries at commits in g, in one engine
+// pass, each within its task time limit, and each continuing the stored
+// answer state of its (series, repository) when there is a usable one, else
+// in full. Queries whose stored answer turns out unusable are evaluated
+// again, in full, in a second pass of their own. It notes each query's
+// mode and the bytes of blobs git sent.
+func (p *repoPass) evalPass(ctx context.Context, g *gitsource.Repo, commits []string) ([]engine.PassResult, error) {
+	e := &engine.Engine{Cache: p.w.cache}
+	start := time.Now()
+	p.modes = make([]string, len(p.queries))
+	from := p.firstNeeded(commits)
+	for k := range p.queries {
+		// The stored answer must be on one line of history with the
+		// commit the query joins the walk at.
+		base, err := p.w.base(ctx, g, p.task(p.firsts[k]).task, p.keys[k], commits[from[k]:])
+		if err != nil {
+			return nil, err
+		}
+		q := &p.queries[k]
+		q.Base, q.From, q.Deadline, p.modes[k] = base, 0, p.limits[k].deadline(start), modeFull
+		if base != nil {
+			q.From, p.modes[k] = from[k], modeIncremental
+		}
+	}
+	res, err := e.Pass(ctx, g, p.queries, commits)
 	if err != nil {
-		return nil, "", 0, err
+		return nil, err
 	}
-	if base != nil {
-		points, err := e.Incremental(ctx, g, q, *base, commits, opts)
-		if err == nil {
-			return points, modeIncremental, e.BytesRead(), nil
-		}
-		if !errors.Is(err, engine.ErrBaseUnusable) {
-			return nil, "", 0, err
-		}
-		w.env.Logger.Info("stored answer unusable: evaluating in full", "series", t.SeriesID, "repo", t.RepoID, "err", err)
+	p.w.add("passes", 1)
+	if err := p.again(ctx, e, g, commits, res); err != nil {
+		return nil, err
 	}
-	points, err := e.Series(ctx, g, q, commits, opts)
-	return points, modeFull, e.BytesRead(), err
+	p.bytes = e.BytesRead()
+	return res, nil
+}
+
+// firstNeeded is, for each query, the index of the first of commits its
+// tasks need: where a query continuing a stored answer joins the pass's
+// walk (engine.PassQuery.From). A recording continuing its answer then
+// moves from the answer's commit to the recording's only, however far
+// back the pass's other tasks (a new series' backfill) start; it does not
+// walk their history. Queries evaluated in full join at the first commit,
+// sharing its tree's reads with the others.
+func (p *repoPass) firstNeeded(commits []string) []int {
+	at := make(map[string]int, len(commits))
+	for i, c := range commits {
+		at[c] = i
+	}
+	from := make([]int, len(p.queries))
+	for k := range from {
+		from[k] = max(len(commits)-1, 0)
+	}
+	for i, ref := range p.live {
+		k := p.queryOf[i]
+		for _, c := range p.task(ref).task.Commits {
+			from[k] = min(from[k], at[c])
+		}
+	}
+	return from
+}
+
+// again evaluates in full, in one more pass, the queries of res that
+// failed because their stored answer was unusable, and puts their results
+// in res.
+func (p *repoPass) again(ctx context.Context, e *engine.Engine, g *gitsource.Repo, commits []string, res []engine.PassResult) error {
+	var redo []int
+	var queries []engine.PassQuery
+	for k, r := range res {
+		if errors.Is(r.Err, engine.ErrBaseUnusable) {
+			t := p.task(p.firsts[k]).task
+			p.w.env.Logger.Info("stored answer unusable: evaluating in full", "series", t.SeriesID, "repo", t.RepoID, "err", r.Err)
+			q := p.queries[k]
+			q.Base, q.From, p.modes[k] = nil, 0, modeFull
+			redo, queries = append(redo, k), append(queries, q)
+		}
+	}
+	if len(redo) == 0 {
+		return nil
+	}
+	more, err := e.Pass(ctx, g, queries, commits)
+	if err != nil {
+		return err
+	}
+	p.w.add("passes", 1)
+	for i, k := range redo {
+		res[k] = more[i]
+	}
+	return nil
 }
 
 // base returns the stored point t's evaluation can continue from, or nil:

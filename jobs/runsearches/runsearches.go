@@ -1,13 +1,25 @@
 // Package runsearches is the run-searches job: it works through the search
-// shard queue. It claims one shard at a time, highest priority first (and
-// claims again after every shard, so that urgent work queued meanwhile —
-// recordings, a prioritized backfill — goes next), heartbeats while it
-// works, evaluates the shard's tasks with the incremental engine (one pass
-// per task over its distinct commits, oldest first, with a blob-result
-// cache shared by the whole run), writes the answers as Arrow batches under
-// the run, loads them into series_points or snapshot_points through the
-// batch loader, and completes the shard in the transaction that counts it
-// in its backfill, finishing the backfill after its last shard.
+// shard queue. It claims one group of shards at a time: the ready shard
+// with the highest priority, and with it the other ready shards over the
+// same repositories, whatever their series, backfill or kind (and claims
+// again after every group, so that urgent work queued meanwhile —
+// recordings, a prioritized backfill — goes next). It heartbeats while it
+// works, evaluates the group's tasks with the incremental engine — one
+// pass per repository over the distinct commits of all its tasks, oldest
+// first, every series a query of the pass, so each changed blob is read
+// from git once for all of them, with a blob-result cache shared by the
+// whole run — then, shard by shard, writes the answers as Arrow batches
+// under the run, loads them into series_points or snapshot_points through
+// the batch loader, and completes the shard in the transaction that counts
+// it in its backfill, finishing the backfill after its last shard. A
+// series that cannot be evaluated fails its tasks alone, not the pass.
+//
+// Within a pass, a series whose (series, repository) has a stored answer
+// usable for the pass's commits continues it (engine.PassQuery.Base),
+// joining the walk at the first commit its tasks need: only the files
+// changed since are read, both sides, once for all the series continuing
+// from the same commit. The others are evaluated in full from the first
+// commit's tree. Each task stores its newest answer for the next run.
 //
 // Failures never leave a series silently short or a backfill in progress
 // forever. A repository that cannot be searched fails the shard, which is
@@ -15,9 +27,10 @@
 // repo-error incomplete points instead and the rest completes. A shard that
 // fails for good anyway (its worker kept dying) has its tasks recorded as
 // incomplete points by the next run. Files that were not searched (too
-// large, blobs missing) make skipped-files incomplete points. A task that
-// runs out of time (its query's timeout:, else Job.TaskTimeout) makes
-// timeout incomplete points, and is not retried. A backfill
+// large, blobs missing) make skipped-files incomplete points. A series
+// that runs out of time in its pass (its query's timeout:, else
+// Job.TaskTimeout, from the pass's start: engine.PassQuery.Deadline) makes
+// timeout incomplete points for its tasks, alone, and is not retried. A backfill
 // fails only when more repositories errored than insights.ErrorLimit.
 //
 // On cancellation (SIGTERM) the shard in hand goes back to the queue
@@ -56,12 +69,17 @@ type Job struct {
 	// Concurrency is how many tasks (repositories) are evaluated at once;
 	// 0 means DefaultConcurrency.
 	Concurrency int
+	// GroupShards is the most shards claimed together, over the same
+	// repositories, and evaluated in one pass per repository; 0 means
+	// shardqueue.DefaultGroupShards, 1 one shard at a time.
+	GroupShards int
 	// GitRate bounds git work: sample commits evaluated per second, across
 	// the run; 0 means unlimited.
 	GitRate float64
-	// TaskTimeout bounds the evaluation of one task (a series over one
-	// repository) whose query has no timeout: filter; a task that runs out
-	// records timeout incomplete points. 0 means DefaultTaskTimeout,
+	// TaskTimeout bounds the evaluation of a series whose query has no
+	// timeout: filter in its pass over one repository, from the pass's
+	// start; its tasks that run out record timeout incomplete points, and
+	// the other series of the pass go on. 0 means DefaultTaskTimeout,
 	// negative no limit.
 	TaskTimeout time.Duration
 	// HeartbeatInterval is how often a claimed shard's heartbeat is
@@ -117,6 +135,7 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	}
 	p := env.StartProgress(ctx, Name, "shards", ready)
 	defer p.Stop()
+	w.progress = p
 	for {
 		if err := ctx.Err(); err != nil {
 			return w.counts, err
@@ -124,17 +143,17 @@ func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 		if _, err := shardqueue.PromotePrioritized(ctx, env.DB); err != nil {
 			return w.counts, err
 		}
-		s, err := shardqueue.Claim(ctx, env.DB, env.RunID)
+		shards, err := shardqueue.ClaimGroup(ctx, env.DB, env.RunID, shardqueue.GroupOpts{Shards: j.GroupShards})
 		if err != nil {
 			return w.counts, err
 		}
-		if s == nil {
+		if len(shards) == 0 {
 			break
 		}
-		if err := w.process(ctx, s); err != nil {
+		w.add("claims", 1)
+		if err := w.process(ctx, shards); err != nil {
 			return w.counts, err
 		}
-		p.Add(1)
 	}
 	// Shards that failed for good meanwhile (stalled elsewhere).
 	return w.counts, w.settleFailed(ctx)
@@ -150,7 +169,7 @@ func (j *Job) newWorker(env *jobs.Env) *worker {
 		job: j, env: env, id: env.RunID,
 		cache:   engine.NewCache(j.CacheBytes),
 		limiter: lim,
-		counts: jobs.Counts{"shards": 0, "tasks": 0, "answers": 0, "points": 0, "commits": 0,
+		counts: jobs.Counts{"claims": 0, "passes": 0, "shards": 0, "tasks": 0, "answers": 0, "points": 0, "commits": 0,
 			"incremental": 0, "full": 0, "blob_bytes": 0, "incomplete": 0, "timeouts": 0, "errored": 0, "retried": 0, "reset": 0, "settled": 0, "lost": 0},
 	}
 }

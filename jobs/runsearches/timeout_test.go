@@ -10,10 +10,11 @@ import (
 	"github.com/sightline-dev/sightline/sources/gittest"
 )
 
-// TestTaskTimeout runs three series in one run with a one-nanosecond
-// per-task default: a query's own timeout: wins over the default, both
-// ways, and a task that runs out records timeout incomplete points, one per
-// sample time, without failing its backfill or being retried.
+// TestTaskTimeout runs three series in one run, in one shared pass, with a
+// one-nanosecond per-task default: a query's own timeout: wins over the
+// default, both ways, and a task that runs out records timeout incomplete
+// points, one per sample time, without failing its backfill, being
+// retried, or failing the other series of its pass.
 func TestTaskTimeout(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, now)
@@ -31,6 +32,9 @@ func TestTaskTimeout(t *testing.T) {
 
 	if counts["timeouts"] != 2 || counts["incomplete"] != 8 || counts["retried"] != 0 {
 		t.Errorf("counts %v: want 2 timeouts, 8 incomplete points, no retry", counts)
+	}
+	if counts["claims"] != 1 || counts["passes"] != 1 || counts["full"] != 1 {
+		t.Errorf("counts %v: want the three series in one claim and one pass, one evaluated (full)", counts)
 	}
 	for _, id := range []int64{short, plain} {
 		if values, _ := e.points("series_points", id); len(values) != 0 {

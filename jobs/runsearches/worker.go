@@ -10,6 +10,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/sightline-dev/sightline/jobs"
+	"github.com/sightline-dev/sightline/pipeline/progress"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
 	"github.com/sightline-dev/sightline/sources/engine"
 )
@@ -22,6 +23,8 @@ type worker struct {
 	id      string // the run id: claimed_by of the shards it holds
 	cache   *engine.Cache
 	limiter *rate.Limiter
+	// progress counts the shards handled, one at a time.
+	progress *progress.Reporter
 
 	mu     sync.Mutex
 	counts jobs.Counts
@@ -33,45 +36,105 @@ func (w *worker) add(key string, n int) {
 	w.mu.Unlock()
 }
 
-// process works on claimed shard s until it is completed, failed, released
-// or lost. It returns an error only for what should end the run: ctx
-// cancelled, or the database unusable.
-func (w *worker) process(ctx context.Context, s *shardqueue.Shard) error {
-	log := w.env.Logger.With("shard", s.ID, "kind", s.Kind, "attempt", s.Attempts)
-	tasks, err := shardqueue.ReadTasks(ctx, w.env.Bucket, s.ObjectKey)
-	if err != nil {
-		if ctx.Err() != nil {
-			return w.release(ctx, s)
+// claim is a shard of a claim group and its tasks.
+type claim struct {
+	shard *shardqueue.Shard
+	tasks []shardqueue.Task
+}
+
+// process works on a claim group, shards claimed together because they
+// share repositories, until each is completed, failed, released or lost:
+// it evaluates all their tasks in one pass per repository, then stores
+// and completes (or fails) each shard on its own, in claim order. It
+// returns an error only for what should end the run: ctx cancelled, or the
+// database unusable.
+func (w *worker) process(ctx context.Context, shards []shardqueue.Shard) error {
+	var held []claim
+	for i := range shards {
+		s := &shards[i]
+		tasks, err := shardqueue.ReadTasks(ctx, w.env.Bucket, s.ObjectKey)
+		if err == nil {
+			held = append(held, claim{shard: s, tasks: tasks})
+			continue
 		}
-		return w.fail(ctx, s, fmt.Errorf("read tasks %q: %w", s.ObjectKey, err))
+		if ctx.Err() == nil {
+			err = w.fail(ctx, s, fmt.Errorf("read tasks %q: %w", s.ObjectKey, err))
+			w.progress.Add(1)
+		}
+		if ctx.Err() != nil || err != nil {
+			w.releaseAll(ctx, held)
+			w.releaseAll(ctx, claimsOf(shards[i:]))
+			return cmp.Or(ctx.Err(), err)
+		}
 	}
-	// The heartbeat runs until the shard is completed; work ends when the
+	if len(held) == 0 {
+		return nil
+	}
+	// The heartbeat runs until the shards are completed; work ends when a
 	// claim is lost.
 	work, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	defer w.heartbeat(work, s, cancel)()
-	results := w.evaluate(work, tasks)
+	defer w.heartbeat(work, held, cancel)()
+	results := w.evaluate(work, held)
 	switch {
 	case ctx.Err() != nil:
-		return w.release(ctx, s)
+		w.releaseAll(ctx, held)
+		return ctx.Err()
 	case errors.Is(context.Cause(work), shardqueue.ErrLost):
 		w.add("lost", 1)
-		log.Warn("shard taken back while working (stalled?); dropping its results")
+		w.env.Logger.Warn("shard taken back while working (stalled?); dropping the results of its claim group", "shards", ids(held))
+		w.releaseAll(ctx, held)
+		w.progress.Add(int64(len(held)))
 		return nil
 	}
-	return w.finish(ctx, work, s, results)
+	for i, c := range held {
+		if err := w.finish(ctx, work, c.shard, results[i]); err != nil {
+			w.releaseAll(ctx, held[i+1:])
+			return err
+		}
+		w.progress.Add(1)
+	}
+	return nil
 }
 
-// heartbeat renews s's claim until the returned stop is called. If the
-// claim is lost it cancels work with shardqueue.ErrLost.
-func (w *worker) heartbeat(work context.Context, s *shardqueue.Shard, cancel context.CancelCauseFunc) (stop func()) {
+func claimsOf(shards []shardqueue.Shard) []claim {
+	out := make([]claim, len(shards))
+	for i := range shards {
+		out[i].shard = &shards[i]
+	}
+	return out
+}
+
+func ids(held []claim) []int64 {
+	out := make([]int64, len(held))
+	for i, c := range held {
+		out[i] = c.shard.ID
+	}
+	return out
+}
+
+// heartbeat renews the claims of held until the returned stop is called.
+// If one is lost it cancels work with shardqueue.ErrLost.
+func (w *worker) heartbeat(work context.Context, held []claim, cancel context.CancelCauseFunc) (stop func()) {
+	shards := ids(held)
 	return jobs.KeepAlive(work, jobs.KeepAliveOpts{
 		Interval: cmp.Or(w.job.HeartbeatInterval, DefaultHeartbeatInterval),
-		Beat:     func(ctx context.Context) error { return shardqueue.Heartbeat(ctx, w.env.DB, s.ID, w.id) },
+		Beat:     func(ctx context.Context) error { return shardqueue.HeartbeatGroup(ctx, w.env.DB, shards, w.id) },
 		Lost:     shardqueue.ErrLost,
 		Cancel:   cancel,
-		OnErr:    func(err error) { w.env.Logger.Warn("shard heartbeat failed", "shard", s.ID, "err", err) },
+		OnErr:    func(err error) { w.env.Logger.Warn("shard heartbeat failed", "shards", shards, "err", err) },
 	})
+}
+
+// releaseAll gives the shards of held that the worker still holds back to
+// the queue, uncounted: the run is stopping, or the group's work was lost.
+func (w *worker) releaseAll(ctx context.Context, held []claim) {
+	for _, c := range held {
+		err := shardqueue.Release(context.WithoutCancel(ctx), w.env.DB, c.shard.ID, w.id)
+		if err != nil && !errors.Is(err, shardqueue.ErrLost) {
+			w.env.Logger.Warn("release shard", "shard", c.shard.ID, "err", err)
+		}
+	}
 }
 
 // release gives s back to the queue, uncounted, because the run is

@@ -116,7 +116,7 @@ func (a *app) registry() *jobs.Registry {
 		&syncrepos.Job{Specs: a.cfg.Repos, Protocols: a.gitProtocols, Timeout: a.gitTimeout},
 		&indexcommits.Job{},
 		&planbackfills.Job{},
-		&runsearches.Job{Mirrors: a.mirrors(), Concurrency: a.searchConcurrency,
+		&runsearches.Job{Mirrors: a.mirrors(), Concurrency: a.searchConcurrency, GroupShards: a.searchGroup,
 			TaskTimeout: a.searchTimeout, GitRate: a.searchGitRate},
 		&enqueuesnapshots.Job{},
 		&processuploads.Job{Mirrors: a.mirrors(), Protocols: a.gitProtocols, GitTimeout: a.gitTimeout,

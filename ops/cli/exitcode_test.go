@@ -34,6 +34,7 @@ func TestExitCodes(t *testing.T) {
 		{name: "jobs lists prune", args: []string{"jobs"}, wantCode: 0, wantStdout: "prune  "},
 		{name: "jobs shows kinds", args: []string{"jobs"}, wantCode: 0, wantStdout: "run-searches         queue-worker"},
 		{name: "jobs as json", args: []string{"jobs", "--format", "json"}, wantCode: 0, wantStdout: `"kind": "queue-worker"`},
+		{name: "bad search group", args: []string{"--search-group", "0", "jobs"}, wantCode: 2, wantStderr: `--search-group / SIGHTLINE_SEARCH_GROUP: "0" is not a whole number from 1 to 1024`},
 		{name: "bad search concurrency", args: []string{"--search-concurrency", "0", "jobs"}, wantCode: 2, wantStderr: `--search-concurrency / SIGHTLINE_SEARCH_CONCURRENCY: "0" is not a whole number from 1 to 64`},
 		{name: "bad max runtime", args: []string{"--max-runtime", "forever", "jobs"}, wantCode: 2, wantStderr: `--max-runtime / SIGHTLINE_MAX_RUNTIME: "forever" is not a positive duration`},
 		{name: "bad prune retention", args: []string{"--prune-after", "1mo", "jobs"}, wantCode: 2, wantStderr: `--prune-after / SIGHTLINE_PRUNE_AFTER: "1mo"`},

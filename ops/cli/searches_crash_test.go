@@ -23,7 +23,9 @@ const crashNow = "2025-01-01T12:00:00Z"
 
 // TestRunSearchesCrash kills `sightline run run-searches` with SIGKILL in
 // the middle of a run — after it completed a shard, before it finished the
-// others — and runs it again. The series must then equal those of an
+// others: the three backfills cover the same repositories, so their shards
+// are one claim group, evaluated in shared passes and stored one shard
+// after the other, and the kill lands between them — and runs it again. The series must then equal those of an
 // uninterrupted run on the same repositories, with no duplicates, and every
 // backfill must be finished.
 func TestRunSearchesCrash(t *testing.T) {
@@ -52,6 +54,15 @@ func TestRunSearchesCrash(t *testing.T) {
 	if got := crashed.query(t, `SELECT status FROM job_runs WHERE job = 'run-searches' ORDER BY id`); !cmp.Equal(got, []string{"failed", "succeeded"}) {
 		t.Fatalf("run-searches runs = %v, want the killed one failed (abandoned) and the rerun succeeded", got)
 	}
+	checkSameAsClean(t, clean, crashed)
+}
+
+// checkSameAsClean compares the series points, incomplete points,
+// backfills and recording times of a crashed and resumed pipeline with
+// those of the uninterrupted one, and checks that every backfill
+// completed.
+func checkSameAsClean(t *testing.T, clean, crashed *crashPipeline) {
+	t.Helper()
 	for _, q := range []string{
 		`SELECT s.series_key, r.name, p.time, p.capture, p.value, p.commit_oid FROM series_points p
 			JOIN insight_series s ON s.id = p.series_id JOIN repos r ON r.id = p.repo_id ORDER BY 1, 2, 3, 4`,

@@ -66,6 +66,11 @@ type settings struct {
 	// apidocsMaxRows is the API docs search index's limit on rows per
 	// table; 0 means apidocs.RowsPerFactor.
 	apidocsMaxRows int64
+
+	searchGroupText string
+	// searchGroup is the most shards one run-searches claim takes together;
+	// 0 means the job's default.
+	searchGroup int
 }
 
 // envVars documents the global environment variables, in help order.
@@ -90,6 +95,7 @@ var envVars = []struct{ name, flag, doc string }{
 	{"SIGHTLINE_SEARCH_TIMEOUT", "search-timeout", "run-searches: give up on a series in one repository after this long, recording timeout incomplete points, e.g. 10m (default 10m; a query's timeout: wins)"},
 	{"SIGHTLINE_SEARCH_GIT_RATE", "search-git-rate", "run-searches: at most this many sample commits evaluated per second by one process, e.g. 50 or 0.5 (default no limit)"},
 	{"SIGHTLINE_APIDOCS_INDEX_LIMIT_FACTOR", "apidocs-index-limit-factor", "API docs search: rows kept per table (public, private), in units of 250,000,000; the oldest uploads' rows go first (default 1.0)"},
+	{"SIGHTLINE_SEARCH_GROUP", "search-group", "run-searches: the most shards one claim takes together over the same repositories, all their series evaluated in one pass per repository, 1 to 1024 (default 32; 1: a shard at a time)"},
 }
 
 func (s *settings) bind(fs *pflag.FlagSet) {
@@ -104,6 +110,7 @@ func (s *settings) bind(fs *pflag.FlagSet) {
 		"upload-retention": &s.uploadRetentionText,
 		"search-timeout":   &s.searchTimeoutText, "search-git-rate": &s.searchGitRateText,
 		"apidocs-index-limit-factor": &s.apidocsLimitText,
+		"search-group":               &s.searchGroupText,
 	}
 	for _, v := range envVars {
 		fs.StringVar(ptrs[v.flag], v.flag, "", v.doc+" [$"+v.name+"]")
@@ -177,7 +184,24 @@ func (s *settings) resolve(fs *pflag.FlagSet, getenv func(string) string) error 
 	if err := s.resolveAPIDocsLimit(); err != nil {
 		return err
 	}
-	return s.resolveSearchConcurrency()
+	if err := s.resolveSearchConcurrency(); err != nil {
+		return err
+	}
+	return s.resolveSearchGroup()
+}
+
+// resolveSearchGroup reads how many shards one run-searches claim takes
+// together.
+func (s *settings) resolveSearchGroup() error {
+	if s.searchGroupText == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(s.searchGroupText)
+	if err != nil || n < 1 || n > 1024 {
+		return usageErrorf("--search-group / SIGHTLINE_SEARCH_GROUP: %q is not a whole number from 1 to 1024", s.searchGroupText)
+	}
+	s.searchGroup = n
+	return nil
 }
 
 // resolveAPIDocsLimit reads the API docs index-size limit factor.

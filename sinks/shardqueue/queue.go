@@ -15,18 +15,23 @@ import (
 // in the transaction that records what the shard is for (the backfill's
 // state, the series' next recording), after the shard's tasks are stored at
 // s.ObjectKey. Of s it uses Kind, BackfillID, ObjectKey, Tasks, Priority,
-// Cost and MaxAttempts (0 means DefaultMaxAttempts).
+// Cost, RepoIDs and MaxAttempts (0 means DefaultMaxAttempts).
 func Enqueue(ctx context.Context, db DB, s Shard) (int64, error) {
+	repoIDs := s.RepoIDs
+	if repoIDs == nil {
+		repoIDs = []int64{} // the column is NOT NULL
+	}
 	var backfill *int64
 	if s.BackfillID != 0 {
 		backfill = &s.BackfillID
 	}
 	var id int64
 	err := db.QueryRow(ctx, `
-		INSERT INTO search_shards (kind, backfill_id, object_key, tasks, priority, cost, max_attempts, process_after)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+		INSERT INTO search_shards (kind, backfill_id, object_key, tasks, priority, cost, max_attempts, process_after, repo_ids)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8)
 		RETURNING id`,
-		s.Kind, backfill, s.ObjectKey, s.Tasks, s.Priority, s.Cost, cmp.Or(s.MaxAttempts, DefaultMaxAttempts)).Scan(&id)
+		s.Kind, backfill, s.ObjectKey, s.Tasks, s.Priority, s.Cost, cmp.Or(s.MaxAttempts, DefaultMaxAttempts),
+		repoIDs).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("enqueue shard %q: %w", s.ObjectKey, err)
 	}

@@ -72,13 +72,17 @@ const DefaultMaxAttempts = 3
 
 // Shard is a row of search_shards.
 type Shard struct {
-	ID          int64
-	Kind        Kind
-	BackfillID  int64 // 0 unless Kind is KindBackfill
-	ObjectKey   string
-	Tasks       int
-	Priority    int
-	Cost        float64
+	ID         int64
+	Kind       Kind
+	BackfillID int64 // 0 unless Kind is KindBackfill
+	ObjectKey  string
+	Tasks      int
+	Priority   int
+	Cost       float64
+	// RepoIDs are the repositories the shard's tasks read, ascending:
+	// ClaimGroup claims shards over the same repositories together. Set
+	// on Enqueue; not read back.
+	RepoIDs     []int64
 	State       State
 	Attempts    int
 	MaxAttempts int

@@ -45,30 +45,27 @@ func StateKey(q *search.Query, opts Opts) string {
 // language usage move with the file. The commits may come before base's as
 // well as after it; which commits share a line of history is the caller's
 // check (gitsource.Repo.OnOneLine): the arithmetic holds between any two
-// commits whose objects the repository has.
+// commits whose objects the repository has. It is a Pass of one query
+// with a Base.
 //
 // A base that counted missing blobs gives ErrBaseUnusable (their paths are
 // not kept), as does a changed file whose old blob is missing now.
 func (e *Engine) Incremental(ctx context.Context, repo *gitsource.Repo, q *search.Query, base Point, commits []string, opts Opts) ([]Point, error) {
+	res, err := e.Pass(ctx, repo, []PassQuery{{Query: q, Opts: opts, Base: &base}}, commits)
+	if err != nil {
+		return nil, err
+	}
+	return res[0].Points, res[0].Err
+}
+
+// continueFrom makes ev a partial evaluation standing at base, or says
+// why base cannot be continued.
+func (ev *evaluation) continueFrom(base *Point) error {
 	if !objectID.MatchString(base.Commit) || base.Skipped["missing"] > 0 {
-		return nil, fmt.Errorf("base at %q: %w", base.Commit, ErrBaseUnusable)
+		return fmt.Errorf("base at %q: %w", base.Commit, ErrBaseUnusable)
 	}
-	ev := e.newEvaluation(repo, q, opts)
-	ev.partial, ev.commit, ev.totals = true, base.Commit, totalsFrom(base)
-	ctx, cancel := context.WithCancel(ctx)
-	wait := ev.prefetchDiffs(ctx, append([]string{base.Commit}, commits...))
-	defer wait()
-	defer cancel()
-	points := make([]Point, len(commits))
-	for i, c := range commits {
-		if c != ev.commit {
-			if err := ev.moveTo(ctx, c); err != nil {
-				return nil, err
-			}
-		}
-		points[i] = ev.totals.point(c)
-	}
-	return points, nil
+	ev.partial, ev.start, ev.totals = true, base.Commit, totalsFrom(*base)
+	return nil
 }
 
 // totalsFrom are the totals a point was made of, less the missing paths
@@ -83,11 +80,12 @@ func totalsFrom(p Point) *totals {
 	return t
 }
 
-// loadOld tracks the old side of each changed file that the partial
+// oldSide tracks the old side of each changed file that the partial
 // evaluation has not seen yet, without adding it to the totals (the stored
-// point already counts it), so that moveTo takes it out as it does a file
-// it tracked itself.
-func (ev *evaluation) loadOld(ctx context.Context, changes []gitsource.Change) error {
+// point already counts it), so that apply takes it out as it does a file
+// it tracked itself. It returns the old sides whose blobs must be read
+// first; trackOld tracks them once read.
+func (ev *evaluation) oldSide(changes []gitsource.Change) []pending {
 	var todo []pending
 	for _, c := range changes {
 		if _, ok := ev.files[c.Path]; ok || c.OldOID == "" || c.OldMode.IsSymlink() {
@@ -100,13 +98,15 @@ func (ev *evaluation) loadOld(ctx context.Context, changes []gitsource.Change) e
 			todo = append(todo, p)
 		}
 	}
-	values, err := ev.computeAll(ctx, todo)
-	if err != nil {
-		return err
-	}
+	return todo
+}
+
+// trackOld tracks the old sides oldSide returned, read into values, on a
+// move to commit. A missing blob makes the stored point unusable.
+func (ev *evaluation) trackOld(todo []pending, values []fileValue, commit string) error {
 	for i, p := range todo {
 		if values[i].missing {
-			return fmt.Errorf("%s (%s) at %s: blob missing: %w", p.path, p.oid, ev.commit, ErrBaseUnusable)
+			return fmt.Errorf("%s (%s), changed on the way to %s: old blob missing: %w", p.path, p.oid, commit, ErrBaseUnusable)
 		}
 		ev.files[p.path] = trackedFile{oid: p.oid, value: values[i], group: ev.group(p.path, values[i])}
 	}

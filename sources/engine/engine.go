@@ -11,6 +11,12 @@
 // backfill grows with the number of changed blobs, not with sample times ×
 // repository size.
 //
+// Many series over one repository are evaluated in one Pass: the walk
+// lists each commit's changes once and reads each changed blob once for
+// every query that has no cached value for it, so a dashboard of twenty
+// series costs one git read and twenty matcher scans, not twenty reads.
+// Series is a pass of one query.
+//
 // The package does not choose commits (see gitsource.CommitAt) nor store
 // results.
 package engine
@@ -61,39 +67,20 @@ type Engine struct {
 }
 
 // BytesRead returns the bytes of the blobs git has sent the Engine's
-// evaluations so far, including those over the size limit, which are
-// discarded unsearched.
+// passes so far, including those over the size limit, which are discarded
+// unsearched. A blob read once for several queries of a pass counts once.
 func (e *Engine) BytesRead() int64 { return e.bytesRead.Load() }
 
 // Series evaluates q at each of commits, which should be in history order
 // (oldest first) for the diffs between them to be small; any order is
 // correct. A commit repeated in a row is evaluated once. It returns one
-// Point per commit, in the order given.
+// Point per commit, in the order given. It is a Pass of one query.
 func (e *Engine) Series(ctx context.Context, repo *gitsource.Repo, q *search.Query, commits []string, opts Opts) ([]Point, error) {
-	ev := e.newEvaluation(repo, q, opts)
-	ctx, cancel := context.WithCancel(ctx)
-	wait := ev.prefetchDiffs(ctx, commits)
-	defer wait() // after cancel: an early return stops the diffs' git
-	defer cancel()
-	points := make([]Point, len(commits))
-	for i, c := range commits {
-		if i == 0 || c != commits[i-1] {
-			if err := ev.moveTo(ctx, c); err != nil {
-				return nil, err
-			}
-		}
-		points[i] = ev.totals.point(c)
+	res, err := e.Pass(ctx, repo, []PassQuery{{Query: q, Opts: opts}}, commits)
+	if err != nil {
+		return nil, err
 	}
-	return points, nil
-}
-
-// newEvaluation starts an evaluation of q with opts at no commit yet.
-func (e *Engine) newEvaluation(repo *gitsource.Repo, q *search.Query, opts Opts) *evaluation {
-	if e.Cache == nil {
-		e.Cache = NewCache(0)
-	}
-	return &evaluation{repo: repo, q: q, opts: opts, cache: e.Cache, fp: fingerprint(q, opts),
-		langFilters: langFilters(q), files: map[string]trackedFile{}, totals: newTotals(), bytesRead: &e.bytesRead}
+	return res[0].Points, res[0].Err
 }
 
 // fingerprint is the cache key of what a file's value depends on besides

@@ -1,42 +1,35 @@
 package engine
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"path"
-	"regexp"
-	"sync/atomic"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/search"
 )
 
-// evaluation walks one query over one repository's commits, keeping the
-// value of every in-scope file of the current commit and their running
-// totals.
+// evaluation is one query's side of a pass over a repository's commits:
+// the value of every in-scope file of the pass's current commit and their
+// running totals.
 type evaluation struct {
 	repo   *gitsource.Repo
 	q      *search.Query
 	opts   Opts
 	cache  *Cache
 	fp     string
-	commit string
-	files  map[string]trackedFile // in-scope files of commit, by path
-	// diffs are prefetched changes for the next moves, in order, once
-	// diffsDone is closed (see prefetchDiffs).
-	diffs     [][]gitsource.Change
-	diffsErr  error
-	diffsDone chan struct{}
-	totals    *totals
+	files  map[string]trackedFile // in-scope files of the current commit, by path
+	totals *totals
 	// partial: files holds only the files moves have touched, and the
-	// totals came from a stored point (see Engine.Incremental).
-	partial   bool
-	bytesRead *atomic.Int64 // bytes of the blobs git sent; nil: not counted
+	// totals came from a stored point at start (see PassQuery.Base).
+	partial bool
+	start   string // the commit of the stored point; "" when not partial
+	joined  bool   // it has made its first move
 
 	langFilters string // identifies the query's lang: filters (see cacheKey)
+}
+
+func newEvaluation(repo *gitsource.Repo, q *search.Query, opts Opts, cache *Cache) *evaluation {
+	return &evaluation{repo: repo, q: q, opts: opts, cache: cache, fp: fingerprint(q, opts),
+		langFilters: langFilters(q), files: map[string]trackedFile{}, totals: newTotals()}
 }
 
 type trackedFile struct {
@@ -51,17 +44,10 @@ type pending struct {
 	path, oid, key string
 }
 
-// moveTo brings the evaluation from its current commit to commit.
-func (ev *evaluation) moveTo(ctx context.Context, commit string) error {
-	changes, err := ev.changes(ctx, commit)
-	if err != nil {
-		return err
-	}
-	if ev.partial {
-		if err := ev.loadOld(ctx, changes); err != nil {
-			return err
-		}
-	}
+// apply takes a move's changes into the evaluation: it removes the changed
+// files' old values, settles the new ones it can from their paths and the
+// cache, and returns the files whose content must be read.
+func (ev *evaluation) apply(changes []gitsource.Change) []pending {
 	var todo []pending
 	for _, c := range changes {
 		if old, ok := ev.files[c.Path]; ok {
@@ -75,65 +61,7 @@ func (ev *evaluation) moveTo(ctx context.Context, commit string) error {
 			todo = append(todo, p)
 		}
 	}
-	if err := ev.readAndCompute(ctx, todo); err != nil {
-		return err
-	}
-	ev.commit = commit
-	return nil
-}
-
-// prefetchDiffs starts computing, with one git process, the diffs between
-// the consecutive distinct commits moveTo will visit, when they are all
-// object ids (diff-tree --stdin takes no revision names); otherwise each
-// move diffs on its own. The diffs are computed while the first commit's
-// tree is read; the returned function waits for them to be done.
-func (ev *evaluation) prefetchDiffs(ctx context.Context, commits []string) (wait func()) {
-	var seq []string
-	for i, c := range commits {
-		if !objectID.MatchString(c) {
-			return func() {}
-		}
-		if i == 0 || c != commits[i-1] {
-			seq = append(seq, c)
-		}
-	}
-	done := make(chan struct{})
-	ev.diffsDone = done
-	go func() {
-		defer close(done)
-		ev.diffs, ev.diffsErr = ev.repo.DiffChain(ctx, seq)
-	}()
-	return func() { <-done }
-}
-
-var objectID = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
-
-// changes lists what differs between the current commit and commit: the
-// whole tree, as additions, for the first.
-func (ev *evaluation) changes(ctx context.Context, commit string) ([]gitsource.Change, error) {
-	if ev.commit != "" && ev.diffsDone != nil {
-		<-ev.diffsDone
-		if ev.diffsErr != nil {
-			return nil, ev.diffsErr
-		}
-	}
-	if ev.commit != "" && len(ev.diffs) > 0 {
-		d := ev.diffs[0]
-		ev.diffs = ev.diffs[1:]
-		return d, nil
-	}
-	if ev.commit != "" {
-		return ev.repo.Diff(ctx, ev.commit, commit)
-	}
-	entries, err := ev.repo.Tree(ctx, commit)
-	if err != nil {
-		return nil, err
-	}
-	changes := make([]gitsource.Change, len(entries))
-	for i, e := range entries {
-		changes[i] = gitsource.Change{Status: gitsource.Added, Path: e.Path, NewOID: e.OID, NewMode: e.Mode}
-	}
-	return changes, nil
+	return todo
 }
 
 // resolve settles a changed file from its path and the cache when it can
@@ -202,76 +130,6 @@ func (ev *evaluation) cacheKey(p string, scope search.Scope) string {
 		key += ev.langFilters
 	}
 	return key
-}
-
-// readAndCompute reads the pending files' blobs and computes, caches and
-// tracks their values.
-func (ev *evaluation) readAndCompute(ctx context.Context, todo []pending) error {
-	values, err := ev.computeAll(ctx, todo)
-	if err != nil {
-		return err
-	}
-	for i, p := range todo {
-		ev.track(p.path, p.oid, values[i])
-	}
-	return nil
-}
-
-// computeAll reads the pending files' blobs and computes and caches their
-// values. It splits them over the repository's cat-file processes, each a
-// pipelined pass whose blobs are matched as they arrive, on its own
-// goroutine.
-func (ev *evaluation) computeAll(ctx context.Context, todo []pending) ([]fileValue, error) {
-	if len(todo) == 0 {
-		return nil, nil
-	}
-	values := make([]fileValue, len(todo))
-	n := max(min(ev.repo.Readers(), len(todo)/minPerReader), 1)
-	g, gctx := errgroup.WithContext(ctx)
-	for k := range n {
-		lo, hi := k*len(todo)/n, (k+1)*len(todo)/n
-		g.Go(func() error { return ev.read(gctx, todo[lo:hi], values[lo:hi]) })
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	for i, p := range todo {
-		if !values[i].missing {
-			ev.cache.put(p.oid, p.key, values[i])
-		}
-	}
-	return values, nil
-}
-
-// minPerReader is the fewest pending files of a cat-file pass when they are
-// split over several.
-const minPerReader = 16
-
-// read reads the blobs of todo in one pipelined cat-file pass and computes
-// their values into values. It may run concurrently with other reads.
-func (ev *evaluation) read(ctx context.Context, todo []pending, values []fileValue) error {
-	oids := make([]string, len(todo))
-	for i, p := range todo {
-		oids[i] = p.oid
-	}
-	return ev.repo.ReadBlobs(ctx, oids, ev.sizeLimit(), func(i int, data []byte, size int64, err error) error {
-		p := todo[i]
-		if err == nil && ev.bytesRead != nil {
-			ev.bytesRead.Add(size) // what git sent, read or discarded
-		}
-		switch {
-		case errors.Is(err, gitsource.ErrMissingObject):
-			// As git grep does: skip it and say which, rather than fail.
-			values[i] = fileValue{missing: true}
-		case err != nil:
-			return fmt.Errorf("read %s (%s): %w", p.path, p.oid, err)
-		case data == nil:
-			values[i] = fileValue{res: search.FileResult{Skipped: search.SkipTooLarge}}
-		default:
-			values[i] = ev.compute(p.path, data)
-		}
-		return nil
-	})
 }
 
 func (ev *evaluation) sizeLimit() int64 {

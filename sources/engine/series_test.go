@@ -32,6 +32,9 @@ func TestScriptedHistory(t *testing.T) {
 		{"shared cache", testCacheSharedAcrossQueries},
 		{"incremental", testIncremental},
 		{"incremental groups", testIncrementalGroups},
+		{"shared pass", testSharedPass},
+		{"pass fails alone", testPassFailsAlone},
+		{"pass with bases", testPassWithBases},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

@@ -2,6 +2,7 @@ package planning
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,12 +20,15 @@ type Shard struct {
 	Name  string
 	Tasks []shardqueue.Task
 	// Row is the queue row. Kind, BackfillID, Priority, Cost and
-	// MaxAttempts are the planner's; WriteShards sets ObjectKey and Tasks.
+	// MaxAttempts are the planner's; WriteShards sets ObjectKey, Tasks and
+	// RepoIDs (by which run-searches claims the shards over the same
+	// repositories together).
 	Row shardqueue.Shard
 }
 
 // WriteShards writes each shard's tasks as a batch of run named after the
-// shard, sets the shard's object key and task count, and commits run.
+// shard, sets the shard's object key, task count and repositories, and
+// commits run.
 // With no shards it writes and commits nothing. Call it before Enqueue:
 // a queued shard's tasks must be readable.
 func WriteShards(ctx context.Context, run *batch.Run, shards []*Shard) error {
@@ -36,10 +40,20 @@ func WriteShards(ctx context.Context, run *batch.Run, shards []*Shard) error {
 		if err != nil {
 			return err
 		}
-		sh.Row.ObjectKey, sh.Row.Tasks = key, len(sh.Tasks)
+		sh.Row.ObjectKey, sh.Row.Tasks, sh.Row.RepoIDs = key, len(sh.Tasks), repoIDs(sh.Tasks)
 	}
 	_, err := run.Commit(ctx)
 	return err
+}
+
+// repoIDs are the distinct repositories of tasks, ascending.
+func repoIDs(tasks []shardqueue.Task) []int64 {
+	ids := make([]int64, len(tasks))
+	for i, t := range tasks {
+		ids[i] = t.RepoID
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 // EnqueueParams are Enqueue's parameters: one plan of one series.

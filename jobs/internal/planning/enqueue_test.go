@@ -33,13 +33,18 @@ func TestEnqueue(t *testing.T) {
 		VALUES ('k', 'foo', 'search', 'all', 'week', 1) RETURNING id`).Scan(&series); err != nil {
 		t.Fatal(err)
 	}
-	tasks := []shardqueue.Task{{SeriesID: series, RepoID: 1, Times: []time.Time{day(3, 4)}, Commits: []string{"c1"}}}
+	tasks := []shardqueue.Task{
+		{SeriesID: series, RepoID: 7, Times: []time.Time{day(3, 4)}, Commits: []string{"c1"}},
+		{SeriesID: series, RepoID: 1, Times: []time.Time{day(3, 4)}, Commits: []string{"c2"}},
+		{SeriesID: series, RepoID: 7, Times: []time.Time{day(2, 26)}, Commits: []string{"c3"}},
+	}
 	sh := &planning.Shard{Name: "shard-0", Tasks: tasks, Row: shardqueue.Shard{Kind: shardqueue.KindRecording, Priority: 10, Cost: 2}}
 	if err := planning.WriteShards(ctx, batch.NewRun(b, "test", "run-1"), []*planning.Shard{sh}); err != nil {
 		t.Fatal(err)
 	}
-	if sh.Row.ObjectKey == "" || sh.Row.Tasks != 1 {
-		t.Fatalf("written shard's row: key %q, %d tasks; want a key and 1 task", sh.Row.ObjectKey, sh.Row.Tasks)
+	if sh.Row.ObjectKey == "" || sh.Row.Tasks != 3 || !cmp.Equal(sh.Row.RepoIDs, []int64{1, 7}) {
+		t.Fatalf("written shard's row: key %q, %d tasks, repositories %v; want a key, 3 tasks, [1 7]",
+			sh.Row.ObjectKey, sh.Row.Tasks, sh.Row.RepoIDs)
 	}
 	p := planning.EnqueueParams{SeriesID: series, Times: []time.Time{day(2, 26), day(3, 4)}, OnConflict: insights.KeepTime,
 		Shards: []*planning.Shard{sh}}
@@ -73,7 +78,7 @@ func TestEnqueue(t *testing.T) {
 	if err != nil || s == nil {
 		t.Fatalf("claim: %+v, %v; want the queued shard", s, err)
 	}
-	if s.Kind != shardqueue.KindRecording || s.Priority != 10 || s.Cost != 2 || s.Tasks != 1 || s.MaxAttempts != shardqueue.DefaultMaxAttempts {
+	if s.Kind != shardqueue.KindRecording || s.Priority != 10 || s.Cost != 2 || s.Tasks != 3 || s.MaxAttempts != shardqueue.DefaultMaxAttempts {
 		t.Errorf("queued shard %+v, want the planned row", s)
 	}
 	got, err := shardqueue.ReadTasks(ctx, b, s.ObjectKey)
@@ -82,6 +87,13 @@ func TestEnqueue(t *testing.T) {
 	}
 	if d := cmp.Diff(tasks, got); d != "" {
 		t.Errorf("tasks read back (-want +got):\n%s", d)
+	}
+	var repoIDs []int64
+	if err := db.QueryRow(ctx, `SELECT repo_ids FROM search_shards WHERE id = $1`, s.ID).Scan(&repoIDs); err != nil {
+		t.Fatal(err)
+	}
+	if !cmp.Equal(repoIDs, []int64{1, 7}) {
+		t.Errorf("queued shard's repo_ids = %v, want [1 7]", repoIDs)
 	}
 }
 

@@ -78,7 +78,7 @@ func naiveAt(ctx context.Context, dir string, t time.Time, bq benchQuery) (sampl
 // for a capture query, tallies the first group of each match.
 func naiveGrep(ctx context.Context, dir, commit string, bq benchQuery) (int64, map[string]int64, error) {
 	args := append([]string{"-C", dir, "grep", "-o", "-I", "-i", "-z"}, bq.grep...)
-	cmd := exec.CommandContext(ctx, "git", append(args, commit, "--")...)
+	cmd := exec.CommandContext(ctx, "git", append(append(args, commit, "--"), bq.pathspecs...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()

@@ -24,6 +24,8 @@ type benchQuery struct {
 	// capture extracts the first group from a match git grep printed, for
 	// a capture-group query.
 	capture *regexp.Regexp
+	// pathspecs stand for the query's lang: and file: filters.
+	pathspecs []string
 }
 
 var seriesQueries = []benchQuery{

@@ -1,0 +1,113 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/sightline-dev/sightline/sources/gitsource"
+	"github.com/sightline-dev/sightline/sources/search"
+)
+
+// blobUse is one query's use of a blob read in a pass: query k's pending
+// file i.
+type blobUse struct{ k, i int }
+
+// passBlobs are the distinct blobs one move of a pass reads, each with the
+// queries' files that need it.
+type passBlobs struct {
+	oids  []string
+	uses  [][]blobUse
+	limit int64 // the largest size limit of the queries reading
+}
+
+// collect indexes the pending files of every query by blob.
+func (p *pass) collect(todo [][]pending) passBlobs {
+	var b passBlobs
+	index := map[string]int{}
+	for k, files := range todo {
+		if len(files) == 0 {
+			continue
+		}
+		b.limit = max(b.limit, p.evs[k].sizeLimit())
+		for i, f := range files {
+			j, ok := index[f.oid]
+			if !ok {
+				j = len(b.oids)
+				index[f.oid] = j
+				b.oids = append(b.oids, f.oid)
+				b.uses = append(b.uses, nil)
+			}
+			b.uses[j] = append(b.uses[j], blobUse{k, i})
+		}
+	}
+	return b
+}
+
+// computeAll reads the blobs the queries' pending files need, each once,
+// computes every query's values from them, caches those values and
+// returns them, by query and file. It splits the blobs over the
+// repository's cat-file processes, each a pipelined pass whose blobs are
+// matched as they arrive, on its own goroutine.
+func (p *pass) computeAll(ctx context.Context, todo [][]pending) ([][]fileValue, error) {
+	values := make([][]fileValue, len(todo))
+	for k, files := range todo {
+		values[k] = make([]fileValue, len(files))
+	}
+	b := p.collect(todo)
+	if len(b.oids) == 0 {
+		return values, nil
+	}
+	n := max(min(p.repo.Readers(), len(b.oids)/minPerReader), 1)
+	g, gctx := errgroup.WithContext(ctx)
+	for r := range n {
+		lo, hi := r*len(b.oids)/n, (r+1)*len(b.oids)/n
+		g.Go(func() error { return p.read(gctx, b, lo, hi, todo, values) })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for k, files := range todo {
+		for i, f := range files {
+			if !values[k][i].missing {
+				p.evs[k].cache.put(f.oid, f.key, values[k][i])
+			}
+		}
+	}
+	return values, nil
+}
+
+// minPerReader is the fewest blobs of a cat-file pass when they are split
+// over several.
+const minPerReader = 16
+
+// read reads blobs lo to hi of b in one pipelined cat-file pass and
+// computes the values of every file using each. It may run concurrently
+// with other reads of other blobs.
+func (p *pass) read(ctx context.Context, b passBlobs, lo, hi int, todo [][]pending, values [][]fileValue) error {
+	return p.repo.ReadBlobs(ctx, b.oids[lo:hi], b.limit, func(j int, data []byte, size int64, err error) error {
+		uses := b.uses[lo+j]
+		if err == nil {
+			p.bytesRead.Add(size) // what git sent, read or discarded
+		}
+		if err != nil && !errors.Is(err, gitsource.ErrMissingObject) {
+			f := todo[uses[0].k][uses[0].i]
+			return fmt.Errorf("read %s (%s): %w", f.path, f.oid, err)
+		}
+		for _, u := range uses {
+			ev, f := p.evs[u.k], todo[u.k][u.i]
+			switch {
+			case err != nil:
+				// As git grep does: skip it and say which, rather than fail.
+				values[u.k][u.i] = fileValue{missing: true}
+			case data == nil || size > ev.sizeLimit():
+				values[u.k][u.i] = fileValue{res: search.FileResult{Skipped: search.SkipTooLarge}}
+			default:
+				values[u.k][u.i] = ev.compute(f.path, data)
+			}
+		}
+		return nil
+	})
+}
