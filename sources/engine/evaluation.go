@@ -8,8 +8,6 @@ import (
 	"regexp"
 	"sync/atomic"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/search"
 )
@@ -218,43 +216,19 @@ func (ev *evaluation) readAndCompute(ctx context.Context, todo []pending) error 
 }
 
 // computeAll reads the pending files' blobs and computes and caches their
-// values. It splits them over the repository's cat-file processes, each a
-// pipelined pass whose blobs are matched as they arrive, on its own
-// goroutine.
+// values. The blobs are read over the repository's cat-file processes,
+// which take runs of them as they finish the previous ones, and each is
+// matched as it arrives on its process's goroutine.
 func (ev *evaluation) computeAll(ctx context.Context, todo []pending) ([]fileValue, error) {
 	if len(todo) == 0 {
 		return nil, nil
 	}
 	values := make([]fileValue, len(todo))
-	n := max(min(ev.repo.Readers(), len(todo)/minPerReader), 1)
-	g, gctx := errgroup.WithContext(ctx)
-	for k := range n {
-		lo, hi := k*len(todo)/n, (k+1)*len(todo)/n
-		g.Go(func() error { return ev.read(gctx, todo[lo:hi], values[lo:hi]) })
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	for i, p := range todo {
-		if !values[i].missing {
-			ev.cache.put(p.oid, p.key, values[i])
-		}
-	}
-	return values, nil
-}
-
-// minPerReader is the fewest pending files of a cat-file pass when they are
-// split over several.
-const minPerReader = 16
-
-// read reads the blobs of todo in one pipelined cat-file pass and computes
-// their values into values. It may run concurrently with other reads.
-func (ev *evaluation) read(ctx context.Context, todo []pending, values []fileValue) error {
 	oids := make([]string, len(todo))
 	for i, p := range todo {
 		oids[i] = p.oid
 	}
-	return ev.repo.ReadBlobs(ctx, oids, ev.sizeLimit(), func(i int, data []byte, size int64, err error) error {
+	err := ev.repo.ReadBlobsParallel(ctx, oids, ev.sizeLimit(), func(i int, data []byte, size int64, err error) error {
 		p := todo[i]
 		if err == nil && ev.bytesRead != nil {
 			ev.bytesRead.Add(size) // what git sent, read or discarded
@@ -272,6 +246,15 @@ func (ev *evaluation) read(ctx context.Context, todo []pending, values []fileVal
 		}
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	for i, p := range todo {
+		if !values[i].missing {
+			ev.cache.put(p.oid, p.key, values[i])
+		}
+	}
+	return values, nil
 }
 
 func (ev *evaluation) sizeLimit() int64 {
