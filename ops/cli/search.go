@@ -87,7 +87,10 @@ func evalAt(ctx context.Context, f searchFlags, q *search.Query, opts engine.Opt
 		return engine.Point{}, err
 	}
 	defer repo.Close()
-	commit, err := repo.Resolve(ctx, f.rev)
+	commit := repo.Head() // HEAD as Open just saw it: no second git process
+	if f.rev != "" || commit == "" {
+		commit, err = repo.Resolve(ctx, f.rev)
+	}
 	if errors.Is(err, gitsource.ErrNoCommits) {
 		return engine.Point{Commit: "-"}, nil
 	}

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/search"
 )
@@ -60,13 +58,7 @@ func (p *pass) computeAll(ctx context.Context, todo [][]pending) ([][]fileValue,
 	if len(b.oids) == 0 {
 		return values, nil
 	}
-	n := max(min(p.repo.Readers(), len(b.oids)/minPerReader), 1)
-	g, gctx := errgroup.WithContext(ctx)
-	for r := range n {
-		lo, hi := r*len(b.oids)/n, (r+1)*len(b.oids)/n
-		g.Go(func() error { return p.read(gctx, b, lo, hi, todo, values) })
-	}
-	if err := g.Wait(); err != nil {
+	if err := p.read(ctx, b, todo, values); err != nil {
 		return nil, err
 	}
 	for k, files := range todo {
@@ -79,16 +71,14 @@ func (p *pass) computeAll(ctx context.Context, todo [][]pending) ([][]fileValue,
 	return values, nil
 }
 
-// minPerReader is the fewest blobs of a cat-file pass when they are split
-// over several.
-const minPerReader = 16
-
-// read reads blobs lo to hi of b in one pipelined cat-file pass and
-// computes the values of every file using each. It may run concurrently
-// with other reads of other blobs.
-func (p *pass) read(ctx context.Context, b passBlobs, lo, hi int, todo [][]pending, values [][]fileValue) error {
-	return p.repo.ReadBlobs(ctx, b.oids[lo:hi], b.limit, func(j int, data []byte, size int64, err error) error {
-		uses := b.uses[lo+j]
+// read reads b's blobs over the repository's cat-file processes, which
+// take runs of them as they finish the previous ones
+// (gitsource.Repo.ReadBlobsParallel), and computes the values of every file
+// using each as it arrives, on its process's goroutine: the callback runs
+// concurrently for different blobs.
+func (p *pass) read(ctx context.Context, b passBlobs, todo [][]pending, values [][]fileValue) error {
+	return p.repo.ReadBlobsParallel(ctx, b.oids, b.limit, func(j int, data []byte, size int64, err error) error {
+		uses := b.uses[j]
 		if err == nil {
 			p.bytesRead.Add(size) // what git sent, read or discarded
 		}

@@ -77,28 +77,38 @@ func sendAll(w io.Writer, oids []string) error {
 func (r *Repo) answerAll(c *catFile, oids []string, limit int64, fn BlobFunc) (answered int, broken bool, err error) {
 	defer c.trimBuffer()
 	for i, oid := range oids {
-		hdr, err := c.answer()
-		if err != nil {
-			return i, true, err
-		}
-		var data []byte
-		var ferr error
+		broken, err := r.answerOne(c, oid, i, limit, fn)
 		switch {
-		case hdr.missing:
-			ferr = r.blobError(oid, ErrMissingObject)
-		case hdr.kind != "blob":
-			ferr = r.blobError(oid, fmt.Errorf("object is a %s, not a blob", hdr.kind))
-		}
-		if !hdr.missing {
-			if data, err = c.content(hdr, limit); err != nil {
-				return i, true, err
-			}
-		}
-		if err := fn(i, data, hdr.size, ferr); err != nil {
+		case broken:
+			return i, true, err
+		case err != nil: // fn's
 			return i + 1, false, err
 		}
 	}
 	return len(oids), false, nil
+}
+
+// answerOne reads the answer to oid and hands it to fn as blob i. broken
+// reports that c failed (rather than fn).
+func (r *Repo) answerOne(c *catFile, oid string, i int, limit int64, fn BlobFunc) (broken bool, err error) {
+	hdr, err := c.answer()
+	if err != nil {
+		return true, err
+	}
+	var data []byte
+	var ferr error
+	switch {
+	case hdr.missing:
+		ferr = r.blobError(oid, ErrMissingObject)
+	case hdr.kind != "blob":
+		ferr = r.blobError(oid, fmt.Errorf("object is a %s, not a blob", hdr.kind))
+	}
+	if !hdr.missing {
+		if data, err = c.content(hdr, limit); err != nil {
+			return true, err
+		}
+	}
+	return false, fn(i, data, hdr.size, ferr)
 }
 
 // content reads the content of a blob of at most limit bytes into c.buf,

@@ -33,6 +33,16 @@ func TestInspect(t *testing.T) {
 		t.Fatalf("Inspect = %+v, want head %s on main in %s/.git", info, head, repo.Dir)
 	}
 
+	repo.Git(time.Time{}, "checkout", "-q", "-b", "release/1.0")
+	repo.WriteFile("HEAD", "a file named HEAD\n")
+	if info, err = gitsource.Inspect(ctx, repo.Dir); err != nil || info.Head != head || info.DefaultBranch != "release/1.0" {
+		t.Fatalf("Inspect(on release/1.0, a file named HEAD) = %+v, %v; want head %s on release/1.0", info, err, head)
+	}
+	repo.Git(time.Time{}, "checkout", "-q", "--detach")
+	if info, err = gitsource.Inspect(ctx, repo.Dir); err != nil || info.Head != head || info.DefaultBranch != "" {
+		t.Fatalf("Inspect(detached) = %+v, %v; want head %s on no branch", info, err, head)
+	}
+
 	empty := gittest.New(t)
 	info, err = gitsource.Inspect(ctx, empty.Dir)
 	if err != nil {
@@ -40,6 +50,32 @@ func TestInspect(t *testing.T) {
 	}
 	if info.Head != "" || info.DefaultBranch != "main" {
 		t.Fatalf("Inspect(empty) = %+v, want no head on main", info)
+	}
+}
+
+// TestInspectOneProcess checks, with git's own trace of the processes it
+// starts, that inspecting a repository with commits runs one git: `search
+// count` waits for each before it reads a blob.
+func TestInspectOneProcess(t *testing.T) {
+	repo := gittest.New(t)
+	repo.Commit(t0, "first", map[string]string{"a.go": "package a\n"})
+	trace := filepath.Join(t.TempDir(), "trace2")
+	t.Setenv("GIT_TRACE2", trace) // no t.Parallel: it changes the environment
+	if _, err := gitsource.Inspect(context.Background(), repo.Dir); err != nil {
+		t.Fatal(err)
+	}
+	log, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var starts []string
+	for _, line := range strings.Split(string(log), "\n") {
+		if _, cmd, ok := strings.Cut(line, " start "); ok {
+			starts = append(starts, cmd)
+		}
+	}
+	if len(starts) != 1 {
+		t.Fatalf("Inspect ran %d git processes, want 1: %q", len(starts), starts)
 	}
 }
 

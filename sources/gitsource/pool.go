@@ -79,6 +79,11 @@ func (p *readerPool) close() error {
 	idle := p.idle
 	p.idle, p.closed = nil, true
 	p.mu.Unlock()
+	// End every process's input before waiting for any: they exit
+	// together, and a command's Close costs one process exit, not one each.
+	for _, c := range idle {
+		_ = c.stdin.Close()
+	}
 	var errs []error
 	for _, c := range idle {
 		errs = append(errs, c.stop(true))

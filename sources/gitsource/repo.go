@@ -81,6 +81,11 @@ func (r *Repo) Dir() string { return r.info.GitDir }
 // opened, e.g. "main"; empty when HEAD was detached.
 func (r *Repo) DefaultBranch() string { return r.info.DefaultBranch }
 
+// Head returns the commit HEAD resolved to when the Repo was opened, or
+// the one OpenOpts.Known gave; empty for a repository with no commits then.
+// It saves a Resolve (a git process) to a caller that reads HEAD once.
+func (r *Repo) Head() string { return r.info.Head }
+
 // Readers returns how many cat-file processes the Repo runs at most: how
 // many ReadBlobs calls proceed in parallel.
 func (r *Repo) Readers() int { return cap(r.readers.slots) }
