@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,41 +18,53 @@ import (
 // repoRoot is the repository's top directory, from ops/enry.
 const repoRoot = "../.."
 
-// detectors builds ./ops/enry/detect twice: against go-enry as published
-// (stock) and with the lazy build in .build/enry, which the test writes
-// with Transform as `make build` does. Both builds are shared by the tests.
-var detectors = sync.OnceValues(func() (map[string]string, error) {
-	dir, err := os.MkdirTemp("", "ops-enry-")
-	if err != nil {
-		return nil, err
-	}
+// buildDir holds the binaries the tests and benchmarks build; TestMain
+// removes it.
+var buildDir = sync.OnceValues(func() (string, error) { return os.MkdirTemp("", "ops-enry-") })
+
+// lazyModFile writes the lazy build of go-enry into .build/enry with
+// Transform, as `make build` does, and returns its go.mod.
+var lazyModFile = sync.OnceValues(func() (string, error) {
 	enryDir, err := ModuleDir()
 	if err != nil {
+		return "", err
+	}
+	return Transform(enryDir, repoRoot, filepath.Join(repoRoot, ".build", "enry"))
+})
+
+// builds builds the package pkg (relative to the repository) twice: against
+// go-enry as published ("stock") and with its lazy build ("lazy").
+func builds(pkg string) (map[string]string, error) {
+	dir, err := buildDir()
+	if err != nil {
 		return nil, err
 	}
-	modFile, err := Transform(enryDir, repoRoot, filepath.Join(repoRoot, ".build", "enry"))
+	modFile, err := lazyModFile()
 	if err != nil {
 		return nil, err
 	}
 	bins := map[string]string{}
 	for name, goflags := range map[string]string{"stock": "", "lazy": "-modfile=" + modFile} {
-		bin := filepath.Join(dir, "detect-"+name)
-		cmd := exec.Command("go", "build", "-o", bin, "./ops/enry/detect")
+		bin := filepath.Join(dir, cmp.Or(strings.Trim(filepath.Base(pkg), "."), "sightline")+"-"+name)
+		cmd := exec.Command("go", "build", "-o", bin, pkg)
 		cmd.Dir = repoRoot
 		// GOFLAGS replaced, not added to: make test's has the -modfile.
 		cmd.Env = append(os.Environ(), "GOFLAGS="+goflags)
 		if out, err := cmd.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("go build (%s, GOFLAGS=%q): %v\n%s", name, goflags, err, out)
+			return nil, fmt.Errorf("go build %s (%s, GOFLAGS=%q): %v\n%s", pkg, name, goflags, err, out)
 		}
 		bins[name] = bin
 	}
 	return bins, nil
-})
+}
+
+// detectors are ./ops/enry/detect, built both ways.
+var detectors = sync.OnceValues(func() (map[string]string, error) { return builds("./ops/enry/detect") })
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if bins, err := detectors(); err == nil {
-		os.RemoveAll(filepath.Dir(bins["stock"]))
+	if dir, err := buildDir(); err == nil {
+		os.RemoveAll(dir)
 	}
 	os.Exit(code)
 }
