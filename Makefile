@@ -71,7 +71,7 @@ soak: ## fault-injection soak: insights and LSIF uploads over S3 and GCS with ra
 	fi
 
 lint: ## gofmt, go vet, staticcheck (pinned in go.mod) and no SQL in job packages (jobs/nosql_test.go)
-	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './.sightline/*')); \
+	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './.sightline/*' -not -path './.build/*')); \
 		if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...

@@ -25,9 +25,10 @@ type patch struct {
 	apply func(src []byte) ([]byte, error)
 }
 
-// patches are the files the overlay replaces: the regexps (~600, compiled
-// at init by go-enry) become lazy, and the classifier's 239,124 token
-// frequencies are built on the first classification.
+// patches are the files the lazy build changes: the regexps (~600, compiled
+// at init by go-enry) are compiled on first use, and the classifier's
+// 239,124 token frequencies are built one language at a time, when a
+// classification first needs that language.
 var patches = []patch{
 	{"regex/standard.go", lazyStandard},
 	{"classifier.go", lazyClassifier},
@@ -44,62 +45,16 @@ func lazyStandard(src []byte) ([]byte, error) {
 	return lazyRegexp, nil
 }
 
-// lazyClassifier makes the naive Bayes classifier read its token
-// frequencies through data.TokensLogProbabilities(), now a function.
+// lazyClassifier makes the naive Bayes classifier read a language's token
+// frequencies through data.TokensLogProbabilities(language), now a
+// function.
 func lazyClassifier(src []byte) ([]byte, error) {
 	return replaceEach(src, [][2]string{
 		{"\ttokensLogProbabilities    map[string]map[string]float64\n",
-			"\ttokensLogProbabilities    func() map[string]map[string]float64\n"},
+			"\ttokensLogProbabilities    func(language string) map[string]float64\n"},
 		{"tokenProb, ok := c.tokensLogProbabilities[language][token]",
-			"tokenProb, ok := c.tokensLogProbabilities()[language][token]"},
+			"tokenProb, ok := c.tokensLogProbabilities(language)[token]"},
 	})
-}
-
-const (
-	frequenciesVar  = "\nvar TokensLogProbabilities = map[string]map[string]float64{\n"
-	frequenciesNext = "\n}\n\nvar TokensTotal = "
-	frequenciesFunc = `
-var (
-	tokensLogProbabilitiesOnce sync.Once
-	tokensLogProbabilities     map[string]map[string]float64
-)
-
-// TokensLogProbabilities returns the classifier's token frequencies per
-// language. sightline's build (ops/enry) builds them on first use rather
-// than at package init: the literal has 239,124 entries. (go-enry's go.mod
-// says go 1.14: no sync.OnceValue.)
-func TokensLogProbabilities() map[string]map[string]float64 {
-	tokensLogProbabilitiesOnce.Do(func() { tokensLogProbabilities = buildTokensLogProbabilities() })
-	return tokensLogProbabilities
-}
-
-func buildTokensLogProbabilities() map[string]map[string]float64 {
-	return map[string]map[string]float64{
-`
-)
-
-// lazyFrequencies turns the TokensLogProbabilities map literal into a
-// function run once, on the first classification.
-func lazyFrequencies(src []byte) ([]byte, error) {
-	if !bytes.HasPrefix(src, []byte("// Code generated")) || bytes.Contains(src, []byte("\nimport")) {
-		return nil, fmt.Errorf("want a generated file without imports")
-	}
-	src, err := replaceEach(src, [][2]string{
-		{"\npackage data\n", "\npackage data\n\nimport \"sync\"\n"},
-		{frequenciesVar, frequenciesFunc},
-	})
-	if err != nil {
-		return nil, err
-	}
-	// The literal ends at the first top-level closing brace after it, which
-	// the next declaration (TokensTotal) must follow.
-	start := bytes.Index(src, []byte(frequenciesFunc)) + len(frequenciesFunc)
-	end := bytes.Index(src[start:], []byte("\n}\n"))
-	if end < 0 || !bytes.HasPrefix(src[start+end:], []byte(frequenciesNext)) {
-		return nil, fmt.Errorf("want the TokensLogProbabilities literal to be followed by %q", "var TokensTotal = ")
-	}
-	at := start + end + len("\n}\n")
-	return append(src[:at:at], append([]byte("}\n"), src[at:]...)...), nil
 }
 
 // replaceEach replaces each old string, which must occur exactly once.

@@ -25,6 +25,7 @@ func TestTransformRejectsChangedShape(t *testing.T) {
 		{"classifier reads frequencies elsewhere", "classifier.go", "c.tokensLogProbabilities[language][token]", "c.probs(language, token)"},
 		{"frequencies renamed", "data/frequencies.go", "var TokensLogProbabilities = ", "var TokenLogProbabilities = "},
 		{"frequencies followed by something else", "data/frequencies.go", "\nvar TokensTotal = ", "\nvar TokensCount = "},
+		{"frequencies literal reshaped", "data/frequencies.go", "\t\"1C Enterprise\": map[string]float64{\n", "\t\"1C Enterprise\": {\n"},
 		{"frequencies import something", "data/frequencies.go", "\npackage data\n", "\npackage data\n\nimport \"math\"\n"},
 		{"file gone", "classifier.go", "", ""},
 	} {
