@@ -54,6 +54,12 @@ func lazyClassifier(src []byte) ([]byte, error) {
 			"\ttokensLogProbabilities    func(language string) map[string]float64\n"},
 		{"tokenProb, ok := c.tokensLogProbabilities[language][token]",
 			"tokenProb, ok := c.tokensLogProbabilities(language)[token]"},
+		// One look-up of the language's map per file, not per token; the
+		// sum is the same, in the same order.
+		{"\tfor _, token := range tokens {\n\t\tsum += c.tokenProbability(token, language)\n\t}\n",
+			"\tprobs := c.tokensLogProbabilities(language)\n\tfor _, token := range tokens {\n" +
+				"\t\ttokenProb, ok := probs[token]\n\t\tif !ok {\n\t\t\ttokenProb = math.Log(1.000000 / c.tokensTotal)\n\t\t}\n" +
+				"\t\tsum += tokenProb\n\t}\n"},
 	})
 }
 
