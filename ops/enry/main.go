@@ -1,8 +1,8 @@
 // Command enry writes a build of go-enry whose package init is lazy: its
 // regexps are compiled on first use and its classifier's token frequencies
-// are built on the first classification, instead of at every process start
-// (30–50 ms and 16 MB of allocations before main, paid by every sightline
-// command).
+// are built one language at a time, when a classification first needs that
+// language, instead of all at every process start (30–50 ms and 16 MB of
+// allocations before main, paid by every sightline command).
 //
 // It copies go-enry's files from the module cache into a build directory
 // (gitignored), rewrites the three it changes (patches.go), and writes there
