@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,11 +21,16 @@ import (
 // per process. Each iteration runs every build once, in alternating order.
 // The repository searched is SIGHTLINE_BENCH_REPO (a git directory, e.g. a
 // bare mirror of etcd-io/etcd), else this one; the git-grep case is the
-// baseline a cold point is compared with: `git grep -o -I -F` at HEAD.
+// baseline a cold point is compared with: `git grep -o -I -F` at HEAD; the
+// hello case, a Go program that prints one line, is the floor of a process.
 //
 //	go test -run '^$' -bench Startup -benchtime 40x ./ops/enry
 func BenchmarkStartup(b *testing.B) {
 	bins, err := builds(".")
+	if err != nil {
+		b.Fatal(err)
+	}
+	hello, err := buildHello(b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -42,6 +48,9 @@ func BenchmarkStartup(b *testing.B) {
 				"stock": func() *exec.Cmd { return exec.Command(bins["stock"], c.args...) },
 				"lazy":  func() *exec.Cmd { return exec.Command(bins["lazy"], c.args...) },
 			}
+			if c.name == "help" {
+				cmds["hello"] = func() *exec.Cmd { return exec.Command(hello) }
+			}
 			if c.name == "search-count" {
 				cmds["git-grep"] = func() *exec.Cmd {
 					return exec.Command("git", "-C", repo, "grep", "-o", "-I", "-F", "-e", "TODO", "HEAD")
@@ -51,6 +60,23 @@ func BenchmarkStartup(b *testing.B) {
 		})
 	}
 	b.Run("inittrace-help", func(b *testing.B) { initTrace(b, bins) })
+}
+
+// buildHello builds a Go program that prints one line: the floor of a Go
+// process's start on this machine.
+func buildHello(dir string) (string, error) {
+	src := filepath.Join(dir, "hello.go")
+	if err := os.WriteFile(src, []byte("package main\n\nfunc main() { println(\"hello\") }\n"), 0o644); err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "hello")
+	cmd := exec.Command("go", "build", "-o", bin, src)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build hello.go: %v\n%s", err, out)
+	}
+	return bin, nil
 }
 
 // alternate runs each command once per iteration, rotating the order, and
