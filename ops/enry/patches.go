@@ -8,10 +8,10 @@ import (
 	"fmt"
 )
 
-// Module is the module the overlay patches.
+// Module is the module ops/enry rewrites.
 const Module = "github.com/go-enry/go-enry/v2"
 
-// standardSHA256 pins go-enry v2.9.6's regex/standard.go, which the overlay
+// standardSHA256 pins go-enry v2.9.6's regex/standard.go, which the lazy build
 // replaces whole: a different file may declare what the lazy version lacks.
 const standardSHA256 = "4c2e72a09de1720c21440e913e0e183edd0e438f875e0c39ef740a2bb950788e"
 
