@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -89,8 +88,12 @@ func corpus(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatalf("go env GOROOT: %v", err)
+	}
 	return []string{"-exclude", "*.go", "-max-size", "4096",
-		"testdata/corpus", filepath.Join(enryDir, "_testdata"), filepath.Join(runtime.GOROOT(), "src")}
+		"testdata/corpus", filepath.Join(enryDir, "_testdata"), filepath.Join(strings.TrimSpace(string(goroot)), "src")}
 }
 
 func detect(t *testing.T, bin string, args ...string) []string {
