@@ -1,0 +1,4 @@
+using System;
+class Program {
+  static void Main() { Console.WriteLine("hi"); }
+}

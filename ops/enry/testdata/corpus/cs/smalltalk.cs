@@ -1,0 +1,4 @@
+Object subclass: #Counter
+  instanceVariableNames: 'n'
+  classVariableNames: ''
+  package: 'Demo'!

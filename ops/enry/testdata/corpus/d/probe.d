@@ -1,0 +1,5 @@
+syscall::open:entry
+/execname == "ls"/
+{
+  printf("%s\n", copyinstr(arg0));
+}

@@ -1,0 +1,2 @@
+const f = (x) => x * 2;
+export default f;

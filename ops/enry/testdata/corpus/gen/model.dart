@@ -1,0 +1,2 @@
+// GENERATED CODE - DO NOT MODIFY BY HAND
+part of 'model.dart';

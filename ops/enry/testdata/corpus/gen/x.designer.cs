@@ -1,0 +1,1 @@
+namespace X { partial class Form1 { } }

@@ -1,0 +1,3 @@
+function onOpen() {
+  SpreadsheetApp.getUi().createMenu('X').addToUi();
+}

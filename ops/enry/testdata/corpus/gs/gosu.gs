@@ -1,0 +1,3 @@
+uses java.util.List
+var x = 1
+print(x)

@@ -1,0 +1,4 @@
+#import <Foundation/Foundation.h>
+@interface Greeter : NSObject
+- (void)greet:(NSString *)name;
+@end

@@ -1,0 +1,3 @@
+f[x_] := x^2 + 1
+Plot[f[x], {x, -2, 2}]
+(* a comment *)

@@ -1,0 +1,4 @@
+function y = square(x)
+% SQUARE squares its input
+  y = x .^ 2;
+end

@@ -1,0 +1,6 @@
+#import "Greeter.h"
+@implementation Greeter
+- (void)greet:(NSString *)name {
+  NSLog(@"hi %@", name);
+}
+@end

@@ -1,0 +1,3 @@
+use v6;
+my @a = <a b c>;
+say @a.elems;

@@ -1,0 +1,2 @@
+REBOL [Title: "hello"]
+print "hello"

@@ -1,0 +1,3 @@
+x <- c(1, 2, 3)
+m <- mean(x)
+print(summary(x))

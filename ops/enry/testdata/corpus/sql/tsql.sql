@@ -1,0 +1,4 @@
+SET NOCOUNT ON;
+GO
+SELECT TOP 10 * FROM [dbo].[Users] WITH (NOLOCK);
+GO

@@ -1,0 +1,2 @@
+var x : int := 5
+put x

@@ -1,0 +1,1 @@
+int inflate(void) { return 0; }
