@@ -21,6 +21,7 @@ func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results 
 		answers  []insights.Answer
 		states   []insights.AnswerState
 		modes    = map[string]int{}
+		fallback int
 		bytes    int64
 		lost     []insights.Incomplete
 		errored  int
@@ -45,6 +46,9 @@ func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results 
 				states = append(states, *r.state)
 			}
 			modes[r.mode]++
+			if r.fallback {
+				fallback++
+			}
 			bytes += r.bytes
 		}
 	}
@@ -55,6 +59,7 @@ func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results 
 	w.add("commits", commits)
 	w.add(modeIncremental, modes[modeIncremental])
 	w.add(modeFull, modes[modeFull])
+	w.add(countFallback, fallback)
 	w.add("blob_bytes", int(bytes))
 	if len(failures) > 0 {
 		return w.fail(ctx, s, summarize(failures))
