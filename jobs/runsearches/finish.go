@@ -14,8 +14,9 @@ import (
 // finish stores what s's tasks found and completes s — or, when some
 // repositories failed and s has attempts left, stores the rest (so their
 // points show at once) and fails s for a retry. Storing stops when work
-// ends (the claim was lost).
-func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results []taskResult) error {
+// ends (the claim was lost). It calls leave once stored, before s is
+// completed, failed or released: the heartbeat must no longer renew it.
+func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results []taskResult, leave func()) error {
 	var (
 		failures []error
 		answers  []insights.Answer
@@ -52,7 +53,9 @@ func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results 
 			bytes += r.bytes
 		}
 	}
-	if err := w.store(work, s, answers, lost, states); err != nil {
+	err := w.store(work, s, answers, lost, states)
+	leave()
+	if err != nil {
 		return w.fail(ctx, s, err)
 	}
 	// Counted once stored: an attempt whose load failed stored nothing.
