@@ -26,6 +26,7 @@ func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results 
 		bytes    int64
 		lost     []insights.Incomplete
 		errored  int
+		timeouts int
 		commits  int
 	)
 	for _, r := range results {
@@ -33,7 +34,7 @@ func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results 
 		switch {
 		case errors.As(r.err, &timedOut):
 			lost = append(lost, timedOutTimes(r.task, timedOut)...)
-			w.add("timeouts", 1)
+			timeouts++
 		case r.err != nil && !s.LastAttempt():
 			failures = append(failures, r.err)
 		case r.err != nil:
@@ -60,6 +61,7 @@ func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results 
 	}
 	// Counted once stored: an attempt whose load failed stored nothing.
 	w.add("commits", commits)
+	w.add("timeouts", timeouts)
 	w.add(modeIncremental, modes[modeIncremental])
 	w.add(modeFull, modes[modeFull])
 	w.add(countFallback, fallback)
