@@ -56,6 +56,13 @@ func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results 
 	}
 	err := w.store(work, s, answers, lost, states)
 	leave()
+	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(work), shardqueue.ErrLost) {
+		// Another shard of the group was taken back and work ended: hand
+		// s back uncounted, as process does with a group lost while it is
+		// evaluated, rather than fail an attempt that did nothing wrong.
+		w.releaseAll(ctx, []claim{{shard: s}})
+		return nil
+	}
 	if err != nil {
 		return w.fail(ctx, s, err)
 	}

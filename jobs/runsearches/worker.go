@@ -98,6 +98,10 @@ func (w *worker) process(ctx context.Context, shards []shardqueue.Shard) error {
 		}
 		w.progress.Add(1)
 	}
+	if errors.Is(context.Cause(work), shardqueue.ErrLost) {
+		w.add("lost", 1)
+		w.env.Logger.Warn("shard taken back while storing its claim group's results (stalled?); the group's shards not stored yet go back to the queue", "shards", ids(held))
+	}
 	return nil
 }
 
