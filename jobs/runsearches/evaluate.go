@@ -25,12 +25,14 @@ type taskResult struct {
 	answers []insights.Answer
 	// commits is the distinct commits evaluated and bytes the blob bytes
 	// git sent, both counted on one task of a pass; mode is how the task's
-	// series was evaluated (modeIncremental, modeFull), state what it
+	// series was evaluated (modeIncremental, modeFull), fallback whether
+	// that was in full for want of a usable stored answer, state what it
 	// stores for the next evaluation.
-	commits int
-	bytes   int64
-	mode    string
-	state   *insights.AnswerState
+	commits  int
+	bytes    int64
+	mode     string
+	fallback bool
+	state    *insights.AnswerState
 	// err is why the repository could not be searched.
 	err error
 	// gone: the series or repository was deleted; there is nothing to do.

@@ -14,16 +14,19 @@ import (
 // finish stores what s's tasks found and completes s — or, when some
 // repositories failed and s has attempts left, stores the rest (so their
 // points show at once) and fails s for a retry. Storing stops when work
-// ends (the claim was lost).
-func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results []taskResult) error {
+// ends (the claim was lost). It calls leave once stored, before s is
+// completed, failed or released: the heartbeat must no longer renew it.
+func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results []taskResult, leave func()) error {
 	var (
 		failures []error
 		answers  []insights.Answer
 		states   []insights.AnswerState
 		modes    = map[string]int{}
+		fallback int
 		bytes    int64
 		lost     []insights.Incomplete
 		errored  int
+		timeouts int
 		commits  int
 	)
 	for _, r := range results {
@@ -31,7 +34,7 @@ func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results 
 		switch {
 		case errors.As(r.err, &timedOut):
 			lost = append(lost, timedOutTimes(r.task, timedOut)...)
-			w.add("timeouts", 1)
+			timeouts++
 		case r.err != nil && !s.LastAttempt():
 			failures = append(failures, r.err)
 		case r.err != nil:
@@ -45,16 +48,30 @@ func (w *worker) finish(ctx, work context.Context, s *shardqueue.Shard, results 
 				states = append(states, *r.state)
 			}
 			modes[r.mode]++
+			if r.fallback {
+				fallback++
+			}
 			bytes += r.bytes
 		}
 	}
-	if err := w.store(work, s, answers, lost, states); err != nil {
+	err := w.store(work, s, answers, lost, states)
+	leave()
+	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(work), shardqueue.ErrLost) {
+		// Another shard of the group was taken back and work ended: hand
+		// s back uncounted, as process does with a group lost while it is
+		// evaluated, rather than fail an attempt that did nothing wrong.
+		w.releaseAll(ctx, []claim{{shard: s}})
+		return nil
+	}
+	if err != nil {
 		return w.fail(ctx, s, err)
 	}
 	// Counted once stored: an attempt whose load failed stored nothing.
 	w.add("commits", commits)
+	w.add("timeouts", timeouts)
 	w.add(modeIncremental, modes[modeIncremental])
 	w.add(modeFull, modes[modeFull])
+	w.add(countFallback, fallback)
 	w.add("blob_bytes", int(bytes))
 	if len(failures) > 0 {
 		return w.fail(ctx, s, summarize(failures))

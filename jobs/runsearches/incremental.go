@@ -15,10 +15,14 @@ import (
 
 // How a task was evaluated, as counted in the run: incremental continued
 // the stored answer of its (series, repository) over the files changed
-// since; full read the tree of its first commit.
+// since; full read the tree of its first commit. Full tasks that had a
+// stored answer which could not be continued (another query or options,
+// a force-pushed branch, an answer unusable mid-pass) are also counted as
+// fallback, so that a run says when incremental evaluation was given up.
 const (
 	modeIncremental = "incremental"
 	modeFull        = "full"
+	countFallback   = "fallback"
 )
 
 // evalPass evaluates the pass's queries at commits in g, in one engine
@@ -31,14 +35,16 @@ func (p *repoPass) evalPass(ctx context.Context, g *gitsource.Repo, commits []st
 	e := &engine.Engine{Cache: p.w.cache}
 	start := time.Now()
 	p.modes = make([]string, len(p.queries))
+	p.fellBack = make([]bool, len(p.queries))
 	from := p.firstNeeded(commits)
 	for k := range p.queries {
 		// The stored answer must be on one line of history with the
 		// commit the query joins the walk at.
-		base, err := p.w.base(ctx, g, p.task(p.firsts[k]).task, p.keys[k], commits[from[k]:])
+		base, unusable, err := p.w.base(ctx, g, p.task(p.firsts[k]).task, p.keys[k], commits[from[k]:])
 		if err != nil {
 			return nil, err
 		}
+		p.fellBack[k] = unusable
 		q := &p.queries[k]
 		q.Base, q.From, q.Deadline, p.modes[k] = base, 0, p.limits[k].deadline(start), modeFull
 		if base != nil {
@@ -93,7 +99,7 @@ func (p *repoPass) again(ctx context.Context, e *engine.Engine, g *gitsource.Rep
 			t := p.task(p.firsts[k]).task
 			p.w.env.Logger.Info("stored answer unusable: evaluating in full", "series", t.SeriesID, "repo", t.RepoID, "err", r.Err)
 			q := p.queries[k]
-			q.Base, q.From, p.modes[k] = nil, 0, modeFull
+			q.Base, q.From, p.modes[k], p.fellBack[k] = nil, 0, modeFull, true
 			redo, queries = append(redo, k), append(queries, q)
 		}
 	}
@@ -111,35 +117,35 @@ func (p *repoPass) again(ctx context.Context, e *engine.Engine, g *gitsource.Rep
 	return nil
 }
 
-// base returns the stored point t's evaluation can continue from, or nil:
-// none stored, stored under another state key (the query, the options or
-// the engine changed), or at a commit not on one line of history with the
-// task's first commit (the branch was force-pushed, the repository
-// replaced).
-func (w *worker) base(ctx context.Context, g *gitsource.Repo, t shardqueue.Task, key string, commits []string) (*engine.Point, error) {
+// base returns the stored point t's evaluation can continue from, or nil.
+// unusable is set when a point is stored but cannot be continued: stored
+// under another state key (the query, the options or the engine changed),
+// at a commit not on one line of history with the task's first commit (the
+// branch was force-pushed, the repository replaced), or unreadable.
+func (w *worker) base(ctx context.Context, g *gitsource.Repo, t shardqueue.Task, key string, commits []string) (p *engine.Point, unusable bool, err error) {
 	if w.job.NoIncremental || len(commits) == 0 {
-		return nil, nil
+		return nil, false, nil
 	}
 	st, err := insights.AnswerStateGet(ctx, w.env.DB, t.SeriesID, t.RepoID)
 	switch {
 	case errors.Is(err, insights.ErrNotFound):
-		return nil, nil
+		return nil, false, nil
 	case err != nil:
-		return nil, err
+		return nil, false, err
 	case st.Key != key:
-		return nil, nil
+		return nil, true, nil
 	}
 	ok, err := g.OnOneLine(ctx, st.Commit, commits[0])
 	if err != nil || !ok {
-		return nil, err
+		return nil, err == nil, err
 	}
-	var p engine.Point
-	if err := json.Unmarshal(st.Point, &p); err != nil || p.Commit != st.Commit {
+	p = &engine.Point{}
+	if err := json.Unmarshal(st.Point, p); err != nil || p.Commit != st.Commit {
 		// A state this code cannot read is no reason to fail the task.
 		w.env.Logger.Warn("stored answer unreadable: evaluating in full", "series", t.SeriesID, "repo", t.RepoID, "err", err)
-		return nil, nil
+		return nil, true, nil
 	}
-	return &p, nil
+	return p, false, nil
 }
 
 // answerState is what task t stores for its next evaluation: the point

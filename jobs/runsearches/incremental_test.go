@@ -58,11 +58,11 @@ func TestIncrementalRecordings(t *testing.T) {
 	}
 	job := &runsearches.Job{MaxFileSize: incrMaxSize, Concurrency: 1}
 	e.run(&planbackfills.Job{})
-	wantModes(t, "backfill", e.run(job), 0, len(ids))
+	wantModes(t, "backfill", e.run(job), 0, len(ids), 0)
 
 	// A snapshot continues the backfill's last point.
 	e.run(&enqueuesnapshots.Job{})
-	wantModes(t, "first snapshot", e.run(job), len(ids), 0)
+	wantModes(t, "first snapshot", e.run(job), len(ids), 0, 0)
 	checkOracle(t, e, repo.Dir, ids, "snapshot_points", e.now)
 
 	// A week of changes, then a recording (March 11) and a snapshot.
@@ -77,7 +77,7 @@ func TestIncrementalRecordings(t *testing.T) {
 	e.run(&syncrepos.Job{})
 	e.run(&indexcommits.Job{})
 	e.run(&enqueuesnapshots.Job{})
-	wantModes(t, "recording and snapshot", e.run(job), 2*len(ids), 0)
+	wantModes(t, "recording and snapshot", e.run(job), 2*len(ids), 0, 0)
 	checkOracle(t, e, repo.Dir, ids, "series_points", midnight(3, 11))
 	checkOracle(t, e, repo.Dir, ids, "snapshot_points", e.now)
 	var skipped string
@@ -95,7 +95,7 @@ func TestIncrementalRecordings(t *testing.T) {
 	e.run(&syncrepos.Job{})
 	e.run(&indexcommits.Job{})
 	e.run(&enqueuesnapshots.Job{})
-	wantModes(t, "force-push", e.run(job), 0, len(ids))
+	wantModes(t, "force-push", e.run(job), 0, len(ids), len(ids))
 	checkOracle(t, e, repo.Dir, ids, "snapshot_points", e.now)
 
 	// Another size limit changes what a match count is: those stored
@@ -103,15 +103,16 @@ func TestIncrementalRecordings(t *testing.T) {
 	job.MaxFileSize = 4 * incrMaxSize
 	e.now = time.Date(2024, 3, 15, 9, 0, 0, 0, time.UTC)
 	e.run(&enqueuesnapshots.Job{})
-	wantModes(t, "new size limit", e.run(job), 1, len(ids)-1)
+	wantModes(t, "new size limit", e.run(job), 1, len(ids)-1, len(ids)-1)
 
 }
 
-// wantModes checks a run-searches run's incremental and full counts.
-func wantModes(t *testing.T, name string, c jobs.Counts, incremental, full int) {
+// wantModes checks a run-searches run's incremental, full and fallback
+// counts (full tasks whose stored answer could not be continued).
+func wantModes(t *testing.T, name string, c jobs.Counts, incremental, full, fallback int) {
 	t.Helper()
-	if c["incremental"] != int64(incremental) || c["full"] != int64(full) || c["errored"] != 0 {
-		t.Errorf("%s: run-searches counts %v, want incremental %d, full %d", name, c, incremental, full)
+	if c["incremental"] != int64(incremental) || c["full"] != int64(full) || c["fallback"] != int64(fallback) || c["errored"] != 0 {
+		t.Errorf("%s: run-searches counts %v, want incremental %d, full %d, fallback %d", name, c, incremental, full, fallback)
 	}
 }
 

@@ -28,6 +28,7 @@ type repoPass struct {
 	keys     []string      // each query's engine.StateKey
 	limits   []taskLimit   // each query's time limit
 	modes    []string      // how each query was evaluated
+	fellBack []bool        // each query's countFallback
 	firsts   []taskRef     // each query's first task
 	bySeries map[int64]int // query index by series id
 	live     []taskRef     // the tasks the pass answers
@@ -166,7 +167,7 @@ func (p *repoPass) answer(ref taskRef, r repos.Repo, k int, res engine.PassResul
 		tr.err = err
 		return
 	}
-	tr.mode, tr.state = p.modes[k], state
+	tr.mode, tr.fallback, tr.state = p.modes[k], p.fellBack[k], state
 	for i, when := range t.Times {
 		pt := byCommit[t.Commits[i]]
 		tr.answers = append(tr.answers, insights.Answer{SeriesID: s.ID, RepoID: r.ID, Time: when, Commit: t.Commits[i],

@@ -54,7 +54,7 @@ func TestPassMixesIncrementalAndFull(t *testing.T) {
 	if counts["claims"] != 1 || counts["passes"] != 1 || counts["shards"] != 5 {
 		t.Errorf("counts %v: want 1 claim of 5 shards, 1 pass", counts)
 	}
-	wantModes(t, "snapshots and backfills", counts, 3, 2)
+	wantModes(t, "snapshots and backfills", counts, 3, 2, 0)
 
 	head := gittest.Output(t, repo.Dir, "rev-parse", "HEAD")
 	backfilled := gittest.CommitAt(t, repo.Dir, midnight(3, 4))

@@ -170,7 +170,7 @@ func (j *Job) newWorker(env *jobs.Env) *worker {
 		cache:   engine.NewCache(j.CacheBytes),
 		limiter: lim,
 		counts: jobs.Counts{"claims": 0, "passes": 0, "shards": 0, "tasks": 0, "answers": 0, "points": 0, "commits": 0,
-			"incremental": 0, "full": 0, "blob_bytes": 0, "incomplete": 0, "timeouts": 0, "errored": 0, "retried": 0, "reset": 0, "settled": 0, "lost": 0},
+			"incremental": 0, "full": 0, "fallback": 0, "blob_bytes": 0, "incomplete": 0, "timeouts": 0, "errored": 0, "retried": 0, "reset": 0, "settled": 0, "lost": 0},
 	}
 }
 

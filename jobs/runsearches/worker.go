@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"golang.org/x/time/rate"
@@ -71,10 +72,12 @@ func (w *worker) process(ctx context.Context, shards []shardqueue.Shard) error {
 		return nil
 	}
 	// The heartbeat runs until the shards are completed; work ends when a
-	// claim is lost.
+	// claim is lost. Each shard leaves the heartbeat as it is finished:
+	// completed or failed, it is no longer held, which is no lost claim.
 	work, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	defer w.heartbeat(work, held, cancel)()
+	beating := newHeldIDs(held)
+	defer w.heartbeat(work, beating, cancel)()
 	results := w.evaluate(work, held)
 	switch {
 	case ctx.Err() != nil:
@@ -88,13 +91,45 @@ func (w *worker) process(ctx context.Context, shards []shardqueue.Shard) error {
 		return nil
 	}
 	for i, c := range held {
-		if err := w.finish(ctx, work, c.shard, results[i]); err != nil {
+		err := w.finish(ctx, work, c.shard, results[i], func() { beating.drop(c.shard.ID) })
+		if err != nil {
 			w.releaseAll(ctx, held[i+1:])
 			return err
 		}
 		w.progress.Add(1)
 	}
+	if errors.Is(context.Cause(work), shardqueue.ErrLost) {
+		w.add("lost", 1)
+		w.env.Logger.Warn("shard taken back while storing its claim group's results (stalled?); the group's shards not stored yet go back to the queue", "shards", ids(held))
+	}
 	return nil
+}
+
+// heldIDs are the ids of the shards of a claim group that its heartbeat
+// renews: those not yet finished.
+type heldIDs struct {
+	mu  sync.Mutex // held through a beat, so that drop waits for it
+	ids []int64
+}
+
+func newHeldIDs(held []claim) *heldIDs { return &heldIDs{ids: ids(held)} }
+
+// beat calls renew with the ids, unless there are none.
+func (h *heldIDs) beat(renew func([]int64) error) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.ids) == 0 {
+		return nil
+	}
+	return renew(h.ids)
+}
+
+// drop takes shard id out of the heartbeat before it is completed, failed
+// or released: once it is, a beat renewing it would find it lost.
+func (h *heldIDs) drop(id int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.ids = slices.DeleteFunc(h.ids, func(x int64) bool { return x == id })
 }
 
 func claimsOf(shards []shardqueue.Shard) []claim {
@@ -113,16 +148,18 @@ func ids(held []claim) []int64 {
 	return out
 }
 
-// heartbeat renews the claims of held until the returned stop is called.
-// If one is lost it cancels work with shardqueue.ErrLost.
-func (w *worker) heartbeat(work context.Context, held []claim, cancel context.CancelCauseFunc) (stop func()) {
-	shards := ids(held)
+// heartbeat renews the claims of the shards still in held until the
+// returned stop is called. If one is lost it cancels work with
+// shardqueue.ErrLost.
+func (w *worker) heartbeat(work context.Context, held *heldIDs, cancel context.CancelCauseFunc) (stop func()) {
 	return jobs.KeepAlive(work, jobs.KeepAliveOpts{
 		Interval: cmp.Or(w.job.HeartbeatInterval, DefaultHeartbeatInterval),
-		Beat:     func(ctx context.Context) error { return shardqueue.HeartbeatGroup(ctx, w.env.DB, shards, w.id) },
-		Lost:     shardqueue.ErrLost,
-		Cancel:   cancel,
-		OnErr:    func(err error) { w.env.Logger.Warn("shard heartbeat failed", "shards", shards, "err", err) },
+		Beat: func(ctx context.Context) error {
+			return held.beat(func(ids []int64) error { return shardqueue.HeartbeatGroup(ctx, w.env.DB, ids, w.id) })
+		},
+		Lost:   shardqueue.ErrLost,
+		Cancel: cancel,
+		OnErr:  func(err error) { w.env.Logger.Warn("shard heartbeat failed", "err", err) },
 	})
 }
 

@@ -67,10 +67,7 @@ func ClaimGroup(ctx context.Context, db DB, worker string, opts GroupOpts) ([]Sh
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (claimed, error) {
 		var c claimed
-		s := &c.Shard
-		err := row.Scan(&s.ID, &s.Kind, &s.BackfillID, &s.ObjectKey, &s.Tasks, &s.Priority, &s.Cost, &s.State,
-			&s.Attempts, &s.MaxAttempts, &s.ProcessAfter, &s.ClaimedBy, &s.ClaimedAt, &s.HeartbeatAt,
-			&s.LastError, &s.CreatedAt, &s.FinishedAt, &c.lead)
+		err := row.Scan(append(c.columns(), &c.lead)...)
 		return c, err
 	})
 	if err != nil {

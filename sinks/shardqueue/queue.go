@@ -46,32 +46,11 @@ func Enqueue(ctx context.Context, db DB, s Shard) (int64, error) {
 // statement; concurrent claimers never get the same shard (rows another
 // claimer has locked are skipped, not waited for).
 func Claim(ctx context.Context, db DB, worker string, kinds ...Kind) (*Shard, error) {
-	ks := make([]string, len(kinds))
-	for i, k := range kinds {
-		ks[i] = string(k)
+	shards, err := ClaimGroup(ctx, db, worker, GroupOpts{Shards: 1, Kinds: kinds})
+	if err != nil || len(shards) == 0 {
+		return nil, err
 	}
-	rows, err := db.Query(ctx, `
-		UPDATE search_shards SET state = 'processing', attempts = attempts + 1, claimed_by = $1,
-			claimed_at = now(), heartbeat_at = now()
-		WHERE id = (
-			SELECT id FROM search_shards
-			WHERE state = 'queued' AND process_after <= now()
-				AND (cardinality($2::text[]) = 0 OR kind = ANY ($2::text[]))
-			ORDER BY priority, cost, id
-			FOR UPDATE SKIP LOCKED
-			LIMIT 1)
-		RETURNING `+shardColumns, worker, ks)
-	if err != nil {
-		return nil, fmt.Errorf("claim a shard for %s: %w", worker, err)
-	}
-	s, err := pgx.CollectExactlyOneRow(rows, scanShard)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("claim a shard for %s: %w", worker, err)
-	}
-	return &s, nil
+	return &shards[0], nil
 }
 
 // Heartbeat records that worker is still working on shard id. It returns

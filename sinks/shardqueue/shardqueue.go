@@ -116,8 +116,13 @@ const shardColumns = `id, kind, coalesce(backfill_id, 0), object_key, tasks, pri
 
 func scanShard(row pgx.CollectableRow) (Shard, error) {
 	var s Shard
-	err := row.Scan(&s.ID, &s.Kind, &s.BackfillID, &s.ObjectKey, &s.Tasks, &s.Priority, &s.Cost, &s.State,
-		&s.Attempts, &s.MaxAttempts, &s.ProcessAfter, &s.ClaimedBy, &s.ClaimedAt, &s.HeartbeatAt,
-		&s.LastError, &s.CreatedAt, &s.FinishedAt)
+	err := row.Scan(s.columns()...)
 	return s, err
+}
+
+// columns are the scan targets of shardColumns in s.
+func (s *Shard) columns() []any {
+	return []any{&s.ID, &s.Kind, &s.BackfillID, &s.ObjectKey, &s.Tasks, &s.Priority, &s.Cost, &s.State,
+		&s.Attempts, &s.MaxAttempts, &s.ProcessAfter, &s.ClaimedBy, &s.ClaimedAt, &s.HeartbeatAt,
+		&s.LastError, &s.CreatedAt, &s.FinishedAt}
 }

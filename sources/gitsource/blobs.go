@@ -48,8 +48,18 @@ func (r *Repo) readBlobsOn(ctx context.Context, c *catFile, oids []string, limit
 	sent := make(chan error, 1)
 	go func() { sent <- sendAll(c.stdin, oids) }()
 	answered, broken, err = r.answerAll(c, oids, limit, fn)
+	return r.endRead(ctx, c, stop, sent, answered, broken, err)
+}
+
+// endRead ends a read on c whose answers are in (answered, broken, err,
+// as from answerAll): it kills c on an error (answers are still coming;
+// this also ends the sender), waits for the sender's result on sent,
+// returns c to the pool when it is reusable (stop detaches ctx from it),
+// and says why a broken c failed.
+func (r *Repo) endRead(ctx context.Context, c *catFile, stop func() bool, sent <-chan error,
+	answered int, broken bool, err error) (int, bool, error) {
 	if err != nil {
-		c.kill() // answers are still coming; this also ends sendAll
+		c.kill()
 	}
 	if serr := <-sent; err == nil && serr != nil {
 		broken, err = true, serr

@@ -100,20 +100,7 @@ func (r *Repo) chunksOn(ctx context.Context, c *catFile, oids []string, limit in
 	toSend <- first
 	answered, broken, err = r.answerChunks(c, oids, limit, q, first, toSend, fn)
 	close(toSend)
-	if err != nil {
-		c.kill() // answers are still coming; this also ends sendChunks
-	}
-	if serr := <-sent; err == nil && serr != nil {
-		broken, err = true, serr
-	}
-	r.readers.put(c, err == nil && stop())
-	switch {
-	case broken && ctx.Err() != nil:
-		return answered, true, fmt.Errorf("read blobs in %s: %w", r.Dir(), context.Cause(ctx))
-	case broken:
-		return answered, true, fmt.Errorf("read blobs in %s: %w", r.Dir(), c.broken(err))
-	}
-	return answered, false, err
+	return r.endRead(ctx, c, stop, sent, answered, broken, err)
 }
 
 // sendChunks writes the ids of each chunk it receives, until toSend is
