@@ -256,19 +256,16 @@ func (g *grouper) deliverResults(ctx context.Context) error {
 				return err
 			}
 		}
+		var err error
 		if locs := g.definitions(s); len(locs) > 0 {
-			g.results++
-			c.syms[s].defID = g.results
 			c.stats.DefinitionResults++
-			if err := g.deliverResult(g.results, lsif.Definitions, locs); err != nil {
+			if c.syms[s].defID, err = g.deliverResult(lsif.Definitions, locs); err != nil {
 				return err
 			}
 		}
 		if locs := g.references(s); len(locs) > 0 {
-			g.results++
-			c.syms[s].refID = g.results
 			c.stats.ReferenceResults++
-			if err := g.deliverResult(g.results, lsif.References, locs); err != nil {
+			if c.syms[s].refID, err = g.deliverResult(lsif.References, locs); err != nil {
 				return err
 			}
 		}
@@ -276,8 +273,11 @@ func (g *grouper) deliverResults(ctx context.Context) error {
 	return nil
 }
 
-func (g *grouper) deliverResult(id int32, kind lsif.ResultKind, locs []lsif.Location) error {
+// deliverResult numbers the next result and delivers it; it returns the
+// number.
+func (g *grouper) deliverResult(kind lsif.ResultKind, locs []lsif.Location) (int32, error) {
+	g.results++
 	g.c.stats.OutResults++
 	g.c.stats.OutLocations += len(locs)
-	return g.c.sink.Result(lsif.Result{ID: id, Kind: kind, Locations: locs})
+	return g.results, g.c.sink.Result(lsif.Result{ID: g.results, Kind: kind, Locations: locs})
 }
