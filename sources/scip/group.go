@@ -188,24 +188,23 @@ func (g *grouper) compareOccs(a, b uint32) int {
 
 // definitions collects symbol s's definition locations into g.locs.
 func (g *grouper) definitions(s uint32) []lsif.Location {
-	g.locs = g.locs[:0]
-	g.appendOccs(s, true)
-	targets := g.defTargets.of(s)
-	for _, t := range targets {
-		g.appendOccs(t, true)
-	}
-	return g.sorted(len(targets) > 0)
+	return g.collect(s, g.defTargets.of(s), true)
 }
 
 // references collects symbol s's reference locations into g.locs.
 func (g *grouper) references(s uint32) []lsif.Location {
+	return g.collect(s, g.refNeighbors.of(s), false)
+}
+
+// collect gathers the occurrences of symbol s and of the symbols in also
+// (only definitions when defsOnly) into g.locs, sorted.
+func (g *grouper) collect(s uint32, also []uint32, defsOnly bool) []lsif.Location {
 	g.locs = g.locs[:0]
-	g.appendOccs(s, false)
-	neighbors := g.refNeighbors.of(s)
-	for _, t := range neighbors {
-		g.appendOccs(t, false)
+	g.appendOccs(s, defsOnly)
+	for _, t := range also {
+		g.appendOccs(t, defsOnly)
 	}
-	return g.sorted(len(neighbors) > 0)
+	return g.sorted(len(also) > 0)
 }
 
 func (g *grouper) appendOccs(s uint32, defsOnly bool) {
