@@ -3,6 +3,7 @@ package processuploads
 import (
 	"context"
 	"errors"
+	"log/slog"
 
 	"github.com/sightline-dev/sightline/sinks/codeintel"
 	"github.com/sightline-dev/sightline/sinks/repos"
@@ -19,9 +20,7 @@ import (
 func (w *worker) registerInbox(ctx context.Context) error {
 	entries, err := codeintel.InboxList(ctx, w.env.Bucket)
 	if err != nil {
-		w.env.Logger.Warn("cannot read the upload inbox; the next run tries again", "err", err)
-		w.counts["inbox_failed"]++
-		return nil
+		return w.inboxRetryLater(w.env.Logger, "cannot read the upload inbox", err)
 	}
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
@@ -46,9 +45,7 @@ func (w *worker) registerEntry(ctx context.Context, e codeintel.InboxEntry) erro
 		return w.registerCorrupt(ctx, e, m, err)
 	}
 	if err != nil {
-		log.Warn("cannot read an inbox manifest; the next run tries again", "err", err)
-		w.counts["inbox_failed"]++
-		return nil
+		return w.inboxRetryLater(log, "cannot read an inbox manifest", err)
 	}
 	repo, err := repos.Get(ctx, w.env.DB, m.Repository)
 	if errors.Is(err, repos.ErrNotFound) {
@@ -63,15 +60,12 @@ func (w *worker) registerEntry(ctx context.Context, e codeintel.InboxEntry) erro
 	res, err := codeintel.InboxRegister(ctx, w.env.DB, w.env.Bucket, codeintel.InboxRegisterParams{
 		Entry: e.Name, RepoID: repo.ID, Manifest: m})
 	if err != nil {
-		log.Warn("cannot register an inbox entry; the next run tries again", "err", err)
-		w.counts["inbox_failed"]++
-		return nil
+		return w.inboxRetryLater(log, "cannot register an inbox entry", err)
 	}
 	if res.Created {
 		w.counts["inbox_registered"]++
 		if res.Upload.State == codeintel.StateErrored {
-			w.counts["inbox_errored"]++
-			log.Warn("inbox entry registered as an errored upload", "upload", res.Upload.ID, "err", res.Upload.FailureMessage)
+			w.inboxErrored(log, res.Upload)
 		}
 	}
 	if res.Upload.State == codeintel.StateUploading {
@@ -102,16 +96,29 @@ func (w *worker) registerCorrupt(ctx context.Context, e codeintel.InboxEntry, m 
 	res, err := codeintel.InboxRegisterCorrupt(ctx, w.env.DB, codeintel.InboxRegisterParams{Entry: e.Name, RepoID: repo.ID, Manifest: m},
 		cause.Error()+": upload the dump again")
 	if err != nil {
-		log.Warn("cannot register an inbox entry; the next run tries again", "err", err)
-		w.counts["inbox_failed"]++
-		return nil
+		return w.inboxRetryLater(log, "cannot register an inbox entry", err)
 	}
 	if res.Created {
 		w.counts["inbox_registered"]++
-		w.counts["inbox_errored"]++
-		log.Warn("inbox entry registered as an errored upload", "upload", res.Upload.ID, "err", res.Upload.FailureMessage)
+		w.inboxErrored(log, res.Upload)
 	}
 	return w.deleteEntry(ctx, e)
+}
+
+// inboxRetryLater logs a failure (what: what could not be done) that
+// leaves the inbox entry for the next run, and counts it. It returns nil:
+// the run goes on.
+func (w *worker) inboxRetryLater(log *slog.Logger, what string, err error) error {
+	log.Warn(what+"; the next run tries again", "err", err)
+	w.counts["inbox_failed"]++
+	return nil
+}
+
+// inboxErrored logs and counts an inbox entry registered as an errored
+// upload, up.
+func (w *worker) inboxErrored(log *slog.Logger, up codeintel.Upload) {
+	w.counts["inbox_errored"]++
+	log.Warn("inbox entry registered as an errored upload", "upload", up.ID, "err", up.FailureMessage)
 }
 
 // deleteEntry deletes e, registered or of no use; a failure is left for

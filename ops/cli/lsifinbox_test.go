@@ -98,14 +98,7 @@ func TestUploadInbox(t *testing.T) {
 			const future = "20240101T000001Z-future"
 			putObject(t, b, codeintel.InboxManifestKey(future), []byte(`{"version": 99, "repository": "shapes", "commit": "`+commit+`"}`))
 
-			url, drop, err := newSchemaURL()
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(drop)
-			p := &crashPipeline{url: url, env: append(noDB, "DATABASE_URL="+url)}
-			mustSightline(t, p.env, "migrate", "up")
-			mustSightline(t, p.env, "repos", "add", "shapes", "--path", g.Dir)
+			p := inboxPipeline(t, noDB, g.Dir)
 			out1 := mustSightline(t, p.env, "run", "process-uploads")
 			for _, want := range []string{"inbox_registered=4", "inbox_errored=3", "inbox_unknown_repo=1", "inbox_corrupt=2", "completed=1"} {
 				if !strings.Contains(out1, want) {
@@ -292,14 +285,7 @@ func TestUploadInboxSCIP(t *testing.T) {
 	noDB = append(noDB, "SIGHTLINE_DATA_DIR="+t.TempDir(), "SIGHTLINE_BUCKET="+bucketURL)
 	entry := inboxUpload(t, noDB, "../../sources/scip/testdata/shapes.scip", "--repo", "shapes", "--commit", commit)
 
-	url, drop, err := newSchemaURL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
-	p := &crashPipeline{url: url, env: append(noDB, "DATABASE_URL="+url)}
-	mustSightline(t, p.env, "migrate", "up")
-	mustSightline(t, p.env, "repos", "add", "shapes", "--path", g.Dir)
+	p := inboxPipeline(t, noDB, g.Dir)
 	out := mustSightline(t, p.env, "run", "process-uploads")
 	if !strings.Contains(out, "inbox_registered=1") || !strings.Contains(out, "completed=1") {
 		t.Errorf("process-uploads: want inbox_registered=1 and completed=1 in\n%s", out)
@@ -311,4 +297,20 @@ func TestUploadInboxSCIP(t *testing.T) {
 	if n := p.query(t, `SELECT count(*) FROM lsif_ranges`); n[0] == "0" {
 		t.Error("the SCIP upload loaded no ranges")
 	}
+}
+
+// inboxPipeline migrates a schema of its own and registers repository
+// shapes at repoDir, for process-uploads runs with env noDB (the bucket's)
+// and the schema's DATABASE_URL.
+func inboxPipeline(t *testing.T, noDB []string, repoDir string) *crashPipeline {
+	t.Helper()
+	url, drop, err := newSchemaURL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	p := &crashPipeline{url: url, env: append(noDB, "DATABASE_URL="+url)}
+	mustSightline(t, p.env, "migrate", "up")
+	mustSightline(t, p.env, "repos", "add", "shapes", "--path", repoDir)
+	return p
 }

@@ -8,14 +8,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"time"
-
-	"github.com/klauspost/compress/gzip"
 
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 )
@@ -102,30 +98,21 @@ func (s *InboxSender) Send(ctx context.Context, r io.Reader, p InboxParams) (Inb
 // it. It returns the part's size and checksum and the uncompressed bytes
 // in it; 0 (and no part) when in is at its end, unless i is 0.
 func (s *InboxSender) sendPart(ctx context.Context, entry string, i int, in io.Reader, chunk int64) (InboxPart, int64, error) {
-	f, err := os.CreateTemp(s.TempDir, "sightline-inbox-part-*")
-	if err != nil {
-		return InboxPart{}, 0, fmt.Errorf("spool part %d: %w", i, err)
-	}
-	defer os.Remove(f.Name())
-	defer f.Close()
 	h := sha256.New()
-	counted := &countWriter{w: io.MultiWriter(f, h)}
-	zw, _ := gzip.NewWriterLevel(counted, gzip.BestSpeed)
-	n, err := io.CopyN(zw, in, chunk)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return InboxPart{}, n, fmt.Errorf("read dump for part %d: %w", i, err)
+	f, n, err := spoolPart(s.TempDir, "sightline-inbox-part-*", i, in, chunk, h)
+	if f == nil {
+		return InboxPart{}, n, err
 	}
-	if n == 0 && i > 0 {
-		return InboxPart{}, 0, nil
-	}
-	if err := zw.Close(); err != nil {
+	defer dropSpool(f)
+	fi, err := f.Stat()
+	if err != nil {
 		return InboxPart{}, n, fmt.Errorf("spool part %d: %w", i, err)
 	}
 	up := &Uploader{Bucket: s.Bucket, PartAttempts: s.PartAttempts, RetryBackoff: s.RetryBackoff, Logger: s.Logger}
 	if err := up.put(ctx, InboxPartKey(entry, i), f); err != nil {
 		return InboxPart{}, n, fmt.Errorf("store part %d: %w", i, err)
 	}
-	return InboxPart{Size: counted.n, SHA256: hex.EncodeToString(h.Sum(nil))}, n, nil
+	return InboxPart{Size: fi.Size(), SHA256: hex.EncodeToString(h.Sum(nil))}, n, nil
 }
 
 // newEntryName names a new inbox entry: its creation time, so that
@@ -144,16 +131,4 @@ func (s *InboxSender) now() time.Time {
 		return time.Now()
 	}
 	return s.NowFunc()
-}
-
-// countWriter counts the bytes written through it.
-type countWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }

@@ -141,23 +141,11 @@ func (u *Uploader) Upload(ctx context.Context, r io.Reader, p UploadParams) (Upl
 // records it. It returns the uncompressed bytes in the part; 0 (and no
 // part) when in is at its end, unless i is 0.
 func (u *Uploader) sendPart(ctx context.Context, up Upload, i int, in io.Reader, chunk int64) (int64, error) {
-	f, err := os.CreateTemp(u.TempDir, "sightline-lsif-part-*")
-	if err != nil {
-		return 0, fmt.Errorf("spool part %d: %w", i, err)
+	f, n, err := spoolPart(u.TempDir, "sightline-lsif-part-*", i, in, chunk, nil)
+	if f == nil {
+		return n, err
 	}
-	defer os.Remove(f.Name())
-	defer f.Close()
-	zw, _ := gzip.NewWriterLevel(f, gzip.BestSpeed)
-	n, err := io.CopyN(zw, in, chunk)
-	if err != nil && !errors.Is(err, io.EOF) {
-		return n, fmt.Errorf("read dump for part %d: %w", i, err)
-	}
-	if n == 0 && i > 0 {
-		return 0, nil
-	}
-	if err := zw.Close(); err != nil {
-		return n, fmt.Errorf("spool part %d: %w", i, err)
-	}
+	defer dropSpool(f)
 	// Part i exists: should it fail to arrive, the upload says it is
 	// missing.
 	if _, err := u.DB.Exec(ctx, `UPDATE lsif_uploads SET num_parts = greatest(num_parts, $2)
@@ -168,6 +156,43 @@ func (u *Uploader) sendPart(ctx context.Context, up Upload, i int, in io.Reader,
 		return n, fmt.Errorf("store part %d: %w", i, err)
 	}
 	return n, UploadsPartAdd(ctx, u.DB, up.ID, i)
+}
+
+// spoolPart gzips up to chunk bytes of in, part i of a dump, into a new
+// temporary file in dir named by pattern, also writing the compressed
+// bytes to tee unless it is nil. It returns the file and the uncompressed
+// bytes in it; no file when err is set, or when in is at its end and i is
+// not 0 (then n is 0). The caller drops the file with dropSpool.
+func spoolPart(dir, pattern string, i int, in io.Reader, chunk int64, tee io.Writer) (*os.File, int64, error) {
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return nil, 0, fmt.Errorf("spool part %d: %w", i, err)
+	}
+	var w io.Writer = f
+	if tee != nil {
+		w = io.MultiWriter(f, tee)
+	}
+	zw, _ := gzip.NewWriterLevel(w, gzip.BestSpeed)
+	n, err := io.CopyN(zw, in, chunk)
+	if err != nil && !errors.Is(err, io.EOF) {
+		dropSpool(f)
+		return nil, n, fmt.Errorf("read dump for part %d: %w", i, err)
+	}
+	if n == 0 && i > 0 {
+		dropSpool(f)
+		return nil, 0, nil
+	}
+	if err := zw.Close(); err != nil {
+		dropSpool(f)
+		return nil, n, fmt.Errorf("spool part %d: %w", i, err)
+	}
+	return f, n, nil
+}
+
+// dropSpool closes and removes a file spoolPart made.
+func dropSpool(f *os.File) {
+	f.Close()
+	os.Remove(f.Name())
 }
 
 // put stores the spooled part at key, retrying the part alone.

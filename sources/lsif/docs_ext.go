@@ -138,48 +138,50 @@ func (c *converter) docResultEdge() error {
 // docChildrenEdge gives a documentationResult its ordered children.
 func (c *converter) docChildrenEdge() error {
 	const label = "sourcegraph:documentationChildren"
-	out, err := c.out(label)
-	if err != nil {
+	r, ins, err := c.fromDocResult(label)
+	if r == nil {
 		return err
 	}
-	if out.k != kDocResult {
-		return c.extension().invalidEdge(wrongKind(label, "outV", out, "a documentationResult"))
-	}
-	ins, err := c.ins(label)
-	if err != nil {
-		return err
-	}
-	ext := c.extension()
 	for _, t := range ins {
 		if t.k != kDocResult {
 			return c.extension().invalidEdge(wrongKind(label, "inV", t, "a documentationResult"))
 		}
-		r := &ext.results[out.idx-1]
 		r.children = append(r.children, t.idx)
 	}
 	return nil
 }
 
+// fromDocResult reads an edge whose outV must be a documentationResult:
+// that result and the edge's in-vertices. r is nil when the edge is broken:
+// err is set, or the outV is of another kind (recorded as the dump's
+// invalid rule, err nil).
+func (c *converter) fromDocResult(label string) (r *extResult, ins []target, err error) {
+	out, err := c.out(label)
+	if err != nil {
+		return nil, nil, err
+	}
+	if out.k != kDocResult {
+		return nil, nil, c.extension().invalidEdge(wrongKind(label, "outV", out, "a documentationResult"))
+	}
+	ins, err = c.ins(label)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &c.extension().results[out.idx-1], ins, nil
+}
+
 // docStringEdge gives a documentationResult its label or detail.
 func (c *converter) docStringEdge() error {
 	const label = "sourcegraph:documentationString"
-	out, err := c.out(label)
-	if err != nil {
-		return err
-	}
-	if out.k != kDocResult {
-		return c.extension().invalidEdge(wrongKind(label, "outV", out, "a documentationResult"))
-	}
-	ins, err := c.ins(label)
-	if err != nil {
+	r, ins, err := c.fromDocResult(label)
+	if r == nil {
 		return err
 	}
 	ext := c.extension()
-	r := &ext.results[out.idx-1]
 	kind, _ := c.el.str(fKind)
 	for _, t := range ins {
 		if t.k != kDocString {
-			return c.extension().invalidEdge(wrongKind(label, "inV", t, "a documentationString"))
+			return ext.invalidEdge(wrongKind(label, "inV", t, "a documentationString"))
 		}
 		switch string(kind) {
 		case "label":

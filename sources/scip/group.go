@@ -188,24 +188,23 @@ func (g *grouper) compareOccs(a, b uint32) int {
 
 // definitions collects symbol s's definition locations into g.locs.
 func (g *grouper) definitions(s uint32) []lsif.Location {
-	g.locs = g.locs[:0]
-	g.appendOccs(s, true)
-	targets := g.defTargets.of(s)
-	for _, t := range targets {
-		g.appendOccs(t, true)
-	}
-	return g.sorted(len(targets) > 0)
+	return g.collect(s, g.defTargets.of(s), true)
 }
 
 // references collects symbol s's reference locations into g.locs.
 func (g *grouper) references(s uint32) []lsif.Location {
+	return g.collect(s, g.refNeighbors.of(s), false)
+}
+
+// collect gathers the occurrences of symbol s and of the symbols in also
+// (only definitions when defsOnly) into g.locs, sorted.
+func (g *grouper) collect(s uint32, also []uint32, defsOnly bool) []lsif.Location {
 	g.locs = g.locs[:0]
-	g.appendOccs(s, false)
-	neighbors := g.refNeighbors.of(s)
-	for _, t := range neighbors {
-		g.appendOccs(t, false)
+	g.appendOccs(s, defsOnly)
+	for _, t := range also {
+		g.appendOccs(t, defsOnly)
 	}
-	return g.sorted(len(neighbors) > 0)
+	return g.sorted(len(also) > 0)
 }
 
 func (g *grouper) appendOccs(s uint32, defsOnly bool) {
@@ -256,19 +255,16 @@ func (g *grouper) deliverResults(ctx context.Context) error {
 				return err
 			}
 		}
+		var err error
 		if locs := g.definitions(s); len(locs) > 0 {
-			g.results++
-			c.syms[s].defID = g.results
 			c.stats.DefinitionResults++
-			if err := g.deliverResult(g.results, lsif.Definitions, locs); err != nil {
+			if c.syms[s].defID, err = g.deliverResult(lsif.Definitions, locs); err != nil {
 				return err
 			}
 		}
 		if locs := g.references(s); len(locs) > 0 {
-			g.results++
-			c.syms[s].refID = g.results
 			c.stats.ReferenceResults++
-			if err := g.deliverResult(g.results, lsif.References, locs); err != nil {
+			if c.syms[s].refID, err = g.deliverResult(lsif.References, locs); err != nil {
 				return err
 			}
 		}
@@ -276,8 +272,11 @@ func (g *grouper) deliverResults(ctx context.Context) error {
 	return nil
 }
 
-func (g *grouper) deliverResult(id int32, kind lsif.ResultKind, locs []lsif.Location) error {
+// deliverResult numbers the next result and delivers it; it returns the
+// number.
+func (g *grouper) deliverResult(kind lsif.ResultKind, locs []lsif.Location) (int32, error) {
+	g.results++
 	g.c.stats.OutResults++
 	g.c.stats.OutLocations += len(locs)
-	return g.c.sink.Result(lsif.Result{ID: id, Kind: kind, Locations: locs})
+	return g.results, g.c.sink.Result(lsif.Result{ID: g.results, Kind: kind, Locations: locs})
 }
