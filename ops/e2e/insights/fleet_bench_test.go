@@ -102,7 +102,10 @@ func fleetRepos(b *testing.B) int {
 // repositories, after apply, sync-repos and index-commits (not timed).
 // answers/s counts (series, repository, time) answers as the plan counts
 // them, over the timed wall time; peak-rss-MiB is the run-searches
-// process's ru_maxrss (the largest of it and any one git child). It fails
+// process's ru_maxrss (the largest of it and any one git child);
+// answers/cpu-s divides the answers by that process's CPU time (user and
+// system, its git children included), which moves less than the wall time
+// on a shared machine; blob-MB/op is what git sent it. It fails
 // unless every backfill completes with every planned answer searched, and
 // unless a sample of the stored answers equals git grep's.
 func BenchmarkFleet(b *testing.B) {
@@ -113,7 +116,7 @@ func BenchmarkFleet(b *testing.B) {
 	}
 	paths := cachedRepos(b, params)
 	bin := sightlineBinary(b)
-	var answers, commits int64
+	var answers, commits, blobBytes int64
 	var planTime, searchTime, searchCPU time.Duration
 	var maxRSS int64
 	for range b.N {
@@ -135,9 +138,11 @@ func BenchmarkFleet(b *testing.B) {
 		if n := count(b, f.r.DB, `SELECT count(*) FROM incomplete_points`); n != 0 {
 			b.Fatalf("%d incomplete points", n)
 		}
+		b.Logf("plan-backfills counts %v; run-searches counts %v", plan, searched)
 		checkFleetSample(b, f.r, paths, 4)
 		answers += plan["answers"]
 		commits += plan["commits"]
+		blobBytes += searched["blob_bytes"]
 		planTime += t1.Sub(t0)
 		searchTime += t2.Sub(t1)
 		searchCPU += ps.UserTime() + ps.SystemTime()
@@ -151,6 +156,8 @@ func BenchmarkFleet(b *testing.B) {
 	b.ReportMetric(planTime.Seconds()/nf, "plan-s/op")
 	b.ReportMetric(searchTime.Seconds()/nf, "search-s/op")
 	b.ReportMetric(searchCPU.Seconds()/nf, "search-cpu-s/op")
+	b.ReportMetric(float64(answers)/searchCPU.Seconds(), "answers/cpu-s")
+	b.ReportMetric(float64(blobBytes)/nf/1e6, "blob-MB/op")
 	b.ReportMetric(float64(maxRSS)/1024, "peak-rss-MiB")
 }
 
