@@ -28,7 +28,10 @@ func checkFleetSample(b *testing.B, r *jobs.Runner, paths []string, perSeries in
 	b.Helper()
 	checked := 0
 	for si, fs := range fleetSeries {
-		id := count(b, r.DB, fmt.Sprintf(`SELECT id FROM insight_series WHERE query = '%s'`, strings.ReplaceAll(fs.query, "'", "''")))
+		var id int64
+		if err := r.DB.QueryRow(context.Background(), `SELECT id FROM insight_series WHERE query = $1`, fs.query).Scan(&id); err != nil {
+			b.Fatalf("series %q: %v", fs.query, err)
+		}
 		times := fleetTimes(b, r, id)
 		for k := range perSeries {
 			i := (k*7919 + si*104729) % len(paths)
@@ -51,28 +54,23 @@ func checkFleetSample(b *testing.B, r *jobs.Runner, paths []string, perSeries in
 	b.Logf("%d sampled answers agree with git grep", checked)
 }
 
-// fleetTimes returns the sample times of series id: the distinct times of
-// its stored points (over the whole fleet, every one has some).
+// fleetTimes returns the 12 monthly sample times up to fleetNow, the first
+// of each month at midnight UTC, and fails if series id has points at
+// other times.
 func fleetTimes(b *testing.B, r *jobs.Runner, id int64) []time.Time {
 	b.Helper()
-	rows, err := r.DB.Query(context.Background(), `SELECT DISTINCT time FROM series_points WHERE series_id = $1 ORDER BY time`, id)
+	times := make([]time.Time, 12)
+	for k := range times {
+		times[k] = time.Date(fleetNow.Year(), fleetNow.Month()-time.Month(11-k), 1, 0, 0, 0, 0, time.UTC)
+	}
+	var other int64
+	err := r.DB.QueryRow(context.Background(),
+		`SELECT count(*) FROM series_points WHERE series_id = $1 AND NOT time = ANY($2)`, id, times).Scan(&other)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer rows.Close()
-	var times []time.Time
-	for rows.Next() {
-		var t time.Time
-		if err := rows.Scan(&t); err != nil {
-			b.Fatal(err)
-		}
-		times = append(times, t.UTC())
-	}
-	if err := rows.Err(); err != nil {
-		b.Fatal(err)
-	}
-	if len(times) != 12 {
-		b.Fatalf("series %d has points at %d times, want the 12 monthly sample times: %v", id, len(times), times)
+	if other != 0 {
+		b.Fatalf("series %d has %d points at times other than the 12 monthly sample times %v", id, other, times)
 	}
 	return times
 }
