@@ -56,9 +56,21 @@ func corpusParams(i int) enginetest.Params {
 // a time.
 func corpus(b *testing.B) []string {
 	b.Helper()
+	params := make([]enginetest.Params, corpusRepos)
+	for i := range params {
+		params[i] = corpusParams(i)
+	}
+	return cachedRepos(b, params)
+}
+
+// cachedRepos returns the paths of the bare repositories params describe,
+// generating those not cached yet under $SIGHTLINE_BENCH_DIR (default
+// $TMPDIR), two at a time, and logs how long generating them took.
+func cachedRepos(b *testing.B, params []enginetest.Params) []string {
+	b.Helper()
 	dir := cmp.Or(os.Getenv("SIGHTLINE_BENCH_DIR"), os.TempDir())
-	paths := make([]string, corpusRepos)
-	errs := make([]error, corpusRepos)
+	paths := make([]string, len(params))
+	errs := make([]error, len(params))
 	start := time.Now()
 	var generated int
 	var mu sync.Mutex
@@ -70,7 +82,7 @@ func corpus(b *testing.B) []string {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			var gen bool
-			paths[i], gen, errs[i] = enginetest.Cached(context.Background(), dir, corpusParams(i))
+			paths[i], gen, errs[i] = enginetest.Cached(context.Background(), dir, params[i])
 			if gen {
 				mu.Lock()
 				generated++
@@ -81,11 +93,13 @@ func corpus(b *testing.B) []string {
 	wg.Wait()
 	for i, err := range errs {
 		if err != nil {
-			b.Fatalf("generate corpus repository %d: %v", i, err)
+			b.Fatalf("generate benchmark repository %d (%+v): %v", i, params[i], err)
 		}
 	}
 	if generated > 0 {
-		b.Logf("generated %d corpus repositories in %s", generated, time.Since(start).Round(time.Second))
+		took := time.Since(start)
+		b.Logf("generated %d of %d repositories in %s, two at a time: %.2f s of wall time per repository",
+			generated, len(params), took.Round(time.Second), took.Seconds()/float64(generated))
 	}
 	return paths
 }
@@ -165,20 +179,28 @@ func setupBackfill(b *testing.B, paths []string) *jobs.Runner {
 	b.Helper()
 	r := jobstest.NewRunner(b)
 	r.NowFunc = func() time.Time { return benchNow }
-	spec, err := insightspec.ParseBytes("bench.yaml", backfillYAML(paths), b.TempDir())
+	setupPipeline(b, r, backfillYAML(paths), len(paths))
+	return r
+}
+
+// setupPipeline applies the insights file yaml, declaring n repositories,
+// at r's time, and runs sync-repos and index-commits.
+func setupPipeline(b *testing.B, r *jobs.Runner, yaml []byte, n int) {
+	b.Helper()
+	now := r.NowFunc()
+	spec, err := insightspec.ParseBytes("bench.yaml", yaml, b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := insights.Apply(context.Background(), r.DB, spec, benchNow); err != nil {
+	if _, err := insights.Apply(context.Background(), r.DB, spec, now); err != nil {
 		b.Fatal(err)
 	}
-	if c := jobstest.MustRun(b, r, &syncrepos.Job{}); c["synced"] != corpusRepos {
-		b.Fatalf("sync-repos counts %v", c)
+	if c := jobstest.MustRun(b, r, &syncrepos.Job{}); c["synced"] != int64(n) {
+		b.Fatalf("sync-repos counts %v, want %d synced", c, n)
 	}
-	if c := jobstest.MustRun(b, r, &indexcommits.Job{}); c["repos"] != corpusRepos {
-		b.Fatalf("index-commits counts %v", c)
+	if c := jobstest.MustRun(b, r, &indexcommits.Job{}); c["repos"] != int64(n) {
+		b.Fatalf("index-commits counts %v, want %d repos", c, n)
 	}
-	return r
 }
 
 // drainBench runs run-searches until the queue is empty and sums the

@@ -129,14 +129,19 @@ func Generate(ctx context.Context, dir string, p Params) error {
 	if err := fastImport(ctx, dir, p); err != nil {
 		return err
 	}
-	// fast-import deltifies each blob against the one written before it,
-	// another file's; repack finds real deltas, as a served repository has.
-	return git(ctx, dir, "repack", "-a", "-d", "-f", "--quiet")
+	// fast-import wrote the objects whole and uncompressed; repack finds
+	// real deltas and compresses (-F: no object reused), as a served
+	// repository's pack has them.
+	return git(ctx, dir, "repack", "-a", "-d", "-F", "--quiet")
 }
 
 // fastImport streams the history into `git fast-import`.
 func fastImport(ctx context.Context, dir string, p Params) error {
-	cmd := gitCommand(ctx, dir, "fast-import", "--quiet", "--done")
+	// Neither compressed nor deltified (repack -F compresses and finds the
+	// deltas again anyway): fast-import's zlib and delta work was half the
+	// generation time (5.8 s against 11.4 s for a 550-file, 1,600-commit
+	// repository, the same commits and the same pack size).
+	cmd := gitCommand(ctx, dir, "-c", "core.compression=0", "-c", "pack.depth=0", "fast-import", "--quiet", "--done")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	stdin, err := cmd.StdinPipe()

@@ -2,6 +2,7 @@ package enginetest
 
 import (
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +45,37 @@ func TestGenerate(t *testing.T) {
 	files := strings.Count(gitOut(t, a, "ls-tree", "-r", "--name-only", "HEAD"), "\n") + 1
 	if files < 40 {
 		t.Errorf("files at HEAD = %d, want at least 40", files)
+	}
+	checkPacked(t, a)
+}
+
+// checkPacked fails unless dir's pack is compressed and deltified as a
+// served repository's is: fast-import writes the objects whole and
+// uncompressed, so a repack that reused them would leave a pack twice
+// as large.
+func checkPacked(t *testing.T, dir string) {
+	t.Helper()
+	var objects int64
+	for _, s := range strings.Fields(gitOut(t, dir, "cat-file", "--batch-all-objects", "--batch-check=%(objectsize)")) {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		objects += n
+	}
+	var pack int64
+	for _, line := range strings.Split(gitOut(t, dir, "count-objects", "-v"), "\n") {
+		if v, ok := strings.CutPrefix(line, "size-pack: "); ok {
+			kib, _ := strconv.ParseInt(v, 10, 64)
+			pack = kib << 10
+		}
+	}
+	bases := gitOut(t, dir, "cat-file", "--batch-all-objects", "--batch-check=%(deltabase)")
+	deltas := len(strings.Fields(bases)) - strings.Count(bases, strings.Repeat("0", 40))
+	// This generator's pack is about a 24th of the objects' bytes; with the
+	// objects reused uncompressed it was a 12th.
+	if deltas == 0 || pack == 0 || pack*16 > objects {
+		t.Errorf("pack of %d bytes, %d deltas, for %d bytes of objects: want deltas and a pack under a 16th of the objects' bytes", pack, deltas, objects)
 	}
 }
 
