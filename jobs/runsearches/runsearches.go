@@ -1,7 +1,8 @@
 // Package runsearches is the run-searches job: it works through the search
 // shard queue. It claims one group of shards at a time: the ready shard
 // with the highest priority, and with it the other ready shards over the
-// same repositories, whatever their series, backfill or kind (and claims
+// same repositories, whatever their series, backfill or kind (less urgent
+// shards only over the lead's repositories, so they never delay it; and claims
 // again after every group, so that urgent work queued meanwhile —
 // recordings, a prioritized backfill — goes next). It heartbeats while it
 // works, evaluates the group's tasks with the incremental engine — one
