@@ -21,6 +21,7 @@ import (
 // a query is then charged less than its share of the walk, never more.
 type budgets struct {
 	start time.Time
+	timed bool            // some query has a budget: computing is timed
 	limit []time.Duration // 0: none
 	own   []atomic.Int64  // nanoseconds computing each query's values
 	total atomic.Int64    // the sum of own
@@ -34,6 +35,7 @@ func newBudgets(queries []PassQuery) *budgets {
 		own: make([]atomic.Int64, len(queries)), out: make([]atomic.Bool, len(queries)), ended: make([]atomic.Bool, len(queries))}
 	for k, q := range queries {
 		b.limit[k] = q.Budget
+		b.timed = b.timed || q.Budget > 0
 	}
 	return b
 }
@@ -57,8 +59,20 @@ func (b *budgets) over(k int) bool {
 	return true
 }
 
-// computed charges query k the time since began.
+// begin returns the time query k starts computing a value, when the
+// pass's computing is timed.
+func (b *budgets) begin() time.Time {
+	if !b.timed {
+		return time.Time{}
+	}
+	return time.Now()
+}
+
+// computed charges query k the time since began (see begin).
 func (b *budgets) computed(k int, began time.Time) {
+	if !b.timed {
+		return
+	}
 	d := int64(time.Since(began))
 	b.own[k].Add(d)
 	b.total.Add(d)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/search"
@@ -95,7 +94,7 @@ func (p *pass) read(ctx context.Context, b passBlobs, todo [][]pending, values [
 				continue // it fails after this move (failOut)
 			}
 			ev, f := p.evs[u.k], todo[u.k][u.i]
-			began := time.Now()
+			began := p.budgets.begin()
 			switch {
 			case err != nil:
 				// As git grep does: skip it and say which, rather than fail.
