@@ -2,6 +2,9 @@ package processuploads_test
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +13,7 @@ import (
 	"github.com/sightline-dev/sightline/jobs/jobstest"
 	"github.com/sightline-dev/sightline/jobs/processuploads"
 	"github.com/sightline-dev/sightline/jobs/syncrepos"
+	"github.com/sightline-dev/sightline/pipeline/bucket"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
 	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/gittest"
@@ -116,4 +120,70 @@ func runAt(t *testing.T, r *jobs.Runner, job jobs.Job, now time.Time) jobs.Count
 	}
 	r.NowFunc = func() time.Time { return now }
 	return jobstest.MustRun(t, r, job)
+}
+
+// TestProcessForgetsWaitOnceCommitArrives lets three uploads wait for a
+// commit, then points their repository at a clone that has it: the one
+// that completes, the one that errors (another project's dump) and the
+// one requeued after a storage failure (its retry an hour away) all stop saying they wait, so
+// `lsif uploads` shows no stale "waiting since" and a later wait starts
+// its deadline afresh.
+func TestProcessForgetsWaitOnceCommitArrives(t *testing.T) {
+	t.Parallel()
+	r := jobstest.NewRunner(t)
+	ctx := context.Background()
+	at := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	without, with := gittest.New(t), gittest.New(t)
+	without.Commit(at, "first", map[string]string{"README": "x\n"})
+	commit := with.Commit(at, "fixture", lsiftest.Files(t, fixtures+"shapes"))
+	if err := repos.Upsert(ctx, r.DB, repos.Spec{Name: "shapes", Path: without.Dir}); err != nil {
+		t.Fatal(err)
+	}
+	rp, err := repos.Get(ctx, r.DB, "shapes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := upload(t, r, readFixture(t, "shapes.lsif.gz"), codeintel.UploadParams{RepoID: rp.ID, Commit: commit, Indexer: "a"}, 0)
+	bad := upload(t, r, readFixture(t, "app.lsif.gz"), codeintel.UploadParams{RepoID: rp.ID, Commit: commit, Indexer: "b"}, 0)
+	unread := upload(t, r, readFixture(t, "shapes.lsif.gz"), codeintel.UploadParams{RepoID: rp.ID, Commit: commit, Indexer: "c"}, 0)
+	job := &processuploads.Job{RetryAfter: -1}
+	if counts := runAt(t, r, job, at); counts["waiting"] != 3 {
+		t.Fatalf("counts %v: want the 3 uploads waiting", counts)
+	}
+
+	if err := repos.Upsert(ctx, r.DB, repos.Spec{Name: "shapes", Path: with.Dir}); err != nil {
+		t.Fatal(err)
+	}
+	r.Bucket = &unwritableBucket{Bucket: r.Bucket, id: unread.ID}
+	job.RetryAfter = time.Hour
+	runAt(t, r, job, at.Add(time.Hour))
+	for _, c := range []struct {
+		id   int64
+		want codeintel.State
+	}{{good.ID, codeintel.StateCompleted}, {bad.ID, codeintel.StateErrored}, {unread.ID, codeintel.StateQueued}} {
+		got := get(t, r, c.id)
+		if got.State != c.want {
+			t.Errorf("upload %d is %s (%s), want %s", c.id, got.State, got.FailureMessage, c.want)
+		}
+		if got.WaitingReason != "" || got.WaitingSince != nil {
+			t.Errorf("upload %d (%s) still waits since %v: %q; want the wait cleared", c.id, got.State, got.WaitingSince, got.WaitingReason)
+		}
+	}
+}
+
+// unwritableBucket fails every write of the batches of upload id, as a
+// bucket that refuses writes for a while would. A batch run is named
+// <job run>-<upload>-<claim> (batchRunID).
+type unwritableBucket struct {
+	bucket.Bucket
+	id int64
+}
+
+func (b *unwritableBucket) Put(ctx context.Context, key string, r io.Reader) error {
+	if run := strings.Split(key, "/"); len(run) > 2 && run[1] == processuploads.Name {
+		if parts := strings.Split(run[2], "-"); len(parts) > 2 && parts[len(parts)-2] == strconv.FormatInt(b.id, 10) {
+			return fmt.Errorf("put %s: %w", key, errReset)
+		}
+	}
+	return b.Bucket.Put(ctx, key, r)
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
@@ -33,7 +32,6 @@ const (
 // mode and the bytes of blobs git sent.
 func (p *repoPass) evalPass(ctx context.Context, g *gitsource.Repo, commits []string) ([]engine.PassResult, error) {
 	e := &engine.Engine{Cache: p.w.cache}
-	start := time.Now()
 	p.modes = make([]string, len(p.queries))
 	p.fellBack = make([]bool, len(p.queries))
 	from := p.firstNeeded(commits)
@@ -46,7 +44,7 @@ func (p *repoPass) evalPass(ctx context.Context, g *gitsource.Repo, commits []st
 		}
 		p.fellBack[k] = unusable
 		q := &p.queries[k]
-		q.Base, q.From, q.Deadline, p.modes[k] = base, 0, p.limits[k].deadline(start), modeFull
+		q.Base, q.From, q.Budget, p.modes[k] = base, 0, p.limits[k].budget(), modeFull
 		if base != nil {
 			q.From, p.modes[k] = from[k], modeIncremental
 		}
@@ -100,6 +98,7 @@ func (p *repoPass) again(ctx context.Context, e *engine.Engine, g *gitsource.Rep
 			p.w.env.Logger.Info("stored answer unusable: evaluating in full", "series", t.SeriesID, "repo", t.RepoID, "err", r.Err)
 			q := p.queries[k]
 			q.Base, q.From, p.modes[k], p.fellBack[k] = nil, 0, modeFull, true
+			q.Budget = p.limits[k].left(r.Spent)
 			redo, queries = append(redo, k), append(queries, q)
 		}
 	}

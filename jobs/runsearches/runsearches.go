@@ -1,7 +1,8 @@
 // Package runsearches is the run-searches job: it works through the search
 // shard queue. It claims one group of shards at a time: the ready shard
 // with the highest priority, and with it the other ready shards over the
-// same repositories, whatever their series, backfill or kind (and claims
+// same repositories, whatever their series, backfill or kind (less urgent
+// shards only over the lead's repositories, so they never delay it; and claims
 // again after every group, so that urgent work queued meanwhile —
 // recordings, a prioritized backfill — goes next). It heartbeats while it
 // works, evaluates the group's tasks with the incremental engine — one
@@ -29,8 +30,9 @@
 // incomplete points by the next run. Files that were not searched (too
 // large, blobs missing) make skipped-files incomplete points. A series
 // that runs out of time in its pass (its query's timeout:, else
-// Job.TaskTimeout, from the pass's start: engine.PassQuery.Deadline) makes
-// timeout incomplete points for its tasks, alone, and is not retried. A backfill
+// Job.TaskTimeout: engine.PassQuery.Budget, the pass's time less the other
+// series' matching, so a slow series does not use up the others' time)
+// makes timeout incomplete points for its tasks, alone, and is not retried. A backfill
 // fails only when more repositories errored than insights.ErrorLimit.
 //
 // On cancellation (SIGTERM) the shard in hand goes back to the queue
@@ -77,9 +79,10 @@ type Job struct {
 	// the run; 0 means unlimited.
 	GitRate float64
 	// TaskTimeout bounds the evaluation of a series whose query has no
-	// timeout: filter in its pass over one repository, from the pass's
-	// start; its tasks that run out record timeout incomplete points, and
-	// the other series of the pass go on. 0 means DefaultTaskTimeout,
+	// timeout: filter in its pass over one repository: the pass's time
+	// less the other series' matching (engine.PassQuery.Budget); its tasks
+	// that run out record timeout incomplete points, and the other series
+	// of the pass go on. 0 means DefaultTaskTimeout,
 	// negative no limit.
 	TaskTimeout time.Duration
 	// HeartbeatInterval is how often a claimed shard's heartbeat is

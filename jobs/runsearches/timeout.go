@@ -46,14 +46,19 @@ func (j *Job) taskTimeout(q *search.Query) taskLimit {
 	return taskLimit{cmp.Or(j.TaskTimeout, DefaultTaskTimeout), "the per-task default, --search-timeout"}
 }
 
-// deadline is when a task started at start runs out of time: the
-// engine.PassQuery deadline of its query (zero: none). A query that runs
-// out fails alone in its pass with engine.ErrDeadline.
-func (l taskLimit) deadline(start time.Time) time.Time {
+// budget is the engine.PassQuery budget of a query with this limit (0:
+// none): the query's time in its pass, not counting the other queries'
+// matching. A query that uses it up fails alone with engine.ErrDeadline.
+func (l taskLimit) budget() time.Duration { return max(l.limit, 0) }
+
+// left is the budget of a query evaluated again after it was charged
+// spent in an earlier pass: what is left of its limit, at least a
+// nanosecond (an exhausted budget, not none).
+func (l taskLimit) left(spent time.Duration) time.Duration {
 	if l.limit <= 0 {
-		return time.Time{}
+		return 0
 	}
-	return start.Add(l.limit)
+	return max(l.limit-spent, time.Nanosecond)
 }
 
 // error is the error of a task of repository repo that ran out of time.

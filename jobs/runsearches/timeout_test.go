@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sightline-dev/sightline/jobs/planbackfills"
 	"github.com/sightline-dev/sightline/jobs/runsearches"
@@ -73,4 +74,58 @@ func (e *env) incomplete(id int64, reason string) int {
 		e.t.Fatal(err)
 	}
 	return n
+}
+
+// slowLines and quickLimit size TestTaskTimeoutSlowSeriesAlone: the slow
+// regexp over three blobs of slowLines lines of 46 KB takes several times
+// quickLimit, the quick literal a small fraction of it.
+const (
+	slowLines  = 15
+	quickLimit = 300 * time.Millisecond
+)
+
+// TestTaskTimeoutSlowSeriesAlone shares one pass between a slow series (a
+// regexp the matcher needs seconds for, no time limit of its own) and a
+// quick one whose limit is well below the pass's length but far above
+// its own work: only its own work counts, so the quick series records
+// its points, not timeout, and neither does the slow one.
+func TestTaskTimeoutSlowSeriesAlone(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, now)
+	repo := gittest.New(t)
+	// Long lines: the matcher runs the regexp line by line, and on long
+	// ones Go's regexp is slowest.
+	line := strings.Repeat("alpha beta gamma 12345 ", 2000) + "TODO\n"
+	for i := range 4 {
+		repo.Commit(day(2, 8+7*i), fmt.Sprint("c", i), map[string]string{"a.txt": fmt.Sprint(i) + strings.Repeat(line, slowLines)})
+	}
+	e.addRepo("demo", repo.Dir)
+	e.syncAndIndex()
+	slow, _ := e.addSeries(series{query: `patterntype:regexp (\w+\s*){5}\d{5} timeout:1h`, kind: "search", unit: "week", points: 3})
+	quick, _ := e.addSeries(series{query: "TODO timeout:" + quickLimit.String(), kind: "search", unit: "week", points: 3})
+	e.run(&planbackfills.Job{})
+	began := time.Now()
+	counts := e.run(&runsearches.Job{})
+	took := time.Since(began)
+
+	if counts["passes"] != 1 || counts["claims"] != 1 {
+		t.Fatalf("counts %v: want both series in one claim and one pass", counts)
+	}
+	if took < 2*quickLimit {
+		t.Fatalf("the run took %s: the slow series is not slow enough to test anything against the quick one's %s", took, quickLimit)
+	}
+	if counts["timeouts"] != 0 || e.incomplete(quick, "timeout") != 0 {
+		t.Errorf("counts %v, %d timeout points: the quick series (limit %s) was charged the slow one's %s", counts, e.incomplete(quick, "timeout"), quickLimit, took)
+	}
+	for _, id := range []int64{slow, quick} {
+		if values, _ := e.points("series_points", id); len(values) != 3 {
+			t.Errorf("series %d: %d points, want 3", id, len(values))
+		}
+	}
+	values, commits := e.points("series_points", quick)
+	for k, v := range values {
+		if want := gittest.GrepCount(t, repo.Dir, commits[k], "TODO"); v != want {
+			t.Errorf("at %s: %d, git grep -o counts %d", k.Time, v, want)
+		}
+	}
 }

@@ -31,7 +31,7 @@ func (j *Job) reconcileDocs(ctx context.Context, env *jobs.Env, counts jobs.Coun
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			counts["apidocs_errored"]++
+			counts["apidocs_errors"]++
 			env.Logger.Warn("api docs: reconcile failed; the repository stays stale", "repo_id", id, "err", err)
 			continue
 		}

@@ -47,7 +47,7 @@ func (*Job) DefaultSchedule() string { return "*/5 * * * *" }
 // docs fail to reconcile is logged, counted and left stale.
 func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	counts := jobs.Counts{"repos": 0, "commits": 0, "visible": 0, "uploads_not_in_graph": 0, "errored": 0, "not_synced": 0,
-		"apidocs_repos": 0, "apidocs_indexed": 0, "apidocs_removed": 0, "apidocs_rows": 0, "apidocs_errored": 0,
+		"apidocs_repos": 0, "apidocs_indexed": 0, "apidocs_removed": 0, "apidocs_rows": 0, "apidocs_errors": 0,
 		"apidocs_pruned_uploads": 0, "apidocs_pruned_rows": 0}
 	if err := updateGraphs(ctx, env, counts); err != nil {
 		return counts, err

@@ -32,11 +32,7 @@ type docsFixture struct {
 
 func newDocsFixture(t *testing.T) *docsFixture {
 	t.Helper()
-	u, drop, err := newSchemaURL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
+	u := schemaURL(t)
 	f := &docsFixture{t: t, url: u, dir: t.TempDir()}
 	f.ok("migrate", "up")
 	db, err := pgxpool.New(context.Background(), u)

@@ -48,6 +48,19 @@ func TestScripts(t *testing.T) {
 	})
 }
 
+// schemaURL creates a schema for t in TEST_DATABASE_URL's database, dropped
+// when t ends, and returns a URL whose connections use it (see
+// newSchemaURL). It must be called from the test's goroutine.
+func schemaURL(t testing.TB) string {
+	t.Helper()
+	url, drop, err := newSchemaURL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	return url
+}
+
 // newSchemaURL creates a schema in TEST_DATABASE_URL's database and returns
 // a URL whose connections use it, and a function that drops it.
 func newSchemaURL() (string, func(), error) {

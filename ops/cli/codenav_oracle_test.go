@@ -137,11 +137,7 @@ type navFixture struct {
 
 func newNavFixture(t *testing.T, project, dump string) *navFixture {
 	t.Helper()
-	url, drop, err := newSchemaURL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
+	url := schemaURL(t)
 	dir := t.TempDir()
 	f := &navFixture{url: url, dataDir: filepath.Join(dir, ".sightline")}
 	repo := filepath.Join(dir, "repo")

@@ -18,11 +18,7 @@ import (
 // others and succeeds.
 func TestGitTimeout(t *testing.T) {
 	t.Parallel()
-	url, drop, err := newSchemaURL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
+	url := schemaURL(t)
 	good := filepath.Join(t.TempDir(), "good")
 	for _, args := range [][]string{{"init", "-q", "-b", "main", good}, {"-C", good, "commit", "-q", "--allow-empty", "-m", "first"}} {
 		cmd := exec.Command("git", args...)

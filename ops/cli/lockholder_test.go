@@ -15,11 +15,7 @@ import (
 // and say that another process holds the lock, not name an empty run id.
 func TestRunSkippedByUnrecordedHolder(t *testing.T) {
 	t.Parallel()
-	url, drop, err := newSchemaURL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
+	url := schemaURL(t)
 	env := append(os.Environ(), "DATABASE_URL="+url, "SIGHTLINE_DATA_DIR="+t.TempDir())
 	if out, err := runSightline(env, "migrate", "up").CombinedOutput(); err != nil {
 		t.Fatalf("sightline migrate up: %v\n%s", err, out)

@@ -304,11 +304,7 @@ func TestUploadInboxSCIP(t *testing.T) {
 // and the schema's DATABASE_URL.
 func inboxPipeline(t *testing.T, noDB []string, repoDir string) *crashPipeline {
 	t.Helper()
-	url, drop, err := newSchemaURL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
+	url := schemaURL(t)
 	p := &crashPipeline{url: url, env: append(noDB, "DATABASE_URL="+url)}
 	mustSightline(t, p.env, "migrate", "up")
 	mustSightline(t, p.env, "repos", "add", "shapes", "--path", repoDir)

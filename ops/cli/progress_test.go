@@ -15,11 +15,7 @@ import (
 // --log-format json, and draws no terminal status line.
 func TestRunLogsProgress(t *testing.T) {
 	t.Parallel()
-	url, drop, err := newSchemaURL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
+	url := schemaURL(t)
 	dataDir := t.TempDir()
 	run := func(args ...string) string {
 		t.Helper()

@@ -124,11 +124,7 @@ func closedAddr(t *testing.T) string {
 // of its own, migrated, with one local repository registered.
 func syncReposEnv(t *testing.T) []string {
 	t.Helper()
-	url, drop, err := newSchemaURL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
+	url := schemaURL(t)
 	dir := t.TempDir()
 	env := append(os.Environ(), "DATABASE_URL="+url, "SIGHTLINE_DATA_DIR="+filepath.Join(dir, ".sightline"),
 		"GIT_CONFIG_GLOBAL=/dev/null", "GIT_AUTHOR_NAME=Test", "GIT_AUTHOR_EMAIL=test@example.com",

@@ -21,11 +21,7 @@ import (
 // every run then waited for a fifth forever.
 func TestScheduleEveryJobAtOnce(t *testing.T) {
 	t.Parallel()
-	url, drop, err := newSchemaURL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
+	url := schemaURL(t)
 	// pgx.Connect would send pool_max_conns to the server: only the
 	// sightline process gets it.
 	env := append(os.Environ(), "DATABASE_URL="+withParam(url, "pool_max_conns", "4"), "SIGHTLINE_DATA_DIR="+t.TempDir())

@@ -38,11 +38,7 @@ var seriesSnapshot = time.Date(2024, 1, 22, 12, 0, 0, 0, time.UTC)
 
 func newSeriesFixture(t *testing.T) seriesFixture {
 	t.Helper()
-	url, drop, err := newSchemaURL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
+	url := schemaURL(t)
 	f := seriesFixture{url: url, dir: t.TempDir()}
 	if code, _, stderr := f.run(t, "migrate", "up"); code != 0 {
 		t.Fatalf("migrate up: exit %d: %s", code, stderr)

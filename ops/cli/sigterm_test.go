@@ -22,11 +22,7 @@ import (
 // non-zero, and leave no half-made mirror behind.
 func TestSIGTERM(t *testing.T) {
 	t.Parallel()
-	url, drop, err := newSchemaURL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
+	url := schemaURL(t)
 	hang := gittest.SilentRemote(t)
 	dataDir := t.TempDir()
 	env := append(os.Environ(), "DATABASE_URL="+url, "SIGHTLINE_DATA_DIR="+dataDir)
@@ -41,7 +37,7 @@ func TestSIGTERM(t *testing.T) {
 	}
 	s := startSightline(t, env, "run", "sync-repos")
 	waitForStatus(t, url, "running")
-	err = s.terminate(t, 20*time.Second)
+	err := s.terminate(t, 20*time.Second)
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
 		t.Fatalf("exit = %v, want exit code 1\n%s", err, s.out.String())

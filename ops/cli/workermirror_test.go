@@ -15,11 +15,7 @@ import (
 func TestWorkerFetchesMissingMirror(t *testing.T) {
 	t.Parallel()
 	dirs := crashRepos(t, 3)
-	url, drop, err := newSchemaURL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
+	url := schemaURL(t)
 	p := &crashPipeline{url: url}
 	syncData, workerData := t.TempDir(), t.TempDir()
 	config := "repos:\n"

@@ -151,7 +151,9 @@ type UploadsFailParams struct {
 
 // UploadsFail records that a worker's attempt at an upload failed, as
 // p.Kind says, and deletes the rows loaded for the upload in the same
-// transaction. It returns the new state (queued or errored), or ErrLost
+// transaction. The upload no longer waits for its commit (an attempt
+// fails only once it has found it; see UploadsWait): its waiting reason
+// and start are cleared, so a later wait starts its deadline afresh. It returns the new state (queued or errored), or ErrLost
 // when the worker no longer holds the upload.
 func UploadsFail(ctx context.Context, db DB, p UploadsFailParams) (State, error) {
 	permanent, transient := p.Kind == FailurePermanent, p.Kind == FailureTransient
@@ -170,7 +172,7 @@ func UploadsFail(ctx context.Context, db DB, p UploadsFailParams) (State, error)
 				attempts = CASE WHEN $4 THEN greatest(u.attempts - 1, 0) ELSE u.attempts END,
 				transient_failures = u.transient_failures + CASE WHEN $4 THEN 1 ELSE 0 END,
 				last_transient_error = CASE WHEN $4 THEN $5 ELSE u.last_transient_error END,
-				claimed_by = NULL,
+				claimed_by = NULL, waiting_reason = NULL, waiting_since = NULL,
 				failure_message = $5 || CASE WHEN f.transient_out THEN
 					' (gave up after ' || u.transient_failures + 1 || ' storage or connection failures;'
 					|| ' once they are fixed, run sightline lsif uploads requeue ' || u.id || ')' ELSE '' END
@@ -206,7 +208,8 @@ type CompleteResult struct {
 // repository's API docs search index is brought up to date
 // (apidocs.Reconcile: a newer upload at the default-branch head replaces
 // the older one's rows), and the repository is marked dirty for the
-// commit-graph updater. It returns what it did, or ErrLost.
+// commit-graph updater. Its wait for its commit, if it waited, is
+// cleared. It returns what it did, or ErrLost.
 func UploadsComplete(ctx context.Context, db DB, id int64, worker string) (CompleteResult, error) {
 	var st State
 	var retired []int64
@@ -244,7 +247,8 @@ func UploadsComplete(ctx context.Context, db DB, id int64, worker string) (Compl
 		if n := len(others); n > 0 && others[n-1] > id {
 			st, retired = StateDeleted, []int64{id}
 		}
-		if _, err := tx.Exec(ctx, `UPDATE lsif_uploads SET state = $2, finished_at = now(), claimed_by = NULL
+		if _, err := tx.Exec(ctx, `UPDATE lsif_uploads SET state = $2, finished_at = now(), claimed_by = NULL,
+			waiting_reason = NULL, waiting_since = NULL
 			WHERE id = $1`, id, st); err != nil {
 			return fmt.Errorf("complete upload %d: %w", id, err)
 		}

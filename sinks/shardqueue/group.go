@@ -27,7 +27,10 @@ type GroupOpts struct {
 // id — and with it up to opts.Shards-1 other ready queued shards sharing a
 // repository with the lead (any series, backfill or kind), lowest
 // priority value first, so that their tasks can be evaluated in one pass
-// per repository. Each shard claimed is processing, its attempts count up
+// per repository. A shard less urgent than the lead (a higher priority
+// value) joins only when all its repositories are the lead's: a
+// prioritized backfill or a recording then waits for no repository it
+// does not need. Each shard claimed is processing, its attempts count up
 // by one, and stays its own unit of work: completed, failed, released or
 // reset alone. It returns the shards lead first, then by priority, cost
 // and id; none when no shard is ready. It is one statement; concurrent
@@ -39,7 +42,7 @@ func ClaimGroup(ctx context.Context, db DB, worker string, opts GroupOpts) ([]Sh
 	}
 	rows, err := db.Query(ctx, `
 		WITH lead AS (
-			SELECT id, repo_ids FROM search_shards
+			SELECT id, repo_ids, priority FROM search_shards
 			WHERE state = 'queued' AND process_after <= now()
 				AND (cardinality($2::text[]) = 0 OR kind = ANY ($2::text[]))
 			ORDER BY priority, cost, id
@@ -49,6 +52,7 @@ func ClaimGroup(ctx context.Context, db DB, worker string, opts GroupOpts) ([]Sh
 			SELECT s.id FROM search_shards s, lead
 			WHERE s.state = 'queued' AND s.process_after <= now() AND s.id <> lead.id
 				AND s.repo_ids && lead.repo_ids
+				AND (s.priority <= lead.priority OR s.repo_ids <@ lead.repo_ids)
 				AND (cardinality($2::text[]) = 0 OR s.kind = ANY ($2::text[]))
 			ORDER BY s.priority, s.cost, s.id
 			FOR UPDATE OF s SKIP LOCKED

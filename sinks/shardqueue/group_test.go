@@ -39,7 +39,7 @@ func TestClaimGroup(t *testing.T) {
 	db := pgtest.NewDB(t)
 	enqueue(t, db, shardqueue.Shard{ObjectKey: "lead", Priority: 0, RepoIDs: []int64{1, 2}})
 	enqueue(t, db, shardqueue.Shard{ObjectKey: "same-repo-dear", Priority: 100, Cost: 9, RepoIDs: []int64{2}})
-	enqueue(t, db, shardqueue.Shard{ObjectKey: "same-repo-cheap", Priority: 100, Cost: 1, RepoIDs: []int64{1, 3}})
+	enqueue(t, db, shardqueue.Shard{ObjectKey: "same-repo-cheap", Priority: 100, Cost: 1, RepoIDs: []int64{1}})
 	enqueue(t, db, shardqueue.Shard{ObjectKey: "snapshot", Kind: shardqueue.KindSnapshot, Priority: 10, RepoIDs: []int64{1}})
 	enqueue(t, db, shardqueue.Shard{ObjectKey: "other-repo", Priority: 0, RepoIDs: []int64{3}})
 	enqueue(t, db, shardqueue.Shard{ObjectKey: "no-repos", Priority: 0})
@@ -67,6 +67,61 @@ func TestClaimGroup(t *testing.T) {
 	if got := claimGroup(t, db, "w", shardqueue.GroupOpts{}); got != nil {
 		t.Fatalf("claimed %v with nothing ready", got)
 	}
+}
+
+// TestClaimGroupPrioritizedOnlyItsRepositories prioritizes a backfill
+// over repository 1 (insights prioritize, then PromotePrioritized) while
+// a backfill over repositories 1 and 2 and a recording over 1 and 3 are
+// queued: the prioritized shard is claimed first, with the less urgent
+// shards over repository 1 alone, so that no other repository delays it;
+// a shard as urgent as the lead may still bring its other repositories.
+// The shards left out group as before once they lead.
+func TestClaimGroupPrioritizedOnlyItsRepositories(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.NewDB(t)
+	plain, raised, raisedToo := backfill(t, db, "plain", false), backfill(t, db, "raised", true), backfill(t, db, "raised-too", true)
+	shard := func(key string, bf int64, cost float64, repos ...int64) {
+		enqueue(t, db, shardqueue.Shard{ObjectKey: key, Kind: shardqueue.KindBackfill, BackfillID: bf,
+			Priority: shardqueue.PriorityBackfill, Cost: cost, RepoIDs: repos})
+	}
+	shard("wide-backfill", plain, 1, 1, 2)
+	enqueue(t, db, shardqueue.Shard{ObjectKey: "wide-recording", Priority: shardqueue.PriorityForward, RepoIDs: []int64{1, 3}})
+	shard("narrow-backfill", plain, 2, 1)
+	shard("prioritized", raised, 50, 1)
+	shard("prioritized-too", raisedToo, 60, 1, 4)
+	if n, err := shardqueue.PromotePrioritized(ctx, db); err != nil || n != 2 {
+		t.Fatalf("promote = %d, %v; want 2", n, err)
+	}
+
+	got := claimGroup(t, db, "w", shardqueue.GroupOpts{})
+	if d := cmp.Diff([]string{"prioritized", "prioritized-too", "narrow-backfill"}, got); d != "" {
+		t.Fatalf("prioritized group (-want +got):\n%s", d)
+	}
+	got = claimGroup(t, db, "w", shardqueue.GroupOpts{})
+	if d := cmp.Diff([]string{"wide-recording"}, got); d != "" {
+		t.Fatalf("recording group: the backfill over repository 2 waits (-want +got):\n%s", d)
+	}
+	got = claimGroup(t, db, "w", shardqueue.GroupOpts{})
+	if d := cmp.Diff([]string{"wide-backfill"}, got); d != "" {
+		t.Fatalf("last group (-want +got):\n%s", d)
+	}
+}
+
+// backfill inserts a processing backfill of a new series named key,
+// prioritized (as insights prioritize does) or not, and returns its id.
+func backfill(t *testing.T, db shardqueue.DB, key string, prioritized bool) int64 {
+	t.Helper()
+	var id int64
+	err := db.QueryRow(context.Background(), `
+		WITH s AS (INSERT INTO insight_series (series_key, query, kind, repo_scope, interval_unit, interval_value)
+			VALUES ($1, 'x', 'search', 'all', 'day', 1) RETURNING id)
+		INSERT INTO backfills (series_id, state, prioritized_at) SELECT id, 'processing', CASE WHEN $2 THEN now() END FROM s
+		RETURNING id`, key, prioritized).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
 
 // TestClaimGroupConcurrentClaimersNeverShare has claimers race for shards

@@ -53,16 +53,6 @@ func Claim(ctx context.Context, db DB, worker string, kinds ...Kind) (*Shard, er
 	return &shards[0], nil
 }
 
-// Heartbeat records that worker is still working on shard id. It returns
-// ErrLost when the worker no longer holds the shard; the worker should then
-// stop working on it.
-func Heartbeat(ctx context.Context, db DB, id int64, worker string) error {
-	tag, err := db.Exec(ctx, `
-		UPDATE search_shards SET heartbeat_at = now()
-		WHERE id = $1 AND claimed_by = $2 AND state = 'processing'`, id, worker)
-	return held(tag, err, id, "heartbeat")
-}
-
 // Complete marks shard id, held by worker, completed. Call it in the
 // transaction that accounts for the shard's results, so that they are
 // counted once. It returns ErrLost when the worker no longer holds the

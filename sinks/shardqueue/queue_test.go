@@ -152,7 +152,7 @@ func TestFailRetriesThenFails(t *testing.T) {
 		t.Fatalf("second claim = %+v", s)
 	}
 	// The first worker no longer holds it.
-	if err := shardqueue.Heartbeat(ctx, db, id, "w"); !errors.Is(err, shardqueue.ErrLost) {
+	if err := shardqueue.HeartbeatGroup(ctx, db, []int64{id}, "w"); !errors.Is(err, shardqueue.ErrLost) {
 		t.Fatalf("heartbeat by the old worker = %v, want ErrLost", err)
 	}
 	if st, err := shardqueue.Fail(ctx, db, shardqueue.FailParams{ID: id, Worker: "w2", Cause: errors.New("boom again")}); err != nil || st != shardqueue.StateFailed {

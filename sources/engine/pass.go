@@ -14,14 +14,16 @@ import (
 )
 
 // PassQuery is one query of a Pass: a series' query, its options and,
-// optionally, a deadline.
+// optionally, a time budget.
 type PassQuery struct {
 	Query *search.Query
 	Opts  Opts
-	// Deadline, when not zero, is when the query gives up: past it, the
-	// query fails alone with an error wrapping ErrDeadline at the next
-	// commit, and the others go on.
-	Deadline time.Time
+	// Budget, when not zero, is how long the query may take in the pass:
+	// the pass's time less the time spent computing the other queries'
+	// values (see budgets). Past it, the query fails alone with an error
+	// wrapping ErrDeadline, at the next blob or commit, and the others go
+	// on: a slow query does not use up the others' time.
+	Budget time.Duration
 	// Base, when not nil, is the query's point, with the same Opts, at
 	// Base.Commit (an object id): the query continues it, as Incremental
 	// does, instead of evaluating the first commit from its tree. Queries
@@ -44,10 +46,13 @@ type PassQuery struct {
 type PassResult struct {
 	Points []Point
 	Err    error
+	// Spent is the time the query was charged (see PassQuery.Budget).
+	Spent time.Duration
 }
 
-// ErrDeadline is wrapped by the error of a query whose deadline passed.
-var ErrDeadline = errors.New("query deadline passed")
+// ErrDeadline is wrapped by the error of a query that used up its
+// budget.
+var ErrDeadline = errors.New("query ran out of time")
 
 // Pass evaluates every query at each of commits in one history walk: each
 // commit's changes are listed once, each changed blob that some query has
@@ -56,24 +61,24 @@ var ErrDeadline = errors.New("query deadline passed")
 // by Series. Commits should be in history order, as for Series. The first
 // commit's tree is read only when some query has no Base.
 //
-// A query that fails (a nil query, its deadline, an unusable base) fails
-// alone, in its PassResult. When every query has a deadline, the pass
-// stops at the latest, even in the middle of a move, and fails the queries
-// still running with ErrDeadline. Pass returns an error only for what
+// A query that fails (a nil query, its budget, an unusable base) fails
+// alone, in its PassResult. When every query has a budget, the pass stops
+// once they have all used theirs, even in the middle of a move, and fails
+// the queries still running with ErrDeadline. Pass returns an error only for what
 // fails them all: git, or ctx.
 func (e *Engine) Pass(ctx context.Context, repo *gitsource.Repo, queries []PassQuery, commits []string) ([]PassResult, error) {
 	if e.Cache == nil {
 		e.Cache = NewCache(0)
 	}
 	p := &pass{repo: repo, queries: slices.Clone(queries), evs: make([]*evaluation, len(queries)),
-		results: make([]PassResult, len(queries)), bytesRead: &e.bytesRead}
+		results: make([]PassResult, len(queries)), bytesRead: &e.bytesRead, budgets: newBudgets(queries)}
 	for k, pq := range queries {
 		if pq.Query == nil {
-			p.results[k].Err = fmt.Errorf("query %d of the pass: no query", k)
+			p.fail(k, fmt.Errorf("query %d of the pass: no query", k))
 			continue
 		}
 		if pq.From < 0 || pq.From >= max(len(commits), 1) {
-			p.results[k].Err = fmt.Errorf("query %d of the pass: from commit %d of %d", k, pq.From, len(commits))
+			p.fail(k, fmt.Errorf("query %d of the pass: from commit %d of %d", k, pq.From, len(commits)))
 			continue
 		}
 		for p.queries[k].From > 0 && commits[p.queries[k].From-1] == commits[p.queries[k].From] {
@@ -82,14 +87,14 @@ func (e *Engine) Pass(ctx context.Context, repo *gitsource.Repo, queries []PassQ
 		ev := newEvaluation(repo, pq.Query, pq.Opts, e.Cache)
 		if pq.Base != nil {
 			if err := ev.continueFrom(pq.Base); err != nil {
-				p.results[k].Err = err
+				p.fail(k, err)
 				continue
 			}
 		}
 		p.evs[k] = ev
 		p.results[k].Points = make([]Point, len(commits))
 	}
-	ctx, stop := p.withDeadline(ctx)
+	ctx, stop := p.budgets.watch(ctx)
 	defer stop()
 	ctx, cancel := context.WithCancel(ctx)
 	wait := p.prefetchDiffs(ctx, commits)
@@ -106,6 +111,9 @@ func (e *Engine) Pass(ctx context.Context, repo *gitsource.Repo, queries []PassQ
 				p.results[k].Points[i] = ev.totals.point(c)
 			}
 		}
+	}
+	for k := range p.results {
+		p.results[k].Spent = p.budgets.charged(k)
 	}
 	return p.results, nil
 }
@@ -124,42 +132,19 @@ type pass struct {
 	diffsErr  error
 	diffsDone chan struct{}
 	bytesRead *atomic.Int64 // bytes of the blobs git sent
+	budgets   *budgets
 }
 
 // fail ends query k with err.
 func (p *pass) fail(k int, err error) {
 	p.evs[k] = nil
 	p.results[k] = PassResult{Err: err}
+	p.budgets.ended[k].Store(true)
 }
 
-// errPassDeadline is the cause of a pass's context ending at the latest
-// of its queries' deadlines.
-var errPassDeadline = errors.New("every query's deadline passed")
-
-// withDeadline bounds ctx by the latest of the live queries' deadlines
-// when every one has a deadline.
-func (p *pass) withDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
-	var latest time.Time
-	for k, ev := range p.evs {
-		if ev == nil {
-			continue
-		}
-		d := p.queries[k].Deadline
-		if d.IsZero() {
-			return ctx, func() {}
-		}
-		if d.After(latest) {
-			latest = d
-		}
-	}
-	if latest.IsZero() {
-		return ctx, func() {}
-	}
-	return context.WithDeadlineCause(ctx, latest, errPassDeadline)
-}
-
-// outOfTime reports whether the pass's context ended at its deadline (see
-// withDeadline); then it fails every live query with ErrDeadline.
+// outOfTime reports whether the pass's context ended because every query
+// used up its budget (see budgets.watch); then it fails every live query
+// with ErrDeadline.
 func (p *pass) outOfTime(ctx context.Context, commit string) bool {
 	if !errors.Is(context.Cause(ctx), errPassDeadline) {
 		return false
@@ -172,21 +157,15 @@ func (p *pass) outOfTime(ctx context.Context, commit string) bool {
 	return true
 }
 
-func (p *pass) deadlineError(k int, commit string) error {
-	d := p.queries[k].Deadline
-	return fmt.Errorf("query %q at commit %s: %w (%s)", p.queries[k].Query.String(), commit, ErrDeadline, d.Format(time.RFC3339))
-}
-
-// live fails the queries whose deadline passed and returns the others
-// that have joined the walk by commit i.
+// live fails the queries that used up their budget and returns the
+// others that have joined the walk by commit i.
 func (p *pass) live(i int, commit string) []int {
-	now := time.Now()
 	var out []int
 	for k, ev := range p.evs {
 		if ev == nil || p.queries[k].From > i {
 			continue
 		}
-		if d := p.queries[k].Deadline; !d.IsZero() && now.After(d) {
+		if p.budgets.over(k) {
 			p.fail(k, p.deadlineError(k, commit))
 			continue
 		}
@@ -217,7 +196,11 @@ func (p *pass) moveTo(ctx context.Context, i int, commit string) error {
 	if err != nil {
 		return err
 	}
+	p.failOut(commit)
 	for k, files := range todo {
+		if p.evs[k] == nil {
+			continue
+		}
 		for i, f := range files {
 			p.evs[k].track(f.path, f.oid, values[k][i])
 		}
@@ -240,8 +223,9 @@ func (p *pass) loadOld(ctx context.Context, commit string, live []int, changes [
 	if err != nil {
 		return err
 	}
+	p.failOut(commit)
 	for k, files := range old {
-		if len(files) == 0 {
+		if len(files) == 0 || p.evs[k] == nil {
 			continue
 		}
 		if err := p.evs[k].trackOld(files, values[k], commit); err != nil {

@@ -137,7 +137,7 @@ func TestPassBaseFailsAlone(t *testing.T) {
 	g.RemoveObject(g.Git(time.Time{}, "rev-parse", c1+":f00.go"))
 	queries := []engine.PassQuery{
 		{Query: foo, Base: &fooBase},
-		{Query: bar, Base: &barBase, Deadline: time.Now().Add(-time.Second)},
+		{Query: bar, Base: &barBase, Budget: time.Nanosecond},
 		{Query: foo},
 	}
 	res, err := (&engine.Engine{}).Pass(context.Background(), repo, queries, []string{c2})

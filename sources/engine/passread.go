@@ -62,6 +62,9 @@ func (p *pass) computeAll(ctx context.Context, todo [][]pending) ([][]fileValue,
 		return nil, err
 	}
 	for k, files := range todo {
+		if p.budgets.over(k) {
+			continue // its values were not all computed
+		}
 		for i, f := range files {
 			if !values[k][i].missing {
 				p.evs[k].cache.put(f.oid, f.key, values[k][i])
@@ -87,7 +90,11 @@ func (p *pass) read(ctx context.Context, b passBlobs, todo [][]pending, values [
 			return fmt.Errorf("read %s (%s): %w", f.path, f.oid, err)
 		}
 		for _, u := range uses {
+			if p.budgets.over(u.k) {
+				continue // it fails after this move (failOut)
+			}
 			ev, f := p.evs[u.k], todo[u.k][u.i]
+			began := p.budgets.begin()
 			switch {
 			case err != nil:
 				// As git grep does: skip it and say which, rather than fail.
@@ -97,6 +104,7 @@ func (p *pass) read(ctx context.Context, b passBlobs, todo [][]pending, values [
 			default:
 				values[u.k][u.i] = ev.compute(f.path, data)
 			}
+			p.budgets.computed(u.k, began)
 		}
 		return nil
 	})

@@ -15,7 +15,8 @@ var _ bucket.TempCleaner = (*Bucket)(nil)
 // CleanTemp removes the temporary files of writes that a crash interrupted:
 // the files in the temporary directory last modified before cutoff. A
 // write in progress modifies its file as it goes, so a cutoff older than
-// any write takes leaves it alone.
+// any write takes leaves it alone. It counts only the files it removed
+// itself.
 func (b *Bucket) CleanTemp(ctx context.Context, cutoff time.Time) (int, error) {
 	dir := filepath.Join(b.root, tmpDir)
 	entries, err := os.ReadDir(dir)
@@ -34,7 +35,10 @@ func (b *Bucket) CleanTemp(ctx context.Context, cutoff time.Time) (int, error) {
 		if err == nil {
 			err = os.Remove(filepath.Join(dir, e.Name()))
 		}
-		if err != nil && !notExist(err) {
+		switch {
+		case notExist(err):
+			continue // renamed into place, or removed by another clean
+		case err != nil:
 			return removed, fmt.Errorf("clean %s: %w", dir, err)
 		}
 		removed++

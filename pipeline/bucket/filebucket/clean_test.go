@@ -1,8 +1,10 @@
 package filebucket_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -43,4 +45,37 @@ func rootOf(t *testing.T, b *filebucket.Bucket) string {
 	t.Helper()
 	u := b.String()
 	return filepath.FromSlash(u[len("file://"):])
+}
+
+// TestCleanTempConcurrent runs cleans side by side, as two prune runs
+// can: each file is counted by the one clean that removed it.
+func TestCleanTempConcurrent(t *testing.T) {
+	t.Parallel()
+	b := open(t)
+	tmp := filepath.Join(rootOf(t, b), ".tmp-filebucket")
+	const files, cleans = 1000, 4
+	for i := range files {
+		if err := os.WriteFile(filepath.Join(tmp, fmt.Sprint("write-", i)), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	counts := make([]int, cleans)
+	var wg sync.WaitGroup
+	for c := range cleans {
+		wg.Go(func() {
+			n, err := b.CleanTemp(t.Context(), time.Now().Add(time.Hour))
+			if err != nil {
+				t.Error(err)
+			}
+			counts[c] = n
+		})
+	}
+	wg.Wait()
+	sum := 0
+	for _, n := range counts {
+		sum += n
+	}
+	if sum != files {
+		t.Errorf("cleans counted %v removed files, %d in all; want %d", counts, sum, files)
+	}
 }

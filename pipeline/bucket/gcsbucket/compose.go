@@ -127,7 +127,7 @@ func (s *stager) stage(ctx context.Context, srcs []string) ([]string, error) {
 
 // deleteAll deletes the temporary objects, even if ctx is cancelled. A
 // failure leaves objects under the reserved prefix, invisible to List, for
-// a lifecycle rule to remove; it does not fail the Compose.
+// CleanTemp (prune) to delete; it does not fail the Compose.
 func (s *stager) deleteAll(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), bucket.DefaultMaxRetryTime)
 	defer cancel()

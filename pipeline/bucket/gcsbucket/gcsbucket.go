@@ -6,7 +6,8 @@
 // Put streams through the library's resumable upload Writer. Compose uses
 // GCS's compose call, in stages through temporary objects when there are
 // more parts than the 32 GCS accepts at once; those objects live under
-// ".tmp-gcsbucket/" in the bucket's prefix, a name reserved for them.
+// ".tmp-gcsbucket/" in the bucket's prefix, a name reserved for them;
+// those a crash leaves behind are deleted by CleanTemp (the prune job).
 package gcsbucket
 
 import (

@@ -82,7 +82,7 @@ func (b *Bucket) copyObject(ctx context.Context, dstKey string, src piece) error
 		Bucket:            &b.name,
 		Key:               &dstKey,
 		CopySource:        aws.String(b.copySource(src)),
-		CopySourceIfMatch: aws.String(src.etag),
+		CopySourceIfMatch: ifMatch(src.etag),
 	})
 	if err != nil {
 		return fmt.Errorf("part %q: %w", src.name, translate(err))
@@ -174,7 +174,7 @@ func (m *multipart) copyPart(ctx context.Context, num int32, src piece) (*string
 		PartNumber:        &num,
 		CopySource:        aws.String(m.b.copySource(src)),
 		CopySourceRange:   aws.String(fmt.Sprintf("bytes=%d-%d", src.offset, src.offset+src.size-1)),
-		CopySourceIfMatch: aws.String(src.etag),
+		CopySourceIfMatch: ifMatch(src.etag),
 	})
 	switch {
 	case noPartCopy(err):
@@ -230,7 +230,7 @@ func (b *Bucket) readPiece(ctx context.Context, buf []byte, pc piece) ([]byte, e
 		Bucket:  &b.name,
 		Key:     &pc.key,
 		Range:   aws.String(httpRange(pc.offset, pc.size)),
-		IfMatch: aws.String(pc.etag),
+		IfMatch: ifMatch(pc.etag),
 	})
 	if err != nil {
 		return buf, translate(err)

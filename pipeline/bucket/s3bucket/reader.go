@@ -16,7 +16,7 @@ import (
 // ranged GET of the same version of the object (If-Match its ETag), as the
 // GCS library does, so a transient fault costs a re-read rather than the
 // caller's whole operation. A replaced object is an error, never a mix of
-// two versions.
+// two versions, on a server that answers ETags (see ifMatch).
 type reader struct {
 	ctx       context.Context
 	b         *Bucket
@@ -83,7 +83,7 @@ func (r *reader) reopen() error {
 		Bucket:  &r.b.name,
 		Key:     &r.k,
 		Range:   aws.String(httpRange(r.offset, r.remaining)),
-		IfMatch: aws.String(r.etag),
+		IfMatch: ifMatch(r.etag),
 	})
 	switch code := errorCode(err); {
 	case code == "InvalidRange": // the object ended where the last read stopped
@@ -96,6 +96,17 @@ func (r *reader) reopen() error {
 	}
 	r.body = out.Body
 	return nil
+}
+
+// ifMatch is the If-Match condition for the version of an object with
+// etag: none when the server answered no ETag (some S3-compatible stores
+// do not), since an empty condition matches no object. Without it, a
+// replaced object goes unnoticed.
+func ifMatch(etag string) *string {
+	if etag == "" {
+		return nil
+	}
+	return &etag
 }
 
 // Close closes the body.
