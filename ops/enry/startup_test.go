@@ -26,7 +26,7 @@ import (
 //
 //	go test -run '^$' -bench Startup -benchtime 40x ./ops/enry
 func BenchmarkStartup(b *testing.B) {
-	bins, err := builds(".")
+	bins, err := sightlineBuilds()
 	if err != nil {
 		b.Fatal(err)
 	}
