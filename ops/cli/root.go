@@ -74,14 +74,23 @@ and keeps batches in a local bucket there.` + envHelp(),
 	return root
 }
 
-// addEnvHelp appends the environment section to every command's help.
+// addEnvHelp appends the environment section to every command's help:
+// envHelp's, written once (each process builds the whole command tree, so
+// its cost is in every command's start), and the command's own variables.
 func addEnvHelp(cmds []*cobra.Command) {
+	appendEnvHelp(cmds, envHelp())
+}
+
+func appendEnvHelp(cmds []*cobra.Command, common string) {
 	for _, c := range cmds {
 		if c.Long == "" {
 			c.Long = c.Short
 		}
-		c.Long += "\n" + envHelp(c.Annotations["env"])
-		addEnvHelp(c.Commands())
+		c.Long += "\n" + common
+		if e := c.Annotations["env"]; e != "" {
+			c.Long += "  " + e + "\n"
+		}
+		appendEnvHelp(c.Commands(), common)
 	}
 }
 
