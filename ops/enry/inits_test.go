@@ -79,19 +79,19 @@ func stockDeps(t *testing.T) []string {
 	return strings.Fields(string(out))
 }
 
-// TestBuildTagsInMakefile wants the Makefile's BUILD_TAGS to be BuildTags,
-// which the tests and benchmarks here build with.
-func TestBuildTagsInMakefile(t *testing.T) {
-	b, err := os.ReadFile(repoRoot + "/Makefile")
+// TestMakeBuild wants `make build` to build as the tests and benchmarks
+// here do: a static binary (CGO_ENABLED=0) with Transform's go.mod and
+// BuildTags.
+func TestMakeBuild(t *testing.T) {
+	cmd := exec.Command("make", "--no-print-directory", "-n", "-B", "build")
+	cmd.Dir = repoRoot
+	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("make -n build: %v\n%s", err, out)
 	}
-	m := regexp.MustCompile(`(?m)^BUILD_TAGS := (.*)$`).FindSubmatch(b)
-	if m == nil || string(m[1]) != BuildTags {
-		t.Fatalf("Makefile: want the line %q, found %q", "BUILD_TAGS := "+BuildTags, m)
-	}
-	if !regexp.MustCompile(`(?m)^BUILD_FLAGS := .*-tags=\$\(BUILD_TAGS\)`).Match(b) {
-		t.Errorf("Makefile: BUILD_FLAGS does not pass -tags=$(BUILD_TAGS)")
+	want := regexp.MustCompile(`(?m)^CGO_ENABLED=0 go build -modfile=\S+/\.build/enry/go\.mod -tags=` + regexp.QuoteMeta(BuildTags) + ` `)
+	if !want.Match(out) {
+		t.Errorf("make -n build does not build with %s; it runs:\n%s", want, out)
 	}
 }
 
