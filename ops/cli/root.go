@@ -59,7 +59,7 @@ one process (sightline schedule), or as Kubernetes CronJobs. Jobs exchange
 Arrow record batches through object storage and load them into Postgres.
 
 With no configuration it starts a private Postgres under the data directory
-and keeps batches in a local bucket there.` + envHelp(),
+and keeps batches in a local bucket there.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
@@ -71,11 +71,11 @@ and keeps batches in a local bucket there.` + envHelp(),
 	root.AddCommand(newMigrateCmd(a), newRunCmd(a), newScheduleCmd(a), newJobsCmd(a), newReposCmd(a), newStatusCmd(a),
 		newSearchCmd(a), newSeriesCmd(a), newApplyCmd(a), newInsightsCmd(a), newGrantsCmd(a), newLSIFCmd(a), newCodenavCmd(a),
 		newUploadCmd(a), newAPIDocsCmd(a))
-	addEnvHelp(root.Commands(), root.HelpFunc())
+	addEnvHelp(root)
 	return root
 }
 
-// addEnvHelp makes every command of cmds, and below, show an environment
+// addEnvHelp makes root and every command below it show an environment
 // section after its description in its help: envHelp's variables and the
 // command's own ("env" annotation). The section is written when the help
 // is shown, not when the tree is built: every process builds the whole
@@ -83,13 +83,25 @@ and keeps batches in a local bucket there.` + envHelp(),
 // command about 0.4 MB of allocations at start, enough for a garbage
 // collection before it ran. (cobra's own help and completion commands,
 // added later, have no such section.)
-func addEnvHelp(cmds []*cobra.Command, help func(*cobra.Command, []string)) {
-	show := func(c *cobra.Command, args []string) {
-		long := c.Long
-		c.Long = cmp.Or(long, c.Short) + "\n" + envHelp(c.Annotations["env"])
-		help(c, args)
-		c.Long = long
+func addEnvHelp(root *cobra.Command) {
+	help := root.HelpFunc()
+	withEnv := func(sep string) func(*cobra.Command, []string) {
+		return func(c *cobra.Command, args []string) {
+			long := c.Long
+			c.Long = cmp.Or(long, c.Short) + sep + envHelp(c.Annotations["env"])
+			help(c, args)
+			c.Long = long
+		}
 	}
+	rootHelp := withEnv("")
+	root.SetHelpFunc(func(c *cobra.Command, args []string) {
+		if c != root { // cobra's help and completion commands inherit root's
+			help(c, args)
+			return
+		}
+		rootHelp(c, args)
+	})
+	show := withEnv("\n")
 	var walk func([]*cobra.Command)
 	walk = func(cmds []*cobra.Command) {
 		for _, c := range cmds {
@@ -97,7 +109,7 @@ func addEnvHelp(cmds []*cobra.Command, help func(*cobra.Command, []string)) {
 			walk(c.Commands())
 		}
 	}
-	walk(cmds)
+	walk(root.Commands())
 }
 
 // prepare resolves settings, sets up logging and reads the config file.
