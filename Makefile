@@ -40,16 +40,18 @@ run: build ## the pipeline end to end with no configuration: private Postgres, f
 
 # Tests run on a Postgres with fsync off (SIGHTLINE_PG_FAST=1): faster, and
 # nothing in a test database needs to survive a crash of the machine.
-# Tests build as `make build` does (GOFLAGS gets the -modfile), so that
-# they exercise what ships; ops/enry's tests compare both builds.
+# Tests build as `make build` does (GOFLAGS gets the -modfile and tags,
+# CGO_ENABLED=0), so that they exercise what ships (and ops/enry's
+# TestStartupInits links sightline from the same build cache); ops/enry's
+# tests compare both builds.
 test: lint oracle $(ENRY_MODFILE) ## lint, install the LSIF oracle, then every test on the private Postgres (or TEST_DATABASE_URL when set), then a short fuzz run
-	@export GOFLAGS="$(BUILD_FLAGS) $$GOFLAGS"; \
+	@export GOFLAGS="$(BUILD_FLAGS) $$GOFLAGS" CGO_ENABLED=0; \
 	if [ -n "$$TEST_DATABASE_URL" ]; then \
 		$(GO) test $(TEST_FLAGS) ./...; \
 	else \
 		SIGHTLINE_PG_FAST=1 $(PG) exec $(GO) test $(TEST_FLAGS) ./...; \
 	fi
-	GOFLAGS="$(BUILD_FLAGS) $$GOFLAGS" $(MAKE) --no-print-directory fuzz
+	GOFLAGS="$(BUILD_FLAGS) $$GOFLAGS" CGO_ENABLED=0 $(MAKE) --no-print-directory fuzz
 
 # The LSIF reference implementation (npm) that TestCodenavOracle compares
 # codenav with; its setup is idempotent.
@@ -87,7 +89,7 @@ lint: ## gofmt, go vet, staticcheck (pinned in go.mod) and no SQL in job package
 # first time); SIGHTLINE_FLEET_REPOS=1000 make bench for the full size.
 SIGHTLINE_FLEET_REPOS ?= 100
 bench: $(ENRY_MODFILE) ## benchmarks (go test -bench) on the private Postgres; figures go in docs/benchmarks.md (SIGHTLINE_FLEET_REPOS=100)
-	GOFLAGS="$(BUILD_FLAGS) $$GOFLAGS" SIGHTLINE_FLEET_REPOS=$(SIGHTLINE_FLEET_REPOS) SIGHTLINE_PG_FAST=1 $(PG) exec $(GO) test -p 1 -run '^$$' -bench . -benchmem -timeout 60m ./...
+	GOFLAGS="$(BUILD_FLAGS) $$GOFLAGS" CGO_ENABLED=0 SIGHTLINE_FLEET_REPOS=$(SIGHTLINE_FLEET_REPOS) SIGHTLINE_PG_FAST=1 $(PG) exec $(GO) test -p 1 -run '^$$' -bench . -benchmem -timeout 60m ./...
 
 pg-start: ## start the private Postgres and print its URL
 	@$(PG) start
