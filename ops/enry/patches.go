@@ -62,7 +62,10 @@ func lazyLanguageInfo(src []byte) ([]byte, error) {
 			"\treturn languageInfoByID.m\n}\n\n" +
 			"func newLanguageInfoByID() map[int]LanguageInfo {\n\treturn map[int]LanguageInfo{\n"},
 	})
-	return append(src, "}\n"...), err // closes newLanguageInfoByID
+	if err != nil {
+		return nil, err
+	}
+	return append(src, "}\n"...), nil // closes newLanguageInfoByID
 }
 
 // lazyLanguageInfoCaller makes GetLanguageInfoByID call data.LanguageInfoByID.
