@@ -12,19 +12,24 @@ TEST_FLAGS ?= -count=1 -timeout 30m
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-# Builds and tests use go-enry with a lazy package init (ops/enry writes it,
-# from the module cache, into .build/enry): every command then starts in a
-# few ms instead of ~40. Plain `go build` works too, answers the same, and
-# starts slower.
+# Builds and tests use go-enry with a lazy package init and goccy/go-json
+# (Arrow's) on encoding/json (ops/enry writes both, from the module cache,
+# into .build/enry), and cloud.google.com/go/storage's disable_grpc_modules
+# tag (no gRPC DirectPath/xDS: sightline uses its HTTP client): every
+# command then starts in a few ms instead of ~40. Plain `go build` works
+# too, answers the same, and starts slower. ops/enry's BuildTags is the tag.
+# The binary is static (CGO_ENABLED=0, as in the Dockerfile): no dynamic
+# loader and libc to map and relocate at every start.
 ENRY_MODFILE := .build/enry/go.mod
-BUILD_FLAGS := -modfile=$(CURDIR)/$(ENRY_MODFILE)
+BUILD_TAGS := disable_grpc_modules
+BUILD_FLAGS := -modfile=$(CURDIR)/$(ENRY_MODFILE) -tags=$(BUILD_TAGS)
 
 $(ENRY_MODFILE): go.mod go.sum $(wildcard ops/enry/*.go ops/enry/*.tmpl)
 	GOFLAGS= $(GO) run ./ops/enry -out .build/enry >/dev/null
 	@touch $@
 
-build: $(ENRY_MODFILE) ## build bin/sightline (with go-enry's lazy init: ops/enry)
-	$(GO) build $(BUILD_FLAGS) -o $(BIN) .
+build: $(ENRY_MODFILE) ## build bin/sightline (with go-enry's lazy init and the lean build of ops/enry)
+	CGO_ENABLED=0 $(GO) build $(BUILD_FLAGS) -o $(BIN) .
 
 IMAGE ?= sightline:dev
 image: ## build the container image IMAGE (sightline:dev) from Dockerfile with docker or podman (ENGINE=... to choose)
@@ -35,16 +40,18 @@ run: build ## the pipeline end to end with no configuration: private Postgres, f
 
 # Tests run on a Postgres with fsync off (SIGHTLINE_PG_FAST=1): faster, and
 # nothing in a test database needs to survive a crash of the machine.
-# Tests build as `make build` does (GOFLAGS gets the -modfile), so that
-# they exercise what ships; ops/enry's tests compare both builds.
+# Tests build as `make build` does (GOFLAGS gets the -modfile and tags,
+# CGO_ENABLED=0), so that they exercise what ships (and ops/enry's
+# TestStartupInits links sightline from the same build cache); ops/enry's
+# tests compare both builds.
 test: lint oracle $(ENRY_MODFILE) ## lint, install the LSIF oracle, then every test on the private Postgres (or TEST_DATABASE_URL when set), then a short fuzz run
-	@export GOFLAGS="$(BUILD_FLAGS) $$GOFLAGS"; \
+	@export GOFLAGS="$(BUILD_FLAGS) $$GOFLAGS" CGO_ENABLED=0; \
 	if [ -n "$$TEST_DATABASE_URL" ]; then \
 		$(GO) test $(TEST_FLAGS) ./...; \
 	else \
 		SIGHTLINE_PG_FAST=1 $(PG) exec $(GO) test $(TEST_FLAGS) ./...; \
 	fi
-	GOFLAGS="$(BUILD_FLAGS) $$GOFLAGS" $(MAKE) --no-print-directory fuzz
+	GOFLAGS="$(BUILD_FLAGS) $$GOFLAGS" CGO_ENABLED=0 $(MAKE) --no-print-directory fuzz
 
 # The LSIF reference implementation (npm) that TestCodenavOracle compares
 # codenav with; its setup is idempotent.
@@ -87,7 +94,7 @@ lint: ## gofmt, go vet, staticcheck (pinned in go.mod) and no SQL in job package
 # first time); SIGHTLINE_FLEET_REPOS=1000 make bench for the full size.
 SIGHTLINE_FLEET_REPOS ?= 100
 bench: $(ENRY_MODFILE) ## benchmarks (go test -bench) on the private Postgres; figures go in docs/benchmarks.md (SIGHTLINE_FLEET_REPOS=100)
-	GOFLAGS="$(BUILD_FLAGS) $$GOFLAGS" SIGHTLINE_FLEET_REPOS=$(SIGHTLINE_FLEET_REPOS) SIGHTLINE_PG_FAST=1 $(PG) exec $(GO) test -p 1 -run '^$$' -bench . -benchmem -timeout 60m ./...
+	GOFLAGS="$(BUILD_FLAGS) $$GOFLAGS" CGO_ENABLED=0 SIGHTLINE_FLEET_REPOS=$(SIGHTLINE_FLEET_REPOS) SIGHTLINE_PG_FAST=1 $(PG) exec $(GO) test -p 1 -run '^$$' -bench . -benchmem -timeout 60m ./...
 
 pg-start: ## start the private Postgres and print its URL
 	@$(PG) start

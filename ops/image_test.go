@@ -63,7 +63,8 @@ func TestDockerfile(t *testing.T) {
 	}{
 		{build, "FROM", `^golang:\S+ AS build$`, "the first stage is FROM golang:… AS build"},
 		{build, "RUN", `\bCGO_ENABLED=0 go build\b.* -o /out/sightline \.$`, "the builder builds a static binary (CGO_ENABLED=0)"},
-		{build, "RUN", `\bgo run \./ops/enry -out \S+\s+&&\s+CGO_ENABLED=0 go build -modfile=\S+/go\.mod\b`, "the builder builds with go-enry's lazy init, as make build does (ops/enry)"},
+		{build, "RUN", `\bgo run \./ops/enry -out \S+\s+&&\s+CGO_ENABLED=0 go build -modfile=\S+/go\.mod -tags=disable_grpc_modules\b`,
+			"the builder builds with ops/enry's go.mod and its BuildTags, as make build does"},
 		{run, "RUN", `apt-get install .*\bgit\b`, "the runtime installs git"},
 		{run, "RUN", `apt-get install .*\bca-certificates\b`, "the runtime installs CA certificates"},
 		{run, "COPY", `^--from=build /out/sightline /usr/local/bin/sightline$`, "the runtime copies the binary from the builder"},

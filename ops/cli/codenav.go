@@ -191,7 +191,7 @@ func runCodenav(ctx context.Context, a *app, op string, f *codenavFlags,
 // codenavCommit returns rev as a full commit id: rev itself when it is one,
 // else what git resolves it to in the repository.
 func codenavCommit(ctx context.Context, a *app, repo, rev string) (string, error) {
-	if oid := strings.ToLower(rev); fullCommit.MatchString(oid) {
+	if oid := strings.ToLower(rev); fullCommit().MatchString(oid) {
 		return oid, nil
 	}
 	r, err := repos.Get(ctx, a.db, repo)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -63,7 +64,7 @@ func loadConfig(path string, protocols giturl.Protocols) (fileConfig, error) {
 	return cfg, nil
 }
 
-var unknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
+var unknownField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`field (\S+) not found in type \S+`) })
 
 // yamlMessage flattens yaml.v3's errors to one line and says "unknown key"
 // where it speaks of Go types.
@@ -74,7 +75,7 @@ func yamlMessage(err error) string {
 	}
 	msgs := make([]string, len(te.Errors))
 	for i, e := range te.Errors {
-		msgs[i] = unknownField.ReplaceAllString(e, `unknown key "$1" (known keys: repos, schedule; repos entries: name, path, url, private)`)
+		msgs[i] = unknownField().ReplaceAllString(e, `unknown key "$1" (known keys: repos, schedule; repos entries: name, path, url, private)`)
 	}
 	return strings.Join(msgs, "; ")
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -145,8 +146,8 @@ func openDump(file string, stdin io.Reader) (io.ReadCloser, int64, error) {
 }
 
 var (
-	fullCommit  = regexp.MustCompile(`^[0-9a-f]{40}$`)
-	shortCommit = regexp.MustCompile(`^[0-9a-f]{4,39}$`)
+	fullCommit  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{40}$`) })
+	shortCommit = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{4,39}$`) })
 )
 
 // resolveCommit accepts a full commit id as is (the repository may not be
@@ -154,10 +155,10 @@ var (
 // in the repository.
 func resolveCommit(cmd *cobra.Command, r repos.Repo, commit string) (string, error) {
 	c := strings.ToLower(commit)
-	if fullCommit.MatchString(c) {
+	if fullCommit().MatchString(c) {
 		return c, nil
 	}
-	if !shortCommit.MatchString(c) {
+	if !shortCommit().MatchString(c) {
 		return "", usageErrorf("--commit %q: want a commit id (40 hex digits, or an abbreviation of at least 4)", commit)
 	}
 	return resolveRevision(cmd.Context(), r, c)

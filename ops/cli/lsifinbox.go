@@ -17,7 +17,7 @@ import (
 func lsifUploadInbox(cmd *cobra.Command, a *app, file string, in io.Reader, f lsifUploadFlags, chunk int64, root string) error {
 	ctx := cmd.Context()
 	commit := strings.ToLower(f.commit)
-	if !fullCommit.MatchString(commit) {
+	if !fullCommit().MatchString(commit) {
 		return usageErrorf("--commit %q: without a database (DATABASE_URL) the upload goes to the bucket's inbox, and the commit must be a full 40-character id (git rev-parse HEAD)", f.commit)
 	}
 	b, err := a.openBucket(ctx)

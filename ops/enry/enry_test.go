@@ -31,8 +31,10 @@ var lazyModFile = sync.OnceValues(func() (string, error) {
 	return Transform(enryDir, repoRoot, filepath.Join(repoRoot, ".build", "enry"))
 })
 
-// builds builds the package pkg (relative to the repository) twice: against
-// go-enry as published ("stock") and with its lazy build ("lazy").
+// builds builds the package pkg (relative to the repository) twice: as
+// plain `go build` does ("stock": go-enry and goccy/go-json as published,
+// no build tags) and as `make build` does ("lazy": Transform's go.mod and
+// BuildTags).
 func builds(pkg string) (map[string]string, error) {
 	dir, err := buildDir()
 	if err != nil {
@@ -43,12 +45,15 @@ func builds(pkg string) (map[string]string, error) {
 		return nil, err
 	}
 	bins := map[string]string{}
-	for name, goflags := range map[string]string{"stock": "", "lazy": "-modfile=" + modFile} {
+	for name, goflags := range map[string]string{"stock": "", "lazy": "-modfile=" + modFile + " -tags=" + BuildTags} {
 		bin := filepath.Join(dir, cmp.Or(strings.Trim(filepath.Base(pkg), "."), "sightline")+"-"+name)
 		cmd := exec.Command("go", "build", "-o", bin, pkg)
 		cmd.Dir = repoRoot
 		// GOFLAGS replaced, not added to: make test's has the -modfile.
 		cmd.Env = append(os.Environ(), "GOFLAGS="+goflags)
+		if name == "lazy" {
+			cmd.Env = append(cmd.Env, "CGO_ENABLED=0") // as make build
+		}
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("go build %s (%s, GOFLAGS=%q): %v\n%s", pkg, name, goflags, err, out)
 		}
@@ -56,6 +61,9 @@ func builds(pkg string) (map[string]string, error) {
 	}
 	return bins, nil
 }
+
+// sightlineBuilds are sightline, built both ways.
+var sightlineBuilds = sync.OnceValues(func() (map[string]string, error) { return builds(".") })
 
 // detectors are ./ops/enry/detect, built both ways.
 var detectors = sync.OnceValues(func() (map[string]string, error) { return builds("./ops/enry/detect") })

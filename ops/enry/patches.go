@@ -26,13 +26,55 @@ type patch struct {
 }
 
 // patches are the files the lazy build changes: the regexps (~600, compiled
-// at init by go-enry) are compiled on first use, and the classifier's
-// 239,124 token frequencies are built one language at a time, when a
-// classification first needs that language.
+// at init by go-enry) are compiled on first use, the classifier's 239,124
+// token frequencies are built one language at a time, when a
+// classification first needs that language, and the LanguageInfo map on
+// the first GetLanguageInfo.
 var patches = []patch{
 	{"regex/standard.go", lazyStandard},
 	{"classifier.go", lazyClassifier},
 	{"data/frequencies.go", lazyFrequencies},
+	{"data/languageInfo.go", lazyLanguageInfo},
+	{"common.go", lazyLanguageInfoCaller},
+}
+
+// languageInfoVar opens data/languageInfo.go's map: 734 LanguageInfo
+// structs (270 KB of the data package's init, for GetLanguageInfo alone).
+const languageInfoVar = "\nvar LanguageInfoByID = map[int]LanguageInfo{\n"
+
+// lazyLanguageInfo makes data.LanguageInfoByID a function that builds the
+// map on its first call. (go-enry's go.mod says go 1.14: sync.Once, not
+// sync.OnceValue.)
+func lazyLanguageInfo(src []byte) ([]byte, error) {
+	if bytes.Contains(src, []byte("\nimport")) {
+		return nil, fmt.Errorf("want no import declaration")
+	}
+	if !bytes.HasSuffix(src, []byte("\n}\n")) || bytes.Count(src, []byte(languageInfoVar)) != 1 ||
+		bytes.Contains(src[bytes.Index(src, []byte(languageInfoVar))+len(languageInfoVar):], []byte("\n}\n\n")) {
+		return nil, fmt.Errorf("want the file to end with the literal %q … }", languageInfoVar)
+	}
+	src, err := replaceEach(src, [][2]string{
+		{"\npackage data\n", "\npackage data\n\nimport \"sync\"\n"},
+		{languageInfoVar, "\nvar languageInfoByID struct {\n\tonce sync.Once\n\tm    map[int]LanguageInfo\n}\n\n" +
+			"// LanguageInfoByID returns the LanguageInfo of each language ID, built on the first call.\n" +
+			"func LanguageInfoByID() map[int]LanguageInfo {\n" +
+			"\tlanguageInfoByID.once.Do(func() { languageInfoByID.m = newLanguageInfoByID() })\n" +
+			"\treturn languageInfoByID.m\n}\n\n" +
+			"func newLanguageInfoByID() map[int]LanguageInfo {\n\treturn map[int]LanguageInfo{\n"},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return append(src, "}\n"...), nil // closes newLanguageInfoByID
+}
+
+// lazyLanguageInfoCaller makes GetLanguageInfoByID call data.LanguageInfoByID.
+func lazyLanguageInfoCaller(src []byte) ([]byte, error) {
+	b, err := replaceEach(src, [][2]string{{"data.LanguageInfoByID[id]", "data.LanguageInfoByID()[id]"}})
+	if err == nil && bytes.Contains(b, []byte("data.LanguageInfoByID[")) {
+		err = fmt.Errorf("want data.LanguageInfoByID indexed once")
+	}
+	return b, err
 }
 
 // lazyStandard replaces the RE2 regex constructors with lazy ones.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,10 +24,13 @@ import (
 // bare mirror of etcd-io/etcd), else this one; the git-grep case is the
 // baseline a cold point is compared with: `git grep -o -I -F` at HEAD; the
 // hello case, a Go program that prints one line, is the floor of a process.
+// SIGHTLINE_STARTUP_BASE names another sightline binary to run alongside
+// as "base" (e.g. main's, from `make build` in a worktree of main), so that
+// a change is measured against it in the same run.
 //
-//	go test -run '^$' -bench Startup -benchtime 40x ./ops/enry
+//	SIGHTLINE_STARTUP_BASE=/tmp/sightline-main go test -run '^$' -bench Startup -benchtime 40x ./ops/enry
 func BenchmarkStartup(b *testing.B) {
-	bins, err := builds(".")
+	bins, err := sightlineBuilds()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -40,6 +44,7 @@ func BenchmarkStartup(b *testing.B) {
 		args []string
 	}{
 		{"help", []string{"--help"}},
+		{"jobs", []string{"jobs"}},
 		{"search-count", []string{"search", "count", "--repo", repo, "TODO"}},
 		{"search-langs", []string{"search", "langs", "--repo", repo}},
 	} {
@@ -47,6 +52,9 @@ func BenchmarkStartup(b *testing.B) {
 			cmds := map[string]func() *exec.Cmd{
 				"stock": func() *exec.Cmd { return exec.Command(bins["stock"], c.args...) },
 				"lazy":  func() *exec.Cmd { return exec.Command(bins["lazy"], c.args...) },
+			}
+			if base := os.Getenv("SIGHTLINE_STARTUP_BASE"); base != "" {
+				cmds["base"] = func() *exec.Cmd { return exec.Command(base, c.args...) }
 			}
 			if c.name == "help" {
 				cmds["hello"] = func() *exec.Cmd { return exec.Command(hello) }
@@ -117,54 +125,73 @@ func alternate(b *testing.B, cmds map[string]func() *exec.Cmd) {
 // alternating, and reports the minimum of the summed init clocks and the
 // bytes the inits allocate (all packages, and go-enry's).
 func initTrace(b *testing.B, bins map[string]string) {
-	clocks := map[string][]float64{}
+	names := []string{"stock", "lazy"}
+	if base := os.Getenv("SIGHTLINE_STARTUP_BASE"); base != "" {
+		bins = maps.Clone(bins)
+		bins["base"] = base
+		names = append(names, "base")
+	}
+	clocks, gcs := map[string][]float64{}, map[string]int{}
 	for i := 0; b.Loop(); i++ {
-		for _, name := range []string{"stock", "lazy"} {
-			clock, bytes, enry, err := traceInits(bins[name], "--help")
+		for _, name := range names {
+			t, err := traceInits(bins[name], "--help")
 			if err != nil {
 				b.Fatal(err)
 			}
-			clocks[name] = append(clocks[name], clock)
-			b.ReportMetric(float64(bytes), name+"-init-bytes")
-			b.ReportMetric(float64(enry), name+"-enry-init-bytes")
+			clocks[name] = append(clocks[name], t.clock)
+			gcs[name] += t.gcs
+			b.ReportMetric(float64(t.bytes), name+"-init-bytes")
+			b.ReportMetric(float64(t.enry), name+"-enry-init-bytes")
 		}
 	}
 	for name, c := range clocks {
 		min, med := minMedian(c)
 		b.ReportMetric(min, name+"-init-min-ms")
 		b.ReportMetric(med, name+"-init-median-ms")
+		b.ReportMetric(float64(gcs[name])/float64(len(c)), name+"-gcs/run")
 	}
 }
 
-// traceInits runs bin with GODEBUG=inittrace=1 and sums the inits' clock
-// (ms) and allocations (bytes), and go-enry's allocations.
-func traceInits(bin string, args ...string) (clock float64, total, enry int, err error) {
+// trace is what traceInits reads: the inits' summed clock (ms) and
+// allocations (bytes), go-enry's allocations, and the garbage collections
+// of the whole process.
+type trace struct {
+	clock            float64
+	bytes, enry, gcs int
+}
+
+// traceInits runs bin with GODEBUG=inittrace=1,gctrace=1.
+func traceInits(bin string, args ...string) (trace, error) {
+	var t trace
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1,gctrace=1")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		return 0, 0, 0, fmt.Errorf("%s: %v\n%s", bin, err, stderr.Bytes())
+		return t, fmt.Errorf("%s: %v\n%s", bin, err, stderr.Bytes())
 	}
 	sc := bufio.NewScanner(&stderr)
 	for sc.Scan() {
 		// init github.com/go-enry/go-enry/v2/data @0.5 ms, 0.84 ms clock, 642280 bytes, 6281 allocs
 		f := strings.Fields(sc.Text())
+		if len(f) > 1 && f[0] == "gc" {
+			t.gcs++
+		}
 		if len(f) < 10 || f[0] != "init" || f[8] != "bytes," {
 			continue
 		}
 		c, cerr := strconv.ParseFloat(f[4], 64)
 		n, nerr := strconv.Atoi(f[7])
 		if cerr != nil || nerr != nil {
-			return 0, 0, 0, fmt.Errorf("inittrace line %q: %v %v", sc.Text(), cerr, nerr)
+			return t, fmt.Errorf("inittrace line %q: %v %v", sc.Text(), cerr, nerr)
 		}
-		clock += c
-		total += n
+		t.clock += c
+		t.bytes += n
 		if strings.HasPrefix(f[1], "github.com/go-enry/") {
-			enry += n
+			t.enry += n
 		}
 	}
-	return clock, total, enry, nil
+	return t, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -5,10 +5,12 @@ import (
 	"cmp"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -83,7 +85,11 @@ func transform(enryDir, modDir, outDir string) error {
 	if err := copyModule(enryDir, copyDir, patched); err != nil {
 		return err
 	}
-	return writeModFile(modDir, outDir, copyDir)
+	jsonDir, err := writeGoJSON(outDir)
+	if err != nil {
+		return err
+	}
+	return writeModFile(modDir, outDir, map[string]string{Module: copyDir, GoJSON: jsonDir})
 }
 
 // copyModule copies go-enry's files that builds compile from src to dst,
@@ -128,15 +134,19 @@ func copyModule(src, dst string, patched map[string]patch) error {
 	return err
 }
 
-// writeModFile writes outDir/go.mod and go.sum: modDir's, with go-enry
-// replaced by copyDir. go.mod is written last, through a rename.
-func writeModFile(modDir, outDir, copyDir string) error {
+// writeModFile writes outDir/go.mod and go.sum: modDir's, with each module
+// of replaces replaced by its directory. go.mod is written last, through a
+// rename.
+func writeModFile(modDir, outDir string, replaces map[string]string) error {
 	mod, err := os.ReadFile(filepath.Join(modDir, "go.mod"))
 	if err != nil {
 		return fmt.Errorf("read the main module's go.mod: %w", err)
 	}
-	if bytes.Contains(mod, []byte("replace "+Module)) || bytes.Contains(mod, []byte("\n\t"+Module+" =>")) {
-		return fmt.Errorf("%s already replaces %s: remove that replace directive, or build without ops/enry", path.Join(modDir, "go.mod"), Module)
+	mods := slices.Sorted(maps.Keys(replaces))
+	for _, m := range mods {
+		if bytes.Contains(mod, []byte("replace "+m)) || bytes.Contains(mod, []byte("\n\t"+m+" =>")) {
+			return fmt.Errorf("%s already replaces %s: remove that replace directive, or build without ops/enry", path.Join(modDir, "go.mod"), m)
+		}
 	}
 	sum, err := os.ReadFile(filepath.Join(modDir, "go.sum"))
 	if err != nil {
@@ -145,7 +155,10 @@ func writeModFile(modDir, outDir, copyDir string) error {
 	if err := writeIfChanged(filepath.Join(outDir, "go.sum"), sum); err != nil {
 		return err
 	}
-	mod = fmt.Appendf(mod, "\n// Written by ops/enry: go-enry with lazy init.\nreplace %s => %s\n", Module, copyDir)
+	mod = append(mod, "\n// Written by ops/enry: go-enry with lazy init, goccy/go-json on encoding/json.\n"...)
+	for _, m := range mods {
+		mod = fmt.Appendf(mod, "replace %s => %s\n", m, replaces[m])
+	}
 	return writeIfChanged(filepath.Join(outDir, ModFile), mod)
 }
 

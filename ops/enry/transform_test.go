@@ -27,6 +27,10 @@ func TestTransformRejectsChangedShape(t *testing.T) {
 		{"frequencies followed by something else", "data/frequencies.go", "\nvar TokensTotal = ", "\nvar TokensCount = "},
 		{"frequencies literal reshaped", "data/frequencies.go", "\t\"1C Enterprise\": map[string]float64{\n", "\t\"1C Enterprise\": {\n"},
 		{"frequencies import something", "data/frequencies.go", "\npackage data\n", "\npackage data\n\nimport \"math\"\n"},
+		{"language infos renamed", "data/languageInfo.go", "\nvar LanguageInfoByID = map", "\nvar LanguageInfos = map"},
+		{"language infos import something", "data/languageInfo.go", "\npackage data\n", "\npackage data\n\nimport \"sort\"\n"},
+		{"language infos followed by something", "data/languageInfo.go", "\n\t\tLanguageID:     0,\n\t},\n", "\n\t\tLanguageID:     0,\n\t},\n}\n\nvar X = map[int]LanguageInfo{\n"},
+		{"language infos read elsewhere", "common.go", "data.LanguageInfoByID[id]", "data.LanguageInfoByID[id+0]"},
 		{"file gone", "classifier.go", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sightline-dev/sightline/pipeline/bucket"
@@ -173,8 +174,8 @@ func InboxReadManifest(ctx context.Context, b bucket.Bucket, entry string) (Inbo
 	return m, nil
 }
 
-var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
-var commitHex = regexp.MustCompile(`^[0-9a-f]{40}$`)
+var sha256Hex = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{64}$`) })
+var commitHex = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{40}$`) })
 
 // check reports what is wrong with m, if anything.
 func (m InboxManifest) check() error {
@@ -183,7 +184,7 @@ func (m InboxManifest) check() error {
 		return fmt.Errorf("manifest version %d, want %d (sent by another release of sightline?)", m.Version, InboxManifestVersion)
 	case m.Repository == "":
 		return errors.New("the manifest names no repository")
-	case !commitHex.MatchString(m.Commit):
+	case !commitHex().MatchString(m.Commit):
 		return fmt.Errorf("commit %q is not 40 lower-case hex digits", m.Commit)
 	case m.Format != string(scip.FormatLSIF) && m.Format != string(scip.FormatSCIP):
 		return fmt.Errorf("format %q is neither lsif nor scip", m.Format)
@@ -193,7 +194,7 @@ func (m InboxManifest) check() error {
 		return fmt.Errorf("root %q is not a clean relative directory", m.Root)
 	}
 	for i, p := range m.Parts {
-		if p.Size <= 0 || !sha256Hex.MatchString(p.SHA256) {
+		if p.Size <= 0 || !sha256Hex().MatchString(p.SHA256) {
 			return fmt.Errorf("part %d has size %d and checksum %q: want a positive size and a SHA-256 in hex", i, p.Size, p.SHA256)
 		}
 	}

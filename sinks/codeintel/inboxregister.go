@@ -96,7 +96,7 @@ func InboxRegisterCorrupt(ctx context.Context, db DB, p InboxRegisterParams, mes
 // Identifies reports whether m names a repository and a full commit:
 // enough for an errored upload saying what is wrong with the rest.
 func (m InboxManifest) Identifies() bool {
-	return m.Repository != "" && commitHex.MatchString(m.Commit)
+	return m.Repository != "" && commitHex().MatchString(m.Commit)
 }
 
 // uploadsInsertInbox inserts the upload of inbox entry p.Entry, in state

@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Info describes a repository as sync-repos records it.
@@ -58,7 +59,7 @@ func Inspect(ctx context.Context, dir string) (Info, error) {
 }
 
 // objectName matches a full object id, SHA-1 or SHA-256.
-var objectName = regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`)
+var objectName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9a-f]{40}|[0-9a-f]{64})$`) })
 
 // inspectOnce asks one git process for all of Info, which is all Open
 // needs: a process start is a few milliseconds, and `sightline search
@@ -73,7 +74,7 @@ func inspectOnce(ctx context.Context, dir string) (info Info, ok bool) {
 	// next to a file of that name.
 	out, err := run(ctx, dir, "rev-parse", "--absolute-git-dir", "HEAD^{commit}", "--symbolic-full-name", "HEAD", "--")
 	lines := strings.Split(out, "\n")
-	if err != nil || len(lines) != 4 || lines[3] != "--" || !objectName.MatchString(lines[1]) {
+	if err != nil || len(lines) != 4 || lines[3] != "--" || !objectName().MatchString(lines[1]) {
 		return Info{}, false
 	}
 	info = Info{GitDir: lines[0], Head: lines[1]}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"sync"
 )
 
 // Interval is a sampling interval: Value units of hour, day, week, month or
@@ -18,12 +19,12 @@ var units = []struct{ short, unit string }{
 	{"h", "hour"}, {"d", "day"}, {"w", "week"}, {"mo", "month"}, {"y", "year"},
 }
 
-var shortInterval = regexp.MustCompile(`^([0-9]+)(h|d|w|mo|y)$`)
+var shortInterval = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]+)(h|d|w|mo|y)$`) })
 
 // ParseInterval reads the short form: a count and h, d, w, mo or y, such as
 // 12h, 7d, 1w, 1mo or 1y.
 func ParseInterval(s string) (Interval, error) {
-	m := shortInterval.FindStringSubmatch(s)
+	m := shortInterval().FindStringSubmatch(s)
 	if m == nil {
 		return Interval{}, fmt.Errorf("%q is not an interval: want a count and a unit h, d, w, mo or y (12h, 7d, 1w, 1mo, 1y), or {unit: week, value: 1}", s)
 	}

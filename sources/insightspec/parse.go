@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -118,12 +119,12 @@ func ParseBytes(name string, data []byte, baseDir string) (*File, error) {
 	return f, nil
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`) })
 
 // syntaxError turns yaml.v3's "yaml: line N: msg" into file:N: msg.
 func syntaxError(name string, err error) *Error {
 	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+	if m := yamlLine().FindStringSubmatch(msg); m != nil {
 		var line int
 		fmt.Sscan(m[1], &line)
 		return &Error{File: name, Line: line, Msg: "malformed YAML: " + m[2]}
@@ -132,8 +133,10 @@ func syntaxError(name string, err error) *Error {
 }
 
 var (
-	unknownKey = regexp.MustCompile(`^field (\S+) not found in type (\S+)$`)
-	badType    = regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `(.*)`)? into (\\S+)$")
+	unknownKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^field (\S+) not found in type (\S+)$`) })
+	badType    = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `(.*)`)? into (\\S+)$")
+	})
 )
 
 // knownKeys lists the keys of each raw type, by the type name yaml.v3 uses
@@ -155,14 +158,14 @@ var knownKeys = func() map[string]string {
 // for a user: an unknown key with the known ones, or a value of the wrong
 // type.
 func (v *validator) typeError(msg string) *Error {
-	m := yamlLine.FindStringSubmatch(msg)
+	m := yamlLine().FindStringSubmatch(msg)
 	if m == nil {
 		return &Error{File: v.file, Msg: msg}
 	}
 	var line int
 	fmt.Sscan(m[1], &line)
 	text := m[2]
-	if u := unknownKey.FindStringSubmatch(text); u != nil {
+	if u := unknownKey().FindStringSubmatch(text); u != nil {
 		path := v.loc.pathAt(line, u[1], "")
 		if len(path) > 0 {
 			path = path[:len(path)-1]
@@ -175,7 +178,7 @@ func (v *validator) typeError(msg string) *Error {
 		e.Line = line
 		return e
 	}
-	if t := badType.FindStringSubmatch(text); t != nil {
+	if t := badType().FindStringSubmatch(text); t != nil {
 		p := v.loc.pathAt(line, "", t[2])
 		e := v.at(p, "want "+typeWords(t[3])+", got "+valueWords(t[1], t[2]))
 		e.Line = line

@@ -17,7 +17,7 @@ func (v *validator) series(p path, index int, rs rawSeries, in Insight) Series {
 	if s.Label == "" {
 		v.errorf(sub(p, "label"), "missing; every series needs a label")
 	}
-	if s.Stroke != "" && !validColor.MatchString(s.Stroke) {
+	if s.Stroke != "" && !validColor().MatchString(s.Stroke) {
 		v.errorf(sub(p, "color"), "%q is not a colour: want #rgb or #rrggbb, e.g. \"#1f77b4\"", s.Stroke)
 	}
 	s.Kind = v.oneOf(sub(p, "kind"), rs.Kind, KindSearch, KindCaptureGroup, KindLanguageUsage, KindGroupBy)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 
@@ -93,8 +94,8 @@ func (v *validator) repos(baseDir string) []repospec.Spec {
 }
 
 var (
-	validID    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
-	validColor = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
+	validID    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`) })
+	validColor = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`) })
 )
 
 func (v *validator) insight(i int, ri rawInsight) Insight {
@@ -110,7 +111,7 @@ func (v *validator) insight(i int, ri rawInsight) Insight {
 	}
 	if ri.ID != nil {
 		in.ID = *ri.ID
-		if !validID.MatchString(in.ID) {
+		if !validID().MatchString(in.ID) {
 			v.errorf(sub(p, "id"), "%q is not a valid id: use up to 100 letters, digits, '.', '_' and '-', starting with a letter or digit", in.ID)
 		}
 	}

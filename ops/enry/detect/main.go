@@ -123,6 +123,7 @@ func describe(path string, content []byte) string {
 			enry.IsTest(path), enry.IsConfiguration(path), enry.IsDotFile(path), enry.IsImage(path), enry.IsBinary(content)),
 		"sightline=" + search.Language(path, content),
 		fmt.Sprintf("stat=%t/%s/%d/%d", counted, stat.Lang, stat.Lines, stat.Bytes),
+		"info=" + info(enry.GetLanguage(path, content)),
 	}
 	return strings.Join(fields, "\t")
 }
@@ -145,4 +146,13 @@ func ranking(langs []string) string {
 	}
 	sorted := slices.Sorted(slices.Values(langs))
 	return langs[0] + "|" + list(sorted)
+}
+
+// info is go-enry's LanguageInfo of lang, every field.
+func info(lang string) string {
+	i, err := enry.GetLanguageInfo(lang)
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	return fmt.Sprintf("%+v", i)
 }
