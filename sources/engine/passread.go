@@ -86,6 +86,8 @@ func (p *pass) read(ctx context.Context, b passBlobs, todo [][]pending, values [
 			f := todo[uses[0].k][uses[0].i]
 			return fmt.Errorf("read %s (%s): %w", f.path, f.oid, err)
 		}
+		text := newText(data, len(uses))
+		defer text.Release()
 		for _, u := range uses {
 			ev, f := p.evs[u.k], todo[u.k][u.i]
 			switch {
@@ -95,9 +97,18 @@ func (p *pass) read(ctx context.Context, b passBlobs, todo [][]pending, values [
 			case data == nil || size > ev.sizeLimit():
 				values[u.k][u.i] = fileValue{res: search.FileResult{Skipped: search.SkipTooLarge}}
 			default:
-				values[u.k][u.i] = ev.compute(f.path, data)
+				values[u.k][u.i] = ev.compute(f.path, text)
 			}
 		}
 		return nil
 	})
+}
+
+// newText prepares a blob's content for its uses: shared between them (see
+// search.NewSharedText) when there are several.
+func newText(data []byte, uses int) *search.Text {
+	if uses > 1 {
+		return search.NewSharedText(data)
+	}
+	return search.NewText(data)
 }
