@@ -86,7 +86,7 @@ func (p *pass) read(ctx context.Context, b passBlobs, todo [][]pending, values [
 			f := todo[uses[0].k][uses[0].i]
 			return fmt.Errorf("read %s (%s): %w", f.path, f.oid, err)
 		}
-		text := newText(data, len(uses))
+		text := p.newText(data, uses)
 		defer text.Release()
 		for _, u := range uses {
 			ev, f := p.evs[u.k], todo[u.k][u.i]
@@ -104,11 +104,54 @@ func (p *pass) read(ctx context.Context, b passBlobs, todo [][]pending, values [
 	})
 }
 
-// newText prepares a blob's content for its uses: shared between them (see
-// search.NewSharedText) when there are several.
-func newText(data []byte, uses int) *search.Text {
-	if uses > 1 {
-		return search.NewSharedText(data)
+// minGroupLiterals is how many case-insensitive literals the queries
+// reading a blob must have in all for their group to find them in one pass
+// over it (search.Group) rather than each on its own: one pass of the
+// automaton costs about as much as that many scans for one literal.
+const minGroupLiterals = 6
+
+// groupQueries builds the group of the live queries' literals, when they
+// have enough of them.
+func (p *pass) groupQueries() {
+	var qs []*search.Query
+	for k, ev := range p.evs {
+		if ev != nil && !ev.opts.Langs {
+			qs = append(qs, p.queries[k].Query)
+		}
 	}
-	return search.NewText(data)
+	g, err := search.NewGroup(qs)
+	if err != nil {
+		return // each query scans on its own, as without a group
+	}
+	p.literals = make([]int, len(p.evs))
+	total := 0
+	for k, ev := range p.evs {
+		if ev != nil && !ev.opts.Langs {
+			p.literals[k] = g.Literals(p.queries[k].Query)
+			total += p.literals[k]
+		}
+	}
+	if total >= minGroupLiterals {
+		p.group = g
+	}
+}
+
+// newText prepares a blob's content for the queries that use it: found
+// together by the pass's group when they have enough literals, shared
+// between them when there are several (search.NewSharedText), otherwise
+// as it is.
+func (p *pass) newText(data []byte, uses []blobUse) *search.Text {
+	if len(uses) < 2 {
+		return search.NewText(data)
+	}
+	if p.group != nil {
+		n := 0
+		for _, u := range uses {
+			n += p.literals[u.k]
+		}
+		if n >= minGroupLiterals {
+			return p.group.Text(data)
+		}
+	}
+	return search.NewSharedText(data)
 }

@@ -16,8 +16,8 @@ var dashboardPatterns = []string{
 }
 
 // BenchmarkDashboardQueries scans the corpus for each of the dashboard's
-// patterns alone, then for all of them file by file, as a pass does: sharing a Text
-// (all-shared) and not (all).
+// patterns alone, then for all of them file by file, as a pass does: with a Group's
+// Text (all-group), sharing a Text (all-shared) and not (all).
 func BenchmarkDashboardQueries(b *testing.B) {
 	var qs []*Query
 	for _, p := range dashboardPatterns {
@@ -25,6 +25,25 @@ func BenchmarkDashboardQueries(b *testing.B) {
 		qs = append(qs, q)
 		b.Run(p, func(b *testing.B) { benchQuery(b, q) })
 	}
+	b.Run("all-group", func(b *testing.B) {
+		files, size := corpus(b)
+		b.SetBytes(size)
+		g, err := NewGroup(qs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cpu := processCPU()
+		for b.Loop() {
+			for _, f := range files {
+				t := g.Text(f)
+				for _, q := range qs {
+					q.MatchContentText(t, MatchOpts{})
+				}
+				t.Release()
+			}
+		}
+		b.ReportMetric((processCPU()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+	})
 	b.Run("all-shared", func(b *testing.B) {
 		files, size := corpus(b)
 		b.SetBytes(size)

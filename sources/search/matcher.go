@@ -82,8 +82,8 @@ func (m *literalMatcher) countIn(t *Text, limit int) int {
 	case t.hasAny(m.variants):
 		return m.unicode.countIn(t, limit)
 	}
-	f, b := m.f.in(t)
-	return f.count(b, limit)
+	sc := m.f.scannerIn(t)
+	return sc.count(limit)
 }
 
 func isASCII(s string) bool {

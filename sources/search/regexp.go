@@ -174,8 +174,7 @@ func (m *regexpMatcher) nextCandidate(t *Text) func(from int) int {
 	}
 	scanners := make([]scanner, len(m.pre))
 	for i, f := range m.pre {
-		f, buf := f.in(t)
-		scanners[i] = f.scanner(buf)
+		scanners[i] = f.scannerIn(t)
 	}
 	return func(from int) int {
 		best := -1

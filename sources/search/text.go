@@ -19,6 +19,10 @@ type Text struct {
 	lower  *[]byte
 	known  textFacts // which of the facts below have been computed
 	facts  textFacts
+	// group, when not nil, finds the case-insensitive literals of its
+	// queries; occurrences are what it found, by pattern, once computed.
+	group       *Group
+	occurrences [][]int32
 }
 
 // textFacts is a set of facts about a text.
