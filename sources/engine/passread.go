@@ -119,10 +119,7 @@ func (p *pass) groupQueries() {
 			qs = append(qs, p.queries[k].Query)
 		}
 	}
-	g, err := search.NewGroup(qs)
-	if err != nil {
-		return // each query scans on its own, as without a group
-	}
+	g := search.NewGroup(qs)
 	p.literals = make([]int, len(p.evs))
 	total := 0
 	for k, ev := range p.evs {

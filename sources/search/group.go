@@ -1,27 +1,21 @@
 package search
 
-import (
-	"fmt"
-
-	"github.com/coregx/ahocorasick"
-)
-
 // Group is a set of queries whose case-insensitive literals are found
 // together: the literals of literal queries and the literal prefilters of
 // regexps, all of them, in one pass of an Aho-Corasick automaton over a
-// file's lower-cased content, instead of one scan per literal. A file
+// file's lower-cased content, instead of one scan per literal (see
+// automaton). A file
 // scanned by many such queries (a dashboard's series in one history walk)
 // costs one pass rather than one per literal, which pays when there are
 // about six literals or more (see [Group.Literals]). A Group is immutable
 // and safe for concurrent use.
 type Group struct {
-	ac   *ahocorasick.Automaton // nil when there are no literals
-	ids  map[*finder]int        // each folding finder's pattern
-	lens []int                  // each pattern's length
+	ac  *automaton      // nil when there are no literals
+	ids map[*finder]int // each folding finder's pattern
 }
 
 // NewGroup returns the group of queries; nil queries are left out.
-func NewGroup(queries []*Query) (*Group, error) {
+func NewGroup(queries []*Query) *Group {
 	g := &Group{ids: map[*finder]int{}}
 	byPattern := map[string]int{}
 	var patterns [][]byte
@@ -32,20 +26,14 @@ func NewGroup(queries []*Query) (*Group, error) {
 				id = len(patterns)
 				byPattern[string(f.pat)] = id
 				patterns = append(patterns, f.pat)
-				g.lens = append(g.lens, len(f.pat))
 			}
 			g.ids[f] = id
 		}
 	}
-	if len(patterns) == 0 {
-		return g, nil
+	if len(patterns) > 0 {
+		g.ac = newAutomaton(patterns)
 	}
-	ac, err := ahocorasick.NewBuilder().AddPatterns(patterns).Build()
-	if err != nil {
-		return nil, fmt.Errorf("build the automaton of %d literals: %w", len(patterns), err)
-	}
-	g.ac = ac
-	return g, nil
+	return g
 }
 
 // Literals returns how many of q's case-insensitive literals the group
@@ -90,16 +78,6 @@ func (q *Query) foldingFinders() []*finder {
 	return out
 }
 
-// find lists the starts of every occurrence, overlapping, of each of the
-// group's literals in lower, a lower-cased content.
-func (g *Group) find(lower []byte) [][]int32 {
-	found := make([][]int32, len(g.lens))
-	for _, m := range g.ac.FindAllOverlapping(lower) {
-		found[m.PatternID] = append(found[m.PatternID], int32(m.Start))
-	}
-	return found
-}
-
 // found returns the starts of f's occurrences in t's content when t
 // belongs to a group that finds f; ok is false otherwise.
 func (t *Text) found(f *finder) (starts []int32, ok bool) {
@@ -111,7 +89,7 @@ func (t *Text) found(f *finder) (starts []int32, ok bool) {
 		return nil, false
 	}
 	if t.occurrences == nil {
-		t.occurrences = t.group.find(t.folded())
+		t.occurrences = t.group.ac.find(t.folded())
 	}
 	return t.occurrences[id], true
 }
