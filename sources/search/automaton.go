@@ -8,13 +8,13 @@ package search
 // step waits for the previous one's load, and independent chains of loads
 // keep the processor busy while one waits.
 type automaton struct {
-	class      [256]uint8 // bytes that occur in no pattern share class 0
-	stride     int        // a power of two, at least the number of classes
-	trans      []uint32   // by premultiplied state + class: the next premultiplied state
-	matchBit   uint32     // set in the premultiplied ids of the states where patterns end
-	outs       [][]int32  // by state index: the patterns ending there
-	lens       []int      // pattern lengths
-	maxLen     int
+	class    [256]uint8 // bytes that occur in no pattern share class 0
+	stride   int        // a power of two, at least the number of classes
+	trans    []uint32   // by premultiplied state + class: the next premultiplied state
+	matchBit uint32     // set in the premultiplied ids of the states where patterns end
+	outs     [][]int32  // by state index: the patterns ending there
+	lens     []int      // pattern lengths
+	maxLen   int
 }
 
 // trieNode is a state of the automaton under construction.
