@@ -8,18 +8,18 @@ package search
 // step waits for the previous one's load, and independent chains of loads
 // keep the processor busy while one waits.
 type automaton struct {
-	class    [256]uint8 // bytes that occur in no pattern share class 0
-	stride   int        // a power of two, at least the number of classes
-	trans    []uint32   // by premultiplied state + class: the next premultiplied state
-	matchBit uint32     // set in the premultiplied ids of the states where patterns end
-	outs     [][]int32  // by state index: the patterns ending there
-	lens     []int      // pattern lengths
+	class    [256]uint16 // bytes that occur in no pattern share class 0; 257 classes at most
+	stride   int         // a power of two, at least the number of classes
+	trans    []uint32    // by premultiplied state + class: the next premultiplied state
+	matchBit uint32      // set in the premultiplied ids of the states where patterns end
+	outs     [][]int32   // by state index: the patterns ending there
+	lens     []int       // pattern lengths
 	maxLen   int
 }
 
 // trieNode is a state of the automaton under construction.
 type trieNode struct {
-	next map[uint8]int // by class
+	next map[uint16]int // by class
 	fail int
 	outs []int32
 }
@@ -28,7 +28,7 @@ type trieNode struct {
 func newAutomaton(patterns [][]byte) *automaton {
 	a := &automaton{lens: make([]int, len(patterns))}
 	a.setClasses(patterns)
-	nodes := []trieNode{{next: map[uint8]int{}}}
+	nodes := []trieNode{{next: map[uint16]int{}}}
 	for id, p := range patterns {
 		a.lens[id] = len(p)
 		a.maxLen = max(a.maxLen, len(p))
@@ -38,7 +38,7 @@ func newAutomaton(patterns [][]byte) *automaton {
 			n, ok := nodes[s].next[k]
 			if !ok {
 				n = len(nodes)
-				nodes = append(nodes, trieNode{next: map[uint8]int{}})
+				nodes = append(nodes, trieNode{next: map[uint16]int{}})
 				nodes[s].next[k] = n
 			}
 			s = n
@@ -56,7 +56,7 @@ func (a *automaton) setClasses(patterns [][]byte) {
 	for _, p := range patterns {
 		for _, c := range p {
 			if a.class[c] == 0 {
-				a.class[c] = uint8(n)
+				a.class[c] = uint16(n)
 				n++
 			}
 		}
@@ -128,7 +128,7 @@ func (a *automaton) compile(nodes []trieNode, order []int) {
 		a.outs[id[s]] = nodes[s].outs
 		row := a.trans[id[s]*a.stride : (id[s]+1)*a.stride]
 		for k := range row {
-			if child, ok := nodes[s].next[uint8(k)]; ok {
+			if child, ok := nodes[s].next[uint16(k)]; ok {
 				row[k] = uint32(id[child] * a.stride)
 			} else if s != 0 {
 				row[k] = a.trans[id[nodes[s].fail]*a.stride+k]

@@ -100,3 +100,19 @@ func TestLowerASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestAutomatonEveryByte gives the automaton patterns with all 256 byte
+// values, which need 257 byte classes (one for bytes in no pattern).
+func TestAutomatonEveryByte(t *testing.T) {
+	t.Parallel()
+	var patterns [][]byte
+	var text []byte
+	for c := range 256 {
+		patterns = append(patterns, []byte{byte(c), byte(255 - c)})
+		text = append(text, byte(c))
+	}
+	text = append(text, text...)
+	if diff := cmp.Diff(allStarts(patterns, text), newAutomaton(patterns).find(text), cmp.Comparer(slices.Equal[[]int32])); diff != "" {
+		t.Errorf("starts differ (-want +got):\n%s", diff)
+	}
+}
