@@ -141,7 +141,8 @@ func (ev *evaluation) sizeLimit() int64 {
 }
 
 // compute is a file's value from its content.
-func (ev *evaluation) compute(p string, data []byte) fileValue {
+func (ev *evaluation) compute(p string, text *search.Text) fileValue {
+	data := text.Bytes()
 	if ev.opts.Langs {
 		if !ev.q.InScope(p, data) {
 			return fileValue{}
@@ -151,7 +152,7 @@ func (ev *evaluation) compute(p string, data []byte) fileValue {
 		}
 		return fileValue{}
 	}
-	v := fileValue{res: ev.q.Match(p, data, ev.opts.Match)}
+	v := fileValue{res: ev.q.MatchText(p, text, ev.opts.Match)}
 	if ev.opts.GroupBy == GroupLang {
 		v.lang = search.Language(p, data)
 	}

@@ -94,6 +94,7 @@ func (e *Engine) Pass(ctx context.Context, repo *gitsource.Repo, queries []PassQ
 		p.evs[k] = ev
 		p.results[k].Points = make([]Point, len(commits))
 	}
+	p.groupQueries()
 	ctx, stop := p.budgets.watch(ctx)
 	defer stop()
 	ctx, cancel := context.WithCancel(ctx)
@@ -133,6 +134,11 @@ type pass struct {
 	diffsDone chan struct{}
 	bytesRead *atomic.Int64 // bytes of the blobs git sent
 	budgets   *budgets
+	// group finds the live queries' case-insensitive literals together in
+	// a blob that several read; literals counts each query's (see
+	// newText).
+	group    *search.Group
+	literals []int
 }
 
 // fail ends query k with err.

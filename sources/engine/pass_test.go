@@ -17,7 +17,9 @@ import (
 // type:path query and language usage in ONE pass over the scripted history
 // (renames, deletions, files becoming binary, symbolic links or too large
 // and back) and compares every query's points with git grep and git
-// archive, as the single-query tests do.
+// archive, as the single-query tests do. With this many case-insensitive
+// literals, the pass finds them in each blob with one search.Group
+// automaton.
 func testSharedPass(t *testing.T, h *history) {
 	var queries []engine.PassQuery
 	add := func(query string, opts engine.Opts) int {

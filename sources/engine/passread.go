@@ -89,6 +89,8 @@ func (p *pass) read(ctx context.Context, b passBlobs, todo [][]pending, values [
 			f := todo[uses[0].k][uses[0].i]
 			return fmt.Errorf("read %s (%s): %w", f.path, f.oid, err)
 		}
+		text := p.newText(data, uses)
+		defer text.Release()
 		for _, u := range uses {
 			if p.budgets.over(u.k) {
 				continue // it fails after this move (failOut)
@@ -102,10 +104,59 @@ func (p *pass) read(ctx context.Context, b passBlobs, todo [][]pending, values [
 			case data == nil || size > ev.sizeLimit():
 				values[u.k][u.i] = fileValue{res: search.FileResult{Skipped: search.SkipTooLarge}}
 			default:
-				values[u.k][u.i] = ev.compute(f.path, data)
+				values[u.k][u.i] = ev.compute(f.path, text)
 			}
 			p.budgets.computed(u.k, began)
 		}
 		return nil
 	})
+}
+
+// minGroupLiterals is how many case-insensitive literals the queries
+// reading a blob must have in all for their group to find them in one pass
+// over it (search.Group) rather than each on its own: one pass of the
+// automaton costs about as much as that many scans for one literal.
+const minGroupLiterals = 6
+
+// groupQueries builds the group of the live queries' literals, when they
+// have enough of them.
+func (p *pass) groupQueries() {
+	var qs []*search.Query
+	for k, ev := range p.evs {
+		if ev != nil && !ev.opts.Langs {
+			qs = append(qs, p.queries[k].Query)
+		}
+	}
+	g := search.NewGroup(qs)
+	p.literals = make([]int, len(p.evs))
+	total := 0
+	for k, ev := range p.evs {
+		if ev != nil && !ev.opts.Langs {
+			p.literals[k] = g.Literals(p.queries[k].Query)
+			total += p.literals[k]
+		}
+	}
+	if total >= minGroupLiterals {
+		p.group = g
+	}
+}
+
+// newText prepares a blob's content for the queries that use it: found
+// together by the pass's group when they have enough literals, shared
+// between them when there are several (search.NewSharedText), otherwise
+// as it is.
+func (p *pass) newText(data []byte, uses []blobUse) *search.Text {
+	if len(uses) < 2 {
+		return search.NewText(data)
+	}
+	if p.group != nil {
+		n := 0
+		for _, u := range uses {
+			n += p.literals[u.k]
+		}
+		if n >= minGroupLiterals {
+			return p.group.Text(data)
+		}
+	}
+	return search.NewSharedText(data)
 }

@@ -5,12 +5,18 @@
 // package query below it, as zoekt separates query/ from its evaluation.
 //
 // The package works on (path, content) pairs only. It does not read git
-// objects, walk commits or cache anything: callers parse a query once with
+// objects, walk commits or cache results (it only memoizes go-enry's
+// answers about paths): callers parse a query once with
 // [Parse] (which parses with [query.Parse] and compiles the matcher), decide
 // from the path alone whether a file is in scope with [Query.PathScope], and
 // compute the per-file result from the content with
 // [Query.MatchContent], which depends on the content and [MatchOpts] alone
 // and may therefore be cached by (blob oid, [Query.Fingerprint], opts).
+// Callers that match one content with many queries (a pass over a
+// dashboard's series) prepare it once as a [Text], from [NewSharedText] or
+// a [Group] of the queries, and call [Query.MatchText]: the content is then
+// lower-cased once for all the case-insensitive queries, and a Group finds
+// all their literals in one pass of an Aho-Corasick automaton.
 //
 // Match counts agree with `git grep -o`: a file counts the lines git would
 // print for it. So a match never spans lines (a pattern that needs a newline

@@ -62,7 +62,7 @@ type LangOpts struct {
 // ExcludesPath reports whether a file is excluded from language statistics
 // by its path alone, so that callers need not read it.
 func (o LangOpts) ExcludesPath(path string) bool {
-	return !o.IncludeVendored && enry.IsVendor(path)
+	return !o.IncludeVendored && vendorPaths.get(path)
 }
 
 // LangStat is one file's contribution to language usage.
@@ -82,7 +82,7 @@ func FileLangStat(path string, content []byte, opts LangOpts) (stat LangStat, ok
 		return LangStat{}, false
 	}
 	lang := Language(path, content)
-	if lang == "" || !opts.IncludeGenerated && enry.IsGenerated(path, content) {
+	if lang == "" || !opts.IncludeGenerated && isGenerated(path, content) {
 		return LangStat{}, false
 	}
 	return LangStat{Lang: lang, Lines: countLines(content), Bytes: len(content)}, true

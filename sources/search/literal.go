@@ -15,6 +15,11 @@ type finder struct {
 	fold   bool
 	anchor int  // index in pat of the rarest byte
 	lo, up byte // pat[anchor] in lower and upper case (equal unless a folded letter)
+	// lowered, for a folding finder, finds pat case-sensitively, with the
+	// same anchor: in a lower-cased copy of a text (see Text.folded) it
+	// finds what the folding finder finds in the text, at the same
+	// offsets, scanning for one byte instead of two.
+	lowered *finder
 }
 
 // newFinder returns a finder for a non-empty literal.
@@ -24,7 +29,7 @@ func newFinder(lit string, fold bool) *finder {
 		f.pat = bytes.Map(asciiLowerRune, f.pat)
 	}
 	for i, c := range f.pat {
-		if f.rank(c) < f.rank(f.pat[f.anchor]) {
+		if f.freq(c) < f.freq(f.pat[f.anchor]) {
 			f.anchor = i
 		}
 	}
@@ -32,15 +37,19 @@ func newFinder(lit string, fold bool) *finder {
 	if fold && 'a' <= f.lo && f.lo <= 'z' {
 		f.up = f.lo - 'a' + 'A'
 	}
+	if fold {
+		f.lowered = &finder{pat: f.pat, anchor: f.anchor, lo: f.lo, up: f.lo}
+	}
 	return f
 }
 
-// rank estimates how common c is in the text scanned for it.
-func (f *finder) rank(c byte) int {
+// freq estimates how often c occurs in the text scanned for it, in either
+// case when folding.
+func (f *finder) freq(c byte) uint32 {
 	if f.fold && 'a' <= c && c <= 'z' {
-		return int(byteRank[c]) + int(byteRank[c-'a'+'A'])
+		return byteFreq[c] + byteFreq[c-'a'+'A']
 	}
-	return int(byteRank[c])
+	return byteFreq[c]
 }
 
 // asciiLowerRune lower-cases ASCII letters only. Folding other letters
@@ -72,15 +81,7 @@ func (f *finder) equalAt(w []byte) bool {
 // left to right, stopping at limit if it is positive.
 func (f *finder) count(b []byte, limit int) int {
 	s := f.scanner(b)
-	n := 0
-	for pos := 0; limit <= 0 || n < limit; n++ {
-		i := s.next(pos)
-		if i < 0 {
-			break
-		}
-		pos = i + len(f.pat)
-	}
-	return n
+	return s.count(limit)
 }
 
 // scanner returns a scanner of b for the literal.
@@ -88,14 +89,47 @@ func (f *finder) scanner(b []byte) scanner {
 	return scanner{f: f, b: b, nlo: -2, nup: -2, last: -2}
 }
 
+// scannerIn returns a scanner of t's content for the literal: over the
+// occurrences t's group found (see Group), else over t's lower-cased
+// copy, else over the content itself. Offsets are the content's in every
+// case.
+func (f *finder) scannerIn(t *Text) scanner {
+	if f.fold {
+		if found, ok := t.found(f); ok {
+			return scanner{f: f, found: found, listed: true, last: -2}
+		}
+		if lower := t.folded(); lower != nil {
+			return f.lowered.scanner(lower)
+		}
+	}
+	return f.scanner(t.b)
+}
+
 // scanner finds successive occurrences of a finder's literal in one buffer,
 // remembering where it last found the anchor byte in each case so that
-// scanning for both cases stays linear.
+// scanning for both cases stays linear; or, when listed, it walks a list
+// of the occurrences found beforehand.
 type scanner struct {
 	f        *finder
 	b        []byte
 	nlo, nup int // next known position of f.lo, f.up: -2 unknown, -1 none left
 	last     int // last result of next: -2 none yet, -1 no more occurrences
+	listed   bool
+	found    []int32 // when listed: the starts of all occurrences, overlapping, in order
+}
+
+// count returns the number of non-overlapping occurrences from the start,
+// left to right, stopping at limit if it is positive.
+func (s *scanner) count(limit int) int {
+	n := 0
+	for pos := 0; limit <= 0 || n < limit; n++ {
+		i := s.next(pos)
+		if i < 0 {
+			break
+		}
+		pos = i + len(s.f.pat)
+	}
+	return n
 }
 
 // next returns the start of the leftmost occurrence at or after from, or -1.
@@ -103,6 +137,9 @@ type scanner struct {
 func (s *scanner) next(from int) int {
 	if s.last == -1 || s.last >= from {
 		return s.last
+	}
+	if s.listed {
+		return s.nextListed(from)
 	}
 	f := s.f
 	for {
@@ -122,6 +159,18 @@ func (s *scanner) next(from int) int {
 		}
 		from = start + 1
 	}
+}
+
+// nextListed is next over the list of occurrences.
+func (s *scanner) nextListed(from int) int {
+	for len(s.found) > 0 && int(s.found[0]) < from {
+		s.found = s.found[1:]
+	}
+	s.last = -1
+	if len(s.found) > 0 {
+		s.last = int(s.found[0])
+	}
+	return s.last
 }
 
 // anchorAt returns the first position at or after i holding the anchor byte

@@ -81,13 +81,20 @@ func (r FileResult) Size() int {
 // otherwise the match of the path (type:path, or no pattern) or of the
 // content.
 func (q *Query) Match(path string, content []byte, opts MatchOpts) FileResult {
-	if !q.InScope(path, content) {
+	t := Text{b: content}
+	return q.MatchText(path, &t, opts)
+}
+
+// MatchText is Match of a prepared content: queries matching the same Text
+// share the work of preparing it (see [Text]).
+func (q *Query) MatchText(path string, t *Text, opts MatchOpts) FileResult {
+	if !q.InScope(path, t.b) {
 		return FileResult{}
 	}
 	if !q.NeedsContent() {
 		return q.MatchPath(path)
 	}
-	return q.MatchContent(content, opts)
+	return q.MatchContentText(t, opts)
 }
 
 // MatchPath computes the result of a query that does not need content (see
@@ -105,20 +112,26 @@ func (q *Query) MatchPath(path string) FileResult {
 // on the content, the query's [Query.Fingerprint] and opts, so it may be
 // cached by (blob oid, fingerprint). Large and binary files are skipped.
 func (q *Query) MatchContent(content []byte, opts MatchOpts) FileResult {
+	t := Text{b: content}
+	return q.MatchContentText(&t, opts)
+}
+
+// MatchContentText is MatchContent of a prepared content (see [Text]).
+func (q *Query) MatchContentText(t *Text, opts MatchOpts) FileResult {
 	switch {
 	case !q.NeedsContent():
 		return FileResult{}
-	case opts.TooLarge(int64(len(content))):
+	case opts.TooLarge(int64(len(t.b))):
 		return FileResult{Skipped: SkipTooLarge}
-	case isBinary(content):
+	case t.has(factBinary):
 		return FileResult{Skipped: SkipBinary}
 	case q.HasCaptures():
-		n, values := q.m.(*regexpMatcher).captures(content, q.SelectFile())
+		n, values := q.m.(*regexpMatcher).captures(t, q.SelectFile())
 		return FileResult{Matches: q.selected(n), Captures: values}
 	case q.SelectFile():
-		return FileResult{Matches: q.m.count(content, 1)}
+		return FileResult{Matches: q.m.countIn(t, 1)}
 	}
-	return FileResult{Matches: q.m.count(content, 0)}
+	return FileResult{Matches: q.m.countIn(t, 0)}
 }
 
 // selected applies select:file to a match count.

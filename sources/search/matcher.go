@@ -1,7 +1,6 @@
 package search
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
 )
@@ -12,6 +11,9 @@ type matcher interface {
 	// count returns the number of matches in b, stopping at limit if it is
 	// positive.
 	count(b []byte, limit int) int
+	// countIn is count of t's content, using what t shares between
+	// queries.
+	countIn(t *Text, limit int) int
 }
 
 var (
@@ -69,15 +71,19 @@ func (m *literalMatcher) addVariants(pattern string) error {
 }
 
 func (m *literalMatcher) count(b []byte, limit int) int {
-	if m.f == nil {
+	t := Text{b: b}
+	return m.countIn(&t, limit)
+}
+
+func (m *literalMatcher) countIn(t *Text, limit int) int {
+	switch {
+	case m.f == nil:
 		return 0
+	case t.hasAny(m.variants):
+		return m.unicode.countIn(t, limit)
 	}
-	for _, v := range m.variants {
-		if bytes.Contains(b, v) {
-			return m.unicode.count(b, limit)
-		}
-	}
-	return m.f.count(b, limit)
+	sc := m.f.scannerIn(t)
+	return sc.count(limit)
 }
 
 func isASCII(s string) bool {

@@ -50,8 +50,13 @@ func newRegexpMatcher(src string, fold bool) (*regexpMatcher, error) {
 
 // count returns the number of matches in b, stopping at limit if positive.
 func (m *regexpMatcher) count(b []byte, limit int) int {
+	t := Text{b: b}
+	return m.countIn(&t, limit)
+}
+
+func (m *regexpMatcher) countIn(t *Text, limit int) int {
 	n := 0
-	m.candidateLines(b, func(line []byte) bool {
+	m.candidateLines(t, func(line []byte) bool {
 		n += m.lineMatches(line, false, nil)
 		return limit <= 0 || n < limit
 	})
@@ -65,8 +70,8 @@ func (m *regexpMatcher) count(b []byte, limit int) int {
 // group, each value once if once is set. A group that did not take part in
 // a match, or matched the empty string, gives no value. values is nil when
 // there are none, which keeps cached results small.
-func (m *regexpMatcher) captures(b []byte, once bool) (n int, values map[string]int) {
-	m.candidateLines(b, func(line []byte) bool {
+func (m *regexpMatcher) captures(t *Text, once bool) (n int, values map[string]int) {
+	m.candidateLines(t, func(line []byte) bool {
 		n += m.lineMatches(line, true, func(s []byte, loc []int) {
 			if loc[2] < loc[3] {
 				if values == nil {
@@ -133,8 +138,9 @@ func truncateValue(v []byte) string {
 
 // candidateLines calls visit with each line that may contain a match, in
 // order, until visit returns false. Lines exclude their '\n'.
-func (m *regexpMatcher) candidateLines(b []byte, visit func(line []byte) bool) {
-	next := m.nextCandidate(b)
+func (m *regexpMatcher) candidateLines(t *Text, visit func(line []byte) bool) {
+	b := t.b
+	next := m.nextCandidate(t)
 	for pos := 0; pos < len(b); {
 		i := next(pos)
 		if i < 0 {
@@ -154,7 +160,8 @@ func (m *regexpMatcher) candidateLines(b []byte, visit func(line []byte) bool) {
 
 // nextCandidate returns a function giving, for a line start from, a
 // position at or after it on the first line that may match, or -1.
-func (m *regexpMatcher) nextCandidate(b []byte) func(from int) int {
+func (m *regexpMatcher) nextCandidate(t *Text) func(from int) int {
+	b := t.b
 	if m.pre == nil {
 		return func(from int) int {
 			// from is a line start, so ^ and \b see the same context as on
@@ -167,7 +174,7 @@ func (m *regexpMatcher) nextCandidate(b []byte) func(from int) int {
 	}
 	scanners := make([]scanner, len(m.pre))
 	for i, f := range m.pre {
-		scanners[i] = f.scanner(b)
+		scanners[i] = f.scannerIn(t)
 	}
 	return func(from int) int {
 		best := -1

@@ -105,6 +105,26 @@ func BenchmarkDashboard(b *testing.B) {
 	b.ReportMetric(naive.cpu.Seconds()/sepCPU.Seconds(), "separate-cpu-speedup-x")
 }
 
+// BenchmarkDashboardPass times the dashboard's one pass alone, without the
+// naive baseline (which takes minutes) nor the check against git that
+// BenchmarkDashboard makes: a quick measure of the pass's wall and CPU
+// time (user+sys of the process and its git children) for comparing
+// builds, and for profiles (-cpuprofile, -memprofile).
+func BenchmarkDashboardPass(b *testing.B) {
+	r := openBenchRepo(b)
+	queries := dashboardPassQueries(b, r)
+	cpu := cpuTime()
+	for b.Loop() {
+		if _, err := dashboardPass(b.Context(), r, queries); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	b.ReportMetric(float64(ru.Maxrss)/1024, "peak-rss-MiB")
+}
+
 // dashboardPassQueries parses the dashboard's queries, language usage
 // last.
 func dashboardPassQueries(b *testing.B, r *benchRepo) []engine.PassQuery {
