@@ -1,10 +1,14 @@
 package runsearches_test
 
 import (
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/jobs/enqueuesnapshots"
@@ -97,4 +101,45 @@ func newSideBytes(t *testing.T, dir, a, b string) int64 {
 		t.Fatalf("no new sides between %s and %s", a, b)
 	}
 	return n
+}
+
+// TestRecordingGitProcesses checks, with git's own trace of the processes
+// it starts, that a snapshot continuing a stored answer runs one git to
+// list the changes and one to read their new sides: no tree listing, and
+// no git to check that the stored answer's commit is on the branch's line
+// of history (the commit index says so).
+func TestRecordingGitProcesses(t *testing.T) {
+	e := newEnv(t, now)
+	repo := gittest.New(t)
+	repo.Commit(day(2, 20), "c1", map[string]string{"a.go": "// TODO\n", "b.go": "// TODO TODO\n"})
+	e.addRepo("demo", repo.Dir)
+	e.syncAndIndex()
+	id, _ := e.addSeries(series{query: "TODO", kind: "search", unit: "week", points: 2})
+	e.run(&planbackfills.Job{})
+	job := &runsearches.Job{Concurrency: 1}
+	wantModes(t, "backfill", e.run(job), 0, 1, 0)
+	repo.Commit(now.Add(time.Hour), "edit", map[string]string{"b.go": "// TODO TODO TODO\n"})
+	e.now = now.Add(2 * time.Hour)
+	e.syncAndIndex()
+	e.run(&enqueuesnapshots.Job{})
+	trace := filepath.Join(t.TempDir(), "trace2")
+	t.Setenv("GIT_TRACE2", trace) // no t.Parallel: it changes the environment
+	wantModes(t, "snapshot", e.run(job), 1, 0, 0)
+	log, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, line := range strings.Split(string(log), "\n") {
+		if _, cmd, ok := strings.Cut(line, " start git "); ok {
+			got = append(got, strings.Fields(cmd)[0])
+		}
+	}
+	if diff := cmp.Diff([]string{"diff-tree", "cat-file"}, got); diff != "" {
+		t.Errorf("git processes of a snapshot continuing its answer (-want +got):\n%s", diff)
+	}
+	values, _ := e.points("snapshot_points", id)
+	if want := gittest.GrepCount(t, repo.Dir, "HEAD", "TODO"); values[point{"demo", e.now, ""}] != want {
+		t.Errorf("snapshot %v, want %d (git grep)", values, want)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sightline-dev/sightline/sinks/commitindex"
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
 	"github.com/sightline-dev/sightline/sources/engine"
@@ -173,7 +174,7 @@ func (w *worker) base(ctx context.Context, g *gitsource.Repo, t shardqueue.Task,
 	case st.Key != key:
 		return nil, nil, true, nil
 	}
-	ok, err := g.OnOneLine(ctx, st.Commit, commits[0])
+	ok, err := w.onOneLine(ctx, g, t.RepoID, st.Commit, commits[0])
 	if err != nil || !ok {
 		return nil, nil, err == nil, err
 	}
@@ -188,6 +189,17 @@ func (w *worker) base(ctx context.Context, g *gitsource.Repo, t shardqueue.Task,
 		return nil, nil, true, nil
 	}
 	return p, files, false, nil
+}
+
+// onOneLine reports whether commits a and b of repository repoID are on
+// one line of history: both in its commit index (the first-parent line
+// the tasks' commits come from), without starting git; else as git says
+// (gitsource.Repo.OnOneLine), for a commit the index no longer holds.
+func (w *worker) onOneLine(ctx context.Context, g *gitsource.Repo, repoID int64, a, b string) (bool, error) {
+	if ok, err := commitindex.Indexed(ctx, w.env.DB, repoID, a, b); err != nil || ok {
+		return ok, err
+	}
+	return g.OnOneLine(ctx, a, b)
 }
 
 // errNoFiles: a stored answer has no file values (it was stored before
