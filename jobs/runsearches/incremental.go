@@ -185,7 +185,7 @@ func (w *worker) base(ctx context.Context, g *gitsource.Repo, t shardqueue.Task,
 	}
 	if err != nil {
 		// A state this code cannot read is no reason to fail the task.
-		w.env.Logger.Warn("stored answer unusable: evaluating in full", "series", t.SeriesID, "repo", t.RepoID, "err", err)
+		w.env.Logger.Warn("stored answer unreadable: evaluating in full", "series", t.SeriesID, "repo", t.RepoID, "err", err)
 		return nil, nil, true, nil
 	}
 	return p, files, false, nil
