@@ -3,8 +3,8 @@ package enginetest
 import (
 	"context"
 	"os"
-	"strconv"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
