@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -33,22 +34,15 @@ func (r *reader) uvarint() uint64 {
 func (r *reader) count() int {
 	n := r.uvarint()
 	if n > uint64(len(r.b)) {
-		r.err = cmpErr(r.err, errTruncated)
+		r.err = cmp.Or(r.err, errTruncated)
 		return 0
 	}
 	return int(n)
 }
 
-func cmpErr(err, next error) error {
-	if err != nil {
-		return err
-	}
-	return next
-}
-
-func (r *reader) byte() byte {
+func (r *reader) next() byte {
 	if r.err != nil || len(r.b) == 0 {
-		r.err = cmpErr(r.err, errTruncated)
+		r.err = cmp.Or(r.err, errTruncated)
 		return 0
 	}
 	c := r.b[0]
@@ -56,7 +50,7 @@ func (r *reader) byte() byte {
 	return c
 }
 
-func (r *reader) string() string {
+func (r *reader) str() string {
 	n := r.count()
 	if r.err != nil {
 		return ""
@@ -66,11 +60,11 @@ func (r *reader) string() string {
 	return s
 }
 
-// int reads a non-negative int.
-func (r *reader) int() int {
+// num reads a non-negative int.
+func (r *reader) num() int {
 	v := r.uvarint()
 	if v > 1<<62 {
-		r.err = cmpErr(r.err, errors.New("value out of range"))
+		r.err = cmp.Or(r.err, errors.New("value out of range"))
 	}
 	return int(v)
 }
@@ -81,11 +75,11 @@ func (r *reader) files() (map[string]fileValue, error) {
 	m := make(map[string]fileValue, n)
 	prev := ""
 	for i := 0; i < n && r.err == nil; i++ {
-		shared := r.int()
+		shared := r.num()
 		if shared > len(prev) {
 			return nil, fmt.Errorf("file %d: shares %d bytes of a %d-byte path", i, shared, len(prev))
 		}
-		p := prev[:shared] + r.string()
+		p := prev[:shared] + r.str()
 		if r.err == nil && p <= prev && i > 0 {
 			return nil, fmt.Errorf("file %d: %q not after %q", i, p, prev)
 		}
@@ -102,30 +96,30 @@ func (r *reader) files() (map[string]fileValue, error) {
 
 func (r *reader) value() fileValue {
 	var v fileValue
-	flags := r.byte()
+	flags := r.next()
 	if flags >= flagStat<<1 {
-		r.err = cmpErr(r.err, fmt.Errorf("unknown flags %#x", flags))
+		r.err = cmp.Or(r.err, fmt.Errorf("unknown flags %#x", flags))
 	}
 	v.missing = flags&flagMissing != 0
 	if flags&flagSkipped != 0 {
-		v.res.Skipped = search.SkipReason(r.byte())
+		v.res.Skipped = search.SkipReason(r.next())
 	}
 	if flags&flagMatches != 0 {
-		v.res.Matches = r.int()
+		v.res.Matches = r.num()
 	}
 	if flags&flagCaptures != 0 {
 		n := r.count()
 		v.res.Captures = make(map[string]int, n)
 		for j := 0; j < n && r.err == nil; j++ {
-			c := r.string()
-			v.res.Captures[c] = r.int()
+			c := r.str()
+			v.res.Captures[c] = r.num()
 		}
 	}
 	if flags&flagLang != 0 {
-		v.lang = r.string()
+		v.lang = r.str()
 	}
 	if flags&flagStat != 0 {
-		v.stat = &search.LangStat{Lang: r.string(), Lines: r.int(), Bytes: r.int()}
+		v.stat = &search.LangStat{Lang: r.str(), Lines: r.num(), Bytes: r.num()}
 	}
 	return v
 }
