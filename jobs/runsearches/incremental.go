@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
+	"github.com/sightline-dev/sightline/sinks/commitindex"
 	"github.com/sightline-dev/sightline/sinks/insights"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
 	"github.com/sightline-dev/sightline/sources/engine"
@@ -17,7 +19,9 @@ import (
 // since; full read the tree of its first commit. Full tasks that had a
 // stored answer which could not be continued (another query or options,
 // a force-pushed branch, an answer unusable mid-pass) are also counted as
-// fallback, so that a run says when incremental evaluation was given up.
+// fallback, so that a run says when incremental evaluation was given up;
+// so are those whose stored answer has no file values (stored before they
+// were kept): evaluated in full once, they store them.
 const (
 	modeIncremental = "incremental"
 	modeFull        = "full"
@@ -34,17 +38,18 @@ func (p *repoPass) evalPass(ctx context.Context, g *gitsource.Repo, commits []st
 	e := &engine.Engine{Cache: p.w.cache}
 	p.modes = make([]string, len(p.queries))
 	p.fellBack = make([]bool, len(p.queries))
-	from := p.firstNeeded(commits)
+	from, newest := p.firstNeeded(commits), p.newestCommits()
 	for k := range p.queries {
 		// The stored answer must be on one line of history with the
 		// commit the query joins the walk at.
-		base, unusable, err := p.w.base(ctx, g, p.task(p.firsts[k]).task, p.keys[k], commits[from[k]:])
+		base, files, unusable, err := p.w.base(ctx, g, p.task(p.firsts[k]).task, p.keys[k], commits[from[k]:])
 		if err != nil {
 			return nil, err
 		}
 		p.fellBack[k] = unusable
 		q := &p.queries[k]
-		q.Base, q.From, q.Budget, p.modes[k] = base, 0, p.limits[k].budget(), modeFull
+		q.Base, q.BaseFiles, q.From, q.FilesAt = base, files, 0, newest[k]
+		q.Budget, p.modes[k] = p.limits[k].budget(), modeFull
 		if base != nil {
 			q.From, p.modes[k] = from[k], modeIncremental
 		}
@@ -58,7 +63,41 @@ func (p *repoPass) evalPass(ctx context.Context, g *gitsource.Repo, commits []st
 		return nil, err
 	}
 	p.bytes = e.BytesRead()
-	return res, nil
+	return res, p.encodeFiles(res)
+}
+
+// newestCommits is, for each query, the commit of its tasks' newest
+// sample time: the answer it stores (answerState), whose file values the
+// pass must give.
+func (p *repoPass) newestCommits() []string {
+	newest := make([]string, len(p.queries))
+	at := make([]time.Time, len(p.queries))
+	for i, ref := range p.live {
+		k, t := p.queryOf[i], p.task(ref).task
+		for j, when := range t.Times {
+			if newest[k] == "" || when.After(at[k]) {
+				newest[k], at[k] = t.Commits[j], when
+			}
+		}
+	}
+	return newest
+}
+
+// encodeFiles encodes each query's file values, once, for the answer
+// states of its tasks.
+func (p *repoPass) encodeFiles(res []engine.PassResult) error {
+	p.files = make([][]byte, len(res))
+	for k, r := range res {
+		if r.Files == nil {
+			continue
+		}
+		data, err := r.Files.MarshalBinary()
+		if err != nil {
+			return fmt.Errorf("encode file values of series %d: %w", p.series[k].ID, err)
+		}
+		p.files[k] = data
+	}
+	return nil
 }
 
 // firstNeeded is, for each query, the index of the first of commits its
@@ -97,7 +136,7 @@ func (p *repoPass) again(ctx context.Context, e *engine.Engine, g *gitsource.Rep
 			t := p.task(p.firsts[k]).task
 			p.w.env.Logger.Info("stored answer unusable: evaluating in full", "series", t.SeriesID, "repo", t.RepoID, "err", r.Err)
 			q := p.queries[k]
-			q.Base, q.From, p.modes[k], p.fellBack[k] = nil, 0, modeFull, true
+			q.Base, q.BaseFiles, q.From, p.modes[k], p.fellBack[k] = nil, nil, 0, modeFull, true
 			q.Budget = p.limits[k].left(r.Spent)
 			redo, queries = append(redo, k), append(queries, q)
 		}
@@ -116,40 +155,80 @@ func (p *repoPass) again(ctx context.Context, e *engine.Engine, g *gitsource.Rep
 	return nil
 }
 
-// base returns the stored point t's evaluation can continue from, or nil.
-// unusable is set when a point is stored but cannot be continued: stored
-// under another state key (the query, the options or the engine changed),
-// at a commit not on one line of history with the task's first commit (the
-// branch was force-pushed, the repository replaced), or unreadable.
-func (w *worker) base(ctx context.Context, g *gitsource.Repo, t shardqueue.Task, key string, commits []string) (p *engine.Point, unusable bool, err error) {
+// base returns the stored point t's evaluation can continue from, with
+// its file values, or nil. unusable is set when a point is stored but
+// cannot be continued: stored under another state key (the query, the
+// options or the engine changed), at a commit not on one line of history
+// with the task's first commit (the branch was force-pushed, the
+// repository replaced), unreadable, or without file values.
+func (w *worker) base(ctx context.Context, g *gitsource.Repo, t shardqueue.Task, key string, commits []string) (p *engine.Point, files *engine.Files, unusable bool, err error) {
 	if w.job.NoIncremental || len(commits) == 0 {
-		return nil, false, nil
+		return nil, nil, false, nil
 	}
 	st, err := insights.AnswerStateGet(ctx, w.env.DB, t.SeriesID, t.RepoID)
 	switch {
 	case errors.Is(err, insights.ErrNotFound):
-		return nil, false, nil
+		return nil, nil, false, nil
 	case err != nil:
-		return nil, false, err
+		return nil, nil, false, err
 	case st.Key != key:
-		return nil, true, nil
+		return nil, nil, true, nil
 	}
-	ok, err := g.OnOneLine(ctx, st.Commit, commits[0])
+	ok, err := w.onOneLine(ctx, g, t.RepoID, st.Commit, commits[0])
 	if err != nil || !ok {
-		return nil, err == nil, err
+		return nil, nil, err == nil, err
 	}
-	p = &engine.Point{}
-	if err := json.Unmarshal(st.Point, p); err != nil || p.Commit != st.Commit {
+	p, files, err = decodeState(st)
+	if errors.Is(err, errNoFiles) {
+		w.env.Logger.Info("stored answer has no file values: evaluating in full once", "series", t.SeriesID, "repo", t.RepoID)
+		return nil, nil, true, nil
+	}
+	if err != nil {
 		// A state this code cannot read is no reason to fail the task.
 		w.env.Logger.Warn("stored answer unreadable: evaluating in full", "series", t.SeriesID, "repo", t.RepoID, "err", err)
-		return nil, true, nil
+		return nil, nil, true, nil
 	}
-	return p, false, nil
+	return p, files, false, nil
+}
+
+// onOneLine reports whether commits a and b of repository repoID are on
+// one line of history: both in its commit index (the first-parent line
+// the tasks' commits come from), without starting git; else as git says
+// (gitsource.Repo.OnOneLine), for a commit the index no longer holds.
+func (w *worker) onOneLine(ctx context.Context, g *gitsource.Repo, repoID int64, a, b string) (bool, error) {
+	if ok, err := commitindex.Indexed(ctx, w.env.DB, repoID, a, b); err != nil || ok {
+		return ok, err
+	}
+	return g.OnOneLine(ctx, a, b)
+}
+
+// errNoFiles: a stored answer has no file values (it was stored before
+// they were kept). Evaluated in full once, the answer stores them.
+var errNoFiles = errors.New("stored answer has no file values")
+
+// decodeState decodes a stored answer's point and file values.
+func decodeState(st insights.AnswerState) (*engine.Point, *engine.Files, error) {
+	p := &engine.Point{}
+	if err := json.Unmarshal(st.Point, p); err != nil {
+		return nil, nil, fmt.Errorf("decode point: %w", err)
+	}
+	if p.Commit != st.Commit {
+		return nil, nil, fmt.Errorf("point of commit %s stored as %s's", p.Commit, st.Commit)
+	}
+	if st.Files == nil {
+		return nil, nil, errNoFiles
+	}
+	files := &engine.Files{}
+	if err := files.UnmarshalBinary(st.Files); err != nil {
+		return nil, nil, fmt.Errorf("decode file values: %w", err)
+	}
+	return p, files, nil
 }
 
 // answerState is what task t stores for its next evaluation: the point
-// of its newest sample time.
-func answerState(t shardqueue.Task, key string, byCommit map[string]engine.Point) (*insights.AnswerState, error) {
+// of its newest sample time, with files, the encoded file values of its
+// query at filesAt, when that is the point's commit.
+func answerState(t shardqueue.Task, key string, byCommit map[string]engine.Point, filesAt string, files []byte) (*insights.AnswerState, error) {
 	if len(t.Times) == 0 {
 		return nil, nil
 	}
@@ -164,6 +243,10 @@ func answerState(t shardqueue.Task, key string, byCommit map[string]engine.Point
 	if err != nil {
 		return nil, fmt.Errorf("encode answer of series %d in repository %d: %w", t.SeriesID, t.RepoID, err)
 	}
-	return &insights.AnswerState{SeriesID: t.SeriesID, RepoID: t.RepoID, Time: t.Times[newest],
-		Commit: p.Commit, Key: key, Point: data}, nil
+	st := &insights.AnswerState{SeriesID: t.SeriesID, RepoID: t.RepoID, Time: t.Times[newest],
+		Commit: p.Commit, Key: key, Point: data}
+	if p.Commit == filesAt {
+		st.Files = files
+	}
+	return st, nil
 }

@@ -34,6 +34,7 @@ type repoPass struct {
 	live     []taskRef     // the tasks the pass answers
 	queryOf  []int         // query index of each live task
 	bytes    int64         // blob bytes git sent the pass
+	files    [][]byte      // each query's encoded engine.Files, or nil
 }
 
 func (p *repoPass) task(ref taskRef) *taskResult { return &p.results[ref.claim][ref.task] }
@@ -162,7 +163,7 @@ func (p *repoPass) answer(ref taskRef, r repos.Repo, k int, res engine.PassResul
 		byCommit[c] = res.Points[i]
 	}
 	t := tr.task
-	state, err := answerState(t, p.keys[k], byCommit)
+	state, err := answerState(t, p.keys[k], byCommit, p.queries[k].FilesAt, p.files[k])
 	if err != nil {
 		tr.err = err
 		return

@@ -35,3 +35,25 @@ func Intact(ctx context.Context, db *pgxpool.Pool, repoID int64, head string, co
 	}
 	return n == count && highest == count-1 && last == head, nil
 }
+
+// Indexed reports whether every one of oids is a commit of repository
+// repoID's index: all on the first-parent line of its default branch as
+// last indexed. A rewritten branch is re-indexed, so a commit it no longer
+// holds is not indexed; false says nothing more (check with git).
+func Indexed(ctx context.Context, db *pgxpool.Pool, repoID int64, oids ...string) (bool, error) {
+	var n int
+	err := db.QueryRow(ctx, `SELECT count(DISTINCT commit_oid) FROM repo_commits WHERE repo_id = $1 AND commit_oid = ANY($2)`,
+		repoID, oids).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look up %d commits in the index of repository %d: %w", len(oids), repoID, err)
+	}
+	return n == len(distinct(oids)), nil
+}
+
+func distinct(ss []string) map[string]bool {
+	m := make(map[string]bool, len(ss))
+	for _, s := range ss {
+		m[s] = true
+	}
+	return m
+}

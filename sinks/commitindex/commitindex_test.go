@@ -59,3 +59,34 @@ func TestIntact(t *testing.T) {
 		t.Errorf("positions 0-2 with head c2: Intact = %t, %v; want true", got, err)
 	}
 }
+
+func TestIndexed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := pgtest.NewDB(t)
+	var repo, other int64
+	if err := db.QueryRow(ctx, `INSERT INTO repos (name, path) VALUES ('demo', '/demo') RETURNING id`).Scan(&repo); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(ctx, `INSERT INTO repos (name, path) VALUES ('other', '/other') RETURNING id`).Scan(&other); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.Exec(ctx, `INSERT INTO repo_commits (repo_id, position, commit_oid, committed_at)
+		SELECT $1::bigint, p, 'c' || p, now() FROM generate_series(0, 3) AS p UNION ALL SELECT $2::bigint, 0, 'x0', now()`, repo, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		oids []string
+		want bool
+	}{
+		{[]string{"c0", "c3"}, true},
+		{[]string{"c2", "c2"}, true},
+		{[]string{"c1", "c9"}, false},
+		{[]string{"c1", "x0"}, false}, // another repository's
+	} {
+		if got, err := commitindex.Indexed(ctx, db, repo, tt.oids...); err != nil || got != tt.want {
+			t.Errorf("Indexed(%q) = %t, %v; want %t", tt.oids, got, err, tt.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package insights
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,6 +31,9 @@ type AnswerState struct {
 	Key string
 	// Point is the answer, JSON.
 	Point json.RawMessage
+	// Files are the values of the files behind Point (engine.Files,
+	// binary), or nil when they are not known.
+	Files []byte
 }
 
 // The columns of AnswerStatesKind.
@@ -40,13 +44,20 @@ var (
 	stateCommit = batch.String("commit_oid")
 	stateKey    = batch.String("state_key")
 	statePoint  = batch.String("point")
+	stateFiles  = batch.String("files") // base64; "" when there are none
 )
 
 // AnswerStatesKind holds answer states for series_answer_states. Batches
 // of it go in the run of the points they come with, loaded in the same
 // transaction.
-var AnswerStatesKind = batch.NewKind("answer-states", 1,
-	stateSeries, stateRepo, stateTime, stateCommit, stateKey, statePoint)
+var AnswerStatesKind = batch.NewKind("answer-states", 2,
+	stateSeries, stateRepo, stateTime, stateCommit, stateKey, statePoint, stateFiles)
+
+// answerStatesV1 is the kind's first version, without files: batches
+// written before it are still loaded.
+var answerStatesV1 = batch.NewKind("answer-states", 1,
+	batch.Int64("series_id"), batch.Int64("repo_id"), batch.Time("time"), batch.String("commit_oid"),
+	batch.String("state_key"), batch.String("point"))
 
 // AppendAnswerState appends s's row (AnswerStatesKind).
 func AppendAnswerState(b *batch.Builder, s AnswerState) error {
@@ -56,31 +67,50 @@ func AppendAnswerState(b *batch.Builder, s AnswerState) error {
 	stateCommit.Append(b, s.Commit)
 	stateKey.Append(b, s.Key)
 	statePoint.Append(b, string(s.Point))
+	stateFiles.Append(b, base64.StdEncoding.EncodeToString(s.Files))
 	return b.EndRow()
 }
 
-// answerStatesTarget loads AnswerStatesKind. It keeps, per (series,
-// repository), the state of the newest sample time, or a state under a new
-// key whatever its time (the old key's state can no longer be continued);
-// loading a batch again changes nothing. States of a series or repository
-// deleted meanwhile are dropped (the points' load fails on them anyway).
-func answerStatesTarget() loader.Target {
+// answerStatesTargets load AnswerStatesKind, and batches of its first
+// version (no files). They keep, per (series, repository), the state of
+// the newest sample time, or a state under a new key whatever its time
+// (the old key's state can no longer be continued), or the same answer
+// with its files where it had none; loading a batch again changes nothing.
+// States of a series or repository deleted meanwhile are dropped (the
+// points' load fails on them anyway).
+func answerStatesTargets() []loader.Target {
+	return []loader.Target{
+		answerStatesTarget(AnswerStatesKind, "files text", "decode(s.files, 'base64')"),
+		answerStatesTarget(answerStatesV1, "", "''::bytea"),
+	}
+}
+
+// answerStatesTarget loads kind, whose staged column files (declared as
+// filesCol, if any) gives the stored files through the expression files.
+func answerStatesTarget(kind batch.Kind, filesCol, files string) loader.Target {
+	table := fmt.Sprintf("stage_answer_states_v%d", kind.Version())
+	if filesCol != "" {
+		filesCol = ", " + filesCol
+	}
 	return loader.Target{
-		Kind:  AnswerStatesKind,
-		Table: "stage_answer_states",
-		Prepare: `CREATE TEMP TABLE stage_answer_states (series_id bigint, repo_id bigint, time timestamptz,
-			commit_oid text, state_key text, point text) ON COMMIT DROP`,
-		Merge: `
-			INSERT INTO series_answer_states AS a (series_id, repo_id, time, commit_oid, state_key, point)
-			SELECT DISTINCT ON (s.series_id, s.repo_id) s.series_id, s.repo_id, s.time, s.commit_oid, s.state_key, s.point::jsonb
-			FROM stage_answer_states s
+		Kind:  kind,
+		Table: table,
+		Prepare: fmt.Sprintf(`CREATE TEMP TABLE %s (series_id bigint, repo_id bigint, time timestamptz,
+			commit_oid text, state_key text, point text%s) ON COMMIT DROP`, table, filesCol),
+		Merge: fmt.Sprintf(`
+			INSERT INTO series_answer_states AS a (series_id, repo_id, time, commit_oid, state_key, point, files)
+			SELECT DISTINCT ON (s.series_id, s.repo_id) s.series_id, s.repo_id, s.time, s.commit_oid, s.state_key, s.point::jsonb,
+				NULLIF(%[2]s, ''::bytea)
+			FROM %[1]s s
 			JOIN insight_series i ON i.id = s.series_id
 			JOIN repos r ON r.id = s.repo_id
-			ORDER BY s.series_id, s.repo_id, s.time DESC
+			ORDER BY s.series_id, s.repo_id, s.time DESC, length(%[2]s) DESC
 			ON CONFLICT (series_id, repo_id) DO UPDATE
-				SET time = EXCLUDED.time, commit_oid = EXCLUDED.commit_oid, state_key = EXCLUDED.state_key, point = EXCLUDED.point
+				SET time = EXCLUDED.time, commit_oid = EXCLUDED.commit_oid, state_key = EXCLUDED.state_key,
+					point = EXCLUDED.point, files = EXCLUDED.files
 				WHERE EXCLUDED.time > a.time OR EXCLUDED.state_key <> a.state_key
-					OR (EXCLUDED.time = a.time AND EXCLUDED.commit_oid <> a.commit_oid)`,
+					OR (EXCLUDED.time = a.time AND EXCLUDED.commit_oid <> a.commit_oid)
+					OR (EXCLUDED.time = a.time AND a.files IS NULL AND EXCLUDED.files IS NOT NULL)`, table, files),
 	}
 }
 
@@ -89,8 +119,8 @@ func answerStatesTarget() loader.Target {
 func AnswerStateGet(ctx context.Context, db *pgxpool.Pool, seriesID, repoID int64) (AnswerState, error) {
 	s := AnswerState{SeriesID: seriesID, RepoID: repoID}
 	var point []byte
-	err := db.QueryRow(ctx, `SELECT time, commit_oid, state_key, point FROM series_answer_states
-		WHERE series_id = $1 AND repo_id = $2`, seriesID, repoID).Scan(&s.Time, &s.Commit, &s.Key, &point)
+	err := db.QueryRow(ctx, `SELECT time, commit_oid, state_key, point, files FROM series_answer_states
+		WHERE series_id = $1 AND repo_id = $2`, seriesID, repoID).Scan(&s.Time, &s.Commit, &s.Key, &point, &s.Files)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return AnswerState{}, fmt.Errorf("answer state of series %d in repository %d: %w", seriesID, repoID, ErrNotFound)
 	}

@@ -12,5 +12,6 @@ import (
 // version must keep its fields.
 func TestKindSchemas(t *testing.T) {
 	t.Parallel()
-	batchtest.CheckSchemas(t, insights.PointsKind, insights.SnapshotPointsKind, insights.IncompleteKind, insights.AnswerStatesKind)
+	batchtest.CheckSchemas(t, insights.PointsKind, insights.SnapshotPointsKind, insights.IncompleteKind, insights.AnswerStatesKind,
+		answerStatesV1)
 }

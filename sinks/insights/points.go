@@ -117,7 +117,7 @@ func appendNullable(b *batch.Builder, c *batch.StringCol, s *string) {
 // kinds. Every merge is idempotent: loading a batch again, or an older
 // answer's batch after a newer one for the same keys, leaves the same rows.
 func PointTargets() []loader.Target {
-	return []loader.Target{
+	return append([]loader.Target{
 		{
 			Kind:    PointsKind,
 			Table:   "stage_series_points",
@@ -141,8 +141,7 @@ func PointTargets() []loader.Target {
 				FROM stage_incomplete_points
 				ON CONFLICT ON CONSTRAINT incomplete_points_key DO UPDATE SET detail = EXCLUDED.detail`,
 		},
-		answerStatesTarget(),
-	}
+	}, answerStatesTargets()...)
 }
 
 func stageTable(name string) string {

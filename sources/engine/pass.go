@@ -32,6 +32,16 @@ type PassQuery struct {
 	// continued fails the query alone with an error wrapping
 	// ErrBaseUnusable: evaluate it again without a Base.
 	Base *Point
+	// BaseFiles, when not nil, are the values of the files behind Base
+	// (PassResult.Files of the pass that computed it): with them the query
+	// reads only the new sides of the changed files. Files that do not sum
+	// to Base fail the query alone with an error wrapping ErrBaseUnusable.
+	BaseFiles *Files
+	// FilesAt, when not empty, is one of the commits (an object id or
+	// name as given) at which PassResult.Files are wanted: the values of
+	// the query's files there, for a later pass to continue from. There
+	// are none when the query continues a Base without BaseFiles.
+	FilesAt string
 	// From is the index of the first of the pass's commits the query is
 	// evaluated at: it joins the walk there (from its Base, or from that
 	// commit's tree), and its Points before From are zero values. A query
@@ -48,6 +58,9 @@ type PassResult struct {
 	Err    error
 	// Spent is the time the query was charged (see PassQuery.Budget).
 	Spent time.Duration
+	// Files are the values of the query's files at PassQuery.FilesAt, or
+	// nil (see FilesAt).
+	Files *Files
 }
 
 // ErrDeadline is wrapped by the error of a query that used up its
@@ -86,7 +99,7 @@ func (e *Engine) Pass(ctx context.Context, repo *gitsource.Repo, queries []PassQ
 		}
 		ev := newEvaluation(repo, pq.Query, pq.Opts, e.Cache)
 		if pq.Base != nil {
-			if err := ev.continueFrom(pq.Base); err != nil {
+			if err := ev.continueWith(pq.Base, pq.BaseFiles); err != nil {
 				p.fail(k, err)
 				continue
 			}
@@ -110,6 +123,9 @@ func (e *Engine) Pass(ctx context.Context, repo *gitsource.Repo, queries []PassQ
 		for k, ev := range p.evs {
 			if ev != nil && p.queries[k].From <= i {
 				p.results[k].Points[i] = ev.totals.point(c)
+				if p.queries[k].FilesAt == c && p.results[k].Files == nil {
+					p.results[k].Files = ev.filesOf()
+				}
 			}
 		}
 	}

@@ -35,6 +35,7 @@ func TestScriptedHistory(t *testing.T) {
 		{"shared pass", testSharedPass},
 		{"pass fails alone", testPassFailsAlone},
 		{"pass with bases", testPassWithBases},
+		{"incremental with files", testIncrementalFiles},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

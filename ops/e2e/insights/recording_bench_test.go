@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -38,14 +39,12 @@ import (
 // answer the previous run stored at HEAD itself (nothing changed): the
 // run's cost without any git work, unchanged-median-s. Times are the
 // medians of the runs of each mode (the machine this was written on was
-// shared, and single runs varied 3×).
+// shared, and single runs varied 3×). SIGHTLINE_BENCH_REPO names a real
+// repository to use instead, and SIGHTLINE_BENCH_WEEKS_BACK=N its week
+// ending N weeks before its HEAD's time (see recordingRepo).
 func BenchmarkRecordingAfterWeek(b *testing.B) {
-	dir, _, err := enginetest.Cached(context.Background(), cmp.Or(os.Getenv("SIGHTLINE_BENCH_DIR"), os.TempDir()), enginetest.DefaultParams)
-	if err != nil {
-		b.Fatalf("benchmark repository: %v", err)
-	}
+	dir, end := recordingRepo(b)
 	head := gitOut(b, dir, "rev-parse", "HEAD")
-	end := enginetest.DefaultParams.End
 	at := end.AddDate(0, 0, -7)
 	r := jobstest.NewRunner(b)
 	r.NowFunc = func() time.Time { return at }
@@ -63,7 +62,7 @@ func BenchmarkRecordingAfterWeek(b *testing.B) {
 	// One task per run: the snapshot. Its weekly recording (the same
 	// computation at a commit of the same week) is kept from coming due.
 	exec(`UPDATE insight_series SET next_recording_after = '2100-01-01'`)
-	took := map[string][]time.Duration{}
+	took, cpu := map[string][]time.Duration{}, map[string][]time.Duration{}
 	var incrBytes, fullBytes int64
 	b.ResetTimer()
 	for i := range b.N {
@@ -77,9 +76,9 @@ func BenchmarkRecordingAfterWeek(b *testing.B) {
 				exec(`DELETE FROM series_answer_states; INSERT INTO series_answer_states SELECT * FROM bench_saved_states`)
 			}
 			b.StartTimer()
-			t0 := time.Now()
+			t0, c0 := time.Now(), cpuTime()
 			c := jobstest.MustRun(b, r, &runsearches.Job{NoIncremental: mode == "full"})
-			took[mode] = append(took[mode], time.Since(t0))
+			took[mode], cpu[mode] = append(took[mode], time.Since(t0)), append(cpu[mode], cpuTime()-c0)
 			b.StopTimer()
 			checkRecordingRun(b, r, seriesID, head, c, mode == "full")
 			switch mode {
@@ -96,10 +95,76 @@ func BenchmarkRecordingAfterWeek(b *testing.B) {
 	b.ReportMetric(full.Seconds(), "full-median-s")
 	b.ReportMetric(full.Seconds()/incr.Seconds(), "speedup")
 	b.ReportMetric(median(took["unchanged"]).Seconds(), "unchanged-median-s")
+	incrCPU, fullCPU := median(cpu["incremental"]), median(cpu["full"])
+	b.ReportMetric(incrCPU.Seconds(), "incr-cpu-median-s")
+	b.ReportMetric(fullCPU.Seconds(), "full-cpu-median-s")
+	b.ReportMetric(fullCPU.Seconds()/incrCPU.Seconds(), "cpu-speedup")
+	b.ReportMetric(median(cpu["unchanged"]).Seconds(), "unchanged-cpu-median-s")
 	b.ReportMetric(float64(incrBytes)/n, "incr-blob-B/op")
 	b.ReportMetric(float64(fullBytes)/n, "full-blob-B/op")
 	b.ReportMetric(float64(changedNew), "changed-B")
 	b.ReportMetric(float64(incrBytes)/n/float64(changedNew), "read/changed")
+}
+
+// cpuTime is the CPU time (user and system) of this process and of its
+// children reaped so far (the run's git processes; not Postgres's).
+func cpuTime() time.Duration {
+	var self, children syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &children)
+	var d time.Duration
+	for _, tv := range []syscall.Timeval{self.Utime, self.Stime, children.Utime, children.Stime} {
+		d += time.Duration(tv.Nano())
+	}
+	return d
+}
+
+// recordingRepo returns the repository BenchmarkRecordingAfterWeek
+// records, and the time its week ends: the generated benchmark repository
+// and the end of its history; or SIGHTLINE_BENCH_REPO and its HEAD's time,
+// or with SIGHTLINE_BENCH_WEEKS_BACK=N, a repository sharing its objects
+// (git alternates) whose branch ends at the last commit N weeks before,
+// and that commit's time.
+func recordingRepo(b *testing.B) (dir string, end time.Time) {
+	b.Helper()
+	real := os.Getenv("SIGHTLINE_BENCH_REPO")
+	if real == "" {
+		dir, _, err := enginetest.Cached(context.Background(), cmp.Or(os.Getenv("SIGHTLINE_BENCH_DIR"), os.TempDir()), enginetest.DefaultParams)
+		if err != nil {
+			b.Fatalf("benchmark repository: %v", err)
+		}
+		return dir, enginetest.DefaultParams.End
+	}
+	head := "HEAD"
+	if v := os.Getenv("SIGHTLINE_BENCH_WEEKS_BACK"); v != "" && v != "0" {
+		weeks, err := strconv.Atoi(v)
+		if err != nil || weeks < 0 {
+			b.Fatalf("SIGHTLINE_BENCH_WEEKS_BACK=%q: want a number of weeks", v)
+		}
+		headTime, _ := strconv.ParseInt(gitOut(b, real, "log", "-1", "--format=%ct", "HEAD"), 10, 64)
+		before := time.Unix(headTime, 0).AddDate(0, 0, -7*weeks)
+		head = gitOut(b, real, "rev-list", "-1", "--first-parent", "--before="+before.Format(time.RFC3339), "HEAD")
+		real = sharedRepo(b, real, head)
+	}
+	t, err := strconv.ParseInt(gitOut(b, real, "log", "-1", "--format=%ct", head), 10, 64)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return real, time.Unix(t, 0).UTC()
+}
+
+// sharedRepo makes a bare repository that borrows src's objects and whose
+// default branch is at commit.
+func sharedRepo(b *testing.B, src, commit string) string {
+	b.Helper()
+	dir := b.TempDir()
+	objects := gitOut(b, src, "rev-parse", "--path-format=absolute", "--git-path", "objects")
+	gitOut(b, dir, "init", "--quiet", "--bare", "--initial-branch=main", ".")
+	if err := os.WriteFile(dir+"/objects/info/alternates", []byte(objects+"\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	gitOut(b, dir, "update-ref", "refs/heads/main", commit)
+	return dir
 }
 
 // setupRecording applies a weekly TODO series over the repository at dir,
