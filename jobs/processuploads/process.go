@@ -134,13 +134,7 @@ func (w *worker) convert(ctx context.Context, u *codeintel.Upload, runID string)
 	}
 	in := newResumingReader(ctx, w.bucket(), u.ObjectKey, size)
 	defer in.Close()
-	uncompressed := int64(-1)
-	if u.Uncompressed != nil {
-		uncompressed = *u.Uncompressed
-	}
-	_, restore := boundHeap(uncompressed)
 	stats, err := convertUpload(ctx, u, in, lsif.Opts{Root: u.Root, Exists: exists}, sink)
-	restore()
 	if in.Resumes > 0 {
 		w.counts["resumed"] += int64(in.Resumes)
 	}

@@ -56,14 +56,12 @@ type Upload struct {
 	Indexer  string
 	// Format is what the upload holds: "lsif" (an LSIF dump) or "scip"
 	// (a SCIP index), as the uploader detected it from the content.
-	Format        string
-	State         State
-	NumParts      int
-	UploadedParts []int
-	ObjectKey     string
-	Size          *int64
-	// Uncompressed is the dump's uncompressed size in bytes, once queued.
-	Uncompressed   *int64
+	Format         string
+	State          State
+	NumParts       int
+	UploadedParts  []int
+	ObjectKey      string
+	Size           *int64
 	FailureMessage string
 	Attempts       int
 	MaxAttempts    int
@@ -104,7 +102,7 @@ func (u Upload) MissingParts() []int {
 }
 
 const uploadColumns = `u.id, u.repo_id, r.name, u.commit_oid, u.root, u.indexer, u.format, u.state, u.num_parts,
-	u.uploaded_parts, u.object_key, u.size, u.uncompressed_size, coalesce(u.failure_message, ''), u.attempts, u.max_attempts,
+	u.uploaded_parts, u.object_key, u.size, coalesce(u.failure_message, ''), u.attempts, u.max_attempts,
 	u.transient_failures, u.max_transient_failures, coalesce(u.last_transient_error, ''),
 	coalesce(u.waiting_reason, ''), u.waiting_since, coalesce(u.claimed_by, ''), u.uploaded_at, u.queued_at, u.started_at, u.finished_at`
 
@@ -114,7 +112,7 @@ func scanUpload(row pgx.CollectableRow) (Upload, error) {
 	var u Upload
 	var parts []int32
 	err := row.Scan(&u.ID, &u.RepoID, &u.RepoName, &u.Commit, &u.Root, &u.Indexer, &u.Format, &u.State, &u.NumParts,
-		&parts, &u.ObjectKey, &u.Size, &u.Uncompressed, &u.FailureMessage, &u.Attempts, &u.MaxAttempts,
+		&parts, &u.ObjectKey, &u.Size, &u.FailureMessage, &u.Attempts, &u.MaxAttempts,
 		&u.TransientFailures, &u.MaxTransientFailures, &u.LastTransientError,
 		&u.WaitingReason, &u.WaitingSince, &u.ClaimedBy, &u.UploadedAt, &u.QueuedAt, &u.StartedAt, &u.FinishedAt)
 	for _, p := range parts {
