@@ -73,6 +73,13 @@ func benchChild() int {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
+	// $PROCESSUPLOADS_BENCH_HEAPPROFILE names a file for a heap profile
+	// taken at the child's peak live heap.
+	if name := os.Getenv("PROCESSUPLOADS_BENCH_HEAPPROFILE"); name != "" {
+		stop := make(chan struct{})
+		defer close(stop)
+		go peakHeapProfiles(name, stop)
+	}
 	r := &jobs.Runner{DB: pool, Bucket: b, DataDir: dataDir, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	res, err := r.Run(ctx, &processuploads.Job{}, jobs.OverlapWait)
 	if name := os.Getenv("PROCESSUPLOADS_BENCH_MEMPROFILE"); name != "" {

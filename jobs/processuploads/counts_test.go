@@ -48,7 +48,7 @@ func TestProcessCountsCompletedAttempt(t *testing.T) {
 	}
 	rows := rowCounts(t, r, up.ID)
 	for kind, table := range map[string]string{"lsif-range": "lsif_ranges", "lsif-hover": "lsif_hovers",
-		"lsif-result-location": "lsif_result_locations", "lsif-moniker-location": "lsif_moniker_locations"} {
+		"lsif-result-location": "lsif_result_locations", "lsif-moniker-result": "lsif_moniker_results"} {
 		if counts[kind] != int64(rows[table]) || rows[table] == 0 {
 			t.Errorf("counted %d %s rows, %s holds %d", counts[kind], kind, table, rows[table])
 		}

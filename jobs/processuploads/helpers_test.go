@@ -73,7 +73,7 @@ func get(t *testing.T, r *jobs.Runner, id int64) codeintel.Upload {
 func rowCounts(t *testing.T, r *jobs.Runner, id int64) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	for _, tbl := range []string{"lsif_ranges", "lsif_hovers", "lsif_result_locations", "lsif_moniker_locations",
+	for _, tbl := range []string{"lsif_ranges", "lsif_hovers", "lsif_result_locations", "lsif_moniker_results",
 		"lsif_diagnostics", "lsif_packages", "lsif_package_references"} {
 		var n int
 		if err := r.DB.QueryRow(context.Background(), `SELECT count(*) FROM `+tbl+` WHERE upload_id = $1`, id).Scan(&n); err != nil {

@@ -72,9 +72,9 @@ func TestProcessRetryAfterFailedCleanup(t *testing.T) {
 			b, faults := p.open(t)
 			r.Bucket = b
 			id := uploadApp(t, r)
-			faults.FailIf(1<<40, http.StatusServiceUnavailable, loadThenCleanupFails(codeintel.ResultLocationKind.Name()))
-			// One batch at a time, in manifest order: the monikers and
-			// ranges load, then the result locations' read fails.
+			faults.FailIf(1<<40, http.StatusServiceUnavailable, loadThenCleanupFails(codeintel.MonikerResultKind.Name()))
+			// One batch at a time, in manifest order: the ranges and
+			// result locations load, then the moniker results' read fails.
 			counts := jobstest.MustRun(t, r, &processuploads.Job{RetryAfter: -1, LoadConcurrency: 1})
 			got := get(t, r, id)
 			if got.State != codeintel.StateCompleted {

@@ -48,7 +48,7 @@ func TestProcessUploadsCrash(t *testing.T) {
 		t.Errorf("dirty tokens %v, want the repository marked dirty once", got)
 	}
 	for _, table := range []string{"lsif_ranges", "lsif_hovers", "lsif_result_locations",
-		"lsif_moniker_locations", "lsif_diagnostics", "lsif_packages", "lsif_package_references"} {
+		"lsif_moniker_results", "lsif_diagnostics", "lsif_packages", "lsif_package_references"} {
 		// Every row but its upload id, counted, counted distinct, and
 		// digested in order.
 		q := fmt.Sprintf(`SELECT count(*) || ' ' || count(DISTINCT r) || ' ' || coalesce(md5(string_agg(r, '|' ORDER BY r)), '-')

@@ -6,7 +6,6 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/array"
-	"github.com/apache/arrow/go/v15/arrow/memory"
 )
 
 // DefaultMaxRows is how many rows a Builder puts in one record unless told
@@ -41,7 +40,7 @@ type Builder struct {
 func (w *Writer) Builder() *Builder {
 	if w.builder == nil {
 		n := len(w.kind.schema.Fields())
-		w.builder = &Builder{w: w, rb: array.NewRecordBuilder(memory.DefaultAllocator, w.kind.schema), all: 1<<n - 1}
+		w.builder = &Builder{w: w, rb: array.NewRecordBuilder(builderAllocator, w.kind.schema), all: 1<<n - 1}
 	}
 	return w.builder
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/ipc"
-	"github.com/apache/arrow/go/v15/arrow/memory"
 
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 )
@@ -64,7 +63,9 @@ func NewWriter(ctx context.Context, b bucket.Bucket, key string, kind Kind) (*Wr
 	w.ipc = ipc.NewWriter(w.counter,
 		ipc.WithSchema(kind.schema),
 		ipc.WithLZ4(),
-		ipc.WithAllocator(memory.DefaultAllocator),
+		// The IPC writer's buffers (the compressed bodies) live until the
+		// record is written: they are recycled too.
+		ipc.WithAllocator(builderAllocator),
 	)
 	go func() {
 		err := b.Put(ctx, key, pr)

@@ -4,7 +4,7 @@
 // chunked upload of a dump into the bucket (Uploader), and the Arrow batch
 // kinds, loader targets and lsif.Sink (BatchSink) through which the
 // process-uploads job turns a converted dump into rows of lsif_ranges,
-// lsif_hovers, lsif_result_locations, lsif_moniker_locations,
+// lsif_hovers, lsif_result_locations, lsif_moniker_results,
 // lsif_diagnostics, lsif_packages and lsif_package_references (and the API
 // docs entries into sinks/apidocs' kind and table); the nearest
 // upload visible at each commit (NearestCompute, for update-commit-graph);

@@ -69,7 +69,7 @@ func CodenavDefinitions(ctx context.Context, db DB, q CodenavQuery) (CodenavResu
 
 // CodenavReferences returns the references of the symbol at q: the
 // reference result of the innermost range that has one, plus, for its
-// import and export monikers, the moniker locations in the uploads that
+// import and export monikers, the moniker's locations (through its results) in the uploads that
 // define the package and in the uploads that depend on it (the newest
 // completed upload of each repository, root and indexer).
 func CodenavReferences(ctx context.Context, db DB, q CodenavQuery) (CodenavResult, error) {

@@ -73,10 +73,8 @@ func newNavFixture(t *testing.T) *navFixture {
 		($1, 1, 'definitions', 'src/shape.ts', 0, 17, 0, 22),
 		($1, 2, 'references', 'src/shape.ts', 0, 17, 0, 22),
 		($1, 2, 'references', 'src/use.ts', 3, 4, 3, 9)`, f.lib)
-	exec(`INSERT INTO lsif_moniker_locations VALUES
-		($1, 'definitions', 'npm', 'shapes:Shape', 'src/shape.ts', 0, 17, 0, 22),
-		($1, 'references', 'npm', 'shapes:Shape', 'src/shape.ts', 0, 17, 0, 22),
-		($1, 'references', 'npm', 'shapes:Shape', 'src/use.ts', 3, 4, 3, 9)`, f.lib)
+	exec(`INSERT INTO lsif_moniker_results VALUES
+		($1, 'definitions', 'npm', 'shapes:Shape', 1), ($1, 'references', 'npm', 'shapes:Shape', 2)`, f.lib)
 	exec(`INSERT INTO lsif_packages VALUES ($1, 'npm', 'npm', 'shapes', '1.2.3')`, f.lib)
 
 	// app (root web/): `import { Shape } from "shapes"` at 2:9-2:14, used
@@ -88,13 +86,12 @@ func newNavFixture(t *testing.T) *navFixture {
 	exec(`INSERT INTO lsif_result_locations VALUES
 		($1, 5, 'references', 'web/main.ts', 2, 9, 2, 14),
 		($1, 5, 'references', 'web/main.ts', 4, 1, 4, 6)`, f.app)
-	exec(`INSERT INTO lsif_moniker_locations VALUES
-		($1, 'references', 'npm', 'shapes:Shape', 'web/main.ts', 2, 9, 2, 14),
-		($1, 'references', 'npm', 'shapes:Shape', 'web/main.ts', 4, 1, 4, 6)`, f.app)
+	exec(`INSERT INTO lsif_moniker_results VALUES ($1, 'references', 'npm', 'shapes:Shape', 5)`, f.app)
 	exec(`INSERT INTO lsif_package_references VALUES ($1, 'npm', 'npm', 'shapes', '', '{shapes:Shape}')`, f.app)
 
 	// other imports shapes 2.0.0: no upload exports that version.
-	exec(`INSERT INTO lsif_moniker_locations VALUES ($1, 'references', 'npm', 'shapes:Shape', 'x.ts', 0, 0, 0, 5)`, f.otherUp)
+	exec(`INSERT INTO lsif_result_locations VALUES ($1, 9, 'references', 'x.ts', 0, 0, 0, 5)`, f.otherUp)
+	exec(`INSERT INTO lsif_moniker_results VALUES ($1, 'references', 'npm', 'shapes:Shape', 9)`, f.otherUp)
 	exec(`INSERT INTO lsif_package_references VALUES ($1, 'npm', 'npm', 'shapes', '2.0.0', '{shapes:Shape}')`, f.otherUp)
 
 	exec(`INSERT INTO lsif_nearest_uploads

@@ -2,6 +2,7 @@ package codeintel
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -70,7 +71,8 @@ func (n *navigator) dependentUploads(defs []navUpload, m navMoniker) ([]navUploa
 }
 
 // monikerLocations returns the moniker's locations of kind (definitions or
-// references) in uploads, in the order of uploads.
+// references) in uploads, in the order of uploads: the locations of the
+// results lsif_moniker_results names for it in each upload.
 func (n *navigator) monikerLocations(uploads []navUpload, m navMoniker, kind string) ([]Location, error) {
 	if len(uploads) == 0 {
 		return nil, nil
@@ -80,9 +82,11 @@ func (n *navigator) monikerLocations(uploads []navUpload, m navMoniker, kind str
 		byID[u.ID] = u
 	}
 	rows, err := n.db.Query(n.ctx, `
-		SELECT upload_id, path, start_line, start_character, end_line, end_character FROM lsif_moniker_locations
-		WHERE upload_id = ANY ($1) AND scheme = $2 AND identifier = $3 AND kind = $4
-		ORDER BY array_position($1, upload_id), path, start_line, start_character`,
+		SELECT l.upload_id, l.path, l.start_line, l.start_character, l.end_line, l.end_character
+		FROM lsif_moniker_results m
+		JOIN lsif_result_locations l ON l.upload_id = m.upload_id AND l.result_id = m.result_id AND l.kind = m.kind
+		WHERE m.upload_id = ANY ($1) AND m.scheme = $2 AND m.identifier = $3 AND m.kind = $4
+		ORDER BY array_position($1, l.upload_id), l.path, l.start_line, l.start_character, l.end_line, l.end_character`,
 		uploadIDs(uploads), m.scheme, m.identifier, kind)
 	if err != nil {
 		return nil, fmt.Errorf("%s of %s:%s: %w", kind, m.scheme, m.identifier, err)
@@ -91,7 +95,8 @@ func (n *navigator) monikerLocations(uploads []navUpload, m navMoniker, kind str
 	if err != nil {
 		return nil, fmt.Errorf("%s of %s:%s: %w", kind, m.scheme, m.identifier, err)
 	}
-	return out, nil
+	// Several results of a moniker may share a location.
+	return slices.Compact(out), nil
 }
 
 // crossReferences returns the references of moniker m of upload u found in

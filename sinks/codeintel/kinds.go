@@ -50,12 +50,13 @@ var (
 	monikerKind       = batch.String("kind")
 	monikerScheme     = batch.String("scheme")
 	monikerIdentifier = batch.String("identifier")
-	monikerPath       = batch.String("path")
-	monikerPos        = newPosition()
-	// MonikerLocationKind holds lsif_moniker_locations: one row per
-	// location of a moniker's definitions or references.
-	MonikerLocationKind = batch.NewKind("lsif-moniker-location", 1, uploadID, monikerKind, monikerScheme, monikerIdentifier,
-		monikerPath, monikerPos.startLine, monikerPos.startCharacter, monikerPos.endLine, monikerPos.endCharacter)
+	monikerResult     = batch.Int32("result_id")
+	// MonikerResultKind holds lsif_moniker_results: one row per result
+	// holding a moniker's definitions or references. Code navigation reads
+	// a moniker's locations through these results' lsif_result_locations
+	// rows, so that no location is stored twice.
+	MonikerResultKind = batch.NewKind("lsif-moniker-result", 1, uploadID, monikerKind, monikerScheme, monikerIdentifier,
+		monikerResult)
 
 	diagnosticPath     = batch.String("path")
 	diagnosticSeverity = batch.Int32("severity")
@@ -87,7 +88,7 @@ var (
 // Kinds are the batch kinds BatchSink writes, in the order it creates them
 // (so in the run's manifest): the ones with the most rows first, for a
 // concurrent load to start them first.
-var Kinds = []batch.Kind{MonikerLocationKind, RangeKind, ResultLocationKind, HoverKind, DiagnosticKind, PackageKind, PackageRefKind}
+var Kinds = []batch.Kind{RangeKind, ResultLocationKind, MonikerResultKind, HoverKind, DiagnosticKind, PackageKind, PackageRefKind}
 
 // upsert is a target that COPYs into a staging copy of table and inserts
 // what is not there yet: packages have primary keys, and a dump may name
@@ -117,7 +118,7 @@ var kindTables = []kindTable{
 	{HoverKind, "lsif_hovers", false},
 	{ResultLocationKind, "lsif_result_locations", false},
 	{RangeKind, "lsif_ranges", false},
-	{MonikerLocationKind, "lsif_moniker_locations", false},
+	{MonikerResultKind, "lsif_moniker_results", false},
 	{DiagnosticKind, "lsif_diagnostics", false},
 	{PackageKind, "lsif_packages", true},
 	{PackageRefKind, "lsif_package_references", true},

@@ -163,15 +163,14 @@ func MonikerString(m lsif.Moniker) string {
 	return string(m.Kind) + ":" + m.Scheme + ":" + m.Identifier
 }
 
-// MonikerLocations implements lsif.Sink.
-func (s *BatchSink) MonikerLocations(m lsif.MonikerLocations) error {
-	for _, loc := range m.Locations {
-		b := s.start(MonikerLocationKind)
+// MonikerResults implements lsif.Sink.
+func (s *BatchSink) MonikerResults(m lsif.MonikerResults) error {
+	for _, id := range m.ResultIDs {
+		b := s.start(MonikerResultKind)
 		monikerKind.Append(b, m.Kind.String())
 		monikerScheme.Append(b, m.Scheme)
 		monikerIdentifier.Append(b, m.Identifier)
-		monikerPath.Append(b, loc.Path)
-		monikerPos.append(b, loc.Range)
+		monikerResult.Append(b, id)
 		if err := b.EndRow(); err != nil {
 			return err
 		}

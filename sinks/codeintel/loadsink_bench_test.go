@@ -90,8 +90,8 @@ func replay(rec *lsiftest.Recorder, s lsif.Sink) error {
 			return err
 		}
 	}
-	for _, m := range rec.Monikers {
-		if err := s.MonikerLocations(m); err != nil {
+	for _, m := range rec.MonikerRows {
+		if err := s.MonikerResults(m); err != nil {
 			return err
 		}
 	}

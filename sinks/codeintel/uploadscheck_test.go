@@ -22,7 +22,7 @@ func TestUploadsCheckData(t *testing.T) {
 	exec(t, db, `INSERT INTO lsif_packages (upload_id, scheme, manager, name, version) VALUES ($1, 'npm', 'npm', 'a', '1.0.0')`, id)
 
 	rows := map[batch.Kind]int64{codeintel.HoverKind: 1, codeintel.ResultLocationKind: 1, codeintel.RangeKind: 1,
-		codeintel.MonikerLocationKind: 1, codeintel.PackageKind: 1}
+		codeintel.MonikerResultKind: 1, codeintel.PackageKind: 1}
 	tests := []struct {
 		name   string
 		change map[batch.Kind]int64 // batch rows replacing those of rows; -1 leaves the batch out

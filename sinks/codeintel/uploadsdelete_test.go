@@ -58,13 +58,13 @@ func newUploadWithRows(t *testing.T, db *pgxpool.Pool, name string) int64 {
 	exec(t, db, `INSERT INTO lsif_hovers (upload_id, hover_id, text) VALUES ($1, 1, 'hover')`, id)
 	exec(t, db, `INSERT INTO lsif_result_locations (upload_id, result_id, kind, path, start_line, start_character, end_line, end_character)
 		VALUES ($1, 1, 'definitions', 'a.ts', 0, 0, 0, 1)`, id)
-	exec(t, db, `INSERT INTO lsif_moniker_locations (upload_id, kind, scheme, identifier, path, start_line, start_character, end_line, end_character)
-		VALUES ($1, 'definitions', 'npm', 'x', 'a.ts', 0, 0, 0, 1)`, id)
+	exec(t, db, `INSERT INTO lsif_moniker_results (upload_id, kind, scheme, identifier, result_id)
+		VALUES ($1, 'definitions', 'npm', 'x', 1)`, id)
 	return id
 }
 
 // bulkTables are the tables without a foreign key to lsif_uploads.
-var bulkTables = []string{"lsif_ranges", "lsif_hovers", "lsif_result_locations", "lsif_moniker_locations"}
+var bulkTables = []string{"lsif_ranges", "lsif_hovers", "lsif_result_locations", "lsif_moniker_results"}
 
 // wantRows checks that upload id has n rows in each bulk table.
 func wantRows(t *testing.T, db *pgxpool.Pool, id int64, n int) {

@@ -32,8 +32,8 @@ func (s *countingSink) Document(d lsif.Document) error {
 	}
 	return nil
 }
-func (s *countingSink) MonikerLocations(m lsif.MonikerLocations) error {
-	s.n += int64(len(m.Locations))
+func (s *countingSink) MonikerResults(m lsif.MonikerResults) error {
+	s.n += int64(len(m.ResultIDs))
 	return nil
 }
 func (s *countingSink) Package(lsif.Package) error       { return nil }

@@ -73,12 +73,12 @@ func handwrittenWant() *lsiftest.Recorder {
 			Diagnostics: []lsif.Diagnostic{{Severity: 1, Code: "2304", Message: "Cannot find name 'baz'.", Source: "ts", Range: rng(4, 0, 4, 3)}},
 		}},
 		Paths: []string{"a.ts"},
-		Monikers: []lsif.MonikerLocations{
-			{Kind: lsif.Definitions, Scheme: "npm", Identifier: "app::foo", Locations: fooDef},
-			{Kind: lsif.References, Scheme: "npm", Identifier: "app::foo", Locations: fooRefs},
-			{Kind: lsif.References, Scheme: "npm", Identifier: "lib::bar", Locations: barRefs},
-			{Kind: lsif.Definitions, Scheme: "tsc", Identifier: "a:foo", Locations: fooDef},
-			{Kind: lsif.References, Scheme: "tsc", Identifier: "a:foo", Locations: fooRefs},
+		MonikerRows: []lsif.MonikerResults{
+			{Kind: lsif.Definitions, Scheme: "npm", Identifier: "app::foo", ResultIDs: []int32{1}},
+			{Kind: lsif.References, Scheme: "npm", Identifier: "app::foo", ResultIDs: []int32{2}},
+			{Kind: lsif.References, Scheme: "npm", Identifier: "lib::bar", ResultIDs: []int32{3}},
+			{Kind: lsif.Definitions, Scheme: "tsc", Identifier: "a:foo", ResultIDs: []int32{1}},
+			{Kind: lsif.References, Scheme: "tsc", Identifier: "a:foo", ResultIDs: []int32{2}},
 		},
 		Packages:    []lsif.Package{{Scheme: "npm", PackageInfo: appPkg}},
 		PackageRefs: []lsif.PackageRef{{Package: lsif.Package{Scheme: "npm", PackageInfo: libPkg}, Identifiers: []string{"lib::bar"}}},
@@ -99,11 +99,23 @@ func TestHandwritten(t *testing.T) {
 	if diff := cmp.Diff(handwrittenWant(), rec); diff != "" {
 		t.Errorf("output (-want +got):\n%s", diff)
 	}
+	fooDef := []lsif.Location{loc("a.ts", 0, 9, 0, 12)}
+	fooRefs := []lsif.Location{loc("a.ts", 0, 9, 0, 12), loc("a.ts", 2, 0, 2, 3)}
+	wantLocs := []lsiftest.MonikerLocations{
+		{Kind: lsif.Definitions, Scheme: "npm", Identifier: "app::foo", Locations: fooDef},
+		{Kind: lsif.References, Scheme: "npm", Identifier: "app::foo", Locations: fooRefs},
+		{Kind: lsif.References, Scheme: "npm", Identifier: "lib::bar", Locations: []lsif.Location{loc("a.ts", 3, 0, 3, 3)}},
+		{Kind: lsif.Definitions, Scheme: "tsc", Identifier: "a:foo", Locations: fooDef},
+		{Kind: lsif.References, Scheme: "tsc", Identifier: "a:foo", Locations: fooRefs},
+	}
+	if diff := cmp.Diff(wantLocs, rec.Monikers()); diff != "" {
+		t.Errorf("moniker locations through their results (-want +got):\n%s", diff)
+	}
 	want := lsif.Stats{
 		Bytes: stats.Bytes, StateBytes: stats.StateBytes, Lines: 35, Vertices: 17, Edges: 18, LSIFVersion: "0.4.3", ToolName: "handwritten", ToolVersion: "1.0",
 		ProjectRoot: "file:///src/app", Documents: 1, Ranges: 3, ResultSets: 2, DefinitionResults: 1,
 		ReferenceResults: 2, Hovers: 1, Monikers: 3, Diagnostics: 1,
-		OutDocuments: 1, OutRanges: 3, OutResults: 3, OutLocations: 4, OutMonikerLocations: 5,
+		OutDocuments: 1, OutRanges: 3, OutResults: 3, OutLocations: 4, OutMonikerResults: 5,
 		OutPackages: 1, OutPackageRefs: 1, OutDocEntries: 1,
 	}
 	if diff := cmp.Diff(want, stats); diff != "" {

@@ -94,10 +94,10 @@ func FuzzConvert(f *testing.F) {
 
 type discard struct{}
 
-func (discard) Hover(Hover) error                       { return nil }
-func (discard) Result(Result) error                     { return nil }
-func (discard) Document(Document) error                 { return nil }
-func (discard) MonikerLocations(MonikerLocations) error { return nil }
-func (discard) Package(Package) error                   { return nil }
-func (discard) PackageRef(PackageRef) error             { return nil }
-func (discard) DocEntry(DocEntry) error                 { return nil }
+func (discard) Hover(Hover) error                   { return nil }
+func (discard) Result(Result) error                 { return nil }
+func (discard) Document(Document) error             { return nil }
+func (discard) MonikerResults(MonikerResults) error { return nil }
+func (discard) Package(Package) error               { return nil }
+func (discard) PackageRef(PackageRef) error         { return nil }
+func (discard) DocEntry(DocEntry) error             { return nil }

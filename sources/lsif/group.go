@@ -18,7 +18,7 @@ func (c *converter) finish(ctx context.Context) error {
 	}
 	c.linkSets()
 	g := &grouper{c: c, empty: make([]bool, c.results.len()+1), visited: make([]uint32, c.results.len()+1)}
-	steps := []func(context.Context) error{g.results, g.documents, g.monikerLocations, g.packages, g.docEntries}
+	steps := []func(context.Context) error{g.results, g.documents, g.monikerResults, g.packages, g.docEntries}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return err

@@ -38,7 +38,7 @@ const DefaultMaxLineSize = 64 << 20
 // must copy what it keeps (strings may be kept).
 //
 // Calls come in this order: Hover, during the stream; then, after the
-// stream, Result, Document, MonikerLocations, Package, PackageRef and DocEntry, each
+// stream, Result, Document, MonikerResults, Package, PackageRef and DocEntry, each
 // group in a deterministic order. When Convert returns an error, whatever the
 // Sink received must be discarded: Hover rows in particular may have been
 // delivered before a malformed line further on was read.
@@ -54,10 +54,11 @@ type Sink interface {
 	// Document delivers one document under Root that exists in git, with
 	// its ranges and diagnostics.
 	Document(Document) error
-	// MonikerLocations delivers, for one (scheme, identifier) of a non-local
-	// moniker, the definition or reference locations of the results that
-	// carry it.
-	MonikerLocations(MonikerLocations) error
+	// MonikerResults delivers, for one (scheme, identifier) of a non-local
+	// moniker and one kind, the delivered results whose locations are the
+	// moniker's definitions or references: a moniker's locations are read
+	// through its results, never stored twice.
+	MonikerResults(MonikerResults) error
 	// Package delivers a package the dump defines (from export monikers).
 	Package(Package) error
 	// PackageRef delivers a package the dump uses and does not define (from
@@ -228,13 +229,15 @@ type Diagnostic struct {
 	Range
 }
 
-// MonikerLocations are the definition or reference locations for one
-// moniker key, sorted by path and range, without duplicates.
-type MonikerLocations struct {
+// MonikerResults names the results that hold the definition or reference
+// locations of one moniker key: the moniker's locations of that kind are
+// the union of theirs. ResultIDs are sorted and distinct, each of a Result
+// delivered before with the same Kind.
+type MonikerResults struct {
 	Kind       ResultKind
 	Scheme     string
 	Identifier string
-	Locations  []Location
+	ResultIDs  []int32
 }
 
 // Package identifies a package by its moniker scheme and package
@@ -282,14 +285,14 @@ type Stats struct {
 	StateBytes int64
 
 	// Delivered to the Sink.
-	OutDocuments        int
-	OutRanges           int
-	OutResults          int
-	OutLocations        int // in Results
-	OutMonikerLocations int
-	OutPackages         int
-	OutPackageRefs      int
-	OutDocEntries       int
+	OutDocuments      int
+	OutRanges         int
+	OutResults        int
+	OutLocations      int // in Results
+	OutMonikerResults int // MonikerResults calls
+	OutPackages       int
+	OutPackageRefs    int
+	OutDocEntries     int
 	// DocExtensionInvalid says why the dump's documentation extension was
 	// ignored (its entries then come from standard LSIF); "" when it was
 	// used or absent.

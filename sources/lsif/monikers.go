@@ -8,12 +8,13 @@ import (
 	"slices"
 )
 
-// monikerLocations delivers, per moniker key and kind, the locations of
-// every result that ranges carrying the moniker lead to, ordered by scheme
-// and identifier. As in the reference converter, import and export
-// monikers both feed both kinds: the defining dump's own references are
-// found by the moniker its ranges export.
-func (g *grouper) monikerLocations(ctx context.Context) error {
+// monikerResults delivers, per moniker key and kind, the results that
+// ranges carrying the moniker lead to, ordered by scheme and identifier.
+// As in the reference converter, import and export monikers both feed
+// both kinds: the defining dump's own references are found by the moniker
+// its ranges export. Results left empty by pruning are left out; a key
+// left with none is not delivered.
+func (g *grouper) monikerResults(ctx context.Context) error {
 	c := g.c
 	pairs := g.pairs
 	g.pairs, g.paired = nil, nil
@@ -27,26 +28,24 @@ func (g *grouper) monikerLocations(ctx context.Context) error {
 		)
 	})
 	pairs = slices.Compact(pairs)
-	var locs []Location
+	var ids []int32
 	for i := 0; i < len(pairs); {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		j := i
-		locs = locs[:0]
+		ids = ids[:0]
 		for ; j < len(pairs) && pairs[j].key == pairs[i].key && pairs[j].kind == pairs[i].kind; j++ {
-			locs = append(locs, g.locations(pairs[j].result)...)
+			if r := pairs[j].result; !g.empty[r] {
+				ids = append(ids, int32(r))
+			}
 		}
-		if j-i > 1 {
-			slices.SortFunc(locs, compareLocations)
-			locs = slices.Compact(locs)
-		}
-		if len(locs) > 0 {
+		if len(ids) > 0 {
 			k := c.keys.key(pairs[i].key)
-			ml := MonikerLocations{Kind: pairs[i].kind, Scheme: k.scheme, Identifier: k.identifier, Locations: locs}
-			c.stats.OutMonikerLocations++
-			if err := c.sink.MonikerLocations(ml); err != nil {
-				return fmt.Errorf("%s of moniker %s %s: %w", ml.Kind, ml.Scheme, ml.Identifier, err)
+			mr := MonikerResults{Kind: pairs[i].kind, Scheme: k.scheme, Identifier: k.identifier, ResultIDs: ids}
+			c.stats.OutMonikerResults++
+			if err := c.sink.MonikerResults(mr); err != nil {
+				return fmt.Errorf("%s of moniker %s %s: %w", mr.Kind, mr.Scheme, mr.Identifier, err)
 			}
 		}
 		i = j

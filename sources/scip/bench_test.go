@@ -16,13 +16,13 @@ import (
 // discard is a Sink that drops every row.
 type discard struct{}
 
-func (discard) Hover(lsif.Hover) error                       { return nil }
-func (discard) Result(lsif.Result) error                     { return nil }
-func (discard) Document(lsif.Document) error                 { return nil }
-func (discard) MonikerLocations(lsif.MonikerLocations) error { return nil }
-func (discard) Package(lsif.Package) error                   { return nil }
-func (discard) PackageRef(lsif.PackageRef) error             { return nil }
-func (discard) DocEntry(lsif.DocEntry) error                 { return nil }
+func (discard) Hover(lsif.Hover) error                   { return nil }
+func (discard) Result(lsif.Result) error                 { return nil }
+func (discard) Document(lsif.Document) error             { return nil }
+func (discard) MonikerResults(lsif.MonikerResults) error { return nil }
+func (discard) Package(lsif.Package) error               { return nil }
+func (discard) PackageRef(lsif.PackageRef) error         { return nil }
+func (discard) DocEntry(lsif.DocEntry) error             { return nil }
 
 // BenchmarkConvert converts a generated index of $SCIP_BENCH_MB MB
 // (default 50) into a Sink that drops the rows: the converter alone. It

@@ -64,10 +64,12 @@ func (g *grouper) diagnostics(d uint32) []lsif.Diagnostic {
 	return out
 }
 
-// deliverMonikerLocations delivers, for each global symbol, its definition
-// and reference locations under its moniker.
-func (g *grouper) deliverMonikerLocations(ctx context.Context) error {
+// deliverMonikerResults delivers, for each global symbol, the ids of its
+// definition and reference results under its moniker: its moniker's
+// locations are exactly those results' locations.
+func (g *grouper) deliverMonikerResults(ctx context.Context) error {
 	c := g.c
+	var ids [1]int32
 	for s := uint32(1); s < uint32(len(c.syms)); s++ {
 		m, ok := g.moniker(s)
 		if !ok {
@@ -79,15 +81,15 @@ func (g *grouper) deliverMonikerLocations(ctx context.Context) error {
 			}
 		}
 		for _, kind := range []lsif.ResultKind{lsif.Definitions, lsif.References} {
-			locs := g.definitions(s)
+			ids[0] = c.syms[s].defID
 			if kind == lsif.References {
-				locs = g.references(s)
+				ids[0] = c.syms[s].refID
 			}
-			if len(locs) == 0 {
+			if ids[0] == 0 {
 				continue
 			}
-			c.stats.OutMonikerLocations++
-			if err := c.sink.MonikerLocations(lsif.MonikerLocations{Kind: kind, Scheme: m.Scheme, Identifier: m.Identifier, Locations: locs}); err != nil {
+			c.stats.OutMonikerResults++
+			if err := c.sink.MonikerResults(lsif.MonikerResults{Kind: kind, Scheme: m.Scheme, Identifier: m.Identifier, ResultIDs: ids[:]}); err != nil {
 				return err
 			}
 		}

@@ -79,7 +79,7 @@ func (c *converter) finish(ctx context.Context) error {
 	c.resolvePaths()
 	g := &grouper{c: c}
 	g.index()
-	steps := []func(context.Context) error{g.deliverResults, g.deliverDocuments, g.deliverMonikerLocations, g.deliverPackages, g.deliverDocEntries}
+	steps := []func(context.Context) error{g.deliverResults, g.deliverDocuments, g.deliverMonikerResults, g.deliverPackages, g.deliverDocEntries}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			return err

@@ -12,7 +12,7 @@ import (
 )
 
 // dataTables are the tables of converted LSIF data, keyed by upload.
-var dataTables = []string{"lsif_ranges", "lsif_hovers", "lsif_result_locations", "lsif_moniker_locations",
+var dataTables = []string{"lsif_ranges", "lsif_hovers", "lsif_result_locations", "lsif_moniker_results",
 	"lsif_diagnostics", "lsif_packages", "lsif_package_references"}
 
 // Snapshot returns, per table, the rows code navigation can see: the

@@ -4,6 +4,7 @@
 package lsiftest
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -14,11 +15,13 @@ import (
 
 // Recorder is an lsif.Sink that keeps copies of every row.
 type Recorder struct {
-	Hovers      map[int32]string
-	Results     map[int32]lsif.Result
-	Documents   map[string]lsif.Document
-	Paths       []string // documents in delivery order
-	Monikers    []lsif.MonikerLocations
+	Hovers    map[int32]string
+	Results   map[int32]lsif.Result
+	Documents map[string]lsif.Document
+	Paths     []string // documents in delivery order
+	// MonikerRows are the MonikerResults rows, in delivery order;
+	// Monikers expands them into locations.
+	MonikerRows []lsif.MonikerResults
 	Packages    []lsif.Package
 	PackageRefs []lsif.PackageRef
 	DocEntries  []lsif.DocEntry
@@ -57,11 +60,52 @@ func (r *Recorder) Document(d lsif.Document) error {
 	return nil
 }
 
-// MonikerLocations implements lsif.Sink.
-func (r *Recorder) MonikerLocations(m lsif.MonikerLocations) error {
-	m.Locations = slices.Clone(m.Locations)
-	r.Monikers = append(r.Monikers, m)
+// MonikerResults implements lsif.Sink. It fails, as a store would not,
+// when a result id is not one of a delivered result of the same kind, or
+// the ids are not sorted and distinct: the contract code navigation
+// relies on.
+func (r *Recorder) MonikerResults(m lsif.MonikerResults) error {
+	for i, id := range m.ResultIDs {
+		if res, ok := r.Results[id]; !ok || res.Kind != m.Kind {
+			return fmt.Errorf("moniker %s %s %s names result %d, not a delivered %s result", m.Kind, m.Scheme, m.Identifier, id, m.Kind)
+		}
+		if i > 0 && m.ResultIDs[i-1] >= id {
+			return fmt.Errorf("moniker %s %s %s: result ids %v not sorted and distinct", m.Kind, m.Scheme, m.Identifier, m.ResultIDs)
+		}
+	}
+	m.ResultIDs = slices.Clone(m.ResultIDs)
+	r.MonikerRows = append(r.MonikerRows, m)
 	return nil
+}
+
+// MonikerLocations are the definition or reference locations of one
+// moniker key, sorted by path and range, without duplicates: what code
+// navigation reads through the moniker's results.
+type MonikerLocations struct {
+	Kind       lsif.ResultKind
+	Scheme     string
+	Identifier string
+	Locations  []lsif.Location
+}
+
+// Monikers returns every MonikerResults row with its results' locations,
+// in delivery order.
+func (r *Recorder) Monikers() []MonikerLocations {
+	out := make([]MonikerLocations, 0, len(r.MonikerRows))
+	for _, m := range r.MonikerRows {
+		var locs []lsif.Location
+		for _, id := range m.ResultIDs {
+			locs = append(locs, r.Results[id].Locations...)
+		}
+		slices.SortFunc(locs, compareLocations)
+		out = append(out, MonikerLocations{Kind: m.Kind, Scheme: m.Scheme, Identifier: m.Identifier, Locations: slices.Compact(locs)})
+	}
+	return out
+}
+
+func compareLocations(a, b lsif.Location) int {
+	return cmp.Or(strings.Compare(a.Path, b.Path), cmp.Compare(a.StartLine, b.StartLine), cmp.Compare(a.StartCharacter, b.StartCharacter),
+		cmp.Compare(a.EndLine, b.EndLine), cmp.Compare(a.EndCharacter, b.EndCharacter))
 }
 
 // Package implements lsif.Sink.
@@ -134,7 +178,7 @@ func (r *Recorder) HoverAt(path string, line, character int32) string {
 
 // Locations returns the moniker-keyed locations of one kind.
 func (r *Recorder) Locations(kind lsif.ResultKind, scheme, identifier string) []lsif.Location {
-	for _, m := range r.Monikers {
+	for _, m := range r.Monikers() {
 		if m.Kind == kind && m.Scheme == scheme && m.Identifier == identifier {
 			return m.Locations
 		}
@@ -167,7 +211,7 @@ func (r *Recorder) Text() string {
 	for _, id := range slices.Sorted(maps.Keys(r.Hovers)) {
 		fmt.Fprintf(&b, "hover %d %q\n", id, r.Hovers[id])
 	}
-	for _, m := range r.Monikers {
+	for _, m := range r.Monikers() {
 		fmt.Fprintf(&b, "moniker %s %s %s\n", m.Kind, m.Scheme, m.Identifier)
 		locationsText(&b, m.Locations)
 	}
