@@ -28,9 +28,12 @@ import (
 // SIGHTLINE_FLEET_REPOS sets how many (default 1,000, the issue's size;
 // `make bench` sets 100, since generating 1,000 takes about an hour on 2
 // cores the first time).
+// SIGHTLINE_FLEET_BIN, when set, is the sightline binary BenchmarkFleet
+// runs instead of building this checkout's (to alternate two builds).
 const (
 	fleetReposEnv     = "SIGHTLINE_FLEET_REPOS"
 	defaultFleetRepos = 1000
+	fleetBinEnv       = "SIGHTLINE_FLEET_BIN"
 )
 
 // fleetNow is a Wednesday; the 12 monthly sample times end at July 1, 2025.
