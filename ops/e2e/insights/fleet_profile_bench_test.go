@@ -15,6 +15,10 @@ import (
 	"github.com/sightline-dev/sightline/sources/engine/enginetest"
 )
 
+// fleetInProcessEnv opts in to BenchmarkFleetInProcess (make bench runs
+// BenchmarkFleet, which measures the same run through the binary).
+const fleetInProcessEnv = "SIGHTLINE_FLEET_INPROCESS"
+
 // fleetProfileEnv names the file BenchmarkFleetInProcess writes the CPU
 // profile of its run-searches runs to.
 const fleetProfileEnv = "SIGHTLINE_FLEET_CPUPROFILE"
@@ -29,8 +33,12 @@ const fleetCacheEnv = "SIGHTLINE_FLEET_CACHE_BYTES"
 // and git's (git-cpu-ms/answer: the children waited for during the run),
 // and, with $SIGHTLINE_FLEET_CPUPROFILE set, a CPU profile of the run
 // alone (not of the untimed setup); $SIGHTLINE_FLEET_CACHE_BYTES sets the
-// job's CacheBytes. Use SIGHTLINE_FLEET_REPOS=10 to 100.
+// job's CacheBytes. Opt-in with SIGHTLINE_FLEET_INPROCESS=1; use
+// SIGHTLINE_FLEET_REPOS=10 to 100.
 func BenchmarkFleetInProcess(b *testing.B) {
+	if os.Getenv(fleetInProcessEnv) == "" {
+		b.Skipf("opt-in: set %s=1 (it measures the run BenchmarkFleet does, in this process)", fleetInProcessEnv)
+	}
 	paths := cachedRepos(b, fleetParamsN(fleetRepos(b)))
 	cacheBytes := 0
 	if s := os.Getenv(fleetCacheEnv); s != "" {
