@@ -7,8 +7,8 @@
 // works, evaluates the group's tasks with the incremental engine — one
 // pass per repository over the distinct commits of all its tasks, oldest
 // first, every series a query of the pass, so each changed blob is read
-// from git once for all of them, with a blob-result cache that lives as
-// long as the pass — then, shard by shard, writes the answers as Arrow batches
+// from git once for all of them (no blob-result cache by default: see
+// Job.CacheBytes) — then, shard by shard, writes the answers as Arrow batches
 // under the run, loads them into series_points or snapshot_points through
 // the batch loader, and completes the shard in the transaction that counts
 // it in its backfill, finishing the backfill after its last shard. A
@@ -62,10 +62,6 @@ const (
 	DefaultHeartbeatInterval = 10 * time.Second
 	DefaultStallTimeout      = time.Minute
 	DefaultRetryAfter        = 30 * time.Second
-	// DefaultPassCacheBytes is the budget of a pass's blob-result cache.
-	// Within a pass its hits are files returning to an earlier content
-	// (0.3% of the lookups on the fleet benchmark), so it is kept small.
-	DefaultPassCacheBytes = 32 << 20
 )
 
 // Job runs search shards.
@@ -94,12 +90,15 @@ type Job struct {
 	// RetryAfter is how long a failed shard waits before its next attempt,
 	// times the attempts made; 0 means DefaultRetryAfter, negative none.
 	RetryAfter time.Duration
-	// CacheBytes is the budget of each pass's engine cache; 0 means
-	// DefaultPassCacheBytes, negative no cache. The cache lives as long as
-	// its pass over one repository (and the pass that redoes its queries
-	// whose stored answer proved unusable): blob ids do not repeat across
-	// repositories, so a run-wide cache would only fill with the results
-	// of finished repositories. A run holds at most Concurrency of them.
+	// CacheBytes, when positive, is the budget of a blob-result cache for
+	// each pass; 0 or negative means none, the default. The cache lives as
+	// long as its pass over one repository (and the pass that redoes its
+	// queries whose stored answer proved unusable): blob ids do not repeat
+	// across repositories, so a run-wide cache only filled with the
+	// results of finished repositories. Within a pass its hits are files
+	// returning to an earlier content or moved, 0.3% of the lookups on the
+	// fleet benchmark, which saved less than keeping the cache cost (7% of
+	// the Go side's CPU; docs/benchmarks.md, "Fleet").
 	CacheBytes int
 	// MaxFileSize is the size above which files are not searched (and
 	// recorded as skipped); 0 means search.DefaultMaxFileSize.
@@ -181,13 +180,12 @@ func (j *Job) newWorker(env *jobs.Env) *worker {
 	}
 }
 
-// passCacheBytes is the budget of a pass's engine cache, negative for
-// none (see CacheBytes).
+// passCacheBytes is the budget of a pass's engine cache (see CacheBytes).
 func (j *Job) passCacheBytes() int {
-	if j.CacheBytes < 0 {
+	if j.CacheBytes <= 0 {
 		return engine.NoCache
 	}
-	return cmp.Or(j.CacheBytes, DefaultPassCacheBytes)
+	return j.CacheBytes
 }
 
 func (j *Job) retryAfter(attempts int) time.Duration {
