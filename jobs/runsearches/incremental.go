@@ -32,7 +32,7 @@ const (
 // again, in full, in a second pass of their own. It notes each query's
 // mode and the bytes of blobs git sent.
 func (p *repoPass) evalPass(ctx context.Context, g *gitsource.Repo, commits []string) ([]engine.PassResult, error) {
-	// The pass's own cache: it goes with the pass (see Job.CacheBytes).
+	// The pass's own cache, if any: it goes with the pass (see Job.CacheBytes).
 	e := &engine.Engine{Cache: engine.NewCache(p.w.job.passCacheBytes())}
 	start := time.Now()
 	p.modes = make([]string, len(p.queries))
