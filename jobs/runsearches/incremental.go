@@ -35,7 +35,8 @@ const (
 // again, in full, in a second pass of their own. It notes each query's
 // mode and the bytes of blobs git sent.
 func (p *repoPass) evalPass(ctx context.Context, g *gitsource.Repo, commits []string) ([]engine.PassResult, error) {
-	e := &engine.Engine{Cache: p.w.cache}
+	// The pass's own cache, if any: it goes with the pass (see Job.CacheBytes).
+	e := &engine.Engine{Cache: engine.NewCache(p.w.job.passCacheBytes())}
 	p.modes = make([]string, len(p.queries))
 	p.fellBack = make([]bool, len(p.queries))
 	from, newest := p.firstNeeded(commits), p.newestCommits()

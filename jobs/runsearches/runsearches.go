@@ -8,8 +8,8 @@
 // works, evaluates the group's tasks with the incremental engine — one
 // pass per repository over the distinct commits of all its tasks, oldest
 // first, every series a query of the pass, so each changed blob is read
-// from git once for all of them, with a blob-result cache shared by the
-// whole run — then, shard by shard, writes the answers as Arrow batches
+// from git once for all of them (no blob-result cache by default: see
+// Job.CacheBytes) — then, shard by shard, writes the answers as Arrow batches
 // under the run, loads them into series_points or snapshot_points through
 // the batch loader, and completes the shard in the transaction that counts
 // it in its backfill, finishing the backfill after its last shard. A
@@ -93,8 +93,15 @@ type Job struct {
 	// RetryAfter is how long a failed shard waits before its next attempt,
 	// times the attempts made; 0 means DefaultRetryAfter, negative none.
 	RetryAfter time.Duration
-	// CacheBytes is the engine cache's budget; 0 means
-	// engine.DefaultCacheBytes.
+	// CacheBytes, when positive, is the budget of a blob-result cache for
+	// each pass; 0 or negative means none, the default. The cache lives as
+	// long as its pass over one repository (and the pass that redoes its
+	// queries whose stored answer proved unusable): blob ids do not repeat
+	// across repositories, so a run-wide cache only filled with the
+	// results of finished repositories. Within a pass its hits are files
+	// returning to an earlier content or moved, 0.3% of the lookups on the
+	// fleet benchmark, which saved less than keeping the cache cost (7% of
+	// the Go side's CPU; docs/benchmarks.md, "Fleet").
 	CacheBytes int
 	// MaxFileSize is the size above which files are not searched (and
 	// recorded as skipped); 0 means search.DefaultMaxFileSize.
@@ -170,11 +177,18 @@ func (j *Job) newWorker(env *jobs.Env) *worker {
 	}
 	return &worker{
 		job: j, env: env, id: env.RunID,
-		cache:   engine.NewCache(j.CacheBytes),
 		limiter: lim,
 		counts: jobs.Counts{"claims": 0, "passes": 0, "shards": 0, "tasks": 0, "answers": 0, "points": 0, "commits": 0,
 			"incremental": 0, "full": 0, "fallback": 0, "blob_bytes": 0, "incomplete": 0, "timeouts": 0, "errored": 0, "retried": 0, "reset": 0, "settled": 0, "lost": 0},
 	}
+}
+
+// passCacheBytes is the budget of a pass's engine cache (see CacheBytes).
+func (j *Job) passCacheBytes() int {
+	if j.CacheBytes <= 0 {
+		return engine.NoCache
+	}
+	return j.CacheBytes
 }
 
 func (j *Job) retryAfter(attempts int) time.Duration {

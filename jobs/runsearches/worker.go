@@ -13,16 +13,14 @@ import (
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/pipeline/progress"
 	"github.com/sightline-dev/sightline/sinks/shardqueue"
-	"github.com/sightline-dev/sightline/sources/engine"
 )
 
-// worker is one run's state: the engine cache and rate limiter its tasks
-// share, and its tallies.
+// worker is one run's state: the rate limiter its tasks share, and its
+// tallies.
 type worker struct {
 	job     *Job
 	env     *jobs.Env
 	id      string // the run id: claimed_by of the shards it holds
-	cache   *engine.Cache
 	limiter *rate.Limiter
 	// progress counts the shards handled, one at a time.
 	progress *progress.Reporter

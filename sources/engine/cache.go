@@ -13,8 +13,8 @@ const DefaultCacheBytes = 256 << 20
 // result for a query never does either. Keys are (blob oid, what was
 // computed — a query fingerprint, or the language-stats key). Entries are
 // evicted least recently used first once their estimated size passes the
-// budget. A Cache is safe for concurrent use and is meant to be shared by
-// every evaluation of a process.
+// budget. A Cache is safe for concurrent use; it may be shared by every
+// evaluation of a process, or be one pass's alone.
 type Cache struct {
 	mu      sync.Mutex
 	budget  int
@@ -36,8 +36,12 @@ type cacheEntry struct {
 	size int
 }
 
+// NoCache is the budget of a Cache that keeps nothing: every lookup
+// misses, and the values computed are not kept.
+const NoCache = -1
+
 // NewCache returns a cache holding about budget bytes; 0 means
-// DefaultCacheBytes.
+// DefaultCacheBytes, a negative budget (NoCache) none.
 func NewCache(budget int) *Cache {
 	return &Cache{budget: cmp.Or(budget, DefaultCacheBytes), lru: list.New(), entries: map[cacheKey]*list.Element{}}
 }
@@ -58,6 +62,9 @@ func (c *Cache) get(oid, key string) (fileValue, bool) {
 func (c *Cache) put(oid, key string, v fileValue) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.budget < 0 {
+		return
+	}
 	k := cacheKey{oid, key}
 	if _, ok := c.entries[k]; ok {
 		return

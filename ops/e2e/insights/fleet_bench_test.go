@@ -28,9 +28,17 @@ import (
 // SIGHTLINE_FLEET_REPOS sets how many (default 1,000, the issue's size;
 // `make bench` sets 100, since generating 1,000 takes about an hour on 2
 // cores the first time).
+// SIGHTLINE_FLEET_BIN, when set, is the sightline binary BenchmarkFleet
+// runs instead of building this checkout's (to alternate two builds).
 const (
 	fleetReposEnv     = "SIGHTLINE_FLEET_REPOS"
 	defaultFleetRepos = 1000
+	fleetBinEnv       = "SIGHTLINE_FLEET_BIN"
+	// fleetMaxRSSEnv overrides, in MiB, the most memory the run-searches
+	// process may hold (to measure an older build that holds more). The
+	// default is the Kubernetes manifests' limit for it (ops/k8s, 512Mi).
+	fleetMaxRSSEnv     = "SIGHTLINE_FLEET_MAX_RSS_MIB"
+	defaultFleetMaxRSS = 512
 )
 
 // fleetNow is a Wednesday; the 12 monthly sample times end at July 1, 2025.
@@ -83,6 +91,18 @@ func fleetYAML(paths []string) []byte {
 	return []byte(s.String())
 }
 
+func fleetMaxRSS(b *testing.B) int64 {
+	s := os.Getenv(fleetMaxRSSEnv)
+	if s == "" {
+		return defaultFleetMaxRSS
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 {
+		b.Fatalf("%s=%q: want a positive number of MiB", fleetMaxRSSEnv, s)
+	}
+	return n
+}
+
 func fleetRepos(b *testing.B) int {
 	s := os.Getenv(fleetReposEnv)
 	if s == "" {
@@ -106,8 +126,10 @@ func fleetRepos(b *testing.B) int {
 // answers/cpu-s divides the answers by that process's CPU time (user and
 // system, its git children included), which moves less than the wall time
 // on a shared machine; blob-MB/op is what git sent it. It fails
-// unless every backfill completes with every planned answer searched, and
-// unless a sample of the stored answers equals git grep's.
+// unless every backfill completes with every planned answer searched,
+// unless a sample of the stored answers equals git grep's, and when the
+// process's peak RSS passes 512 MiB (its Kubernetes limit;
+// $SIGHTLINE_FLEET_MAX_RSS_MIB sets another).
 func BenchmarkFleet(b *testing.B) {
 	n := fleetRepos(b)
 	params := make([]enginetest.Params, n)
@@ -146,7 +168,12 @@ func BenchmarkFleet(b *testing.B) {
 		planTime += t1.Sub(t0)
 		searchTime += t2.Sub(t1)
 		searchCPU += ps.UserTime() + ps.SystemTime()
-		maxRSS = max(maxRSS, ps.SysUsage().(*syscall.Rusage).Maxrss) // KiB
+		rss := ps.SysUsage().(*syscall.Rusage).Maxrss >> 10 // MiB
+		b.Logf("run-searches: %.1f s wall, %.1f s CPU, peak RSS %d MiB", t2.Sub(t1).Seconds(), (ps.UserTime() + ps.SystemTime()).Seconds(), rss)
+		if limit := fleetMaxRSS(b); rss > limit {
+			b.Fatalf("run-searches peaked at %d MiB of RSS, over the %d MiB its pod may use (%s)", rss, limit, fleetMaxRSSEnv)
+		}
+		maxRSS = max(maxRSS, rss<<10) // KiB
 	}
 	nf := float64(b.N)
 	b.ReportMetric(float64(n), "repos")

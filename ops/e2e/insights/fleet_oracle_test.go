@@ -142,9 +142,17 @@ var (
 	binError error
 )
 
-// sightlineBinary builds the sightline command once per process.
+// sightlineBinary builds the sightline command once per process, or
+// returns $SIGHTLINE_FLEET_BIN when set.
 func sightlineBinary(b *testing.B) string {
 	b.Helper()
+	if bin := os.Getenv(fleetBinEnv); bin != "" {
+		// Another build's binary, to compare two builds in alternating runs.
+		if _, err := os.Stat(bin); err != nil {
+			b.Fatalf("%s=%q: %v: build one with go build -o", fleetBinEnv, bin, err)
+		}
+		return bin
+	}
 	binOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "sightline-fleet-bin-")
 		if err != nil {
