@@ -68,12 +68,14 @@ func (b *budgets) begin() time.Time {
 	return time.Now()
 }
 
-// computed charges query k the time since began (see begin).
-func (b *budgets) computed(k int, began time.Time) {
+// computed charges query k the time since began (see begin), less
+// shared: the part of it spent preparing the content for every query
+// reading it (search.Text.SharedTime), which is the walk's.
+func (b *budgets) computed(k int, began time.Time, shared time.Duration) {
 	if !b.timed {
 		return
 	}
-	d := int64(time.Since(began))
+	d := max(int64(time.Since(began)-shared), 0)
 	b.own[k].Add(d)
 	b.total.Add(d)
 }
