@@ -13,7 +13,8 @@ import (
 // the time since the pass started less the time spent computing the other
 // queries' values, and never less than its own computing time. One slow
 // query in a shared pass thus runs out of time alone; the others are
-// charged the walk they share (listing changes, reading blobs) and their
+// charged the walk they share (listing changes, reading blobs, preparing
+// each for all the queries: search.Text.SharedTime) and their
 // own matching, as if they had had the pass to themselves.
 //
 // The other queries' computing time is summed over the pass's readers,
