@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sightline-dev/sightline/sources/engine"
+	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/gittest"
 	"github.com/sightline-dev/sightline/sources/search"
 )
@@ -19,7 +20,7 @@ import (
 // for all the others' literals, and could run out of time for them.
 // Eight queries doing the same work must be charged about the same: the
 // first no more than the others by half the time that preparation takes,
-// measured here on the same contents.
+// measured here on the same contents (the least of three tries).
 func TestPassChargesSharedTextToNone(t *testing.T) {
 	// Not parallel: it compares times.
 	const nFiles, size = 4, 4 << 20
@@ -43,6 +44,25 @@ func TestPassChargesSharedTextToNone(t *testing.T) {
 		queries = append(queries, engine.PassQuery{Query: parse(t, fmt.Sprintf("zqxj%d", k)), Opts: opts, Budget: time.Hour})
 	}
 	prep := preparationTime(queries, contents, opts.Match)
+	// The least of two passes' differences: a preemption while the first
+	// query matches would add to its charge.
+	extra := time.Duration(-1)
+	for range 2 {
+		d := firstChargedExtra(t, repo, queries, commit)
+		if extra < 0 || d < extra {
+			extra = d
+		}
+	}
+	t.Logf("the first query charged %s more than the others; preparing the contents takes %s", extra, prep)
+	if extra > prep/2 {
+		t.Errorf("the first query was charged %s more than the others, who do the same work: the preparation for all (%s)", extra, prep)
+	}
+}
+
+// firstChargedExtra runs the queries in a pass at commit and returns how
+// much more the first was charged than the most charged of the others.
+func firstChargedExtra(t *testing.T, repo *gitsource.Repo, queries []engine.PassQuery, commit string) time.Duration {
+	t.Helper()
 	res, err := (&engine.Engine{}).Pass(context.Background(), repo, queries, []string{commit})
 	if err != nil {
 		t.Fatal(err)
@@ -56,10 +76,7 @@ func TestPassChargesSharedTextToNone(t *testing.T) {
 			others = max(others, r.Spent)
 		}
 	}
-	t.Logf("charged: first query %s, the others at most %s; preparing the contents takes %s", res[0].Spent, others, prep)
-	if extra := res[0].Spent - others; extra > prep/2 {
-		t.Errorf("the first query was charged %s more than the others, who do the same work: the preparation for all (%s)", extra, prep)
-	}
+	return res[0].Spent - others
 }
 
 // preparationTime is the least time, of three tries, that preparing the
@@ -70,11 +87,15 @@ func preparationTime(queries []engine.PassQuery, contents map[string]string, opt
 		qs = append(qs, q.Query)
 	}
 	group := search.NewGroup(qs)
+	data := map[string][]byte{}
+	for path, c := range contents {
+		data[path] = []byte(c)
+	}
 	best := time.Duration(-1)
 	for range 3 {
 		start := time.Now()
-		for path, c := range contents {
-			text := group.Text([]byte(c))
+		for path, c := range data {
+			text := group.Text(c)
 			qs[0].MatchText(path, text, opts)
 			text.Release()
 		}
