@@ -31,21 +31,35 @@ var lazyModFile = sync.OnceValues(func() (string, error) {
 	return Transform(enryDir, repoRoot, filepath.Join(repoRoot, ".build", "enry"))
 })
 
-// builds builds the package pkg (relative to the repository) twice: as
-// plain `go build` does ("stock": go-enry and goccy/go-json as published,
-// no build tags) and as `make build` does ("lazy": Transform's go.mod and
+// buildFlags are the GOFLAGS of each way builds builds: as plain `go
+// build` does ("stock": go-enry and goccy/go-json as published, no build
+// tags) and as `make build` does ("lazy": Transform's go.mod and
 // BuildTags).
-func builds(pkg string) (map[string]string, error) {
-	dir, err := buildDir()
-	if err != nil {
-		return nil, err
-	}
+func buildFlags() (map[string]string, error) {
 	modFile, err := lazyModFile()
 	if err != nil {
 		return nil, err
 	}
+	return map[string]string{"stock": "", "lazy": "-modfile=" + modFile + " -tags=" + BuildTags}, nil
+}
+
+// builds builds the package pkg (relative to the repository) the ways
+// named, by default both (see buildFlags).
+func builds(pkg string, names ...string) (map[string]string, error) {
+	dir, err := buildDir()
+	if err != nil {
+		return nil, err
+	}
+	flags, err := buildFlags()
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		names = []string{"stock", "lazy"}
+	}
 	bins := map[string]string{}
-	for name, goflags := range map[string]string{"stock": "", "lazy": "-modfile=" + modFile + " -tags=" + BuildTags} {
+	for _, name := range names {
+		goflags := flags[name]
 		bin := filepath.Join(dir, cmp.Or(strings.Trim(filepath.Base(pkg), "."), "sightline")+"-"+name)
 		cmd := exec.Command("go", "build", "-o", bin, pkg)
 		cmd.Dir = repoRoot
@@ -61,6 +75,13 @@ func builds(pkg string) (map[string]string, error) {
 	}
 	return bins, nil
 }
+
+// lazySightline is sightline built as `make build` does: all that
+// TestStartupInits runs. A stock build of the whole binary, which only
+// BenchmarkStartup needs, would compile some 140 packages again in make
+// test (go-enry's and Arrow's dependents, and the gRPC xDS and Envoy
+// packages BuildTags leaves out).
+var lazySightline = sync.OnceValues(func() (map[string]string, error) { return builds(".", "lazy") })
 
 // sightlineBuilds are sightline, built both ways.
 var sightlineBuilds = sync.OnceValues(func() (map[string]string, error) { return builds(".") })

@@ -36,7 +36,7 @@ const initBudget = 3 << 20
 // packages (go list -deps, no build), or this test would no longer tell the
 // builds apart.
 func TestStartupInits(t *testing.T) {
-	bins, err := sightlineBuilds()
+	bins, err := lazySightline()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,8 @@ import (
 // the time since the pass started less the time spent computing the other
 // queries' values, and never less than its own computing time. One slow
 // query in a shared pass thus runs out of time alone; the others are
-// charged the walk they share (listing changes, reading blobs) and their
+// charged the walk they share (listing changes, reading blobs, preparing
+// each for all the queries: search.Text.SharedTime) and their
 // own matching, as if they had had the pass to themselves.
 //
 // The other queries' computing time is summed over the pass's readers,
@@ -68,12 +69,14 @@ func (b *budgets) begin() time.Time {
 	return time.Now()
 }
 
-// computed charges query k the time since began (see begin).
-func (b *budgets) computed(k int, began time.Time) {
+// computed charges query k the time since began (see begin), less
+// shared: the part of it spent preparing the content for every query
+// reading it (search.Text.SharedTime), which is the walk's.
+func (b *budgets) computed(k int, began time.Time, shared time.Duration) {
 	if !b.timed {
 		return
 	}
-	d := int64(time.Since(began))
+	d := max(int64(time.Since(began)-shared), 0)
 	b.own[k].Add(d)
 	b.total.Add(d)
 }

@@ -96,7 +96,7 @@ func (p *pass) read(ctx context.Context, b passBlobs, todo [][]pending, values [
 				continue // it fails after this move (failOut)
 			}
 			ev, f := p.evs[u.k], todo[u.k][u.i]
-			began := p.budgets.begin()
+			began, shared := p.budgets.begin(), text.SharedTime()
 			switch {
 			case err != nil:
 				// As git grep does: skip it and say which, rather than fail.
@@ -106,7 +106,9 @@ func (p *pass) read(ctx context.Context, b passBlobs, todo [][]pending, values [
 			default:
 				values[u.k][u.i] = ev.compute(f.path, text)
 			}
-			p.budgets.computed(u.k, began)
+			// What the text prepared for all the queries is the walk's
+			// time, not this query's.
+			p.budgets.computed(u.k, began, text.SharedTime()-shared)
 		}
 		return nil
 	})

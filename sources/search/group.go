@@ -1,5 +1,7 @@
 package search
 
+import "time"
+
 // Group is a set of queries whose case-insensitive literals are found
 // together: the literals of literal queries and the literal prefilters of
 // regexps, all of them, in one pass of an Aho-Corasick automaton over a
@@ -89,7 +91,10 @@ func (t *Text) found(f *finder) (starts []int32, ok bool) {
 		return nil, false
 	}
 	if t.occurrences == nil {
-		t.occurrences = t.group.ac.find(t.folded())
+		lower := t.folded()
+		start := time.Now()
+		t.occurrences = t.group.ac.find(lower)
+		t.sharedTime += time.Since(start)
 	}
 	return t.occurrences[id], true
 }

@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"sync"
+	"time"
 )
 
 // Text is a file's content prepared for matching by several queries: what
@@ -23,6 +24,9 @@ type Text struct {
 	// queries; occurrences are what it found, by pattern, once computed.
 	group       *Group
 	occurrences [][]int32
+	// sharedTime is the time spent making the lower-cased copy and
+	// finding the group's literals (see Text.SharedTime).
+	sharedTime time.Duration
 }
 
 // textFacts is a set of facts about a text.
@@ -51,6 +55,13 @@ func NewSharedText(content []byte) *Text {
 
 // Bytes returns the content.
 func (t *Text) Bytes() []byte { return t.b }
+
+// SharedTime returns the time spent so far preparing what the Text shares
+// between its queries: the lower-cased copy and, for a Text of a [Group],
+// the one pass that finds all the group's literals. The query that first
+// needs them does that work for every query, so a caller timing each
+// query's matching on its own should charge it to none of them.
+func (t *Text) SharedTime() time.Duration { return t.sharedTime }
 
 // Release returns the lower-cased copy's buffer to the pool. The Text must
 // not be used afterwards.
@@ -106,9 +117,11 @@ func (t *Text) folded() []byte {
 		return nil
 	}
 	if t.known&factLower == 0 {
+		start := time.Now()
 		t.known |= factLower
 		t.lower = lowerPool.Get().(*[]byte)
 		*t.lower = lowerASCII((*t.lower)[:0], t.b)
+		t.sharedTime += time.Since(start)
 	}
 	return *t.lower
 }
