@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/sightline-dev/sightline/sources/search"
@@ -15,5 +16,60 @@ func TestNoCache(t *testing.T) {
 	}
 	if st := c.Stats(); st.Entries != 0 || st.Misses != 1 {
 		t.Errorf("NoCache stats %+v: want no entries, 1 miss", st)
+	}
+}
+
+// TestCacheKeys checks that a blob's values are kept per key, that object
+// ids are told apart by every byte and by their length, and that what is
+// not an object id is neither found nor kept.
+func TestCacheKeys(t *testing.T) {
+	sha1 := "0123456789abcdef0123456789abcdef01234567"
+	sha1b := "0123456789abcdef0123456789abcdef01234568"
+	sha256 := sha1 + "000000000000000000000000"
+	c := NewCache(0)
+	for i, k := range []struct{ oid, key string }{{sha1, "q1"}, {sha1, "q2"}, {sha1b, "q1"}, {sha256, "q1"}, {"not-an-oid", "q1"}} {
+		c.put(k.oid, k.key, fileValue{res: search.FileResult{Matches: i + 1}})
+	}
+	c.put(sha1, "q1", fileValue{res: search.FileResult{Matches: 99}}) // kept: the first value stays
+	for _, tc := range []struct {
+		oid, key string
+		want     int // 0: a miss
+	}{
+		{sha1, "q1", 1}, {sha1, "q2", 2}, {sha1b, "q1", 3}, {sha256, "q1", 4},
+		{sha1, "q3", 0}, {sha1b, "q2", 0}, {"not-an-oid", "q1", 0}, {"0123456789ABCDEF0123456789ABCDEF01234567", "q2", 2},
+	} {
+		v, ok := c.get(tc.oid, tc.key)
+		if got := map[bool]int{true: v.res.Matches}[ok]; got != tc.want {
+			t.Errorf("get(%s, %s) = %d (found %t), want %d", tc.oid, tc.key, got, ok, tc.want)
+		}
+	}
+	if st := c.Stats(); st.Entries != 4 || st.Hits != 5 || st.Misses != 3 {
+		t.Errorf("stats %+v: want 4 entries, 5 hits, 3 misses", st)
+	}
+}
+
+// TestCacheEvicts checks that the least recently used blob goes first,
+// with all its values, once the budget is passed, and that a hit makes a
+// blob recent.
+func TestCacheEvicts(t *testing.T) {
+	oid := func(i int) string { return fmt.Sprintf("%040x", i) }
+	v := fileValue{res: search.FileResult{Matches: 1}}
+	one := v.size() + len("q1") + keyedValueBytes
+	c := NewCache(3*blobEntryBytes + 6*one) // three blobs of two values
+	for i := range 3 {
+		c.put(oid(i), "q1", v)
+		c.put(oid(i), "q2", v)
+	}
+	if _, ok := c.get(oid(0), "q2"); !ok {
+		t.Fatalf("blob 0 evicted within the budget")
+	}
+	c.put(oid(3), "q1", v) // over budget: blob 1 is the least recently used
+	for i, want := range []bool{true, false, true, true} {
+		if _, ok := c.get(oid(i), "q1"); ok != want {
+			t.Errorf("blob %d cached %t, want %t", i, ok, want)
+		}
+	}
+	if st := c.Stats(); st.Entries != 5 || st.Bytes != 3*blobEntryBytes+5*one {
+		t.Errorf("stats %+v: want 5 entries of %d bytes", st, 3*blobEntryBytes+5*one)
 	}
 }
