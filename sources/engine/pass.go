@@ -224,7 +224,7 @@ func (p *pass) moveTo(ctx context.Context, i int, commit string) error {
 			continue
 		}
 		for i, f := range files {
-			p.evs[k].track(f.path, f.oid, values[k][i])
+			p.evs[k].track(f.path, values[k][i])
 		}
 	}
 	p.commit = commit
