@@ -103,8 +103,12 @@ func fromHex(c byte) (byte, bool) {
 }
 
 func (c *Cache) get(oid, key string) (fileValue, bool) {
+	if c.budget < 0 {
+		c.misses.Add(1)
+		return fileValue{}, false
+	}
 	k, ok := parseOID(oid)
-	if c.budget < 0 || !ok {
+	if !ok {
 		c.misses.Add(1)
 		return fileValue{}, false
 	}
@@ -124,8 +128,11 @@ func (c *Cache) get(oid, key string) (fileValue, bool) {
 }
 
 func (c *Cache) put(oid, key string, v fileValue) {
+	if c.budget < 0 {
+		return
+	}
 	k, ok := parseOID(oid)
-	if c.budget < 0 || !ok {
+	if !ok {
 		return
 	}
 	c.mu.Lock()
