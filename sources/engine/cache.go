@@ -2,6 +2,7 @@ package engine
 
 import (
 	"cmp"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -128,7 +129,14 @@ func (c *Cache) get(oid, key string) (fileValue, bool) {
 }
 
 func (c *Cache) put(oid, key string, v fileValue) {
-	if c.budget < 0 {
+	c.putAll(oid, []keyedValue{{key: key, v: v}})
+}
+
+// putAll caches a blob's values under their keys, with one map operation
+// for a blob the cache holds and two for a new one. A key the blob has a
+// value for already keeps it. The cache may keep kvs.
+func (c *Cache) putAll(oid string, kvs []keyedValue) {
+	if c.budget < 0 || len(kvs) == 0 {
 		return
 	}
 	k, ok := parseOID(oid)
@@ -143,18 +151,21 @@ func (c *Cache) put(oid, key string, v fileValue) {
 		c.entries[k] = e
 		c.used += e.size
 	} else {
-		for i := range e.vals {
-			if e.vals[i].key == key {
-				return
-			}
-		}
 		c.unlink(e)
 	}
-	size := v.size() + len(key) + keyedValueBytes
-	e.vals = append(e.vals, keyedValue{key: key, v: v})
-	e.size += size
-	c.used += size
-	c.values++
+	if len(e.vals) == 0 {
+		e.vals = kvs[:0] // kvs are compacted in place: each is read before its slot is written
+	}
+	for _, kv := range kvs {
+		if slices.ContainsFunc(e.vals, func(have keyedValue) bool { return have.key == kv.key }) {
+			continue
+		}
+		size := kv.v.size() + len(kv.key) + keyedValueBytes
+		e.vals = append(e.vals, kv)
+		e.size += size
+		c.used += size
+		c.values++
+	}
 	c.pushFront(e)
 	c.evict()
 }

@@ -73,3 +73,22 @@ func TestCacheEvicts(t *testing.T) {
 		t.Errorf("stats %+v: want 5 entries of %d bytes", st, 3*blobEntryBytes+5*one)
 	}
 }
+
+// TestCachePutAll checks that a blob's values put together are kept once
+// per key, the first value of a key winning, within one put and across
+// puts.
+func TestCachePutAll(t *testing.T) {
+	oid := "0123456789abcdef0123456789abcdef01234567"
+	val := func(n int) fileValue { return fileValue{res: search.FileResult{Matches: n}} }
+	c := NewCache(0)
+	c.putAll(oid, []keyedValue{{"a", val(1)}, {"b", val(2)}, {"a", val(3)}, {"c", val(4)}})
+	c.putAll(oid, []keyedValue{{"c", val(5)}, {"d", val(6)}, {"d", val(7)}})
+	for key, want := range map[string]int{"a": 1, "b": 2, "c": 4, "d": 6} {
+		if v, ok := c.get(oid, key); !ok || v.res.Matches != want {
+			t.Errorf("get(%s) = %d (found %t), want %d", key, v.res.Matches, ok, want)
+		}
+	}
+	if st := c.Stats(); st.Entries != 4 {
+		t.Errorf("stats %+v: want 4 entries", st)
+	}
+}
