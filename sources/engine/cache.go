@@ -74,34 +74,38 @@ func NewCache(budget int) *Cache {
 }
 
 // parseOID decodes a hex object id; ok is false for anything else, which
-// the cache then neither finds nor keeps.
+// the cache then neither finds nor keeps. A pass decodes an id for every
+// query that looks a changed file up: hence the table.
 func parseOID(s string) (k oidKey, ok bool) {
 	if len(s) != 40 && len(s) != 64 {
 		return k, false
 	}
-	for i := 0; i < len(s); i += 2 {
-		hi, ok1 := fromHex(s[i])
-		lo, ok2 := fromHex(s[i+1])
-		if !ok1 || !ok2 {
-			return oidKey{}, false
-		}
-		k.b[i/2] = hi<<4 | lo
+	var bad byte
+	for i := 0; i+1 < len(s); i += 2 {
+		hi, lo := hexValues[s[i]], hexValues[s[i+1]]
+		bad |= hi | lo
+		k.b[i/2] = hi<<4 | lo&0xf
+	}
+	if bad&0xf0 != 0 {
+		return oidKey{}, false
 	}
 	k.n = uint8(len(s) / 2)
 	return k, true
 }
 
-func fromHex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
+// hexValues maps a hex digit to its value and any other byte to 0xff.
+var hexValues = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
 	}
-	return 0, false
-}
+	for i, c := range "0123456789abcdef" {
+		t[c] = byte(i)
+	}
+	for i, c := range "ABCDEF" {
+		t[c] = byte(i + 10)
+	}
+	return t
+}()
 
 func (c *Cache) get(oid, key string) (fileValue, bool) {
 	if c.budget < 0 {

@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"bytes"
+	"encoding/hex"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/sightline-dev/sightline/sources/search"
@@ -90,5 +93,23 @@ func TestCachePutAll(t *testing.T) {
 	}
 	if st := c.Stats(); st.Entries != 4 {
 		t.Errorf("stats %+v: want 4 entries", st)
+	}
+}
+
+// TestParseOID checks the decoding of object ids against encoding/hex,
+// and that anything else is refused.
+func TestParseOID(t *testing.T) {
+	for _, s := range []string{
+		"0123456789abcdef0123456789abcdef01234567", "ABCDEF0123456789abcdef0123456789abcdef01",
+		strings.Repeat("f", 64), strings.Repeat("0", 40),
+		strings.Repeat("0", 39) + "g", "g" + strings.Repeat("0", 39), strings.Repeat("0", 38) + ":0",
+		strings.Repeat("0", 38) + "/0", strings.Repeat("0", 38) + "G0", strings.Repeat("0", 41), "",
+	} {
+		want, err := hex.DecodeString(s)
+		wantOK := err == nil && (len(s) == 40 || len(s) == 64)
+		k, ok := parseOID(s)
+		if ok != wantOK || ok && (int(k.n) != len(want) || !bytes.Equal(k.b[:k.n], want)) {
+			t.Errorf("parseOID(%q) = %x/%d, %t; want %x, %t", s, k.b, k.n, ok, want, wantOK)
+		}
 	}
 }
