@@ -50,7 +50,7 @@ type pending struct {
 // files' old values, settles the new ones it can from their paths and the
 // cache, and returns the files whose content must be read.
 func (ev *evaluation) apply(changes []gitsource.Change) []pending {
-	var todo []pending
+	todo := make([]pending, 0, len(changes))
 	for _, c := range changes {
 		if old, ok := ev.files[c.Path]; ok {
 			ev.totals.add(c.Path, old.value, old.group, -1)
