@@ -93,7 +93,7 @@ func (ev *evaluation) oldSide(changes []gitsource.Change) []pending {
 		}
 		switch v, st, p := ev.lookup(c.Path, c.OldOID); st {
 		case known:
-			ev.files[c.Path] = trackedFile{oid: c.OldOID, value: v, group: ev.group(c.Path, v)}
+			ev.files[c.Path] = trackedFile{value: v, group: ev.group(c.Path, v)}
 		case unread:
 			todo = append(todo, p)
 		}
@@ -108,7 +108,7 @@ func (ev *evaluation) trackOld(todo []pending, values []fileValue, commit string
 		if values[i].missing {
 			return fmt.Errorf("%s (%s), changed on the way to %s: old blob missing: %w", p.path, p.oid, commit, ErrBaseUnusable)
 		}
-		ev.files[p.path] = trackedFile{oid: p.oid, value: values[i], group: ev.group(p.path, values[i])}
+		ev.files[p.path] = trackedFile{value: values[i], group: ev.group(p.path, values[i])}
 	}
 	return nil
 }

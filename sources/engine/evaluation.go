@@ -11,12 +11,15 @@ import (
 // the value of every in-scope file of the pass's current commit and their
 // running totals.
 type evaluation struct {
-	repo   *gitsource.Repo
-	q      *search.Query
-	opts   Opts
-	cache  *Cache
-	fp     string
-	files  map[string]trackedFile // in-scope files of the current commit, by path
+	repo  *gitsource.Repo
+	q     *search.Query
+	opts  Opts
+	cache *Cache
+	fp    string
+	// files are the in-scope files of the current commit that count in the
+	// totals (see fileValue.counts), by path; a partial evaluation keeps
+	// every file it has seen, whose absence means an old side not read yet.
+	files  map[string]trackedFile
 	totals *totals
 	// partial: files holds only the files moves have touched, and the
 	// totals came from a stored point at start (see PassQuery.Base).
@@ -33,7 +36,6 @@ func newEvaluation(repo *gitsource.Repo, q *search.Query, opts Opts, cache *Cach
 }
 
 type trackedFile struct {
-	oid   string
 	value fileValue
 	group string
 }
@@ -48,7 +50,7 @@ type pending struct {
 // files' old values, settles the new ones it can from their paths and the
 // cache, and returns the files whose content must be read.
 func (ev *evaluation) apply(changes []gitsource.Change) []pending {
-	var todo []pending
+	todo := make([]pending, 0, len(changes))
 	for _, c := range changes {
 		if old, ok := ev.files[c.Path]; ok {
 			ev.totals.add(c.Path, old.value, old.group, -1)
@@ -72,7 +74,7 @@ func (ev *evaluation) resolve(p, oid string) (pending, bool) {
 	case outOfScope:
 		return pending{}, false
 	case known:
-		ev.track(p, oid, v)
+		ev.track(p, v)
 		return pending{}, false
 	}
 	return pend, true
@@ -160,8 +162,14 @@ func (ev *evaluation) compute(p string, text *search.Text) fileValue {
 }
 
 // track records a file of the current commit and adds it to the totals.
-func (ev *evaluation) track(p, oid string, v fileValue) {
-	f := trackedFile{oid: oid, value: v, group: ev.group(p, v)}
+// A complete evaluation does not keep a file that adds nothing: most files
+// match few of a dashboard's queries, and each kept file costs every move
+// that changes it a map write and a delete.
+func (ev *evaluation) track(p string, v fileValue) {
+	if !ev.partial && !v.counts() {
+		return
+	}
+	f := trackedFile{value: v, group: ev.group(p, v)}
 	ev.files[p] = f
 	ev.totals.add(p, v, f.group, 1)
 }

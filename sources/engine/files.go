@@ -60,7 +60,7 @@ func (ev *evaluation) continueWithFiles(base *Point, files *Files) error {
 	stored := ev.totals
 	ev.partial, ev.totals = false, newTotals()
 	for _, p := range slices.Sorted(maps.Keys(files.m)) {
-		ev.track(p, "", files.m[p])
+		ev.track(p, files.m[p])
 	}
 	if !sameTotals(stored, ev.totals) {
 		return errFilesMismatch(base.Commit)

@@ -84,7 +84,7 @@ func (e *Engine) Pass(ctx context.Context, repo *gitsource.Repo, queries []PassQ
 		e.Cache = NewCache(0)
 	}
 	p := &pass{repo: repo, queries: slices.Clone(queries), evs: make([]*evaluation, len(queries)),
-		results: make([]PassResult, len(queries)), bytesRead: &e.bytesRead, budgets: newBudgets(queries)}
+		results: make([]PassResult, len(queries)), bytesRead: &e.bytesRead, cache: e.Cache, budgets: newBudgets(queries)}
 	for k, pq := range queries {
 		if pq.Query == nil {
 			p.fail(k, fmt.Errorf("query %d of the pass: no query", k))
@@ -149,6 +149,7 @@ type pass struct {
 	diffsErr  error
 	diffsDone chan struct{}
 	bytesRead *atomic.Int64 // bytes of the blobs git sent
+	cache     *Cache        // the evaluations' (Engine.Cache)
 	budgets   *budgets
 	// group finds the live queries' case-insensitive literals together in
 	// a blob that several read; literals counts each query's (see
@@ -224,7 +225,7 @@ func (p *pass) moveTo(ctx context.Context, i int, commit string) error {
 			continue
 		}
 		for i, f := range files {
-			p.evs[k].track(f.path, f.oid, values[k][i])
+			p.evs[k].track(f.path, values[k][i])
 		}
 	}
 	p.commit = commit

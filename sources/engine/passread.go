@@ -23,8 +23,12 @@ type passBlobs struct {
 
 // collect indexes the pending files of every query by blob.
 func (p *pass) collect(todo [][]pending) passBlobs {
-	var b passBlobs
-	index := map[string]int{}
+	n := 0
+	for _, files := range todo {
+		n = max(n, len(files)) // at least that many distinct blobs
+	}
+	b := passBlobs{oids: make([]string, 0, n), uses: make([][]blobUse, 0, n)}
+	index := make(map[string]int, n)
 	for k, files := range todo {
 		if len(files) == 0 {
 			continue
@@ -45,8 +49,8 @@ func (p *pass) collect(todo [][]pending) passBlobs {
 }
 
 // computeAll reads the blobs the queries' pending files need, each once,
-// computes every query's values from them, caches those values and
-// returns them, by query and file. It splits the blobs over the
+// computes every query's values from them, caches each blob's values
+// together and returns them, by query and file. It splits the blobs over the
 // repository's cat-file processes, each a pipelined pass whose blobs are
 // matched as they arrive, on its own goroutine.
 func (p *pass) computeAll(ctx context.Context, todo [][]pending) ([][]fileValue, error) {
@@ -60,16 +64,6 @@ func (p *pass) computeAll(ctx context.Context, todo [][]pending) ([][]fileValue,
 	}
 	if err := p.read(ctx, b, todo, values); err != nil {
 		return nil, err
-	}
-	for k, files := range todo {
-		if p.budgets.over(k) {
-			continue // its values were not all computed
-		}
-		for i, f := range files {
-			if !values[k][i].missing {
-				p.evs[k].cache.put(f.oid, f.key, values[k][i])
-			}
-		}
 	}
 	return values, nil
 }
@@ -91,6 +85,7 @@ func (p *pass) read(ctx context.Context, b passBlobs, todo [][]pending, values [
 		}
 		text := p.newText(data, uses)
 		defer text.Release()
+		kvs := make([]keyedValue, 0, len(uses))
 		for _, u := range uses {
 			if p.budgets.over(u.k) {
 				continue // it fails after this move (failOut)
@@ -109,7 +104,11 @@ func (p *pass) read(ctx context.Context, b passBlobs, todo [][]pending, values [
 			// What the text prepared for all the queries is the walk's
 			// time, not this query's.
 			p.budgets.computed(u.k, began, text.SharedTime()-shared)
+			if err == nil {
+				kvs = append(kvs, keyedValue{key: f.key, v: values[u.k][u.i]})
+			}
 		}
+		p.cache.putAll(b.oids[j], kvs)
 		return nil
 	})
 }
