@@ -30,8 +30,8 @@
 // incomplete points by the next run. Files that were not searched (too
 // large, blobs missing) make skipped-files incomplete points. A series
 // that runs out of time in its pass (its query's timeout:, else
-// Job.TaskTimeout: engine.PassQuery.Budget, the pass's time less the other
-// series' matching, so a slow series does not use up the others' time)
+// Job.TaskTimeout: engine.PassQuery.Budget, the pass's time from when the
+// series joins the walk less the other series' matching, so a slow series does not use up the others' time)
 // makes timeout incomplete points for its tasks, alone, and is not retried. A backfill
 // fails only when more repositories errored than insights.ErrorLimit.
 //

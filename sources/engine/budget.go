@@ -9,13 +9,17 @@ import (
 )
 
 // budgets is the time accounting of a pass's queries (PassQuery.Budget).
-// A query is charged the pass's time but not the other queries' matching:
-// the time since the pass started less the time spent computing the other
-// queries' values, and never less than its own computing time. One slow
-// query in a shared pass thus runs out of time alone; the others are
-// charged the walk they share (listing changes, reading blobs, preparing
-// each for all the queries: search.Text.SharedTime) and their
-// own matching, as if they had had the pass to themselves.
+// A query is charged the pass's time from when it joins the walk (the
+// pass's start, or its From commit) but not the other queries' matching:
+// the time since it joined less the time spent meanwhile computing the
+// other queries' values, never less than its own computing time and never
+// more than the time since it joined. One slow query in a shared pass thus
+// runs out of time alone; the others are charged the walk they share
+// (listing changes, reading blobs, preparing each for all the queries:
+// search.Text.SharedTime) and their own matching, as if they had
+// had the pass to themselves, and a query joining late (a recording
+// continuing its answer in a backfill's pass) is not charged the history
+// it does not walk. A query's charge stops when it ends.
 //
 // The other queries' computing time is summed over the pass's readers,
 // which compute concurrently, so it may exceed the wall time it took:
@@ -26,25 +30,61 @@ type budgets struct {
 	limit []time.Duration // 0: none
 	own   []atomic.Int64  // nanoseconds computing each query's values
 	total atomic.Int64    // the sum of own
+	// joined is, per query, 1 + the nanoseconds from start to when it
+	// joined the walk (0: not yet), and before the total when it joined.
+	joined, before []atomic.Int64
+	// final is the charge of a query that ended.
+	final []atomic.Int64
 	// out marks the queries found over budget, on any goroutine; ended
 	// those that no longer run (failed, or out and failed).
 	out, ended []atomic.Bool
 }
 
 func newBudgets(queries []PassQuery) *budgets {
-	b := &budgets{start: time.Now(), limit: make([]time.Duration, len(queries)),
-		own: make([]atomic.Int64, len(queries)), out: make([]atomic.Bool, len(queries)), ended: make([]atomic.Bool, len(queries))}
+	n := len(queries)
+	b := &budgets{start: time.Now(), limit: make([]time.Duration, n), own: make([]atomic.Int64, n),
+		joined: make([]atomic.Int64, n), before: make([]atomic.Int64, n), final: make([]atomic.Int64, n),
+		out: make([]atomic.Bool, n), ended: make([]atomic.Bool, n)}
 	for k, q := range queries {
 		b.limit[k] = q.Budget
 		b.timed = b.timed || q.Budget > 0
+		if q.From == 0 {
+			b.joined[k].Store(1)
+		}
 	}
 	return b
 }
 
-// charged is the time query k has used so far.
+// join records that query k joins the walk now, unless it has already.
+func (b *budgets) join(k int) {
+	if b.joined[k].Load() != 0 {
+		return
+	}
+	b.before[k].Store(b.total.Load())
+	b.joined[k].Store(1 + int64(time.Since(b.start)))
+}
+
+// end stops query k's charge where it is.
+func (b *budgets) end(k int) {
+	if !b.ended[k].Load() {
+		b.final[k].Store(int64(b.charged(k)))
+		b.ended[k].Store(true)
+	}
+}
+
+// charged is the time query k has used so far: none before it joined.
 func (b *budgets) charged(k int) time.Duration {
+	if b.ended[k].Load() {
+		return time.Duration(b.final[k].Load())
+	}
+	at := b.joined[k].Load()
+	if at == 0 {
+		return 0
+	}
+	since := int64(time.Since(b.start)) - (at - 1)
 	own := b.own[k].Load()
-	return time.Duration(max(own, int64(time.Since(b.start))-(b.total.Load()-own)))
+	others := b.total.Load() - b.before[k].Load() - own
+	return time.Duration(max(min(since, max(own, since-others)), 0))
 }
 
 // over reports whether query k has a budget and used it up; it then marks

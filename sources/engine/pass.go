@@ -19,8 +19,8 @@ type PassQuery struct {
 	Query *search.Query
 	Opts  Opts
 	// Budget, when not zero, is how long the query may take in the pass:
-	// the pass's time less the time spent computing the other queries'
-	// values (see budgets). Past it, the query fails alone with an error
+	// the pass's time from when it joins the walk (From) less the time
+	// spent computing the other queries' values (see budgets). Past it, the query fails alone with an error
 	// wrapping ErrDeadline, at the next blob or commit, and the others go
 	// on: a slow query does not use up the others' time.
 	Budget time.Duration
@@ -162,7 +162,7 @@ type pass struct {
 func (p *pass) fail(k int, err error) {
 	p.evs[k] = nil
 	p.results[k] = PassResult{Err: err}
-	p.budgets.ended[k].Store(true)
+	p.budgets.end(k)
 }
 
 // outOfTime reports whether the pass's context ended because every query
@@ -188,6 +188,7 @@ func (p *pass) live(i int, commit string) []int {
 		if ev == nil || p.queries[k].From > i {
 			continue
 		}
+		p.budgets.join(k)
 		if p.budgets.over(k) {
 			p.fail(k, p.deadlineError(k, commit))
 			continue
