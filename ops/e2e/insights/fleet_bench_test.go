@@ -122,7 +122,8 @@ func fleetRepos(b *testing.B) int {
 // repositories, after apply, sync-repos and index-commits (not timed).
 // answers/s counts (series, repository, time) answers as the plan counts
 // them, over the timed wall time; peak-rss-MiB is the run-searches
-// process's ru_maxrss (the largest of it and any one git child);
+// process's ru_maxrss (the largest of it and any one git child; started
+// by startMeasured, so not this process's peak);
 // answers/cpu-s divides the answers by that process's CPU time (user and
 // system, its git children included), which moves less than the wall time
 // on a shared machine; blob-MB/op is what git sent it. It fails
@@ -226,11 +227,17 @@ func (f *fleet) runSearches(b *testing.B, bin string) (jobs.Counts, *os.ProcessS
 		"SIGHTLINE_BUCKET=file://"+f.bucketDir, "SIGHTLINE_DATA_DIR="+filepath.Join(b.TempDir(), "data"),
 		"SIGHTLINE_NOW="+fleetNow.Format(time.RFC3339), "SIGHTLINE_LOG_LEVEL=warn")
 	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		b.Fatalf("sightline run run-searches: %v\n%s", err, out)
+	var out strings.Builder
+	cmd.Stdout = &out
+	floor, err := startMeasured(cmd)
+	if err == nil {
+		err = cmd.Wait()
 	}
-	return parseRunCounts(b, string(out)), cmd.ProcessState
+	if err != nil {
+		b.Fatalf("sightline run run-searches: %v\n%s", err, out.String())
+	}
+	b.Logf("this process's peak RSS when it started run-searches (the floor of run-searches' figure): %d MiB", floor>>10)
+	return parseRunCounts(b, out.String()), cmd.ProcessState
 }
 
 // parseRunCounts reads the counts of `sightline run`'s line

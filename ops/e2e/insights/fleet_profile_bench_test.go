@@ -33,7 +33,8 @@ const fleetCacheEnv = "SIGHTLINE_FLEET_CACHE_BYTES"
 // and git's (git-cpu-ms/answer: the children waited for during the run),
 // and, with $SIGHTLINE_FLEET_CPUPROFILE set, a CPU profile of the run
 // alone (not of the untimed setup); $SIGHTLINE_FLEET_CACHE_BYTES sets the
-// job's CacheBytes. Opt-in with SIGHTLINE_FLEET_INPROCESS=1; use
+// job's CacheBytes, and with $SIGHTLINE_FLEET_HEAPPROFILE set, a heap
+// profile at the run's largest live heap. Opt-in with SIGHTLINE_FLEET_INPROCESS=1; use
 // SIGHTLINE_FLEET_REPOS=10 to 100.
 func BenchmarkFleetInProcess(b *testing.B) {
 	if os.Getenv(fleetInProcessEnv) == "" {
@@ -55,7 +56,7 @@ func BenchmarkFleetInProcess(b *testing.B) {
 		f := setupFleet(b, paths)
 		plan := jobstest.MustRun(b, f.r, &planbackfills.Job{})
 		runtime.GC()
-		stop := startProfile(b)
+		stop, stopHeap := startProfile(b), startHeapPeak(b)
 		var ms0, ms1 runtime.MemStats
 		runtime.ReadMemStats(&ms0)
 		self0, kids0 := rusage(b)
@@ -67,6 +68,7 @@ func BenchmarkFleetInProcess(b *testing.B) {
 		self1, kids1 := rusage(b)
 		runtime.ReadMemStats(&ms1)
 		stop()
+		stopHeap()
 		if searched["answers"] != plan["answers"] || searched["errored"] != 0 {
 			b.Fatalf("plan counts %v, run-searches counts %v: want every answer searched", plan, searched)
 		}
