@@ -37,8 +37,8 @@ type grouper struct {
 	// name, so that grouping holds 4 bytes per symbol for monikers.
 	heads []monikerHead
 	head  []uint32
-	// docMonikers caches the current document's moniker slices.
-	docMonikers map[uint32][]lsif.Moniker
+	// docMonikers holds the current document's ranges' monikers.
+	docMonikers []lsif.Moniker
 	locs        []lsif.Location
 	results     int32
 }
