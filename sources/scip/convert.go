@@ -22,9 +22,9 @@ type converter struct {
 	hovers map[uint32]int32 // occurrence -> its own hover (override_documentation)
 	// texts are the documented global symbols' texts for DocEntry.
 	texts   docTexts
-	syms    []symRec // 0 is no symbol
-	names   []string // global symbols' names; 0 is a local symbol's
-	globals map[string]uint32
+	syms    []symRec          // 0 is no symbol
+	names   nameTable         // global symbols' names; 0 is a local symbol's
+	nameSym []uint32          // the symbol of name i+1
 	locals  map[string]uint32 // the current document's
 	rels    []relRec
 	docs    []docRec // 0 is the external symbols' scope
@@ -149,15 +149,13 @@ func Convert(ctx context.Context, r io.Reader, opts lsif.Opts, sink lsif.Sink) (
 	}
 	defer in.Close()
 	c := &converter{
-		opts:    opts,
-		sink:    sink,
-		syms:    make([]symRec, 1, 1024),
-		names:   make([]string, 1, 1024),
-		hovers:  make(map[uint32]int32),
-		globals: make(map[string]uint32),
-		locals:  make(map[string]uint32),
-		docs:    make([]docRec, 1, 64),
-		diags:   make(map[uint32][]lsif.Diagnostic),
+		opts:   opts,
+		sink:   sink,
+		syms:   make([]symRec, 1, 1024),
+		hovers: make(map[uint32]int32),
+		locals: make(map[string]uint32),
+		docs:   make([]docRec, 1, 64),
+		diags:  make(map[uint32][]lsif.Diagnostic),
 	}
 	c.texts.dir = opts.TempDir
 	defer c.texts.close()
@@ -232,13 +230,12 @@ func (c *converter) symbolIn(doc uint32, name []byte) uint32 {
 		}
 		return id
 	}
-	if id, ok := c.globals[string(name)]; ok {
-		return id
+	n, added := c.names.intern(name)
+	if !added {
+		return c.nameSym[n-1]
 	}
-	s := string(name)
-	c.names = append(c.names, s)
-	id := c.newSymbol(symRec{name: uint32(len(c.names) - 1)})
-	c.globals[s] = id
+	id := c.newSymbol(symRec{name: n})
+	c.nameSym = append(c.nameSym, id)
 	return id
 }
 
@@ -257,9 +254,7 @@ func (c *converter) hover(parts []string) int32 {
 
 func (c *converter) stateBytes() int64 {
 	n := int64(c.occs.len())*20 + int64(len(c.syms))*20 + int64(len(c.rels))*12 + int64(len(c.docs))*88 + int64(len(c.hovers))*16
-	for _, s := range c.names {
-		n += int64(len(s)) + 16 + 48 // the string, its header, its map entry
-	}
+	n += c.names.size() + int64(cap(c.nameSym))*4
 	return n + c.texts.bytes()
 }
 

@@ -85,7 +85,7 @@ func (g *grouper) deliverDocEntries(ctx context.Context) error {
 		if g.head[s] == 0 {
 			continue
 		}
-		p, ok := parseSymbol(c.names[c.syms[s].name])
+		p, ok := parseSymbol(c.names.name(c.syms[s].name))
 		if !ok {
 			continue
 		}

@@ -80,7 +80,7 @@ func (g *grouper) indexMonikers() {
 		if c.syms[s].flags&symLocal != 0 {
 			continue
 		}
-		p, ok := parseSymbol(c.names[c.syms[s].name])
+		p, ok := parseSymbol(c.names.name(c.syms[s].name))
 		if !ok {
 			continue
 		}
@@ -108,7 +108,7 @@ func (g *grouper) moniker(s uint32) (lsif.Moniker, bool) {
 		return lsif.Moniker{}, false
 	}
 	sym := &g.c.syms[s]
-	m := lsif.Moniker{Kind: lsif.Import, Scheme: g.heads[h-1].scheme, Identifier: g.c.names[sym.name], Package: g.heads[h-1].pkg}
+	m := lsif.Moniker{Kind: lsif.Import, Scheme: g.heads[h-1].scheme, Identifier: g.c.names.name(sym.name), Package: g.heads[h-1].pkg}
 	if sym.flags&(symDefined|symDeclared) != 0 {
 		m.Kind = lsif.Export
 	}
