@@ -134,7 +134,7 @@ func (w *worker) convert(ctx context.Context, u *codeintel.Upload, runID string)
 	}
 	in := newResumingReader(ctx, w.bucket(), u.ObjectKey, size)
 	defer in.Close()
-	stats, err := convertUpload(ctx, u, in, lsif.Opts{Root: u.Root, Exists: exists}, sink)
+	stats, err := convertUpload(ctx, u, in, lsif.Opts{Root: u.Root, Exists: exists}, sink, w.job.SCIPMemoryRatio)
 	if in.Resumes > 0 {
 		w.counts["resumed"] += int64(in.Resumes)
 	}

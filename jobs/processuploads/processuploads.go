@@ -94,6 +94,11 @@ type Job struct {
 	// APIDocsLimit is the API docs index-size limit enforced after each
 	// upload indexed; nil means one of apidocs.RowsPerFactor rows.
 	APIDocsLimit *apidocs.Limit
+	// SCIPMemoryRatio is the Go runtime's soft memory limit while a SCIP
+	// index is converted, per uncompressed byte read so far (at least
+	// MinSCIPMemoryLimit, never above GOMEMLIMIT); 0 means
+	// DefaultSCIPMemoryRatio, negative no limit.
+	SCIPMemoryRatio float64
 }
 
 // DefaultLoadConcurrency loads two batches at once: while Postgres writes

@@ -78,6 +78,19 @@ func (c *StringListCol) Append(b *Builder, vs []string) {
 	}
 }
 
+// AppendBytes appends vs to the column of the row b is building, as
+// Append does with strings: for callers that build the elements in a
+// buffer they reuse, so that a row costs no allocation. The bytes are
+// copied.
+func (c *StringListCol) AppendBytes(b *Builder, vs [][]byte) {
+	lb := b.column(&c.col).(*array.ListBuilder)
+	lb.Append(true)
+	sb := lb.ValueBuilder().(*array.StringBuilder)
+	for _, v := range vs {
+		sb.BinaryBuilder.Append(v)
+	}
+}
+
 // Value returns the column's list in row i of rec, a record of one of the
 // column's kinds (empty where it is null).
 func (c *StringListCol) Value(rec arrow.Record, i int) []string {

@@ -19,8 +19,11 @@ import (
 type BatchSink struct {
 	uploadID int64
 	writers  []*batch.Writer // in SinkKinds order
-	mon      []string
-	docs     int32 // the DocEntry calls so far: the next entry's ordinal
+	// monBuf and mon hold a range's moniker strings while its row is
+	// built, reused from row to row: no garbage per range.
+	monBuf []byte
+	mon    [][]byte
+	docs   int32 // the DocEntry calls so far: the next entry's ordinal
 }
 
 // SinkKinds are the kinds BatchSink writes: Kinds, then the API docs
@@ -129,11 +132,7 @@ func (s *BatchSink) Document(d lsif.Document) error {
 		rangeDefinition.Append(b, r.DefinitionResultID)
 		rangeReference.Append(b, r.ReferenceResultID)
 		rangeHover.Append(b, r.HoverID)
-		s.mon = s.mon[:0]
-		for _, m := range r.Monikers {
-			s.mon = append(s.mon, MonikerString(m))
-		}
-		rangeMonikers.Append(b, s.mon)
+		rangeMonikers.AppendBytes(b, s.monikerStrings(r.Monikers))
 		if err := b.EndRow(); err != nil {
 			return err
 		}
@@ -160,7 +159,31 @@ func (s *BatchSink) diagnostics(d lsif.Document) error {
 // MonikerString is how lsif_ranges.monikers spells a moniker:
 // "kind:scheme:identifier".
 func MonikerString(m lsif.Moniker) string {
-	return string(m.Kind) + ":" + m.Scheme + ":" + m.Identifier
+	return string(appendMoniker(nil, m))
+}
+
+func appendMoniker(buf []byte, m lsif.Moniker) []byte {
+	buf = append(buf, m.Kind...)
+	buf = append(buf, ':')
+	buf = append(buf, m.Scheme...)
+	buf = append(buf, ':')
+	return append(buf, m.Identifier...)
+}
+
+// monikerStrings spells ms as MonikerString does, in s's reused buffers:
+// the result is valid until the next call.
+func (s *BatchSink) monikerStrings(ms []lsif.Moniker) [][]byte {
+	s.monBuf, s.mon = s.monBuf[:0], s.mon[:0]
+	for _, m := range ms {
+		s.monBuf = appendMoniker(s.monBuf, m)
+	}
+	off := 0
+	for _, m := range ms {
+		n := len(m.Kind) + len(m.Scheme) + len(m.Identifier) + 2
+		s.mon = append(s.mon, s.monBuf[off:off+n:off+n])
+		off += n
+	}
+	return s.mon
 }
 
 // MonikerResults implements lsif.Sink.

@@ -26,6 +26,10 @@ type Opts struct {
 	// MaxLineSize bounds one JSON line (a document vertex may embed the
 	// file's contents). Zero means DefaultMaxLineSize.
 	MaxLineSize int
+	// TempDir is where a conversion may keep temporary files (the SCIP
+	// converter spills documentation texts there); "" means os.TempDir.
+	// They are removed before Convert returns.
+	TempDir string
 }
 
 // DefaultMaxLineSize is the longest line Convert accepts unless told

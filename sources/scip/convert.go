@@ -20,17 +20,17 @@ type converter struct {
 
 	occs   chunks[occRec]
 	hovers map[uint32]int32 // occurrence -> its own hover (override_documentation)
-	// docTexts are the documented global symbols' texts for DocEntry.
-	docTexts map[uint32]docText
-	syms     []symRec // 0 is no symbol
-	names    []string // global symbols' names; 0 is a local symbol's
-	globals  map[string]uint32
-	locals   map[string]uint32 // the current document's
-	rels     []relRec
-	docs     []docRec // 0 is the external symbols' scope
-	diags    map[uint32][]lsif.Diagnostic
-	hoverN   int32
-	curDoc   uint32
+	// texts are the documented global symbols' texts for DocEntry.
+	texts   docTexts
+	syms    []symRec          // 0 is no symbol
+	names   nameTable         // global symbols' names; 0 is a local symbol's
+	nameSym []uint32          // the symbol of name i+1
+	locals  map[string]uint32 // the current document's
+	rels    []relRec
+	docs    []docRec // 0 is the external symbols' scope
+	diags   map[uint32][]lsif.Diagnostic
+	hoverN  int32
+	curDoc  uint32
 
 	pendingErr error // a Sink.Hover error, returned after the message
 
@@ -65,6 +65,7 @@ const (
 	symDefined  uint8 = 1 << iota // a definition occurrence names it
 	symDeclared                   // a document's symbols describe it
 	symLocal
+	symDocKept // its documentation is in texts
 )
 
 // relRec is one relationship: from says it is a reference, an
@@ -132,8 +133,9 @@ type docRec struct {
 // as bytes at a time. Until the end of the stream Convert keeps 32 bytes
 // per occurrence, a record per symbol plus each global symbol's name once,
 // 12 bytes per relationship, each document's paths and diagnostics, and
-// the documented global symbols' signatures and details (for DocEntry);
-// hover texts go to the Sink as they are read. Grouping adds two 4-byte
+// 24 bytes per documented global symbol (their signatures and details, for
+// DocEntry, go to a temporary file in Opts.TempDir); hover texts go to the
+// Sink as they are read. Grouping adds two 4-byte
 // indexes per occurrence and the largest single result.
 func Convert(ctx context.Context, r io.Reader, opts lsif.Opts, sink lsif.Sink) (lsif.Stats, error) {
 	root, err := lsif.CleanRoot(opts.Root)
@@ -147,17 +149,16 @@ func Convert(ctx context.Context, r io.Reader, opts lsif.Opts, sink lsif.Sink) (
 	}
 	defer in.Close()
 	c := &converter{
-		opts:     opts,
-		sink:     sink,
-		syms:     make([]symRec, 1, 1024),
-		names:    make([]string, 1, 1024),
-		hovers:   make(map[uint32]int32),
-		docTexts: make(map[uint32]docText),
-		globals:  make(map[string]uint32),
-		locals:   make(map[string]uint32),
-		docs:     make([]docRec, 1, 64),
-		diags:    make(map[uint32][]lsif.Diagnostic),
+		opts:   opts,
+		sink:   sink,
+		syms:   make([]symRec, 1, 1024),
+		hovers: make(map[uint32]int32),
+		locals: make(map[string]uint32),
+		docs:   make([]docRec, 1, 64),
+		diags:  make(map[uint32][]lsif.Diagnostic),
 	}
+	c.texts.dir = opts.TempDir
+	defer c.texts.close()
 	c.stats.LSIFVersion = "scip"
 	if err := c.read(ctx, in); err != nil {
 		return c.stats, err
@@ -229,13 +230,12 @@ func (c *converter) symbolIn(doc uint32, name []byte) uint32 {
 		}
 		return id
 	}
-	if id, ok := c.globals[string(name)]; ok {
-		return id
+	n, added := c.names.intern(name)
+	if !added {
+		return c.nameSym[n-1]
 	}
-	s := string(name)
-	c.names = append(c.names, s)
-	id := c.newSymbol(symRec{name: uint32(len(c.names) - 1)})
-	c.globals[s] = id
+	id := c.newSymbol(symRec{name: n})
+	c.nameSym = append(c.nameSym, id)
 	return id
 }
 
@@ -254,13 +254,8 @@ func (c *converter) hover(parts []string) int32 {
 
 func (c *converter) stateBytes() int64 {
 	n := int64(c.occs.len())*20 + int64(len(c.syms))*20 + int64(len(c.rels))*12 + int64(len(c.docs))*88 + int64(len(c.hovers))*16
-	for _, s := range c.names {
-		n += int64(len(s)) + 16 + 48 // the string, its header, its map entry
-	}
-	for _, t := range c.docTexts {
-		n += int64(len(t.signature)+len(t.detail)) + 48 + 40
-	}
-	return n
+	n += c.names.size() + int64(cap(c.nameSym))*4
+	return n + c.texts.bytes()
 }
 
 // chunks is an append-only table in fixed-size chunks: growing it never

@@ -207,7 +207,9 @@ func (c *converter) symbolInformation(doc uint32, b []byte) error {
 	}
 	if doc != 0 {
 		c.syms[s].flags |= symDeclared
-		c.keepDocText(s, docs)
+		if err := c.keepDocText(s, docs); err != nil {
+			return err
+		}
 	}
 	if sigText != "" && !strings.Contains(strings.Join(docs, "\n"), sigText) {
 		docs = append([]string{"```" + lang + "\n" + sigText + "\n```"}, docs...)

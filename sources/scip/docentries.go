@@ -8,30 +8,20 @@ import (
 	"github.com/sightline-dev/sightline/sources/lsif"
 )
 
-// docText is what an API docs entry needs of a symbol's documentation,
-// kept from its SymbolInformation until grouping: only for global symbols
-// a document declares with documentation.
-type docText struct {
-	signature string // the first line of the signature's code
-	detail    string // the other documentation parts, Markdown
-	kind      string // from the signature ("(method) …", "class …"), or ""
-}
-
 // keepDocText records symbol s's documentation for its DocEntry: the
 // first part when it is a code fence (as scip-typescript writes the
-// signature) is the signature, the rest the detail.
-func (c *converter) keepDocText(s uint32, parts []string) {
-	if _, ok := c.docTexts[s]; ok || len(parts) == 0 || c.syms[s].flags&symLocal != 0 {
-		return
+// signature) is the signature (its first line), the rest the detail.
+func (c *converter) keepDocText(s uint32, parts []string) error {
+	if c.syms[s].flags&(symDocKept|symLocal) != 0 || len(parts) == 0 {
+		return nil
 	}
-	var t docText
+	c.syms[s].flags |= symDocKept
+	var signature string
 	if code, ok := fencedCode(parts[0]); ok {
-		t.signature, _, _ = strings.Cut(code, "\n")
-		t.kind = signatureKind(t.signature)
+		signature, _, _ = strings.Cut(code, "\n")
 		parts = parts[1:]
 	}
-	t.detail = strings.Join(parts, "\n\n")
-	c.docTexts[s] = t
+	return c.texts.keep(s, signature, strings.Join(parts, "\n\n"))
 }
 
 // fencedCode returns the code of a Markdown code fence.
@@ -87,12 +77,15 @@ func language(d *docRec) string {
 // definition, in symbol order.
 func (g *grouper) deliverDocEntries(ctx context.Context) error {
 	c := g.c
-	for s := uint32(1); s < uint32(len(c.syms)); s++ {
-		t, ok := c.docTexts[s]
-		if !ok || g.head[s] == 0 {
+	if err := c.texts.sorted(); err != nil {
+		return err
+	}
+	for _, ref := range c.texts.refs {
+		s := ref.sym
+		if g.head[s] == 0 {
 			continue
 		}
-		p, ok := parseSymbol(c.names[c.syms[s].name])
+		p, ok := parseSymbol(c.names.name(c.syms[s].name))
 		if !ok {
 			continue
 		}
@@ -112,11 +105,15 @@ func (g *grouper) deliverDocEntries(ctx context.Context) error {
 				return err
 			}
 		}
+		signature, detail, err := c.texts.read(ref)
+		if err != nil {
+			return err
+		}
 		e := lsif.DocEntry{Path: c.docs[doc].path, Range: def, Language: language(&c.docs[doc]),
-			Name: names[len(names)-1], Kind: cmpOr(t.kind, kind), Signature: cmpOr(t.signature, names[len(names)-1]),
-			Detail: t.detail, SearchKey: strings.Join(append([]string{p.pkg.Name}, names...), ".")}
+			Name: names[len(names)-1], Kind: cmpOr(signatureKind(signature), kind), Signature: cmpOr(signature, names[len(names)-1]),
+			Detail: detail, SearchKey: strings.Join(append([]string{p.pkg.Name}, names...), ".")}
 		e.Tags = []string{e.Kind, "exported"}
-		if strings.Contains(t.detail, "@deprecated") {
+		if strings.Contains(detail, "@deprecated") {
 			e.Tags = append(e.Tags, "deprecated")
 		}
 		if err := c.sink.DocEntry(e); err != nil {

@@ -18,7 +18,7 @@ func (g *grouper) deliverDocuments(ctx context.Context) error {
 			return err
 		}
 		ranges = ranges[:0]
-		clear(g.docMonikers)
+		g.docMonikers = g.docMonikers[:0]
 		for _, i := range g.order[g.docOff[k]:g.docOff[k+1]] {
 			ranges = append(ranges, g.documentRange(i))
 		}

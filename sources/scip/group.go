@@ -37,8 +37,8 @@ type grouper struct {
 	// name, so that grouping holds 4 bytes per symbol for monikers.
 	heads []monikerHead
 	head  []uint32
-	// docMonikers caches the current document's moniker slices.
-	docMonikers map[uint32][]lsif.Moniker
+	// docMonikers holds the current document's ranges' monikers.
+	docMonikers []lsif.Moniker
 	locs        []lsif.Location
 	results     int32
 }
@@ -121,7 +121,8 @@ func (c *converter) resolvePaths() {
 // index builds the occurrence and relationship indexes and the monikers.
 func (g *grouper) index() {
 	c := g.c
-	c.globals = nil // the names are in c.names; the map is not needed any more
+	c.names.done() // the names stay; the lookup is not needed any more
+	c.nameSym = nil
 	g.dups = make(map[uint32][]uint32)
 	g.firsts = make([]uint32, len(c.docs))
 	for i := 1; i < len(c.docs); i++ {

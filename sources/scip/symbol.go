@@ -75,13 +75,12 @@ type monikerHead struct {
 func (g *grouper) indexMonikers() {
 	c := g.c
 	g.head = make([]uint32, len(c.syms))
-	g.docMonikers = make(map[uint32][]lsif.Moniker)
 	byHead := make(map[monikerHead]uint32)
 	for s := 1; s < len(c.syms); s++ {
 		if c.syms[s].flags&symLocal != 0 {
 			continue
 		}
-		p, ok := parseSymbol(c.names[c.syms[s].name])
+		p, ok := parseSymbol(c.names.name(c.syms[s].name))
 		if !ok {
 			continue
 		}
@@ -109,23 +108,23 @@ func (g *grouper) moniker(s uint32) (lsif.Moniker, bool) {
 		return lsif.Moniker{}, false
 	}
 	sym := &g.c.syms[s]
-	m := lsif.Moniker{Kind: lsif.Import, Scheme: g.heads[h-1].scheme, Identifier: g.c.names[sym.name], Package: g.heads[h-1].pkg}
+	m := lsif.Moniker{Kind: lsif.Import, Scheme: g.heads[h-1].scheme, Identifier: g.c.names.name(sym.name), Package: g.heads[h-1].pkg}
 	if sym.flags&(symDefined|symDeclared) != 0 {
 		m.Kind = lsif.Export
 	}
 	return m, true
 }
 
-// rangeMonikers returns the monikers of a range of symbol s, shared by the
-// current document's ranges of the same symbol.
+// rangeMonikers returns the monikers of a range of symbol s, in
+// g.docMonikers: valid until the next document's ranges are made, as the
+// Sink contract allows. Once the buffer has grown to a document's ranges,
+// a range costs no allocation.
 func (g *grouper) rangeMonikers(s uint32) []lsif.Moniker {
-	if ms, ok := g.docMonikers[s]; ok {
-		return ms
+	m, ok := g.moniker(s)
+	if !ok {
+		return nil
 	}
-	var ms []lsif.Moniker
-	if m, ok := g.moniker(s); ok {
-		ms = []lsif.Moniker{m}
-	}
-	g.docMonikers[s] = ms
-	return ms
+	g.docMonikers = append(g.docMonikers, m)
+	n := len(g.docMonikers)
+	return g.docMonikers[n-1 : n : n]
 }

@@ -54,6 +54,9 @@ func (r *Recorder) Result(res lsif.Result) error {
 // Document implements lsif.Sink.
 func (r *Recorder) Document(d lsif.Document) error {
 	d.Ranges = slices.Clone(d.Ranges)
+	for i := range d.Ranges {
+		d.Ranges[i].Monikers = slices.Clone(d.Ranges[i].Monikers)
+	}
 	d.Diagnostics = slices.Clone(d.Diagnostics)
 	r.Documents[d.Path] = d
 	r.Paths = append(r.Paths, d.Path)
