@@ -63,12 +63,14 @@ oracle: ## install the LSIF oracle's npm package (needs node and npm, and ../sha
 # Fuzzing is bounded by executions, not by time: with go1.26 a time-bounded
 # run can fail with a bare "context deadline exceeded" and no crasher when the
 # deadline passes on a loaded machine (golang/go#75804, fixed in go1.27).
-# Each count is about 10 s of fuzzing on a quiet 2-core machine.
+# Each count is about 10 s of fuzzing on a quiet 2-core machine; minimizing
+# a new input is bounded by executions too (the default is up to 60 s each).
 FUZZTIME ?=
+FUZZ_FLAGS = -run '^$$' -fuzzminimizetime 5000x
 fuzz: ## fuzz the query parser, the LSIF and the SCIP converters (about 10 s each; FUZZTIME=5m make fuzz for longer)
-	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(or $(FUZZTIME),100000x) ./sources/search/query/
-	$(GO) test -run '^$$' -fuzz '^FuzzConvert$$' -fuzztime $(or $(FUZZTIME),120000x) ./sources/lsif/
-	$(GO) test -run '^$$' -fuzz '^FuzzConvert$$' -fuzztime $(or $(FUZZTIME),200000x) ./sources/scip/
+	$(GO) test $(FUZZ_FLAGS) -fuzz '^FuzzParse$$' -fuzztime $(or $(FUZZTIME),100000x) ./sources/search/query/
+	$(GO) test $(FUZZ_FLAGS) -fuzz '^FuzzConvert$$' -fuzztime $(or $(FUZZTIME),120000x) ./sources/lsif/
+	$(GO) test $(FUZZ_FLAGS) -fuzz '^FuzzConvert$$' -fuzztime $(or $(FUZZTIME),200000x) ./sources/scip/
 
 # The soak test is opt-in: `go test ./...` (make test) skips it.
 SOAK_SEED ?= 1
