@@ -1,6 +1,7 @@
 package processuploads_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,9 +13,10 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sightline-dev/sightline/ops/benchproc"
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/jobs/jobstest"
@@ -150,12 +152,12 @@ func BenchmarkProcessUploads(b *testing.B) {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), childSchema+"="+schema, childBucket+"="+bucketDir)
 		cmd.Stderr = os.Stderr
-		out, err := cmd.Output()
+		out, err := runMeasured(cmd)
 		if err != nil {
 			b.Fatalf("process-uploads in a child process: %v", err)
 		}
 		process += time.Since(start)
-		maxRSS = max(maxRSS, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) // KiB
+		maxRSS = max(maxRSS, benchproc.MaxRSS(cmd.ProcessState)) // KiB
 		cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 		var counts jobs.Counts
 		if err := json.Unmarshal(out, &counts); err != nil || counts["completed"] != 1 {
@@ -207,4 +209,18 @@ func generatedRepo(b *testing.B, r *jobs.Runner, limit int64) (int64, string) {
 		b.Fatal(err)
 	}
 	return rp.ID, commit
+}
+
+// runMeasured runs cmd and returns its standard output, started so that
+// its peak RSS (benchproc.MaxRSS) is the child's own and not this
+// process's, which uploads and, for SCIP, converts the whole index before
+// starting it (benchproc.StartMeasured).
+func runMeasured(cmd *exec.Cmd) ([]byte, error) {
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if _, err := benchproc.StartMeasured(cmd); err != nil {
+		return nil, err
+	}
+	err := cmd.Wait()
+	return out.Bytes(), err
 }

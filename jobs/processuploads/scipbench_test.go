@@ -9,9 +9,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sightline-dev/sightline/ops/benchproc"
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/jobs/jobstest"
@@ -92,13 +93,13 @@ func (e *benchEnv) process(b *testing.B, in io.Reader, indexer string) processRu
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childSchema+"="+e.schema, childBucket+"="+e.bucketDir)
 	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
+	out, err := runMeasured(cmd)
 	if err != nil {
 		b.Fatalf("process-uploads in a child process: %v", err)
 	}
 	run := processRun{bytes: res.Bytes, wall: time.Since(start),
 		cpu:    cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(),
-		maxRSS: cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024}
+		maxRSS: benchproc.MaxRSS(cmd.ProcessState) * 1024}
 	var counts jobs.Counts
 	if err := json.Unmarshal(out, &counts); err != nil || counts["completed"] != 1 {
 		b.Fatalf("process-uploads counts %s (%v): want 1 completed", out, err)

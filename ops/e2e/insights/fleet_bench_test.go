@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sightline-dev/sightline/ops/benchproc"
+
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/jobs/jobstest"
 	"github.com/sightline-dev/sightline/jobs/planbackfills"
@@ -123,7 +125,7 @@ func fleetRepos(b *testing.B) int {
 // answers/s counts (series, repository, time) answers as the plan counts
 // them, over the timed wall time; peak-rss-MiB is the run-searches
 // process's ru_maxrss (the largest of it and any one git child; started
-// by startMeasured, so not this process's peak);
+// by benchproc.StartMeasured, so not this process's peak);
 // answers/cpu-s divides the answers by that process's CPU time (user and
 // system, its git children included), which moves less than the wall time
 // on a shared machine; blob-MB/op is what git sent it. It fails
@@ -229,7 +231,7 @@ func (f *fleet) runSearches(b *testing.B, bin string) (jobs.Counts, *os.ProcessS
 	cmd.Stderr = os.Stderr
 	var out strings.Builder
 	cmd.Stdout = &out
-	floor, err := startMeasured(cmd)
+	floor, err := benchproc.StartMeasured(cmd)
 	if err == nil {
 		err = cmd.Wait()
 	}

@@ -9,9 +9,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sightline-dev/sightline/ops/benchproc"
 
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/jobs/enqueuesnapshots"
@@ -76,9 +77,9 @@ func BenchmarkRecordingAfterWeek(b *testing.B) {
 				exec(`DELETE FROM series_answer_states; INSERT INTO series_answer_states SELECT * FROM bench_saved_states`)
 			}
 			b.StartTimer()
-			t0, c0 := time.Now(), cpuTime()
+			t0, c0 := time.Now(), benchproc.CPUTime()
 			c := jobstest.MustRun(b, r, &runsearches.Job{NoIncremental: mode == "full"})
-			took[mode], cpu[mode] = append(took[mode], time.Since(t0)), append(cpu[mode], cpuTime()-c0)
+			took[mode], cpu[mode] = append(took[mode], time.Since(t0)), append(cpu[mode], benchproc.CPUTime()-c0)
 			b.StopTimer()
 			checkRecordingRun(b, r, seriesID, head, c, mode == "full")
 			switch mode {
@@ -104,19 +105,6 @@ func BenchmarkRecordingAfterWeek(b *testing.B) {
 	b.ReportMetric(float64(fullBytes)/n, "full-blob-B/op")
 	b.ReportMetric(float64(changedNew), "changed-B")
 	b.ReportMetric(float64(incrBytes)/n/float64(changedNew), "read/changed")
-}
-
-// cpuTime is the CPU time (user and system) of this process and of its
-// children reaped so far (the run's git processes; not Postgres's).
-func cpuTime() time.Duration {
-	var self, children syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &self)
-	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &children)
-	var d time.Duration
-	for _, tv := range []syscall.Timeval{self.Utime, self.Stime, children.Utime, children.Stime} {
-		d += time.Duration(tv.Nano())
-	}
-	return d
 }
 
 // recordingRepo returns the repository BenchmarkRecordingAfterWeek

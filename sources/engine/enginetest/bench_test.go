@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -118,20 +117,6 @@ func describe(ctx context.Context, repo *gitsource.Repo, commits int) string {
 		}
 	}
 	return fmt.Sprintf("%d first-parent commits; at HEAD %d files, %.1f MB; pack %s", commits, len(tree), float64(size)/1e6, pack)
-}
-
-// cpuTime is the CPU time (user and system) this process and its children
-// reaped so far have used. On a shared machine it moves less than wall time
-// with other load, so the benchmarks report both.
-func cpuTime() time.Duration {
-	var self, children syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &self)
-	_ = syscall.Getrusage(syscall.RUSAGE_CHILDREN, &children)
-	var d time.Duration
-	for _, tv := range []syscall.Timeval{self.Utime, self.Stime, children.Utime, children.Stime} {
-		d += time.Duration(tv.Nano())
-	}
-	return d
 }
 
 // reportVersusNaive reports the Sightline run's wall and CPU time per op

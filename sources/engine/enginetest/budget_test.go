@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/sightline-dev/sightline/ops/benchproc"
 )
 
 // BenchmarkDashboardBudget times the dashboard's one pass (see
@@ -21,13 +23,13 @@ func BenchmarkDashboardBudget(b *testing.B) {
 			for k := range queries {
 				queries[k].Budget = budget
 			}
-			cpu := cpuTime()
+			cpu := benchproc.CPUTime()
 			for b.Loop() {
 				if _, err := dashboardPass(b.Context(), r, queries); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric((benchproc.CPUTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 		})
 	}
 }

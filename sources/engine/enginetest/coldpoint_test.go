@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sightline-dev/sightline/ops/benchproc"
+
 	"github.com/sightline-dev/sightline/sources/engine"
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/search"
@@ -55,14 +57,14 @@ func (t *coldTimes) op(ctx context.Context, r *benchRepo, eval func(context.Cont
 	var captures map[string]int64
 	var slErr, ggErr error
 	sightline := func() {
-		start, cpu := time.Now(), cpuTime()
+		start, cpu := time.Now(), benchproc.CPUTime()
 		p, slErr = eval(ctx)
-		t.sl, t.slCPU = append(t.sl, time.Since(start)), append(t.slCPU, cpuTime()-cpu)
+		t.sl, t.slCPU = append(t.sl, time.Since(start)), append(t.slCPU, benchproc.CPUTime()-cpu)
 	}
 	grep := func() {
-		start, cpu := time.Now(), cpuTime()
+		start, cpu := time.Now(), benchproc.CPUTime()
 		n, captures, ggErr = naiveGrep(ctx, r.dir, "HEAD", bq)
-		t.gg, t.ggCPU = append(t.gg, time.Since(start)), append(t.ggCPU, cpuTime()-cpu)
+		t.gg, t.ggCPU = append(t.gg, time.Since(start)), append(t.ggCPU, benchproc.CPUTime()-cpu)
 	}
 	if grepFirst {
 		grep()

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sightline-dev/sightline/ops/benchproc"
+
 	"github.com/sightline-dev/sightline/sources/engine"
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/search"
@@ -74,14 +76,14 @@ func BenchmarkDashboard(b *testing.B) {
 	queries := dashboardPassQueries(b, r)
 
 	var got [][]sample
-	cpu := cpuTime()
+	cpu := benchproc.CPUTime()
 	for b.Loop() {
 		var err error
 		if got, err = dashboardPass(b.Context(), r, queries); err != nil {
 			b.Fatal(err)
 		}
 	}
-	cpu = cpuTime() - cpu
+	cpu = benchproc.CPUTime() - cpu
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	for k, bq := range dashboardQueries {
@@ -95,11 +97,11 @@ func BenchmarkDashboard(b *testing.B) {
 	reportVersusNaive(b, cpu, naive)
 	b.ReportMetric(float64(ru.Maxrss)/1024, "peak-rss-MiB")
 
-	start, before := time.Now(), cpuTime()
+	start, before := time.Now(), benchproc.CPUTime()
 	if _, err := dashboardSeries(b.Context(), r, queries); err != nil {
 		b.Fatal(err)
 	}
-	sep, sepCPU := time.Since(start), cpuTime()-before
+	sep, sepCPU := time.Since(start), benchproc.CPUTime()-before
 	b.ReportMetric(sep.Seconds(), "separate-s/op")
 	b.ReportMetric(naive.elapsed.Seconds()/sep.Seconds(), "separate-speedup-x")
 	b.ReportMetric(naive.cpu.Seconds()/sepCPU.Seconds(), "separate-cpu-speedup-x")
@@ -113,13 +115,13 @@ func BenchmarkDashboard(b *testing.B) {
 func BenchmarkDashboardPass(b *testing.B) {
 	r := openBenchRepo(b)
 	queries := dashboardPassQueries(b, r)
-	cpu := cpuTime()
+	cpu := benchproc.CPUTime()
 	for b.Loop() {
 		if _, err := dashboardPass(b.Context(), r, queries); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((benchproc.CPUTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	b.ReportMetric(float64(ru.Maxrss)/1024, "peak-rss-MiB")
@@ -241,7 +243,7 @@ func fill(samples []sample, commits []string, points []engine.Point) []sample {
 // rev-list, then `git grep -I -c -e ""` (the lines of every text file)
 // summed by file extension, vendored directories left out.
 func naiveLangs(b *testing.B, r *benchRepo) *naiveRun {
-	start, cpu := time.Now(), cpuTime()
+	start, cpu := time.Now(), benchproc.CPUTime()
 	run := &naiveRun{}
 	for _, t := range r.times {
 		s := sample{at: t}
@@ -264,7 +266,7 @@ func naiveLangs(b *testing.B, r *benchRepo) *naiveRun {
 		}
 		run.samples = append(run.samples, s)
 	}
-	run.elapsed, run.cpu = time.Since(start), cpuTime()-cpu
+	run.elapsed, run.cpu = time.Since(start), benchproc.CPUTime()-cpu
 	return run
 }
 

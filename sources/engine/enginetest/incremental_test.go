@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sightline-dev/sightline/ops/benchproc"
+
 	"github.com/sightline-dev/sightline/sources/engine"
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/search"
@@ -60,14 +62,14 @@ func BenchmarkIncrementalWeek(b *testing.B) {
 		var points []engine.Point
 		for _, mode := range modes {
 			e := &engine.Engine{}
-			t0, c0 := time.Now(), cpuTime()
+			t0, c0 := time.Now(), benchproc.CPUTime()
 			g, err := gitsource.OpenWith(ctx, known.GitDir, gitsource.OpenOpts{Known: &known, Readers: 1})
 			if err != nil {
 				b.Fatal(err)
 			}
 			p, err := evalWeek(ctx, e, g, q, mode, base, stored, head, opts)
 			g.Close()
-			took[mode], cpu[mode] = append(took[mode], time.Since(t0)), append(cpu[mode], cpuTime()-c0)
+			took[mode], cpu[mode] = append(took[mode], time.Since(t0)), append(cpu[mode], benchproc.CPUTime()-c0)
 			if err != nil {
 				b.Fatalf("%s: %v", mode, err)
 			}

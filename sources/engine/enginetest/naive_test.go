@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sightline-dev/sightline/ops/benchproc"
 )
 
 // sample is a series' value at one sample time.
@@ -46,7 +48,7 @@ func naiveSeries(b *testing.B, r *benchRepo, bq benchQuery) *naiveRun {
 	if run, ok := naiveRuns[bq.name]; ok {
 		return run
 	}
-	start, cpu := time.Now(), cpuTime()
+	start, cpu := time.Now(), benchproc.CPUTime()
 	samples := make([]sample, len(r.times))
 	for i, t := range r.times {
 		s, err := naiveAt(b.Context(), r.dir, t, bq)
@@ -55,7 +57,7 @@ func naiveSeries(b *testing.B, r *benchRepo, bq benchQuery) *naiveRun {
 		}
 		samples[i] = s
 	}
-	run := &naiveRun{samples: samples, elapsed: time.Since(start), cpu: cpuTime() - cpu}
+	run := &naiveRun{samples: samples, elapsed: time.Since(start), cpu: benchproc.CPUTime() - cpu}
 	naiveRuns[bq.name] = run
 	return run
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sightline-dev/sightline/ops/benchproc"
+
 	"github.com/sightline-dev/sightline/sources/engine"
 	"github.com/sightline-dev/sightline/sources/gitsource"
 	"github.com/sightline-dev/sightline/sources/search"
@@ -53,7 +55,7 @@ func BenchmarkSeries(b *testing.B) {
 			naive := naiveSeries(b, r, bq)
 			var got []sample
 			var st seriesStats
-			cpu := cpuTime()
+			cpu := benchproc.CPUTime()
 			for b.Loop() {
 				got, st, err = sightlineSeries(b.Context(), r, q)
 				if err != nil {
@@ -63,7 +65,7 @@ func BenchmarkSeries(b *testing.B) {
 			if err := compare(got, naive.samples); err != nil {
 				b.Fatalf("%s: Sightline and the naive baseline disagree: %v", bq.query, err)
 			}
-			reportVersusNaive(b, cpuTime()-cpu, naive)
+			reportVersusNaive(b, benchproc.CPUTime()-cpu, naive)
 			b.ReportMetric(float64(st.commits), "commits")
 			b.ReportMetric(float64(st.searched), "blobs-searched")
 		})

@@ -9,9 +9,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sightline-dev/sightline/ops/benchproc"
 )
 
 // TestMain removes the binary the CLI benchmark builds.
@@ -61,7 +62,7 @@ func BenchmarkSeriesCLI(b *testing.B) {
 			naive := naiveSeries(b, r, bq)
 			var peak int64
 			var got []sample
-			cpu := cpuTime()
+			cpu := benchproc.CPUTime()
 			for b.Loop() {
 				var rss int64
 				var err error
@@ -74,7 +75,7 @@ func BenchmarkSeriesCLI(b *testing.B) {
 			if err := compare(got, naive.samples); err != nil {
 				b.Fatalf("%s: sightline search series and the naive baseline disagree: %v", bq.query, err)
 			}
-			reportVersusNaive(b, cpuTime()-cpu, naive)
+			reportVersusNaive(b, benchproc.CPUTime()-cpu, naive)
 			b.ReportMetric(float64(peak)/(1<<20), "peak-rss-MiB")
 		})
 	}
@@ -91,7 +92,13 @@ func runCLI(b *testing.B, bin string, r *benchRepo, query string) ([]sample, int
 	cmd := exec.CommandContext(b.Context(), bin, append(args, query)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
+	// Started so that its peak RSS is its own, not this process's
+	// (benchproc.StartMeasured).
+	_, err := benchproc.StartMeasured(cmd)
+	if err == nil {
+		err = cmd.Wait()
+	}
+	if err != nil {
 		return nil, 0, fmt.Errorf("%s: %w: %s", cmd, err, stderr.Bytes())
 	}
 	var points []struct {
@@ -116,9 +123,5 @@ func runCLI(b *testing.B, bin string, r *benchRepo, query string) ([]sample, int
 			samples[i].commit = ""
 		}
 	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		return nil, 0, fmt.Errorf("no rusage for %s", cmd)
-	}
-	return samples, ru.Maxrss << 10, nil // Linux: KiB
+	return samples, benchproc.MaxRSS(cmd.ProcessState) << 10, nil // Linux: KiB
 }
