@@ -7,6 +7,7 @@ import (
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/sinks/apidocs"
+	"github.com/sightline-dev/sightline/sinks/codeintel/packed"
 	"github.com/sightline-dev/sightline/sources/lsif"
 )
 
@@ -24,6 +25,13 @@ type BatchSink struct {
 	monBuf []byte
 	mon    [][]byte
 	docs   int32 // the DocEntry calls so far: the next entry's ordinal
+	// doc packs a document's ranges; chunk packs the results of the
+	// chunk chunkID (chunkLocs locations so far) until a result of
+	// another chunk comes or Close.
+	doc       packed.DocumentWriter
+	chunk     packed.ChunkWriter
+	chunkID   int32
+	chunkLocs int32
 }
 
 // SinkKinds are the kinds BatchSink writes: Kinds, then the API docs
@@ -63,6 +71,10 @@ func (s *BatchSink) builder(k batch.Kind) *batch.Builder {
 
 // Close stores every batch; on error the others are aborted.
 func (s *BatchSink) Close() error {
+	if err := s.endChunk(); err != nil {
+		s.Abort(err)
+		return err
+	}
 	var errs []error
 	for _, w := range s.writers {
 		if len(errs) > 0 {
@@ -90,6 +102,11 @@ func (s *BatchSink) start(k batch.Kind) *batch.Builder {
 	return b
 }
 
+// pos returns r as packed takes it.
+func pos(r lsif.Range) [4]int32 {
+	return [4]int32{r.StartLine, r.StartCharacter, r.EndLine, r.EndCharacter}
+}
+
 func (p position) append(b *batch.Builder, r lsif.Range) {
 	p.startLine.Append(b, r.StartLine)
 	p.startCharacter.Append(b, r.StartCharacter)
@@ -105,39 +122,61 @@ func (s *BatchSink) Hover(h lsif.Hover) error {
 	return b.EndRow()
 }
 
-// Result implements lsif.Sink.
+// Result implements lsif.Sink. Results come in id order, so the results
+// of a chunk come one after the other: a chunk's row is written when a
+// result of the next chunk comes. (Were a chunk's results to come in two
+// runs, each run would be a row of its own, and readers read both.)
 func (s *BatchSink) Result(r lsif.Result) error {
-	for _, loc := range r.Locations {
-		b := s.start(ResultLocationKind)
-		resultID.Append(b, r.ID)
-		resultKind.Append(b, r.Kind.String())
-		resultPath.Append(b, loc.Path)
-		resultPos.append(b, loc.Range)
-		if err := b.EndRow(); err != nil {
+	if c := packed.Chunk(r.ID); s.chunk.Results() == 0 || c != s.chunkID {
+		if err := s.endChunk(); err != nil {
 			return err
 		}
+		s.chunkID = c
 	}
+	s.chunk.AddResult(r.ID, byte(r.Kind), len(r.Locations))
+	for _, loc := range r.Locations {
+		s.chunk.AddLocation(loc.Path, pos(loc.Range))
+	}
+	s.chunkLocs += int32(len(r.Locations))
 	return nil
 }
 
-// Document implements lsif.Sink.
+// endChunk writes the row of the chunk being packed, if any, and starts
+// the next.
+func (s *BatchSink) endChunk() error {
+	if s.chunk.Results() == 0 {
+		return nil
+	}
+	b := s.start(ResultChunkKind)
+	chunkID.Append(b, s.chunkID)
+	chunkResults.Append(b, int32(s.chunk.Results()))
+	chunkLocations.Append(b, s.chunkLocs)
+	chunkData.Append(b, s.chunk.Bytes())
+	s.chunk.Reset()
+	s.chunkLocs = 0
+	return b.EndRow()
+}
+
+// Document implements lsif.Sink: a document with ranges is a row of
+// DocumentKind (one without has none: code navigation tells "no data in
+// this file" from "no symbol here" by the row), its diagnostics rows of
+// DiagnosticKind.
 func (s *BatchSink) Document(d lsif.Document) error {
 	if err := s.diagnostics(d); err != nil {
 		return err
 	}
-	for _, r := range d.Ranges {
-		b := s.start(RangeKind)
-		rangePath.Append(b, d.Path)
-		rangePos.append(b, r.Range)
-		rangeDefinition.Append(b, r.DefinitionResultID)
-		rangeReference.Append(b, r.ReferenceResultID)
-		rangeHover.Append(b, r.HoverID)
-		rangeMonikers.AppendBytes(b, s.monikerStrings(r.Monikers))
-		if err := b.EndRow(); err != nil {
-			return err
-		}
+	if len(d.Ranges) == 0 {
+		return nil
 	}
-	return nil
+	s.doc.Reset()
+	for _, r := range d.Ranges {
+		s.doc.AddRange(pos(r.Range), r.DefinitionResultID, r.ReferenceResultID, r.HoverID, s.monikerStrings(r.Monikers))
+	}
+	b := s.start(DocumentKind)
+	documentPath.Append(b, d.Path)
+	documentRanges.Append(b, int32(len(d.Ranges)))
+	documentData.Append(b, s.doc.Bytes())
+	return b.EndRow()
 }
 
 func (s *BatchSink) diagnostics(d lsif.Document) error {
@@ -156,7 +195,7 @@ func (s *BatchSink) diagnostics(d lsif.Document) error {
 	return nil
 }
 
-// MonikerString is how lsif_ranges.monikers spells a moniker:
+// MonikerString is how a packed document spells a moniker:
 // "kind:scheme:identifier".
 func MonikerString(m lsif.Moniker) string {
 	return string(appendMoniker(nil, m))
