@@ -33,7 +33,7 @@ func Snapshot(t testing.TB, db *pgxpool.Pool) map[string][]string {
 		"lsif_uploads (completed)": rows(t, db, `SELECT jsonb_build_object('upload', `+uploadName+`,
 			'num_parts', u.num_parts, 'size', u.size, 'uncompressed_size', u.uncompressed_size)::text
 			FROM lsif_uploads u JOIN repos r ON r.id = u.repo_id WHERE u.state = 'completed'`),
-		"lsif_documents (ranges)":         ranges(t, db),
+		"lsif_documents (ranges)":        ranges(t, db),
 		"lsif_result_chunks (locations)": locations(t, db),
 		"lsif_nearest_uploads": rows(t, db, `SELECT (to_jsonb(n) - 'upload_id' - 'repo_id'
 			|| jsonb_build_object('repo', rr.name, 'upload', `+uploadName+`))::text
