@@ -11,15 +11,16 @@ import (
 	"github.com/sightline-dev/sightline/sinks/codeintel/packed"
 )
 
-// eachRow calls scan for every row of query, read through a cursor
-// fetchRows at a time, and then flush after each fetch: the connection
+// eachRow calls scan for every row of query, read through cursor name
+// fetchRows at a time (each query has a cursor name of its own: the
+// driver caches FETCH's row description by the statement's text), and then flush after each fetch: the connection
 // is free again there, for flush to insert what the rows made.
-func eachRow(ctx context.Context, tx *sql.Tx, fetchRows int, query string, scan func(*sql.Rows) error, flush func() error) error {
-	if _, err := tx.ExecContext(ctx, `DECLARE fill CURSOR FOR `+query); err != nil {
+func eachRow(ctx context.Context, tx *sql.Tx, name string, fetchRows int, query string, scan func(*sql.Rows) error, flush func() error) error {
+	if _, err := tx.ExecContext(ctx, `DECLARE `+name+` CURSOR FOR `+query); err != nil {
 		return err
 	}
 	for {
-		rows, err := tx.QueryContext(ctx, fmt.Sprintf(`FETCH %d FROM fill`, fetchRows))
+		rows, err := tx.QueryContext(ctx, fmt.Sprintf(`FETCH %d FROM %s`, fetchRows, name))
 		if err != nil {
 			return err
 		}
@@ -42,7 +43,7 @@ func eachRow(ctx context.Context, tx *sql.Tx, fetchRows int, query string, scan 
 			break
 		}
 	}
-	_, err := tx.ExecContext(ctx, `CLOSE fill`)
+	_, err := tx.ExecContext(ctx, `CLOSE `+name)
 	return err
 }
 
@@ -133,7 +134,7 @@ func packRanges(ctx context.Context, tx *sql.Tx) error {
 		w.AddRange(pos, d, r, h, monikers)
 		return nil
 	}
-	err := eachRow(ctx, tx, 5000, `
+	err := eachRow(ctx, tx, "pack_ranges", 5000, `
 		SELECT upload_id, path, start_line, start_character, end_line, end_character,
 		       definition_result, reference_result, hover_id, monikers
 		FROM lsif_ranges ORDER BY upload_id, path, start_line, start_character, end_line, end_character`,
@@ -207,7 +208,7 @@ func packLocations(ctx context.Context, tx *sql.Tx) error {
 		locs = append(locs, loc{p, pos})
 		return nil
 	}
-	err := eachRow(ctx, tx, 5000, `
+	err := eachRow(ctx, tx, "pack_locations", 5000, `
 		SELECT upload_id, result_id, kind, path, start_line, start_character, end_line, end_character
 		FROM lsif_result_locations
 		ORDER BY upload_id, result_id, kind, path, start_line, start_character, end_line, end_character`,
@@ -244,7 +245,7 @@ func unpackDocuments(ctx context.Context, tx *sql.Tx) error {
 		return nil
 	}
 	// Few rows per fetch: each unpacks into many.
-	return eachRow(ctx, tx, 50, `SELECT upload_id, path, data FROM lsif_documents ORDER BY upload_id, path`,
+	return eachRow(ctx, tx, "unpack_documents", 50, `SELECT upload_id, path, data FROM lsif_documents ORDER BY upload_id, path`,
 		scan, func() error { return ins.flush(ctx) })
 }
 
@@ -293,6 +294,6 @@ func unpackChunks(ctx context.Context, tx *sql.Tx) error {
 		}
 		return nil
 	}
-	return eachRow(ctx, tx, 20, `SELECT upload_id, chunk, data FROM lsif_result_chunks ORDER BY upload_id, chunk`,
+	return eachRow(ctx, tx, "unpack_chunks", 20, `SELECT upload_id, chunk, data FROM lsif_result_chunks ORDER BY upload_id, chunk`,
 		scan, func() error { return ins.flush(ctx) })
 }
