@@ -78,6 +78,7 @@ func (r Range) Contains(line, character int32) bool {
 
 // DocumentWriter encodes one document's ranges. Its buffers are reused
 // from document to document: Reset, AddRange for each range, then Bytes.
+// The zero value is ready to use.
 type DocumentWriter struct {
 	body     []byte
 	table    []byte
@@ -110,6 +111,9 @@ func (w *DocumentWriter) AddRange(pos [4]int32, definition, reference, hover int
 	w.body = binary.AppendVarint(w.body, int64(reference))
 	w.body = binary.AppendVarint(w.body, int64(hover))
 	w.idx = w.idx[:0]
+	if w.monikers == nil {
+		w.monikers = make(map[string]uint64)
+	}
 	for _, m := range monikers {
 		i, ok := w.monikers[string(m)]
 		if !ok {
@@ -161,7 +165,7 @@ type Result struct {
 
 // ChunkWriter encodes the results of one chunk: Reset, then for each
 // result AddResult followed by AddLocation for each of its locations, then
-// Bytes.
+// Bytes. The zero value is ready to use.
 type ChunkWriter struct {
 	body    []byte
 	table   []byte
@@ -194,6 +198,9 @@ func (w *ChunkWriter) AddResult(id int32, kind byte, locations int) {
 
 // AddLocation adds a location of the result AddResult started.
 func (w *ChunkWriter) AddLocation(path string, pos [4]int32) {
+	if w.paths == nil {
+		w.paths = make(map[string]uint64)
+	}
 	i, ok := w.paths[path]
 	if !ok {
 		i = uint64(len(w.paths))
