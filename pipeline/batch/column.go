@@ -185,7 +185,10 @@ func Bytes(name string) *BytesCol {
 func (c *BytesCol) Nullable() *BytesCol { c.field.Nullable = true; return c }
 
 // Append appends a copy of v to the column of the row b is building.
-func (c *BytesCol) Append(b *Builder, v []byte) { b.column(&c.col).(*array.BinaryBuilder).Append(v) }
+func (c *BytesCol) Append(b *Builder, v []byte) {
+	b.column(&c.col).(*array.BinaryBuilder).Append(v)
+	b.bytes += len(v)
+}
 
 // AppendValid appends v when valid is true and a null otherwise.
 func (c *BytesCol) AppendValid(b *Builder, v []byte, valid bool) {

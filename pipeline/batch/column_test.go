@@ -194,3 +194,40 @@ func TestNewKindTooManyColumns(t *testing.T) {
 	}()
 	NewKind("wide", 1, cols...)
 }
+
+// TestBuilderMaxBytes checks that binary values end a record once MaxBytes
+// of them are pending, whatever MaxRows says.
+func TestBuilderMaxBytes(t *testing.T) {
+	t.Parallel()
+	b := buckettest.NewFileBucket(t)
+	w, err := NewWriter(t.Context(), b, "bytes.arrow", colKind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bld := w.Builder()
+	bld.MaxBytes = 250 // 100-byte values: records of 3, 3 and 1 rows
+	for i := range 7 {
+		r := colRow{ID: int64(i), Paths: []string{}, Times: []time.Time{}, Data: []byte(strings.Repeat("x", 100))}
+		if err := appendColRow(bld, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(t.Context(), b, "bytes.arrow", NewRegistry(colKind))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var sizes []int64
+	for r.Next() {
+		sizes = append(sizes, r.Record().NumRows())
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]int64{3, 3, 1}, sizes); diff != "" {
+		t.Errorf("rows per record (-want +got):\n%s", diff)
+	}
+}
