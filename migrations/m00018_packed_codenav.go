@@ -33,13 +33,15 @@ CREATE TABLE lsif_documents (
     ranges     integer NOT NULL,
     data       bytea NOT NULL
 );
+ALTER TABLE lsif_documents ALTER COLUMN data SET STORAGE EXTERNAL;
 CREATE TABLE lsif_result_chunks (
     upload_id  bigint NOT NULL,
     chunk      integer NOT NULL,
     results    integer NOT NULL,
     locations  integer NOT NULL,
     data       bytea NOT NULL
-);`
+);
+ALTER TABLE lsif_result_chunks ALTER COLUMN data SET STORAGE EXTERNAL;`
 
 // Rows are looked up by (upload, path) and (upload, chunk). Neither index
 // is unique: a converter delivers each document and each result once, but

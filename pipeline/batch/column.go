@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/apache/arrow/go/v15/arrow"
@@ -185,8 +186,15 @@ func Bytes(name string) *BytesCol {
 func (c *BytesCol) Nullable() *BytesCol { c.field.Nullable = true; return c }
 
 // Append appends a copy of v to the column of the row b is building.
+// The builder's value buffer is reserved for a whole record (MaxBytes) at
+// once rather than grown by doubling, which copied and zeroed it again at
+// every step.
 func (c *BytesCol) Append(b *Builder, v []byte) {
-	b.column(&c.col).(*array.BinaryBuilder).Append(v)
+	bb := b.column(&c.col).(*array.BinaryBuilder)
+	if bb.DataCap()-bb.DataLen() < len(v) {
+		bb.ReserveData(max(len(v), cmp.Or(b.MaxBytes, DefaultMaxBytes)-bb.DataLen()))
+	}
+	bb.Append(v)
 	b.bytes += len(v)
 }
 
