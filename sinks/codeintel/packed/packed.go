@@ -11,11 +11,12 @@
 // (encoding/binary's zig-zag Varint for numbers that are positions or ids,
 // Uvarint for counts, lengths and table indexes). Strings a row repeats
 // (a document's monikers, a chunk's paths) are written once, in a table at
-// the start, and named by their index.
+// the start (sorted and front-coded: see stringTable), and named by their
+// number in it.
 //
 // A document row (Version, then):
 //
-//	uvarint monikers; each: uvarint length, bytes ("kind:scheme:identifier")
+//	table of monikers ("kind:scheme:identifier")
 //	uvarint ranges; each:
 //	  varint start line - previous range's start line
 //	  varint start character
@@ -26,7 +27,7 @@
 //
 // A result chunk row (Version, then):
 //
-//	uvarint paths; each: uvarint length, bytes
+//	table of paths
 //	uvarint results; each:
 //	  varint result id; byte kind (1 definitions, 2 references)
 //	  uvarint locations; each:
@@ -38,6 +39,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"unsafe"
 )
 
 // Version is the first byte of every row this package writes.
@@ -81,8 +83,7 @@ func (r Range) Contains(line, character int32) bool {
 // The zero value is ready to use.
 type DocumentWriter struct {
 	body     []byte
-	table    []byte
-	monikers map[string]uint64
+	monikers stringTable
 	ranges   uint64
 	line     int32
 	out      []byte
@@ -91,12 +92,9 @@ type DocumentWriter struct {
 
 // Reset starts a new document.
 func (w *DocumentWriter) Reset() {
-	w.body, w.table, w.out = w.body[:0], w.table[:0], w.out[:0]
+	w.body, w.out = w.body[:0], w.out[:0]
 	w.ranges, w.line = 0, 0
-	if w.monikers == nil {
-		w.monikers = make(map[string]uint64)
-	}
-	clear(w.monikers)
+	w.monikers.reset()
 }
 
 // AddRange adds a range: its position (start line, start character, end
@@ -111,18 +109,8 @@ func (w *DocumentWriter) AddRange(pos [4]int32, definition, reference, hover int
 	w.body = binary.AppendVarint(w.body, int64(reference))
 	w.body = binary.AppendVarint(w.body, int64(hover))
 	w.idx = w.idx[:0]
-	if w.monikers == nil {
-		w.monikers = make(map[string]uint64)
-	}
 	for _, m := range monikers {
-		i, ok := w.monikers[string(m)]
-		if !ok {
-			i = uint64(len(w.monikers))
-			w.monikers[string(m)] = i
-			w.table = binary.AppendUvarint(w.table, uint64(len(m)))
-			w.table = append(w.table, m...)
-		}
-		w.idx = append(w.idx, i)
+		w.idx = append(w.idx, w.monikers.add(m))
 	}
 	w.body = binary.AppendUvarint(w.body, uint64(len(w.idx)))
 	for _, i := range w.idx {
@@ -138,8 +126,7 @@ func (w *DocumentWriter) Ranges() int { return int(w.ranges) }
 // Bytes returns the encoded document, valid until the next Reset.
 func (w *DocumentWriter) Bytes() []byte {
 	w.out = append(w.out[:0], Version)
-	w.out = binary.AppendUvarint(w.out, uint64(len(w.monikers)))
-	w.out = append(w.out, w.table...)
+	w.out = w.monikers.appendTo(w.out)
 	w.out = binary.AppendUvarint(w.out, w.ranges)
 	return append(w.out, w.body...)
 }
@@ -168,20 +155,16 @@ type Result struct {
 // Bytes. The zero value is ready to use.
 type ChunkWriter struct {
 	body    []byte
-	table   []byte
-	paths   map[string]uint64
+	paths   stringTable
 	results uint64
 	out     []byte
 }
 
 // Reset starts a new chunk.
 func (w *ChunkWriter) Reset() {
-	w.body, w.table, w.out = w.body[:0], w.table[:0], w.out[:0]
+	w.body, w.out = w.body[:0], w.out[:0]
 	w.results = 0
-	if w.paths == nil {
-		w.paths = make(map[string]uint64)
-	}
-	clear(w.paths)
+	w.paths.reset()
 }
 
 // Results returns the number of results added since Reset.
@@ -198,17 +181,8 @@ func (w *ChunkWriter) AddResult(id int32, kind byte, locations int) {
 
 // AddLocation adds a location of the result AddResult started.
 func (w *ChunkWriter) AddLocation(path string, pos [4]int32) {
-	if w.paths == nil {
-		w.paths = make(map[string]uint64)
-	}
-	i, ok := w.paths[path]
-	if !ok {
-		i = uint64(len(w.paths))
-		w.paths[path] = i
-		w.table = binary.AppendUvarint(w.table, uint64(len(path)))
-		w.table = append(w.table, path...)
-	}
-	w.body = binary.AppendUvarint(w.body, i)
+	// add copies the bytes: viewing path as a slice costs no allocation.
+	w.body = binary.AppendUvarint(w.body, w.paths.add(unsafe.Slice(unsafe.StringData(path), len(path))))
 	w.body = binary.AppendVarint(w.body, int64(pos[0]))
 	w.body = binary.AppendVarint(w.body, int64(pos[1]))
 	w.body = binary.AppendVarint(w.body, int64(pos[2])-int64(pos[0]))
@@ -218,8 +192,7 @@ func (w *ChunkWriter) AddLocation(path string, pos [4]int32) {
 // Bytes returns the encoded chunk, valid until the next Reset.
 func (w *ChunkWriter) Bytes() []byte {
 	w.out = append(w.out[:0], Version)
-	w.out = binary.AppendUvarint(w.out, uint64(len(w.paths)))
-	w.out = append(w.out, w.table...)
+	w.out = w.paths.appendTo(w.out)
 	w.out = binary.AppendUvarint(w.out, w.results)
 	return append(w.out, w.body...)
 }
@@ -291,23 +264,6 @@ func (r *reader) byte() byte {
 	return r.data[r.off-1]
 }
 
-func (r *reader) strings() []string {
-	out := make([]string, r.count(1))
-	for i := range out {
-		n := r.uvarint()
-		if r.err != nil {
-			return nil
-		}
-		if n > uint64(len(r.data)-r.off) {
-			r.fail("string of %d bytes exceeds the remaining %d", n, len(r.data)-r.off)
-			return nil
-		}
-		out[i] = string(r.data[r.off : r.off+int(n)])
-		r.off += int(n)
-	}
-	return out
-}
-
 func (r *reader) version() {
 	if v := r.byte(); r.err == nil && v != Version {
 		r.fail("version %d, want %d", v, Version)
@@ -326,7 +282,7 @@ func (r *reader) end() error {
 func DecodeDocument(data []byte) ([]Range, error) {
 	r := &reader{what: "document", data: data}
 	r.version()
-	table := r.strings()
+	table := r.table()
 	ranges := make([]Range, r.count(8))
 	line := int32(0)
 	for i := range ranges {
@@ -362,7 +318,7 @@ func DecodeDocument(data []byte) ([]Range, error) {
 func DecodeChunk(data []byte) ([]Result, error) {
 	r := &reader{what: "result chunk", data: data}
 	r.version()
-	paths := r.strings()
+	paths := r.table()
 	results := make([]Result, r.count(3))
 	for i := range results {
 		res := &results[i]
