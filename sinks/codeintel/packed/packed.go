@@ -38,6 +38,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Version is the first byte of every row this package writes.
@@ -110,6 +111,9 @@ func (w *DocumentWriter) AddRange(pos [4]int32, definition, reference, hover int
 	w.body = binary.AppendVarint(w.body, int64(reference))
 	w.body = binary.AppendVarint(w.body, int64(hover))
 	w.idx = w.idx[:0]
+	if w.monikers == nil {
+		w.monikers = make(map[string]uint64)
+	}
 	for _, m := range monikers {
 		i, ok := w.monikers[string(m)]
 		if !ok {
@@ -196,6 +200,9 @@ func (w *ChunkWriter) AddResult(id int32, kind byte, locations int) {
 func (w *ChunkWriter) AddLocation(path string, pos [4]int32) {
 	i, ok := w.paths[path]
 	if !ok {
+		if w.paths == nil {
+			w.paths = make(map[string]uint64)
+		}
 		i = uint64(len(w.paths))
 		w.paths[path] = i
 		w.table = binary.AppendUvarint(w.table, uint64(len(path)))
@@ -259,17 +266,26 @@ func (r *reader) count(min int) int {
 	return int(v)
 }
 
-func (r *reader) int32() int32 {
+func (r *reader) int32() int32 { return r.plus(0) }
+
+// plus reads a number that is a difference from base (a line from the
+// previous range's, an end line from its start line): the difference of
+// two int32s, which may not fit one itself.
+func (r *reader) plus(base int32) int32 {
 	if r.err != nil {
 		return 0
 	}
 	v, n := binary.Varint(r.data[r.off:])
-	if n <= 0 || int64(int32(v)) != v {
+	if n <= 0 {
 		r.fail("bad or truncated number")
 		return 0
 	}
+	if sum := int64(base) + v; sum < math.MinInt32 || sum > math.MaxInt32 {
+		r.fail("number %d + %d out of range", base, v)
+		return 0
+	}
 	r.off += n
-	return int32(v)
+	return base + int32(v)
 }
 
 func (r *reader) byte() byte {
@@ -324,9 +340,9 @@ func DecodeDocument(data []byte) ([]Range, error) {
 	line := int32(0)
 	for i := range ranges {
 		g := &ranges[i]
-		g.StartLine = line + r.int32()
+		g.StartLine = r.plus(line)
 		g.StartCharacter = r.int32()
-		g.EndLine = g.StartLine + r.int32()
+		g.EndLine = r.plus(g.StartLine)
 		g.EndCharacter = r.int32()
 		g.DefinitionResult, g.ReferenceResult, g.HoverID = r.int32(), r.int32(), r.int32()
 		if n := r.count(1); n > 0 {
@@ -376,7 +392,7 @@ func DecodeChunk(data []byte) ([]Result, error) {
 			}
 			l.Path = paths[k]
 			l.StartLine, l.StartCharacter = r.int32(), r.int32()
-			l.EndLine = l.StartLine + r.int32()
+			l.EndLine = r.plus(l.StartLine)
 			l.EndCharacter = r.int32()
 		}
 		if r.err != nil {
