@@ -141,7 +141,8 @@ func (w *DocumentWriter) Bytes() []byte {
 	w.out = binary.AppendUvarint(w.out, uint64(len(w.monikers)))
 	w.out = append(w.out, w.table...)
 	w.out = binary.AppendUvarint(w.out, w.ranges)
-	return append(w.out, w.body...)
+	w.out = append(w.out, w.body...)
+	return w.out
 }
 
 // Location is one location of a result.
@@ -221,7 +222,8 @@ func (w *ChunkWriter) Bytes() []byte {
 	w.out = binary.AppendUvarint(w.out, uint64(len(w.paths)))
 	w.out = append(w.out, w.table...)
 	w.out = binary.AppendUvarint(w.out, w.results)
-	return append(w.out, w.body...)
+	w.out = append(w.out, w.body...)
+	return w.out
 }
 
 // ErrCorrupt is wrapped by every decoding error.
@@ -281,7 +283,11 @@ func (r *reader) plus(base int32) int32 {
 		return 0
 	}
 	if sum := int64(base) + v; sum < math.MinInt32 || sum > math.MaxInt32 {
-		r.fail("number %d + %d out of range", base, v)
+		if base == 0 {
+			r.fail("number %d out of int32 range", v)
+		} else {
+			r.fail("number %d + %d out of int32 range", base, v)
+		}
 		return 0
 	}
 	r.off += n

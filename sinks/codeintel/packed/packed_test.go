@@ -248,3 +248,40 @@ func TestRangeContains(t *testing.T) {
 		}
 	}
 }
+
+// TestWritersAllocateNothingPerItem checks that once warmed up, a writer
+// allocates nothing for a range or location whose monikers or path it has
+// seen: a document allocates at most once per distinct moniker (the table
+// keeps a copy of its bytes) and a chunk not at all, however many ranges
+// and locations they have.
+func TestWritersAllocateNothingPerItem(t *testing.T) {
+	monikers := [][][]byte{{[]byte("export:npm:a::f")}, {[]byte("export:npm:a::f"), []byte("import:npm:b::g")}, nil}
+	var dw packed.DocumentWriter
+	document := func() {
+		dw.Reset()
+		for i := range 1000 {
+			dw.AddRange([4]int32{int32(i), 1, int32(i), 4}, 1, 2, 3, monikers[i%3])
+		}
+		dw.Bytes()
+	}
+	document()
+	if allocs := testing.AllocsPerRun(20, document); allocs > 2 {
+		t.Errorf("a document of 1000 ranges with 2 distinct monikers allocates %v times, want at most 2", allocs)
+	}
+	paths := []string{"a.go", "b/c.go", "d.go"}
+	var cw packed.ChunkWriter
+	chunk := func() {
+		cw.Reset()
+		for i := range 256 {
+			cw.AddResult(int32(i), packed.References, 4)
+			for j := range 4 {
+				cw.AddLocation(paths[(i+j)%3], [4]int32{int32(i), int32(j), int32(i), 9})
+			}
+		}
+		cw.Bytes()
+	}
+	chunk()
+	if allocs := testing.AllocsPerRun(20, chunk); allocs != 0 {
+		t.Errorf("a chunk of 256 results and 1024 locations in 3 paths allocates %v times, want 0", allocs)
+	}
+}
