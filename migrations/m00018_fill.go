@@ -11,15 +11,19 @@ import (
 	"github.com/sightline-dev/sightline/sinks/codeintel/packed"
 )
 
-// eachRow calls scan for every row of query, read through a cursor
-// fetchRows at a time, and then flush after each fetch: the connection
-// is free again there, for flush to insert what the rows made.
-func eachRow(ctx context.Context, tx *sql.Tx, fetchRows int, query string, scan func(*sql.Rows) error, flush func() error) error {
-	if _, err := tx.ExecContext(ctx, `DECLARE fill CURSOR FOR `+query); err != nil {
+// eachRow calls scan for every row of query, read through the cursor
+// named cursor fetchRows at a time, and then flush after each fetch: the
+// connection is free again there, for flush to insert what the rows made.
+// Each query needs a cursor name of its own: pgx caches a statement's
+// result columns by its text, so a FETCH of the same text from a cursor
+// of other columns would be read with the first one's.
+func eachRow(ctx context.Context, tx *sql.Tx, cursor string, fetchRows int, query string,
+	scan func(*sql.Rows) error, flush func() error) error {
+	if _, err := tx.ExecContext(ctx, `DECLARE `+cursor+` CURSOR FOR `+query); err != nil {
 		return err
 	}
 	for {
-		rows, err := tx.QueryContext(ctx, fmt.Sprintf(`FETCH %d FROM fill`, fetchRows))
+		rows, err := tx.QueryContext(ctx, fmt.Sprintf(`FETCH %d FROM %s`, fetchRows, cursor))
 		if err != nil {
 			return err
 		}
@@ -42,7 +46,7 @@ func eachRow(ctx context.Context, tx *sql.Tx, fetchRows int, query string, scan 
 			break
 		}
 	}
-	_, err := tx.ExecContext(ctx, `CLOSE fill`)
+	_, err := tx.ExecContext(ctx, `CLOSE `+cursor)
 	return err
 }
 
@@ -104,6 +108,9 @@ func packRanges(ctx context.Context, tx *sql.Tx) error {
 		upload  int64
 		path    string
 		started bool
+		// database/sql scans no arrays: pgx's type map does, through
+		// its sql.Scanner.
+		types = pgtype.NewMap()
 	)
 	end := func() {
 		if started {
@@ -116,9 +123,9 @@ func packRanges(ctx context.Context, tx *sql.Tx) error {
 			p       string
 			pos     [4]int32
 			d, r, h int32
-			names   pgtype.FlatArray[string]
+			names   []string
 		)
-		if err := rows.Scan(&u, &p, &pos[0], &pos[1], &pos[2], &pos[3], &d, &r, &h, &names); err != nil {
+		if err := rows.Scan(&u, &p, &pos[0], &pos[1], &pos[2], &pos[3], &d, &r, &h, types.SQLScanner(&names)); err != nil {
 			return err
 		}
 		if !started || u != upload || p != path {
@@ -133,7 +140,7 @@ func packRanges(ctx context.Context, tx *sql.Tx) error {
 		w.AddRange(pos, d, r, h, monikers)
 		return nil
 	}
-	err := eachRow(ctx, tx, 5000, `
+	err := eachRow(ctx, tx, "pack_ranges", 5000, `
 		SELECT upload_id, path, start_line, start_character, end_line, end_character,
 		       definition_result, reference_result, hover_id, monikers
 		FROM lsif_ranges ORDER BY upload_id, path, start_line, start_character, end_line, end_character`,
@@ -207,7 +214,7 @@ func packLocations(ctx context.Context, tx *sql.Tx) error {
 		locs = append(locs, loc{p, pos})
 		return nil
 	}
-	err := eachRow(ctx, tx, 5000, `
+	err := eachRow(ctx, tx, "pack_locations", 5000, `
 		SELECT upload_id, result_id, kind, path, start_line, start_character, end_line, end_character
 		FROM lsif_result_locations
 		ORDER BY upload_id, result_id, kind, path, start_line, start_character, end_line, end_character`,
@@ -244,7 +251,7 @@ func unpackDocuments(ctx context.Context, tx *sql.Tx) error {
 		return nil
 	}
 	// Few rows per fetch: each unpacks into many.
-	return eachRow(ctx, tx, 50, `SELECT upload_id, path, data FROM lsif_documents ORDER BY upload_id, path`,
+	return eachRow(ctx, tx, "unpack_documents", 50, `SELECT upload_id, path, data FROM lsif_documents ORDER BY upload_id, path`,
 		scan, func() error { return ins.flush(ctx) })
 }
 
@@ -293,6 +300,6 @@ func unpackChunks(ctx context.Context, tx *sql.Tx) error {
 		}
 		return nil
 	}
-	return eachRow(ctx, tx, 20, `SELECT upload_id, chunk, data FROM lsif_result_chunks ORDER BY upload_id, chunk`,
+	return eachRow(ctx, tx, "unpack_chunks", 20, `SELECT upload_id, chunk, data FROM lsif_result_chunks ORDER BY upload_id, chunk`,
 		scan, func() error { return ins.flush(ctx) })
 }
