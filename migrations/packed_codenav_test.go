@@ -216,7 +216,7 @@ func checkDocuments(t *testing.T, pool *pgxpool.Pool, want map[docKey][]packed.R
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
-		t.Errorf("lsif_documents decoded (-lsif_ranges +lsif_documents):\n%s", diff)
+		t.Errorf("lsif_documents decoded (-lsif_ranges +lsif_documents):\n%s", shorten(diff))
 	}
 }
 
@@ -256,7 +256,7 @@ func checkChunks(t *testing.T, pool *pgxpool.Pool, want map[chunkKey][]packed.Re
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
-		t.Errorf("lsif_result_chunks decoded (-lsif_result_locations +lsif_result_chunks):\n%s", diff)
+		t.Errorf("lsif_result_chunks decoded (-lsif_result_locations +lsif_result_chunks):\n%s", shorten(diff))
 	}
 }
 
@@ -284,4 +284,12 @@ func checkDeleteUpload(t *testing.T, pool *pgxpool.Pool, tables ...string) {
 			t.Errorf("after deleting upload 2, %s holds %d rows of it and %d of upload 1; want none and some", table, deleted, kept)
 		}
 	}
+}
+
+// shorten cuts a diff of many rows to its first few thousand bytes.
+func shorten(diff string) string {
+	if len(diff) > 4000 {
+		return diff[:4000] + "\n…"
+	}
+	return diff
 }
