@@ -98,49 +98,7 @@ func cat(parts ...[]any) []any {
 // an error wrapping ErrCorrupt that says what is wrong.
 func TestDecodeCorrupt(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name, decoder string
-		data          []byte
-		want          string
-	}{
-		{"valid document", "document", enc(cat(doc0, []any{uint64(1), uint64(0)})...), ""},
-		{"empty document", "document", nil, "truncated"},
-		{"document version", "document", enc(byte(2), uint64(0), uint64(0)), "version 2, want 1"},
-		{"moniker index out of the table", "document", enc(cat(doc0, []any{uint64(1), uint64(1)})...),
-			"moniker 1 of a table of 1"},
-		{"moniker index with no table", "document", enc(v, uint64(0), uint64(1),
-			int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), uint64(1), uint64(0)),
-			"moniker 0 of a table of 0"},
-		{"document trailing bytes", "document", append(enc(cat(doc0, []any{uint64(0)})...), 0, 0), "2 bytes after the end"},
-		{"huge moniker count", "document", enc(v, uint64(1)<<62), "exceeds the remaining"},
-		{"huge moniker length", "document", enc(v, uint64(1), uint64(1)<<62), "string of"},
-		{"huge range count", "document", enc(v, uint64(0), uint64(1)<<40, int64(0)), "exceeds the remaining"},
-		{"huge range moniker count", "document", enc(cat(doc0, []any{uint64(1) << 50})...), "exceeds the remaining"},
-		{"number beyond int32", "document", enc(v, uint64(0), uint64(1),
-			int64(0), int64(1)<<40, int64(0), int64(0), int64(0), int64(0), int64(0), uint64(0)), "number 1099511627776 out of int32 range"},
-		{"start line beyond int32", "document", enc(v, uint64(0), uint64(2),
-			int64(1<<31-1), int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), uint64(0),
-			int64(1), int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), uint64(0)), "out of int32 range"},
-		{"end line beyond int32", "document", enc(v, uint64(0), uint64(1),
-			int64(-5), int64(0), int64(1)<<32, int64(0), int64(0), int64(0), int64(0), uint64(0)), "out of int32 range"},
-		{"bad varint", "document", append([]byte{v}, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), "bad or truncated count"},
-
-		{"valid chunk", "chunk", enc(cat([]any{v, uint64(1), "p", uint64(1), int64(3), byte(1), uint64(1)}, loc0)...), ""},
-		{"empty chunk", "chunk", nil, "truncated"},
-		{"chunk version", "chunk", enc(byte(0), uint64(0), uint64(0)), "version 0, want 1"},
-		{"result kind", "chunk", enc(v, uint64(0), uint64(1), int64(3), byte(3), uint64(0)), "result kind 3"},
-		{"path index out of the table", "chunk", enc(cat([]any{v, uint64(1), "p", uint64(1), int64(3), byte(2), uint64(1),
-			uint64(1)}, loc0[1:])...), "path 1 of a table of 1"},
-		{"chunk trailing bytes", "chunk", append(enc(v, uint64(0), uint64(0)), 1), "1 bytes after the end"},
-		{"huge path count", "chunk", enc(v, uint64(1)<<63), "exceeds the remaining"},
-		{"huge result count", "chunk", enc(v, uint64(0), uint64(1)<<40, int64(0), byte(1), uint64(0)), "exceeds the remaining"},
-		{"huge location count", "chunk", enc(v, uint64(1), "p", uint64(1), int64(3), byte(1), uint64(1)<<40, uint64(0)),
-			"exceeds the remaining"},
-		{"result id beyond int32", "chunk", enc(v, uint64(0), uint64(1), int64(1)<<31, byte(1), uint64(0)),
-			"number 2147483648 out of int32 range"},
-		{"location end line beyond int32", "chunk", enc(v, uint64(1), "p", uint64(1), int64(3), byte(1), uint64(1),
-			uint64(0), int64(1<<31-1), int64(0), int64(1), int64(0)), "out of int32 range"},
-	} {
+	for _, tc := range corrupt {
 		_, err := decoders[tc.decoder](tc.data)
 		switch {
 		case tc.want == "" && err != nil:
@@ -152,6 +110,52 @@ func TestDecodeCorrupt(t *testing.T) {
 			t.Errorf("%s: error %q, want one wrapping ErrCorrupt and saying %q", tc.name, err, tc.want)
 		}
 	}
+}
+
+// corrupt are encodings built by hand, for a decoder, with what its error
+// must say ("" for a valid one).
+var corrupt = []struct {
+	name, decoder string
+	data          []byte
+	want          string
+}{
+	{"valid document", "document", enc(cat(doc0, []any{uint64(1), uint64(0)})...), ""},
+	{"empty document", "document", nil, "truncated"},
+	{"document version", "document", enc(byte(2), uint64(0), uint64(0)), "version 2, want 1"},
+	{"moniker index out of the table", "document", enc(cat(doc0, []any{uint64(1), uint64(1)})...),
+		"moniker 1 of a table of 1"},
+	{"moniker index with no table", "document", enc(v, uint64(0), uint64(1),
+		int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), uint64(1), uint64(0)),
+		"moniker 0 of a table of 0"},
+	{"document trailing bytes", "document", append(enc(cat(doc0, []any{uint64(0)})...), 0, 0), "2 bytes after the end"},
+	{"huge moniker count", "document", enc(v, uint64(1)<<62), "exceeds the remaining"},
+	{"huge moniker length", "document", enc(v, uint64(1), uint64(1)<<62), "string of"},
+	{"huge range count", "document", enc(v, uint64(0), uint64(1)<<40, int64(0)), "exceeds the remaining"},
+	{"huge range moniker count", "document", enc(cat(doc0, []any{uint64(1) << 50})...), "exceeds the remaining"},
+	{"number beyond int32", "document", enc(v, uint64(0), uint64(1),
+		int64(0), int64(1)<<40, int64(0), int64(0), int64(0), int64(0), int64(0), uint64(0)), "number 1099511627776 out of int32 range"},
+	{"start line beyond int32", "document", enc(v, uint64(0), uint64(2),
+		int64(1<<31-1), int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), uint64(0),
+		int64(1), int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), uint64(0)), "out of int32 range"},
+	{"end line beyond int32", "document", enc(v, uint64(0), uint64(1),
+		int64(-5), int64(0), int64(1)<<32, int64(0), int64(0), int64(0), int64(0), uint64(0)), "out of int32 range"},
+	{"bad varint", "document", append([]byte{v}, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), "bad or truncated count"},
+
+	{"valid chunk", "chunk", enc(cat([]any{v, uint64(1), "p", uint64(1), int64(3), byte(1), uint64(1)}, loc0)...), ""},
+	{"empty chunk", "chunk", nil, "truncated"},
+	{"chunk version", "chunk", enc(byte(0), uint64(0), uint64(0)), "version 0, want 1"},
+	{"result kind", "chunk", enc(v, uint64(0), uint64(1), int64(3), byte(3), uint64(0)), "result kind 3"},
+	{"path index out of the table", "chunk", enc(cat([]any{v, uint64(1), "p", uint64(1), int64(3), byte(2), uint64(1),
+		uint64(1)}, loc0[1:])...), "path 1 of a table of 1"},
+	{"chunk trailing bytes", "chunk", append(enc(v, uint64(0), uint64(0)), 1), "1 bytes after the end"},
+	{"huge path count", "chunk", enc(v, uint64(1)<<63), "exceeds the remaining"},
+	{"huge result count", "chunk", enc(v, uint64(0), uint64(1)<<40, int64(0), byte(1), uint64(0)), "exceeds the remaining"},
+	{"huge location count", "chunk", enc(v, uint64(1), "p", uint64(1), int64(3), byte(1), uint64(1)<<40, uint64(0)),
+		"exceeds the remaining"},
+	{"result id beyond int32", "chunk", enc(v, uint64(0), uint64(1), int64(1)<<31, byte(1), uint64(0)),
+		"number 2147483648 out of int32 range"},
+	{"location end line beyond int32", "chunk", enc(v, uint64(1), "p", uint64(1), int64(3), byte(1), uint64(1),
+		uint64(0), int64(1<<31-1), int64(0), int64(1), int64(0)), "out of int32 range"},
 }
 
 // TestDecodeHugeCountsAllocateLittle checks that a count far beyond what
@@ -186,6 +190,9 @@ func FuzzDecode(f *testing.F) {
 	var cw packed.ChunkWriter
 	for _, c := range chunks {
 		f.Add(encodeChunk(&cw, c))
+	}
+	for _, c := range corrupt {
+		f.Add(c.data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if ranges, err := packed.DecodeDocument(data); err == nil {
