@@ -11,16 +11,19 @@ import (
 	"github.com/sightline-dev/sightline/sinks/codeintel/packed"
 )
 
-// eachRow calls scan for every row of query, read through cursor name
-// fetchRows at a time (each query has a cursor name of its own: the
-// driver caches FETCH's row description by the statement's text), and then flush after each fetch: the connection
-// is free again there, for flush to insert what the rows made.
-func eachRow(ctx context.Context, tx *sql.Tx, name string, fetchRows int, query string, scan func(*sql.Rows) error, flush func() error) error {
-	if _, err := tx.ExecContext(ctx, `DECLARE `+name+` CURSOR FOR `+query); err != nil {
+// eachRow calls scan for every row of query, read through the cursor
+// named cursor fetchRows at a time, and then flush after each fetch: the
+// connection is free again there, for flush to insert what the rows made.
+// Each query needs a cursor name of its own: pgx caches a statement's
+// result columns by its text, so a FETCH of the same text from a cursor
+// of other columns would be read with the first one's.
+func eachRow(ctx context.Context, tx *sql.Tx, cursor string, fetchRows int, query string,
+	scan func(*sql.Rows) error, flush func() error) error {
+	if _, err := tx.ExecContext(ctx, `DECLARE `+cursor+` CURSOR FOR `+query); err != nil {
 		return err
 	}
 	for {
-		rows, err := tx.QueryContext(ctx, fmt.Sprintf(`FETCH %d FROM %s`, fetchRows, name))
+		rows, err := tx.QueryContext(ctx, fmt.Sprintf(`FETCH %d FROM %s`, fetchRows, cursor))
 		if err != nil {
 			return err
 		}
@@ -43,7 +46,7 @@ func eachRow(ctx context.Context, tx *sql.Tx, name string, fetchRows int, query 
 			break
 		}
 	}
-	_, err := tx.ExecContext(ctx, `CLOSE `+name)
+	_, err := tx.ExecContext(ctx, `CLOSE `+cursor)
 	return err
 }
 
@@ -105,6 +108,9 @@ func packRanges(ctx context.Context, tx *sql.Tx) error {
 		upload  int64
 		path    string
 		started bool
+		// database/sql scans no arrays: pgx's type map does, through
+		// its sql.Scanner.
+		types = pgtype.NewMap()
 	)
 	end := func() {
 		if started {
@@ -117,9 +123,9 @@ func packRanges(ctx context.Context, tx *sql.Tx) error {
 			p       string
 			pos     [4]int32
 			d, r, h int32
-			names   pgtype.FlatArray[string]
+			names   []string
 		)
-		if err := rows.Scan(&u, &p, &pos[0], &pos[1], &pos[2], &pos[3], &d, &r, &h, &names); err != nil {
+		if err := rows.Scan(&u, &p, &pos[0], &pos[1], &pos[2], &pos[3], &d, &r, &h, types.SQLScanner(&names)); err != nil {
 			return err
 		}
 		if !started || u != upload || p != path {

@@ -39,7 +39,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"unsafe"
+	"math"
 )
 
 // Version is the first byte of every row this package writes.
@@ -128,7 +128,8 @@ func (w *DocumentWriter) Bytes() []byte {
 	w.out = append(w.out[:0], Version)
 	w.out = w.monikers.appendTo(w.out)
 	w.out = binary.AppendUvarint(w.out, w.ranges)
-	return append(w.out, w.body...)
+	w.out = append(w.out, w.body...)
+	return w.out
 }
 
 // Location is one location of a result.
@@ -181,8 +182,7 @@ func (w *ChunkWriter) AddResult(id int32, kind byte, locations int) {
 
 // AddLocation adds a location of the result AddResult started.
 func (w *ChunkWriter) AddLocation(path string, pos [4]int32) {
-	// add copies the bytes: viewing path as a slice costs no allocation.
-	w.body = binary.AppendUvarint(w.body, w.paths.add(unsafe.Slice(unsafe.StringData(path), len(path))))
+	w.body = binary.AppendUvarint(w.body, w.paths.addString(path))
 	w.body = binary.AppendVarint(w.body, int64(pos[0]))
 	w.body = binary.AppendVarint(w.body, int64(pos[1]))
 	w.body = binary.AppendVarint(w.body, int64(pos[2])-int64(pos[0]))
@@ -194,7 +194,8 @@ func (w *ChunkWriter) Bytes() []byte {
 	w.out = append(w.out[:0], Version)
 	w.out = w.paths.appendTo(w.out)
 	w.out = binary.AppendUvarint(w.out, w.results)
-	return append(w.out, w.body...)
+	w.out = append(w.out, w.body...)
+	return w.out
 }
 
 // ErrCorrupt is wrapped by every decoding error.
@@ -239,17 +240,30 @@ func (r *reader) count(min int) int {
 	return int(v)
 }
 
-func (r *reader) int32() int32 {
+func (r *reader) int32() int32 { return r.plus(0) }
+
+// plus reads a number that is a difference from base (a line from the
+// previous range's, an end line from its start line): the difference of
+// two int32s, which may not fit one itself.
+func (r *reader) plus(base int32) int32 {
 	if r.err != nil {
 		return 0
 	}
 	v, n := binary.Varint(r.data[r.off:])
-	if n <= 0 || int64(int32(v)) != v {
+	if n <= 0 {
 		r.fail("bad or truncated number")
 		return 0
 	}
+	if sum := int64(base) + v; sum < math.MinInt32 || sum > math.MaxInt32 {
+		if base == 0 {
+			r.fail("number %d out of int32 range", v)
+		} else {
+			r.fail("number %d + %d out of int32 range", base, v)
+		}
+		return 0
+	}
 	r.off += n
-	return int32(v)
+	return base + int32(v)
 }
 
 func (r *reader) byte() byte {
@@ -287,9 +301,9 @@ func DecodeDocument(data []byte) ([]Range, error) {
 	line := int32(0)
 	for i := range ranges {
 		g := &ranges[i]
-		g.StartLine = line + r.int32()
+		g.StartLine = r.plus(line)
 		g.StartCharacter = r.int32()
-		g.EndLine = g.StartLine + r.int32()
+		g.EndLine = r.plus(g.StartLine)
 		g.EndCharacter = r.int32()
 		g.DefinitionResult, g.ReferenceResult, g.HoverID = r.int32(), r.int32(), r.int32()
 		if n := r.count(1); n > 0 {
@@ -339,7 +353,7 @@ func DecodeChunk(data []byte) ([]Result, error) {
 			}
 			l.Path = paths[k]
 			l.StartLine, l.StartCharacter = r.int32(), r.int32()
-			l.EndLine = l.StartLine + r.int32()
+			l.EndLine = r.plus(l.StartLine)
 			l.EndCharacter = r.int32()
 		}
 		if r.err != nil {

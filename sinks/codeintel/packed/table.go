@@ -42,18 +42,32 @@ func (t *stringTable) str(i uint64) []byte {
 	return t.arena[start:t.ends[i]]
 }
 
-// add returns the number of s, adding it if it is new. s is copied.
+// add returns the number of s, adding it if it is new. s is copied: a new
+// string costs an allocation (its key), an old one none.
 func (t *stringTable) add(s []byte) uint64 {
-	if t.index == nil {
-		t.index = make(map[string]uint64)
-	}
 	if i, ok := t.index[string(s)]; ok {
 		return i
+	}
+	return t.insert(string(s))
+}
+
+// addString is add for a string, which keys the table as it is: no
+// allocation.
+func (t *stringTable) addString(s string) uint64 {
+	if i, ok := t.index[s]; ok {
+		return i
+	}
+	return t.insert(s)
+}
+
+func (t *stringTable) insert(s string) uint64 {
+	if t.index == nil {
+		t.index = make(map[string]uint64)
 	}
 	i := uint64(len(t.ends))
 	t.arena = append(t.arena, s...)
 	t.ends = append(t.ends, len(t.arena))
-	t.index[string(s)] = i
+	t.index[s] = i
 	return i
 }
 
