@@ -20,7 +20,8 @@ import (
 // It is a Go migration, since the packing is Go code: existing uploads'
 // rows are packed on the way up and unpacked on the way down, so that no
 // upload loses its data either way. The count columns (ranges, results,
-// locations) say how many of the old rows a packed row holds.
+// locations) say how many of the old rows a packed row holds. It also
+// pairs lsif_moniker_results' kinds in one row (see monikerPairs).
 func init() {
 	goMigrations = append(goMigrations, goose.NewGoMigration(18,
 		&goose.GoFunc{RunTx: packedUp}, &goose.GoFunc{RunTx: packedDown}))
@@ -49,6 +50,50 @@ ALTER TABLE lsif_result_chunks ALTER COLUMN data SET STORAGE EXTERNAL;`
 const packedIndexes = `
 CREATE INDEX lsif_documents_path ON lsif_documents (upload_id, path);
 CREATE INDEX lsif_result_chunks_chunk ON lsif_result_chunks (upload_id, chunk);`
+
+// monikerPairs makes lsif_moniker_results a row per moniker, not per
+// (moniker, kind): its i-th definition result beside its i-th reference
+// result (0 for none). A SCIP upload had two rows per global symbol. The
+// index held the identifiers, long strings (a SCIP symbol is 60-100
+// bytes): it is now on their hash, and a lookup checks the identifier in
+// the row.
+const monikerPairs = `
+ALTER TABLE lsif_moniker_results RENAME TO lsif_moniker_results_by_kind;
+DROP INDEX lsif_moniker_results_key;
+CREATE TABLE lsif_moniker_results (
+    upload_id          bigint NOT NULL,
+    scheme             text NOT NULL,
+    identifier         text NOT NULL,
+    definition_result  integer NOT NULL DEFAULT 0,
+    reference_result   integer NOT NULL DEFAULT 0
+);
+INSERT INTO lsif_moniker_results
+SELECT coalesce(d.upload_id, r.upload_id), coalesce(d.scheme, r.scheme), coalesce(d.identifier, r.identifier),
+       coalesce(d.result_id, 0), coalesce(r.result_id, 0)
+FROM (SELECT *, row_number() OVER (PARTITION BY upload_id, scheme, identifier ORDER BY result_id) n
+      FROM lsif_moniker_results_by_kind WHERE kind = 'definitions') d
+FULL JOIN (SELECT *, row_number() OVER (PARTITION BY upload_id, scheme, identifier ORDER BY result_id) n
+      FROM lsif_moniker_results_by_kind WHERE kind = 'references') r
+  ON r.upload_id = d.upload_id AND r.scheme = d.scheme AND r.identifier = d.identifier AND r.n = d.n;
+DROP TABLE lsif_moniker_results_by_kind;
+CREATE INDEX lsif_moniker_results_key ON lsif_moniker_results (upload_id, hashtextextended(identifier, 0));`
+
+const monikerKinds = `
+ALTER TABLE lsif_moniker_results RENAME TO lsif_moniker_results_paired;
+DROP INDEX lsif_moniker_results_key;
+CREATE TABLE lsif_moniker_results (
+    upload_id   bigint NOT NULL,
+    kind        text NOT NULL CHECK (kind IN ('definitions', 'references')),
+    scheme      text NOT NULL,
+    identifier  text NOT NULL,
+    result_id   integer NOT NULL
+);
+INSERT INTO lsif_moniker_results
+SELECT upload_id, 'definitions', scheme, identifier, definition_result FROM lsif_moniker_results_paired WHERE definition_result <> 0
+UNION ALL
+SELECT upload_id, 'references', scheme, identifier, reference_result FROM lsif_moniker_results_paired WHERE reference_result <> 0;
+DROP TABLE lsif_moniker_results_paired;
+CREATE INDEX lsif_moniker_results_key ON lsif_moniker_results (upload_id, scheme, identifier, kind);`
 
 const oldTables = `
 CREATE TABLE lsif_ranges (
@@ -104,7 +149,7 @@ func packedUp(ctx context.Context, tx *sql.Tx) error {
 	if err := packLocations(ctx, tx); err != nil {
 		return fmt.Errorf("pack lsif_result_locations into lsif_result_chunks: %w", err)
 	}
-	return execAll(ctx, tx, packedIndexes, `DROP TABLE lsif_ranges; DROP TABLE lsif_result_locations;`,
+	return execAll(ctx, tx, packedIndexes, monikerPairs, `DROP TABLE lsif_ranges; DROP TABLE lsif_result_locations;`,
 		deleteTrigger("lsif_documents", "lsif_result_chunks"))
 }
 
@@ -118,7 +163,7 @@ func packedDown(ctx context.Context, tx *sql.Tx) error {
 	if err := unpackChunks(ctx, tx); err != nil {
 		return fmt.Errorf("unpack lsif_result_chunks into lsif_result_locations: %w", err)
 	}
-	return execAll(ctx, tx, oldIndexes, `DROP TABLE lsif_documents; DROP TABLE lsif_result_chunks;`,
+	return execAll(ctx, tx, oldIndexes, monikerKinds, `DROP TABLE lsif_documents; DROP TABLE lsif_result_chunks;`,
 		deleteTrigger("lsif_ranges", "lsif_result_locations"))
 }
 

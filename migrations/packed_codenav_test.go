@@ -29,7 +29,7 @@ func TestPackedCodenavKeepsRows(t *testing.T) {
 			t.Fatalf("%s: %v", sql, err)
 		}
 	}
-	wantRanges, wantResults := oldRanges(t, pool), oldResults(t, pool)
+	wantRanges, wantResults, wantMonikers := oldRanges(t, pool), oldResults(t, pool), monikerRows(t, pool)
 	if len(wantRanges) != 5 || len(wantResults) != 3 {
 		t.Fatalf("the old rows hold %d documents and %d chunks, want 5 and 3", len(wantRanges), len(wantResults))
 	}
@@ -43,6 +43,9 @@ func TestPackedCodenavKeepsRows(t *testing.T) {
 	}
 	checkDocuments(t, pool, wantRanges)
 	checkChunks(t, pool, wantResults)
+	if diff := cmp.Diff(pairedMonikers, monikerRows(t, pool)); diff != "" {
+		t.Errorf("lsif_moniker_results after migrating up (-want +got):\n%s", diff)
+	}
 	checkDeleteUpload(t, pool, "lsif_documents", "lsif_result_chunks")
 
 	for tableExists(t, pool, "lsif_documents") {
@@ -55,6 +58,9 @@ func TestPackedCodenavKeepsRows(t *testing.T) {
 	}
 	if diff := cmp.Diff(wantResults, oldResults(t, pool), cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("lsif_result_locations after rolling back (-before +after):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantMonikers, monikerRows(t, pool)); diff != "" {
+		t.Errorf("lsif_moniker_results after rolling back (-before +after):\n%s", diff)
 	}
 	checkDeleteUpload(t, pool, "lsif_ranges", "lsif_result_locations")
 }
@@ -108,6 +114,32 @@ var unpackedUploads = []string{
 		(1, 300, 'references', 'a.ts', 0, 9, 0, 12), (1, 300, 'references', 'd.ts', 0, 0, 0, 1),
 		(1, 2, 'references', 'a.ts', 1000000, 2, 1000000, 7), (1, 2, 'definitions', 'e.ts', 9, 9, 9, 9),
 		(2, 6, 'definitions', 'a.ts', 7, 1, 7, 4)`,
+	`INSERT INTO lsif_moniker_results (upload_id, kind, scheme, identifier, result_id) VALUES
+		(1, 'definitions', 'npm', 'a"b\c,d', 5), (1, 'references', 'npm', 'a"b\c,d', 300),
+		(1, 'references', 'tsc', 'a:foo', 300),
+		(1, 'definitions', 'npm', 'x', 2), (1, 'definitions', 'npm', 'x', 7), (1, 'references', 'npm', 'x', 2),
+		(2, 'definitions', 'scip-typescript', 'npm lib 1.0.0 ` + "`x.ts`" + `/y.', 6)`,
+}
+
+// pairedMonikers are unpackedUploads' moniker results once migration 18
+// paired their kinds: (upload, scheme, identifier, definition, reference).
+var pairedMonikers = []string{
+	`(1,npm,"a""b\\c,d",5,300)`, `(1,npm,x,2,2)`, `(1,npm,x,7,0)`, `(1,tsc,a:foo,0,300)`,
+	"(2,scip-typescript,\"npm lib 1.0.0 `x.ts`/y.\",6,0)",
+}
+
+// monikerRows returns lsif_moniker_results' rows as text, sorted.
+func monikerRows(t *testing.T, pool *pgxpool.Pool) []string {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), `SELECT m::text FROM lsif_moniker_results m ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 type docKey struct {

@@ -186,13 +186,15 @@ func Bytes(name string) *BytesCol {
 func (c *BytesCol) Nullable() *BytesCol { c.field.Nullable = true; return c }
 
 // Append appends a copy of v to the column of the row b is building.
-// The builder's value buffer is reserved for a whole record (MaxBytes) at
-// once rather than grown by doubling, which copied and zeroed it again at
-// every step.
+// The builder's value buffer is reserved for a whole record at once
+// rather than grown by doubling, which copied and zeroed it again at every
+// step: MaxBytes and an eighth more, for the row that crosses MaxBytes
+// (only a value larger than that eighth makes the buffer grow).
 func (c *BytesCol) Append(b *Builder, v []byte) {
 	bb := b.column(&c.col).(*array.BinaryBuilder)
 	if bb.DataCap()-bb.DataLen() < len(v) {
-		bb.ReserveData(max(len(v), cmp.Or(b.MaxBytes, DefaultMaxBytes)-bb.DataLen()))
+		limit := cmp.Or(b.MaxBytes, DefaultMaxBytes)
+		bb.ReserveData(max(len(v), limit+limit/8-bb.DataLen()))
 	}
 	bb.Append(v)
 	b.bytes += len(v)

@@ -78,19 +78,26 @@ func (n *navigator) monikerLocations(uploads []navUpload, m navMoniker, kind str
 		return nil, nil
 	}
 	rows, err := n.db.Query(n.ctx, `
-		SELECT upload_id, result_id FROM lsif_moniker_results
-		WHERE upload_id = ANY ($1) AND scheme = $2 AND identifier = $3 AND kind = $4`,
-		uploadIDs(uploads), m.scheme, m.identifier, kind)
+		SELECT upload_id, definition_result, reference_result FROM lsif_moniker_results
+		WHERE upload_id = ANY ($1) AND hashtextextended(identifier, 0) = hashtextextended($3, 0)
+		  AND scheme = $2 AND identifier = $3`,
+		uploadIDs(uploads), m.scheme, m.identifier)
 	if err != nil {
 		return nil, fmt.Errorf("%s of %s:%s: %w", kind, m.scheme, m.identifier, err)
 	}
 	ids := make(map[int64][]int32)
 	var (
-		upload int64
-		id     int32
+		upload   int64
+		def, ref int32
 	)
-	if _, err := pgx.ForEachRow(rows, []any{&upload, &id}, func() error {
-		ids[upload] = append(ids[upload], id)
+	if _, err := pgx.ForEachRow(rows, []any{&upload, &def, &ref}, func() error {
+		id := def
+		if kind == "references" {
+			id = ref
+		}
+		if id != 0 {
+			ids[upload] = append(ids[upload], id)
+		}
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("%s of %s:%s: %w", kind, m.scheme, m.identifier, err)

@@ -43,16 +43,18 @@ var (
 	// in packed's encoding.
 	ResultChunkKind = batch.NewKind("lsif-result-chunk", 1, uploadID, chunkID, chunkResults, chunkLocations, chunkData)
 
-	monikerKind       = batch.String("kind")
 	monikerScheme     = batch.String("scheme")
 	monikerIdentifier = batch.String("identifier")
-	monikerResult     = batch.Int32("result_id")
-	// MonikerResultKind holds lsif_moniker_results: one row per result
-	// holding a moniker's definitions or references. Code navigation reads
-	// a moniker's locations through these results' chunks, so that no
-	// location is stored twice.
-	MonikerResultKind = batch.NewKind("lsif-moniker-result", 1, uploadID, monikerKind, monikerScheme, monikerIdentifier,
-		monikerResult)
+	monikerDefinition = batch.Int32("definition_result")
+	monikerReference  = batch.Int32("reference_result")
+	// MonikerResultKind holds lsif_moniker_results: for one moniker
+	// (scheme, identifier), a definition result and a reference result
+	// holding its locations (0: none; a moniker with several results of a
+	// kind has several rows). Code navigation reads a moniker's locations
+	// through these results' chunks, so that no location is stored twice.
+	// Version 1 had a row per kind.
+	MonikerResultKind = batch.NewKind("lsif-moniker-result", 2, uploadID, monikerScheme, monikerIdentifier,
+		monikerDefinition, monikerReference)
 
 	diagnosticPath     = batch.String("path")
 	diagnosticSeverity = batch.Int32("severity")

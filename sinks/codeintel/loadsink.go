@@ -32,6 +32,7 @@ type BatchSink struct {
 	chunk     packed.ChunkWriter
 	chunkID   int32
 	chunkLocs int32
+	moniker   pendingMoniker
 }
 
 // SinkKinds are the kinds BatchSink writes: Kinds, then the API docs
@@ -71,7 +72,7 @@ func (s *BatchSink) builder(k batch.Kind) *batch.Builder {
 
 // Close stores every batch; on error the others are aborted.
 func (s *BatchSink) Close() error {
-	if err := s.endChunk(); err != nil {
+	if err := errors.Join(s.endChunk(), s.endMoniker()); err != nil {
 		s.Abort(err)
 		return err
 	}
@@ -225,19 +226,57 @@ func (s *BatchSink) monikerStrings(ms []lsif.Moniker) [][]byte {
 	return s.mon
 }
 
-// MonikerResults implements lsif.Sink.
+// MonikerResults implements lsif.Sink. Both converters deliver a
+// moniker's kinds one after the other, so its definition and reference
+// results are held until another moniker comes (or Close) and written
+// side by side: a row per moniker, not per kind. (Kinds of one moniker
+// delivered apart would be rows of their own, which readers read too.)
 func (s *BatchSink) MonikerResults(m lsif.MonikerResults) error {
-	for _, id := range m.ResultIDs {
+	p := &s.moniker
+	if p.scheme != m.Scheme || p.identifier != m.Identifier {
+		if err := s.endMoniker(); err != nil {
+			return err
+		}
+		p.scheme, p.identifier = m.Scheme, m.Identifier
+	}
+	if m.Kind == lsif.References {
+		p.references = append(p.references, m.ResultIDs...)
+	} else {
+		p.definitions = append(p.definitions, m.ResultIDs...)
+	}
+	return nil
+}
+
+// pendingMoniker is the moniker whose results MonikerResults holds.
+type pendingMoniker struct {
+	scheme, identifier      string
+	definitions, references []int32
+}
+
+// endMoniker writes the rows of the moniker MonikerResults holds, if any:
+// the i-th row pairs its i-th definition and reference results.
+func (s *BatchSink) endMoniker() error {
+	p := &s.moniker
+	for i := range max(len(p.definitions), len(p.references)) {
 		b := s.start(MonikerResultKind)
-		monikerKind.Append(b, m.Kind.String())
-		monikerScheme.Append(b, m.Scheme)
-		monikerIdentifier.Append(b, m.Identifier)
-		monikerResult.Append(b, id)
+		monikerScheme.Append(b, p.scheme)
+		monikerIdentifier.Append(b, p.identifier)
+		monikerDefinition.Append(b, at(p.definitions, i))
+		monikerReference.Append(b, at(p.references, i))
 		if err := b.EndRow(); err != nil {
 			return err
 		}
 	}
+	p.definitions, p.references = p.definitions[:0], p.references[:0]
 	return nil
+}
+
+// at returns ids[i], or 0 past its end.
+func at(ids []int32, i int) int32 {
+	if i < len(ids) {
+		return ids[i]
+	}
+	return 0
 }
 
 func (s *BatchSink) appendPackage(k batch.Kind, p lsif.Package) *batch.Builder {
