@@ -74,8 +74,8 @@ func newNavFixture(t *testing.T) *navFixture {
 		packed.Result{ID: 1, Kind: packed.Definitions, Locations: []packed.Location{at("src/shape.ts", 0, 17, 0, 22)}},
 		packed.Result{ID: 2, Kind: packed.References, Locations: []packed.Location{
 			at("src/shape.ts", 0, 17, 0, 22), at("src/use.ts", 3, 4, 3, 9)}})
-	exec(`INSERT INTO lsif_moniker_results VALUES
-		($1, 'definitions', 'npm', 'shapes:Shape', 1), ($1, 'references', 'npm', 'shapes:Shape', 2)`, f.lib)
+	exec(`INSERT INTO lsif_moniker_results (upload_id, scheme, identifier, definition_result, reference_result)
+		VALUES ($1, 'npm', 'shapes:Shape', 1, 2)`, f.lib)
 	exec(`INSERT INTO lsif_packages VALUES ($1, 'npm', 'npm', 'shapes', '1.2.3')`, f.lib)
 
 	// app (root web/): `import { Shape } from "shapes"` at 2:9-2:14, used
@@ -85,13 +85,13 @@ func newNavFixture(t *testing.T) *navFixture {
 		rng(4, 1, 4, 6, 0, 5, 0, "import:npm:shapes:Shape"))
 	insertResults(t, db, f.app, packed.Result{ID: 5, Kind: packed.References, Locations: []packed.Location{
 		at("web/main.ts", 2, 9, 2, 14), at("web/main.ts", 4, 1, 4, 6)}})
-	exec(`INSERT INTO lsif_moniker_results VALUES ($1, 'references', 'npm', 'shapes:Shape', 5)`, f.app)
+	exec(`INSERT INTO lsif_moniker_results (upload_id, scheme, identifier, reference_result) VALUES ($1, 'npm', 'shapes:Shape', 5)`, f.app)
 	exec(`INSERT INTO lsif_package_references VALUES ($1, 'npm', 'npm', 'shapes', '', '{shapes:Shape}')`, f.app)
 
 	// other imports shapes 2.0.0: no upload exports that version.
 	insertResults(t, db, f.otherUp, packed.Result{ID: 9, Kind: packed.References,
 		Locations: []packed.Location{at("x.ts", 0, 0, 0, 5)}})
-	exec(`INSERT INTO lsif_moniker_results VALUES ($1, 'references', 'npm', 'shapes:Shape', 9)`, f.otherUp)
+	exec(`INSERT INTO lsif_moniker_results (upload_id, scheme, identifier, reference_result) VALUES ($1, 'npm', 'shapes:Shape', 9)`, f.otherUp)
 	exec(`INSERT INTO lsif_package_references VALUES ($1, 'npm', 'npm', 'shapes', '2.0.0', '{shapes:Shape}')`, f.otherUp)
 
 	exec(`INSERT INTO lsif_nearest_uploads

@@ -57,8 +57,8 @@ func newUploadWithRows(t *testing.T, db *pgxpool.Pool, name string) int64 {
 	insertDocument(t, db, id, "a.ts", rng(0, 0, 0, 1, 0, 0, 0))
 	exec(t, db, `INSERT INTO lsif_hovers (upload_id, hover_id, text) VALUES ($1, 1, 'hover')`, id)
 	insertResults(t, db, id, packed.Result{ID: 1, Kind: packed.Definitions, Locations: []packed.Location{at("a.ts", 0, 0, 0, 1)}})
-	exec(t, db, `INSERT INTO lsif_moniker_results (upload_id, kind, scheme, identifier, result_id)
-		VALUES ($1, 'definitions', 'npm', 'x', 1)`, id)
+	exec(t, db, `INSERT INTO lsif_moniker_results (upload_id, scheme, identifier, definition_result)
+		VALUES ($1, 'npm', 'x', 1)`, id)
 	return id
 }
 
