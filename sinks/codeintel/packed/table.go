@@ -3,7 +3,9 @@ package packed
 import (
 	"bytes"
 	"encoding/binary"
+	"hash/maphash"
 	"slices"
+	"unsafe"
 )
 
 // stringTable numbers the distinct strings of a row (a document's
@@ -19,18 +21,22 @@ import (
 //	n times, sorted: uvarint shared prefix length, uvarint suffix length, suffix
 //	n times, by number: uvarint position in the sorted order
 type stringTable struct {
-	index map[string]uint64
-	arena []byte
-	ends  []int // ends[i] is where string i ends in arena
-	order []uint64
-	rank  []uint64
+	// index maps a string's hash to its number; a string whose hash is
+	// another's (which a 64-bit hash makes unlikely) is in collided.
+	index    map[uint64]uint64
+	collided map[string]uint64
+	arena    []byte
+	ends     []int // ends[i] is where string i ends in arena
+	order    []uint64
+	rank     []uint64
 }
 
+// seed is the hash seed of every stringTable.
+var seed = maphash.MakeSeed()
+
 func (t *stringTable) reset() {
-	if t.index == nil {
-		t.index = make(map[string]uint64)
-	}
 	clear(t.index)
+	clear(t.collided)
 	t.arena, t.ends = t.arena[:0], t.ends[:0]
 }
 
@@ -42,32 +48,40 @@ func (t *stringTable) str(i uint64) []byte {
 	return t.arena[start:t.ends[i]]
 }
 
-// add returns the number of s, adding it if it is new. s is copied: a new
-// string costs an allocation (its key), an old one none.
+// add returns the number of s, adding it (a copy) if it is new. Strings
+// are keyed by their hash, so that adding one allocates nothing once the
+// table has grown.
 func (t *stringTable) add(s []byte) uint64 {
-	if i, ok := t.index[string(s)]; ok {
-		return i
+	h := maphash.Bytes(seed, s)
+	i, ok := t.index[h]
+	switch {
+	case !ok:
+		if t.index == nil {
+			t.index = make(map[uint64]uint64)
+		}
+		i = t.append(s)
+		t.index[h] = i
+	case !bytes.Equal(t.str(i), s):
+		if i, ok = t.collided[string(s)]; !ok {
+			if t.collided == nil {
+				t.collided = make(map[string]uint64)
+			}
+			i = t.append(s)
+			t.collided[string(s)] = i
+		}
 	}
-	return t.insert(string(s))
+	return i
 }
 
-// addString is add for a string, which keys the table as it is: no
-// allocation.
+// addString is add for a string (whose bytes add only reads).
 func (t *stringTable) addString(s string) uint64 {
-	if i, ok := t.index[s]; ok {
-		return i
-	}
-	return t.insert(s)
+	return t.add(unsafe.Slice(unsafe.StringData(s), len(s)))
 }
 
-func (t *stringTable) insert(s string) uint64 {
-	if t.index == nil {
-		t.index = make(map[string]uint64)
-	}
+func (t *stringTable) append(s []byte) uint64 {
 	i := uint64(len(t.ends))
 	t.arena = append(t.arena, s...)
 	t.ends = append(t.ends, len(t.arena))
-	t.index[s] = i
 	return i
 }
 
