@@ -33,6 +33,9 @@ type Info struct {
 // Writer streams Arrow records into one bucket object. Its output goes
 // through a pipe straight into bucket.Put, so the object is never held in
 // memory; the object appears, atomically, only when Close succeeds.
+// Records are IPC-encoded, compressed and written by a goroutine of the
+// Writer's own, one at a time, while the caller builds the next: an error
+// there is returned by a later write or by Close.
 // A Writer is not safe for concurrent use.
 type Writer struct {
 	key     string
