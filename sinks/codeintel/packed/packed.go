@@ -159,6 +159,10 @@ type ChunkWriter struct {
 	paths   stringTable
 	results uint64
 	out     []byte
+	// last is the path of the last location and its number: a result's
+	// locations come sorted by path, so most locations repeat it.
+	last    string
+	lastNum uint64
 }
 
 // Reset starts a new chunk.
@@ -166,6 +170,7 @@ func (w *ChunkWriter) Reset() {
 	w.body, w.out = w.body[:0], w.out[:0]
 	w.results = 0
 	w.paths.reset()
+	w.last, w.lastNum = "", 0
 }
 
 // Results returns the number of results added since Reset.
@@ -182,7 +187,10 @@ func (w *ChunkWriter) AddResult(id int32, kind byte, locations int) {
 
 // AddLocation adds a location of the result AddResult started.
 func (w *ChunkWriter) AddLocation(path string, pos [4]int32) {
-	w.body = binary.AppendUvarint(w.body, w.paths.addString(path))
+	if path != w.last || w.paths.len() == 0 {
+		w.last, w.lastNum = path, w.paths.addString(path)
+	}
+	w.body = binary.AppendUvarint(w.body, w.lastNum)
 	w.body = binary.AppendVarint(w.body, int64(pos[0]))
 	w.body = binary.AppendVarint(w.body, int64(pos[1]))
 	w.body = binary.AppendVarint(w.body, int64(pos[2])-int64(pos[0]))

@@ -27,8 +27,14 @@ type stringTable struct {
 	collided map[string]uint64
 	arena    []byte
 	ends     []int // ends[i] is where string i ends in arena
-	order    []uint64
+	order    []entry
 	rank     []uint64
+}
+
+// entry is a string of a table and its number, for sorting.
+type entry struct {
+	s []byte
+	i uint64
 }
 
 // seed is the hash seed of every stringTable.
@@ -39,6 +45,9 @@ func (t *stringTable) reset() {
 	clear(t.collided)
 	t.arena, t.ends = t.arena[:0], t.ends[:0]
 }
+
+// len returns the number of strings in the table.
+func (t *stringTable) len() int { return len(t.ends) }
 
 func (t *stringTable) str(i uint64) []byte {
 	start := 0
@@ -91,13 +100,13 @@ func (t *stringTable) appendTo(out []byte) []byte {
 	out = binary.AppendUvarint(out, uint64(n))
 	t.order = t.order[:0]
 	for i := range n {
-		t.order = append(t.order, uint64(i))
+		t.order = append(t.order, entry{t.str(uint64(i)), uint64(i)})
 	}
-	slices.SortFunc(t.order, func(a, b uint64) int { return bytes.Compare(t.str(a), t.str(b)) })
+	slices.SortFunc(t.order, func(a, b entry) int { return bytes.Compare(a.s, b.s) })
 	t.rank = slices.Grow(t.rank[:0], n)[:n]
 	var prev []byte
-	for pos, i := range t.order {
-		s := t.str(i)
+	for pos, e := range t.order {
+		s, i := e.s, e.i
 		shared := commonPrefix(prev, s)
 		out = binary.AppendUvarint(out, uint64(shared))
 		out = binary.AppendUvarint(out, uint64(len(s)-shared))
