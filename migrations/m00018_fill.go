@@ -99,6 +99,10 @@ func (ins *rowInserter) flush(ctx context.Context) error {
 	return err
 }
 
+// The fill packs with packed's writers as they are: rows it writes have
+// packed's current Version. Should the encoding change, packed's decoders
+// must go on reading every version a migration ever wrote.
+
 // packRanges packs the rows of lsif_ranges into lsif_documents, one row
 // per (upload, path), its ranges in position order.
 func packRanges(ctx context.Context, tx *sql.Tx) error {
