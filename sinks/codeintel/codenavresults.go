@@ -90,19 +90,17 @@ func (n *navigator) resultLocations(u navUpload, kind string, id int32) ([]Locat
 
 // results returns the locations of u's results ids of kind, sorted by
 // path and range (repeats kept): it reads each chunk holding one of them
-// once.
+// once, and decodes only those results.
 func (n *navigator) results(u navUpload, ids []int32, kind string) ([]Location, error) {
-	want := make(map[int32]bool, len(ids))
 	var chunks []int32
 	for _, id := range ids {
-		want[id] = true
 		chunks = append(chunks, packed.Chunk(id))
 	}
 	slices.Sort(chunks)
 	rows, err := n.db.Query(n.ctx, `SELECT chunk, data FROM lsif_result_chunks WHERE upload_id = $1 AND chunk = ANY ($2)`,
 		u.ID, slices.Compact(chunks))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("result chunks of %s: %w", u, err)
 	}
 	var (
 		out   []Location
@@ -110,14 +108,11 @@ func (n *navigator) results(u navUpload, ids []int32, kind string) ([]Location, 
 		data  []byte
 	)
 	_, err = pgx.ForEachRow(rows, []any{&chunk, &data}, func() error {
-		results, err := packed.DecodeChunk(data)
+		results, err := packed.DecodeChunkResults(data, ids, resultKinds[kind])
 		if err != nil {
 			return fmt.Errorf("chunk %d: %w", chunk, err)
 		}
 		for _, r := range results {
-			if !want[r.ID] || r.Kind != resultKinds[kind] {
-				continue
-			}
 			for _, l := range r.Locations {
 				out = append(out, u.location(l.Path, Range{
 					Start: Position{Line: int(l.StartLine), Character: int(l.StartCharacter)},
@@ -127,7 +122,7 @@ func (n *navigator) results(u navUpload, ids []int32, kind string) ([]Location, 
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("result chunks of %s: %w", u, err)
 	}
 	slices.SortStableFunc(out, compareLocations)
 	return out, nil

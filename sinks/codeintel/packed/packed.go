@@ -30,6 +30,8 @@
 //	table of paths
 //	uvarint results; each:
 //	  varint result id; byte kind (1 definitions, 2 references)
+//	  uvarint size: the bytes of the rest of the result, for a reader
+//	    looking for one result to skip the others
 //	  uvarint locations; each:
 //	    uvarint index into the path table
 //	    varint start line, start character, end line - start line, end character
@@ -149,61 +151,6 @@ type Result struct {
 	ID        int32
 	Kind      byte // Definitions or References
 	Locations []Location
-}
-
-// ChunkWriter encodes the results of one chunk: Reset, then for each
-// result AddResult followed by AddLocation for each of its locations, then
-// Bytes. The zero value is ready to use.
-type ChunkWriter struct {
-	body    []byte
-	paths   stringTable
-	results uint64
-	out     []byte
-	// last is the path of the last location and its number: a result's
-	// locations come sorted by path, so most locations repeat it.
-	last    string
-	lastNum uint64
-}
-
-// Reset starts a new chunk.
-func (w *ChunkWriter) Reset() {
-	w.body, w.out = w.body[:0], w.out[:0]
-	w.results = 0
-	w.paths.reset()
-	w.last, w.lastNum = "", 0
-}
-
-// Results returns the number of results added since Reset.
-func (w *ChunkWriter) Results() int { return int(w.results) }
-
-// AddResult starts result id of kind (Definitions or References) with
-// locations locations, which AddLocation adds next.
-func (w *ChunkWriter) AddResult(id int32, kind byte, locations int) {
-	w.body = binary.AppendVarint(w.body, int64(id))
-	w.body = append(w.body, kind)
-	w.body = binary.AppendUvarint(w.body, uint64(locations))
-	w.results++
-}
-
-// AddLocation adds a location of the result AddResult started.
-func (w *ChunkWriter) AddLocation(path string, pos [4]int32) {
-	if path != w.last || w.paths.len() == 0 {
-		w.last, w.lastNum = path, w.paths.addString(path)
-	}
-	w.body = binary.AppendUvarint(w.body, w.lastNum)
-	w.body = binary.AppendVarint(w.body, int64(pos[0]))
-	w.body = binary.AppendVarint(w.body, int64(pos[1]))
-	w.body = binary.AppendVarint(w.body, int64(pos[2])-int64(pos[0]))
-	w.body = binary.AppendVarint(w.body, int64(pos[3]))
-}
-
-// Bytes returns the encoded chunk, valid until the next Reset.
-func (w *ChunkWriter) Bytes() []byte {
-	w.out = append(w.out[:0], Version)
-	w.out = w.paths.appendTo(w.out)
-	w.out = binary.AppendUvarint(w.out, w.results)
-	w.out = append(w.out, w.body...)
-	return w.out
 }
 
 // ErrCorrupt is wrapped by every decoding error.
@@ -333,40 +280,4 @@ func DecodeDocument(data []byte) ([]Range, error) {
 		line = g.StartLine
 	}
 	return ranges, r.end()
-}
-
-// DecodeChunk decodes a result chunk row's results, in the order they were
-// added.
-func DecodeChunk(data []byte) ([]Result, error) {
-	r := &reader{what: "result chunk", data: data}
-	r.version()
-	paths := r.table()
-	results := make([]Result, r.count(3))
-	for i := range results {
-		res := &results[i]
-		res.ID = r.int32()
-		res.Kind = r.byte()
-		if r.err == nil && res.Kind != Definitions && res.Kind != References {
-			r.fail("result kind %d", res.Kind)
-		}
-		res.Locations = make([]Location, r.count(5))
-		for j := range res.Locations {
-			l := &res.Locations[j]
-			k := r.uvarint()
-			if r.err == nil && k >= uint64(len(paths)) {
-				r.fail("path %d of a table of %d", k, len(paths))
-			}
-			if r.err != nil {
-				break
-			}
-			l.Path = paths[k]
-			l.StartLine, l.StartCharacter = r.int32(), r.int32()
-			l.EndLine = r.plus(l.StartLine)
-			l.EndCharacter = r.int32()
-		}
-		if r.err != nil {
-			return nil, r.err
-		}
-	}
-	return results, r.end()
 }
