@@ -53,15 +53,11 @@ func (n *navigator) rangesAt(u navUpload, path string, pos Position) ([]navRange
 	}
 	var found []packed.Range
 	for _, data := range docs {
-		ranges, err := packed.DecodeDocument(data)
+		ranges, err := packed.DecodeDocumentAt(data, int32(pos.Line), int32(pos.Character))
 		if err != nil {
 			return nil, fmt.Errorf("ranges of %s at %s: %w", u, path, err)
 		}
-		for _, r := range ranges {
-			if r.Contains(int32(pos.Line), int32(pos.Character)) {
-				found = append(found, r)
-			}
-		}
+		found = append(found, ranges...)
 	}
 	slices.SortStableFunc(found, func(a, b packed.Range) int {
 		return cmp.Or(cmp.Compare(b.StartLine, a.StartLine), cmp.Compare(b.StartCharacter, a.StartCharacter),

@@ -105,7 +105,7 @@ func DecodeChunk(data []byte) ([]Result, error) {
 
 // DecodeChunkResults decodes the results of a result chunk row that have
 // one of ids and kind, and skips the others unread (a chunk holds the
-// results of 256 symbols, some with thousands of locations): what code
+// results of 64 result ids, some with thousands of locations): what code
 // navigation reads for one symbol. Only the paths those results name are
 // made strings.
 func DecodeChunkResults(data []byte, ids []int32, kind byte) ([]Result, error) {

@@ -3,6 +3,7 @@ package packed_test
 import (
 	"encoding/binary"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -216,6 +217,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if ranges, err := packed.DecodeDocument(data); err == nil {
+			checkDocumentAt(t, data, ranges)
 			again, err := packed.DecodeDocument(encodeDocument(&dw, ranges))
 			if err != nil {
 				t.Fatalf("accepted document %x does not decode once encoded again: %v", data, err)
@@ -246,13 +248,14 @@ func FuzzDecode(f *testing.F) {
 func checkChunkResults(t *testing.T, data []byte, results []packed.Result) {
 	t.Helper()
 	for _, want := range results {
+		ids := []int32{want.ID, -want.ID - 1}
 		var all []packed.Result
 		for _, r := range results {
-			if r.ID == want.ID && r.Kind == want.Kind {
+			if slices.Contains(ids, r.ID) && r.Kind == want.Kind {
 				all = append(all, r)
 			}
 		}
-		got, err := packed.DecodeChunkResults(data, []int32{want.ID, -want.ID - 1}, want.Kind)
+		got, err := packed.DecodeChunkResults(data, ids, want.Kind)
 		if err != nil {
 			t.Fatalf("DecodeChunkResults(%x, %d, %d): %v", data, want.ID, want.Kind, err)
 		}
@@ -290,6 +293,58 @@ func TestDecodeChunkResults(t *testing.T) {
 		_, errR := packed.DecodeChunkResults(tc.data, []int32{3}, packed.References)
 		if !errors.Is(errD, packed.ErrCorrupt) && !errors.Is(errR, packed.ErrCorrupt) {
 			t.Errorf("%s: DecodeChunkResults errors %v and %v, want one wrapping ErrCorrupt", tc.name, errD, errR)
+		}
+	}
+}
+
+// checkDocumentAt checks that DecodeDocumentAt finds, at positions around
+// every range of a document data decodes to, the ranges of DecodeDocument
+// that contain them.
+func checkDocumentAt(t *testing.T, data []byte, ranges []packed.Range) {
+	t.Helper()
+	var positions [][2]int32
+	for _, r := range ranges {
+		positions = append(positions, [2]int32{r.StartLine, r.StartCharacter}, [2]int32{r.EndLine, r.EndCharacter},
+			[2]int32{r.StartLine, r.StartCharacter - 1}, [2]int32{r.EndLine, r.EndCharacter + 1})
+	}
+	for _, p := range positions {
+		var want []packed.Range
+		for _, r := range ranges {
+			if r.Contains(p[0], p[1]) {
+				want = append(want, r)
+			}
+		}
+		got, err := packed.DecodeDocumentAt(data, p[0], p[1])
+		if err != nil {
+			t.Fatalf("DecodeDocumentAt(%x, %d, %d): %v", data, p[0], p[1], err)
+		}
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("DecodeDocumentAt(%d, %d) (-DecodeDocument's ranges there +got):\n%s", p[0], p[1], diff)
+		}
+	}
+}
+
+// TestDecodeDocumentAt checks DecodeDocumentAt against DecodeDocument on
+// every test document, and that it refuses what DecodeDocument refuses.
+func TestDecodeDocumentAt(t *testing.T) {
+	t.Parallel()
+	var dw packed.DocumentWriter
+	for name, want := range documents {
+		t.Run(name, func(t *testing.T) {
+			data := encodeDocument(&dw, want)
+			ranges, err := packed.DecodeDocument(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkDocumentAt(t, data, ranges)
+		})
+	}
+	for _, tc := range corrupt {
+		if tc.decoder != "document" || tc.want == "" {
+			continue
+		}
+		if _, err := packed.DecodeDocumentAt(tc.data, 0, 0); !errors.Is(err, packed.ErrCorrupt) {
+			t.Errorf("%s: DecodeDocumentAt error %v, want one wrapping ErrCorrupt", tc.name, err)
 		}
 	}
 }

@@ -42,6 +42,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Version is the first byte of every row this package writes.
@@ -50,7 +51,7 @@ const Version = 1
 // ChunkShift sets how results are chunked: result id >> ChunkShift is the
 // chunk a result is stored in, so a chunk holds up to 1<<ChunkShift
 // results.
-const ChunkShift = 8
+const ChunkShift = 6
 
 // ResultsPerChunk is the number of result ids a chunk covers.
 const ResultsPerChunk = 1 << ChunkShift
@@ -253,31 +254,86 @@ func DecodeDocument(data []byte) ([]Range, error) {
 	r.version()
 	table := r.table()
 	ranges := make([]Range, r.count(8))
+	var nums []uint64
 	line := int32(0)
 	for i := range ranges {
 		g := &ranges[i]
-		g.StartLine = r.plus(line)
-		g.StartCharacter = r.int32()
-		g.EndLine = r.plus(g.StartLine)
-		g.EndCharacter = r.int32()
-		g.DefinitionResult, g.ReferenceResult, g.HoverID = r.int32(), r.int32(), r.int32()
-		if n := r.count(1); n > 0 {
-			g.Monikers = make([]string, n)
-			for j := range g.Monikers {
-				k := r.uvarint()
-				if r.err == nil && k >= uint64(len(table)) {
-					r.fail("moniker %d of a table of %d", k, len(table))
-				}
-				if r.err != nil {
-					break
-				}
-				g.Monikers[j] = table[k]
-			}
-		}
+		nums = r.docRange(g, line, len(table), nums[:0])
 		if r.err != nil {
 			return nil, r.err
+		}
+		if len(nums) > 0 {
+			g.Monikers = make([]string, len(nums))
+			for j, k := range nums {
+				g.Monikers[j] = table[k]
+			}
 		}
 		line = g.StartLine
 	}
 	return ranges, r.end()
+}
+
+// DecodeDocumentAt decodes the ranges of a document row that contain the
+// position (as Range.Contains), in the order they were added: what code
+// navigation reads at a position. Only the monikers those ranges name are
+// made strings.
+func DecodeDocumentAt(data []byte, line, character int32) ([]Range, error) {
+	r := &reader{what: "document", data: data}
+	r.version()
+	table := r.skipTable()
+	n := r.count(8)
+	var (
+		out   []Range
+		nums  [][]uint64 // each range's moniker numbers
+		scrap []uint64
+		prev  int32
+	)
+	for range n {
+		var g Range
+		scrap = r.docRange(&g, prev, table.n, scrap[:0])
+		if r.err != nil {
+			return nil, r.err
+		}
+		prev = g.StartLine
+		if g.Contains(line, character) {
+			out = append(out, g)
+			nums = append(nums, slices.Clone(scrap))
+		}
+	}
+	if err := r.end(); err != nil {
+		return nil, err
+	}
+	names := table.strings(data, nums)
+	for i, ns := range nums {
+		if len(ns) == 0 {
+			continue
+		}
+		out[i].Monikers = make([]string, len(ns))
+		for j, k := range ns {
+			out[i].Monikers[j] = names[k]
+		}
+	}
+	return out, nil
+}
+
+// docRange reads a range of a document into g, its start line given as a
+// difference from line, and appends its moniker numbers (in a table of
+// tableLen) to nums.
+func (r *reader) docRange(g *Range, line int32, tableLen int, nums []uint64) []uint64 {
+	g.StartLine = r.plus(line)
+	g.StartCharacter = r.int32()
+	g.EndLine = r.plus(g.StartLine)
+	g.EndCharacter = r.int32()
+	g.DefinitionResult, g.ReferenceResult, g.HoverID = r.int32(), r.int32(), r.int32()
+	for range r.count(1) {
+		k := r.uvarint()
+		if r.err == nil && k >= uint64(tableLen) {
+			r.fail("moniker %d of a table of %d", k, tableLen)
+		}
+		if r.err != nil {
+			return nums
+		}
+		nums = append(nums, k)
+	}
+	return nums
 }
