@@ -69,10 +69,11 @@ oracle: ## install the LSIF oracle's npm package (needs node and npm, and ../sha
 # 50-120 ms, so 10 s each.
 FUZZTIME ?=
 FUZZ_FLAGS = -run '^$$' -fuzzminimizetime 10s
-fuzz: ## fuzz the query parser, the LSIF and the SCIP converters (about 10 s each; FUZZTIME=5m make fuzz for longer)
+fuzz: ## fuzz the query parser, the LSIF and the SCIP converters and the packed codenav decoders (about 10 s each; FUZZTIME=5m make fuzz for longer)
 	$(GO) test $(FUZZ_FLAGS) -fuzz '^FuzzParse$$' -fuzztime $(or $(FUZZTIME),100000x) ./sources/search/query/
 	$(GO) test $(FUZZ_FLAGS) -fuzz '^FuzzConvert$$' -fuzztime $(or $(FUZZTIME),120000x) ./sources/lsif/
 	$(GO) test $(FUZZ_FLAGS) -fuzz '^FuzzConvert$$' -fuzztime $(or $(FUZZTIME),200000x) ./sources/scip/
+	$(GO) test $(FUZZ_FLAGS) -fuzz '^FuzzDecode$$' -fuzztime $(or $(FUZZTIME),300000x) ./sinks/codeintel/packed/
 
 # The soak test is opt-in: `go test ./...` (make test) skips it.
 SOAK_SEED ?= 1

@@ -14,6 +14,10 @@ import (
 	"github.com/pressly/goose/v3/lock"
 )
 
+// goMigrations are the migrations written in Go (data conversions SQL
+// cannot do), registered by their files' init functions.
+var goMigrations []*goose.Migration
+
 // ErrBehind is returned by Check when the database lacks migrations this
 // binary has.
 var ErrBehind = errors.New("database schema is behind this binary")
@@ -51,7 +55,7 @@ func NewMigrator(ctx context.Context, pool *pgxpool.Pool) (*Migrator, error) {
 		return nil, fmt.Errorf("migration lock: %w", err)
 	}
 	p, err := goose.NewProvider(goose.DialectPostgres, db, FS,
-		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true))
+		goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(goMigrations...))
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("load migrations: %w", err)

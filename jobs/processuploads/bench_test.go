@@ -163,7 +163,7 @@ func BenchmarkProcessUploads(b *testing.B) {
 		if err := json.Unmarshal(out, &counts); err != nil || counts["completed"] != 1 {
 			b.Fatalf("process-uploads counts %s (%v): want 1 completed", out, err)
 		}
-		ranges = counts["lsif-range"]
+		ranges = counts["ranges"]
 		if got, err := codeintel.UploadsGet(ctx, r.DB, res.Upload.ID); err != nil || got.State != codeintel.StateCompleted {
 			b.Fatalf("upload %d: %s (%v), want completed", res.Upload.ID, got.State, err)
 		}

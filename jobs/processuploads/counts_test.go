@@ -47,8 +47,8 @@ func TestProcessCountsCompletedAttempt(t *testing.T) {
 		t.Fatalf("upload is %s (%s), want completed", got.State, got.FailureMessage)
 	}
 	rows := rowCounts(t, r, up.ID)
-	for kind, table := range map[string]string{"lsif-range": "lsif_ranges", "lsif-hover": "lsif_hovers",
-		"lsif-result-location": "lsif_result_locations", "lsif-moniker-result": "lsif_moniker_results"} {
+	for kind, table := range map[string]string{"lsif-document": "lsif_documents", "lsif-hover": "lsif_hovers",
+		"lsif-result-chunk": "lsif_result_chunks", "lsif-moniker-result": "lsif_moniker_results", "ranges": "ranges"} {
 		if counts[kind] != int64(rows[table]) || rows[table] == 0 {
 			t.Errorf("counted %d %s rows, %s holds %d", counts[kind], kind, table, rows[table])
 		}

@@ -4,15 +4,19 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/sightline-dev/sightline/jobs"
 	"github.com/sightline-dev/sightline/pipeline/bucket"
 	"github.com/sightline-dev/sightline/sinks/codeintel"
+	"github.com/sightline-dev/sightline/sinks/codeintel/packed"
 	"github.com/sightline-dev/sightline/sinks/repos"
 	"github.com/sightline-dev/sightline/sources/gittest"
 	"github.com/sightline-dev/sightline/sources/lsif/lsiftest"
@@ -69,19 +73,57 @@ func get(t *testing.T, r *jobs.Runner, id int64) codeintel.Upload {
 	return u
 }
 
-// rowCounts counts upload id's rows in each data table.
+// rowCounts counts upload id's rows in each data table, and under
+// "ranges" and "locations" the ranges and result locations its packed
+// rows (lsif_documents, lsif_result_chunks) hold.
 func rowCounts(t *testing.T, r *jobs.Runner, id int64) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	for _, tbl := range []string{"lsif_ranges", "lsif_hovers", "lsif_result_locations", "lsif_moniker_results",
-		"lsif_diagnostics", "lsif_packages", "lsif_package_references"} {
+	for name, expr := range map[string]string{
+		"lsif_documents": `count(*) FROM lsif_documents`, "lsif_hovers": `count(*) FROM lsif_hovers`,
+		"lsif_result_chunks": `count(*) FROM lsif_result_chunks`, "lsif_moniker_results": `count(*) FROM lsif_moniker_results`,
+		"lsif_diagnostics": `count(*) FROM lsif_diagnostics`, "lsif_packages": `count(*) FROM lsif_packages`,
+		"lsif_package_references": `count(*) FROM lsif_package_references`,
+		"ranges":                  `coalesce(sum(ranges), 0) FROM lsif_documents`,
+		"locations":               `coalesce(sum(locations), 0) FROM lsif_result_chunks`,
+	} {
 		var n int
-		if err := r.DB.QueryRow(context.Background(), `SELECT count(*) FROM `+tbl+` WHERE upload_id = $1`, id).Scan(&n); err != nil {
-			t.Fatal(err)
+		if err := r.DB.QueryRow(context.Background(), `SELECT `+expr+` WHERE upload_id = $1`, id).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", name, err)
 		}
-		out[tbl] = n
+		out[name] = n
 	}
 	return out
+}
+
+// hoverAt returns the hover text of the range of upload id that starts at
+// line:character of path, decoding the document's packed row.
+func hoverAt(t *testing.T, r *jobs.Runner, id int64, path string, line, character int32) (string, error) {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := r.DB.Query(ctx, `SELECT data FROM lsif_documents WHERE upload_id = $1 AND path = $2`, id, path)
+	if err != nil {
+		return "", err
+	}
+	docs, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+	if err != nil {
+		return "", err
+	}
+	for _, data := range docs {
+		ranges, err := packed.DecodeDocument(data)
+		if err != nil {
+			return "", fmt.Errorf("document %s: %w", path, err)
+		}
+		for _, g := range ranges {
+			if g.StartLine != line || g.StartCharacter != character || g.HoverID == 0 {
+				continue
+			}
+			var text string
+			err := r.DB.QueryRow(ctx, `SELECT text FROM lsif_hovers WHERE upload_id = $1 AND hover_id = $2`, id, g.HoverID).Scan(&text)
+			return text, err
+		}
+	}
+	return "", fmt.Errorf("no range with a hover at %s %d:%d of %d documents", path, line, character, len(docs))
 }
 
 // flakyBucket fails the first read of every ranged object it is told to,

@@ -73,6 +73,7 @@ func (w *worker) process(ctx context.Context, u *codeintel.Upload) error {
 	w.counts["retired"] += int64(retired)
 	w.counts["bytes"] += stats.Bytes
 	w.counts["documents"] += int64(stats.OutDocuments)
+	w.counts["ranges"] += int64(stats.OutRanges)
 	w.counts["pruned"] += int64(stats.Pruned)
 	w.counts["outside-root"] += int64(stats.OutsideRoot)
 	w.limitDocs(ctx, done.Docs)

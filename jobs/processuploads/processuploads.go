@@ -127,7 +127,7 @@ func (*Job) DefaultSchedule() string { return "* * * * *" }
 func (j *Job) Run(ctx context.Context, env *jobs.Env) (jobs.Counts, error) {
 	w := &worker{job: j, env: env, counts: jobs.Counts{
 		"uploads": 0, "completed": 0, "errored": 0, "retried": 0, "transient": 0, "retired": 0, "reset": 0, "lost": 0,
-		"bytes": 0, "documents": 0, "pruned": 0, "outside-root": 0, "inbox_registered": 0, "waiting": 0,
+		"bytes": 0, "documents": 0, "ranges": 0, "pruned": 0, "outside-root": 0, "inbox_registered": 0, "waiting": 0,
 	}}
 	for _, k := range codeintel.SinkKinds() {
 		w.counts[k.Name()] = 0

@@ -40,14 +40,12 @@ func TestProcessShapes(t *testing.T) {
 			t.Errorf("%s: no rows", tbl)
 		}
 	}
-	if counts["lsif-range"] != int64(rows["lsif_ranges"]) {
-		t.Errorf("counted %d ranges, loaded %d", counts["lsif-range"], rows["lsif_ranges"])
+	if counts["ranges"] != int64(rows["ranges"]) || counts["lsif-document"] != int64(rows["lsif_documents"]) {
+		t.Errorf("counted %d ranges in %d documents, loaded %d in %d", counts["ranges"], counts["lsif-document"],
+			rows["ranges"], rows["lsif_documents"])
 	}
 	// class Circle, at src/circle.ts 5:13.
-	var hover string
-	err := r.DB.QueryRow(ctx, `SELECT h.text FROM lsif_ranges g
-		JOIN lsif_hovers h ON h.upload_id = g.upload_id AND h.hover_id = g.hover_id
-		WHERE g.upload_id = $1 AND g.path = 'src/circle.ts' AND g.start_line = 5 AND g.start_character = 13`, up.ID).Scan(&hover)
+	hover, err := hoverAt(t, r, up.ID, "src/circle.ts", 5, 13)
 	if err != nil || !strings.Contains(hover, "class Circle") {
 		t.Errorf("hover of Circle = %q, %v; want the class's hover", hover, err)
 	}
@@ -101,7 +99,7 @@ func TestProcessAppPackageRefs(t *testing.T) {
 	}
 	// node_modules is not in git: pruned.
 	var n int
-	if err := r.DB.QueryRow(ctx, `SELECT count(*) FROM lsif_ranges WHERE upload_id = $1 AND path LIKE '%node_modules%'`, up.ID).Scan(&n); err != nil || n != 0 {
+	if err := r.DB.QueryRow(ctx, `SELECT coalesce(sum(ranges), 0) FROM lsif_documents WHERE upload_id = $1 AND path LIKE '%node_modules%'`, up.ID).Scan(&n); err != nil || n != 0 {
 		t.Errorf("%d ranges under node_modules (%v), want pruned", n, err)
 	}
 }
@@ -157,10 +155,10 @@ func TestProcessRetiresOlderDuplicate(t *testing.T) {
 			t.Errorf("upload %d is %s, want completed", id, st)
 		}
 	}
-	if n := rowCounts(t, r, first.ID)["lsif_ranges"]; n != 0 {
+	if n := rowCounts(t, r, first.ID)["ranges"]; n != 0 {
 		t.Errorf("retired upload keeps %d ranges", n)
 	}
-	if n := rowCounts(t, r, second.ID)["lsif_ranges"]; n == 0 {
+	if n := rowCounts(t, r, second.ID)["ranges"]; n == 0 {
 		t.Errorf("newer upload has no ranges")
 	}
 }

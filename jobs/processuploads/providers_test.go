@@ -285,13 +285,10 @@ func testManyPartsRetried(t *testing.T, p provider) {
 		t.Fatalf("upload is %s (%q), counts %v; want completed", got.State, got.FailureMessage, counts)
 	}
 	rows := rowCounts(t, r, up.ID)
-	if rows["lsif_ranges"] == 0 || int64(rows["lsif_ranges"]) != counts["lsif-range"] {
-		t.Errorf("rows %v, %d ranges converted; want all of them loaded", rows, counts["lsif-range"])
+	if rows["ranges"] == 0 || int64(rows["ranges"]) != counts["ranges"] {
+		t.Errorf("rows %v, %d ranges converted; want all of them loaded", rows, counts["ranges"])
 	}
-	var hover string
-	err = r.DB.QueryRow(ctx, `SELECT h.text FROM lsif_ranges g
-		JOIN lsif_hovers h ON h.upload_id = g.upload_id AND h.hover_id = g.hover_id
-		WHERE g.upload_id = $1 AND g.path = 'src/circle.ts' AND g.start_line = 5 AND g.start_character = 13`, up.ID).Scan(&hover)
+	hover, err := hoverAt(t, r, up.ID, "src/circle.ts", 5, 13)
 	if err != nil || !strings.Contains(hover, "class Circle") {
 		t.Errorf("hover of Circle = %q, %v; want the class's hover", hover, err)
 	}
@@ -367,7 +364,7 @@ func testOutsideRoot(t *testing.T, p provider) {
 	if got := get(t, r, up.ID); got.State != codeintel.StateCompleted {
 		t.Fatalf("upload is %s (%q), want completed", got.State, got.FailureMessage)
 	}
-	rows, err := r.DB.Query(ctx, `SELECT DISTINCT path FROM lsif_ranges WHERE upload_id = $1 ORDER BY 1`, up.ID)
+	rows, err := r.DB.Query(ctx, `SELECT DISTINCT path FROM lsif_documents WHERE upload_id = $1 ORDER BY 1`, up.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,9 +72,10 @@ func TestProcessRetryAfterFailedCleanup(t *testing.T) {
 			b, faults := p.open(t)
 			r.Bucket = b
 			id := uploadApp(t, r)
-			faults.FailIf(1<<40, http.StatusServiceUnavailable, loadThenCleanupFails(codeintel.MonikerResultKind.Name()))
-			// One batch at a time, in manifest order: the ranges and
-			// result locations load, then the moniker results' read fails.
+			// One batch at a time, in manifest order (codeintel.Kinds):
+			// the first two kinds' batches load, then the third's read
+			// fails.
+			faults.FailIf(1<<40, http.StatusServiceUnavailable, loadThenCleanupFails(codeintel.Kinds[2].Name()))
 			counts := jobstest.MustRun(t, r, &processuploads.Job{RetryAfter: -1, LoadConcurrency: 1})
 			got := get(t, r, id)
 			if got.State != codeintel.StateCompleted {
@@ -98,7 +99,7 @@ func TestProcessRetryAfterFailedCleanup(t *testing.T) {
 	}
 }
 
-// TestProcessRefusesMissingRows loses one range row of the first attempt
+// TestProcessRefusesMissingRows loses one document row of the first attempt
 // behind the loader's back (a statement trigger deletes it once the COPY
 // is done, so the loader's own count matches): the upload must not
 // complete with the row missing. The check before completion fails the
@@ -116,15 +117,15 @@ func TestProcessRefusesMissingRows(t *testing.T) {
 	id := uploadApp(t, r)
 	if _, err := r.DB.Exec(ctx, `
 		CREATE TABLE lost_once ();
-		CREATE FUNCTION lose_a_range() RETURNS trigger LANGUAGE plpgsql AS $$
+		CREATE FUNCTION lose_a_document() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN
 			IF NOT EXISTS (SELECT FROM lost_once) THEN
 				INSERT INTO lost_once DEFAULT VALUES;
-				DELETE FROM lsif_ranges WHERE ctid = (SELECT ctid FROM lsif_ranges LIMIT 1);
+				DELETE FROM lsif_documents WHERE ctid = (SELECT ctid FROM lsif_documents LIMIT 1);
 			END IF;
 			RETURN NULL;
 		END $$;
-		CREATE TRIGGER lose_a_range AFTER INSERT ON lsif_ranges FOR EACH STATEMENT EXECUTE FUNCTION lose_a_range()`); err != nil {
+		CREATE TRIGGER lose_a_document AFTER INSERT ON lsif_documents FOR EACH STATEMENT EXECUTE FUNCTION lose_a_document()`); err != nil {
 		t.Fatal(err)
 	}
 	counts := jobstest.MustRun(t, r, &processuploads.Job{RetryAfter: -1})
@@ -135,7 +136,7 @@ func TestProcessRefusesMissingRows(t *testing.T) {
 	if diff := cmp.Diff(want, rowCounts(t, r, id)); diff != "" {
 		t.Errorf("rows of the completed upload differ from a fault-free processing (-want +got):\n%s", diff)
 	}
-	wantErr := fmt.Sprintf("lsif_ranges has %d, the batches %d", want["lsif_ranges"]-1, want["lsif_ranges"])
+	wantErr := fmt.Sprintf("lsif_documents has %d, the batches %d", want["lsif_documents"]-1, want["lsif_documents"])
 	if counts["transient"] != 1 || got.Attempts != 1 || !strings.Contains(got.LastTransientError, wantErr) {
 		t.Errorf("counts %v, attempts %d, last transient error %q; want one transient failure saying %q",
 			counts, got.Attempts, got.LastTransientError, wantErr)

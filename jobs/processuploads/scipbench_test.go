@@ -104,7 +104,7 @@ func (e *benchEnv) process(b *testing.B, in io.Reader, indexer string) processRu
 	if err := json.Unmarshal(out, &counts); err != nil || counts["completed"] != 1 {
 		b.Fatalf("process-uploads counts %s (%v): want 1 completed", out, err)
 	}
-	run.ranges = counts["lsif-range"]
+	run.ranges = counts["ranges"]
 	return run
 }
 

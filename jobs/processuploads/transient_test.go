@@ -125,7 +125,7 @@ func TestProcessTransientStorageFaults(t *testing.T) {
 			if !strings.Contains(got.LastTransientError, "runs/"+processuploads.Name) {
 				t.Errorf("last transient error %q; want the batch read that failed", got.LastTransientError)
 			}
-			if rows := rowCounts(t, r, up.ID); rows["lsif_ranges"] == 0 {
+			if rows := rowCounts(t, r, up.ID); rows["ranges"] == 0 {
 				t.Errorf("rows %v; want the upload's ranges loaded", rows)
 			}
 			noBatchesLeft(t, r)

@@ -126,9 +126,9 @@ func TestPruneExpiresUploads(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("states after prune (-want +got):\n%s", d)
 	}
-	var ranges int
-	if err := r.DB.QueryRow(ctx, `SELECT count(*) FROM lsif_ranges WHERE upload_id = $1`, ids["d"]).Scan(&ranges); err != nil || ranges != 0 {
-		t.Errorf("expired upload has %d ranges left (%v), want none", ranges, err)
+	var documents int
+	if err := r.DB.QueryRow(ctx, `SELECT count(*) FROM lsif_documents WHERE upload_id = $1`, ids["d"]).Scan(&documents); err != nil || documents != 0 {
+		t.Errorf("expired upload has %d documents left (%v), want none", documents, err)
 	}
 	// The expiry made the repository dirty: the next update drops d from
 	// the graph, and prune then finds nothing more to expire.

@@ -19,6 +19,7 @@ func TestMain(m *testing.M) {
 	// exec.Command("sightline", ...).
 	testscript.Main(m, map[string]func(){
 		"sightline": func() { os.Exit(cli.Run()) },
+		"packrow":   func() { os.Exit(packRow()) },
 	})
 }
 

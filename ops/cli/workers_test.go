@@ -254,7 +254,7 @@ func compareResults(t *testing.T, clean, multi *crashPipeline) {
 			JOIN insight_series s ON s.id = b.series_id ORDER BY 1`,
 		`SELECT r.name, u.commit_oid, u.state FROM lsif_uploads u JOIN repos r ON r.id = u.repo_id ORDER BY 1, 2`,
 	}
-	for _, table := range []string{"lsif_ranges", "lsif_hovers", "lsif_result_locations", "lsif_moniker_results"} {
+	for _, table := range []string{"lsif_documents", "lsif_hovers", "lsif_result_chunks", "lsif_moniker_results"} {
 		qs = append(qs, fmt.Sprintf(`SELECT count(*) || ' ' || count(DISTINCT r) || ' ' || coalesce(md5(string_agg(r, '|' ORDER BY r)), '-')
 			FROM (SELECT (to_jsonb(t) - 'upload_id')::text || u.commit_oid AS r FROM %s t JOIN lsif_uploads u ON u.id = t.upload_id) rows`, table))
 	}

@@ -13,8 +13,10 @@
 // appends a row to a Builder and reads a record: never by position. A
 // Registry is the set of kinds a binary understands, so that a reader
 // refuses a batch written by a newer (or older, incompatible) binary instead
-// of misreading it. A Writer streams records into one object and a Reader
-// streams them back out; neither holds a whole batch in memory. A Run groups the batches of one job run under
+// of misreading it. A Writer streams records into one object (encoding
+// and compressing each on a goroutine of its own while the caller builds
+// the next) and a Reader streams them back out; neither holds a whole
+// batch in memory. A Run groups the batches of one job run under
 // runs/<job>/<run-id>/ and commits them with a manifest written last: a run
 // without a manifest is incomplete and is never loaded.
 //

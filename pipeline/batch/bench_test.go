@@ -78,7 +78,8 @@ func BenchmarkWriteRead(b *testing.B) {
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
 
-// The columns of BenchmarkBuilder's kind: an lsif-range-like row.
+// The columns of BenchmarkBuilder's kind: a row per range, as code
+// navigation's ranges were stored before they were packed per document.
 var (
 	benchUpload = Int64("upload_id")
 	benchPath   = String("path")

@@ -13,8 +13,14 @@ import (
 // enough that a record's memory stays in the tens of megabytes.
 const DefaultMaxRows = 64 << 10
 
+// DefaultMaxBytes is how many bytes of binary values a Builder puts in one
+// record unless told otherwise: rows of packed data are large, and a
+// record of 64 Ki of them would be gigabytes.
+const DefaultMaxBytes = 7 << 20
+
 // Builder appends rows to a Writer column by column and writes a record
-// whenever MaxRows rows are pending, so job code never handles records.
+// whenever MaxRows rows are pending, or MaxBytes bytes of binary values
+// (BytesCol), so job code never handles records.
 // Get one with Writer.Builder; the Writer's Close writes the last rows.
 //
 //	bld := w.Builder()
@@ -24,8 +30,13 @@ const DefaultMaxRows = 64 << 10
 type Builder struct {
 	// MaxRows is the number of rows per record; 0 means DefaultMaxRows.
 	MaxRows int
+	// MaxBytes bounds the bytes of binary values (BytesCol) per record:
+	// a row that brings them to MaxBytes or more ends the record. 0 means
+	// DefaultMaxBytes.
+	MaxBytes int
 
 	w       *Writer
+	bytes   int // of binary values pending
 	rb      *array.RecordBuilder
 	pending int
 	// marked has a bit per column, flipped by each append: after one
@@ -63,7 +74,7 @@ func (b *Builder) EndRow() error {
 	}
 	b.marked = 0
 	b.pending++
-	if b.pending < cmp.Or(b.MaxRows, DefaultMaxRows) {
+	if b.pending < cmp.Or(b.MaxRows, DefaultMaxRows) && b.bytes < cmp.Or(b.MaxBytes, DefaultMaxBytes) {
 		return nil
 	}
 	return b.Flush()
@@ -94,7 +105,7 @@ func (b *Builder) Flush() error {
 	}
 	rec := b.rb.NewRecord()
 	defer rec.Release()
-	b.pending = 0
+	b.pending, b.bytes = 0, 0
 	return b.w.write(rec)
 }
 

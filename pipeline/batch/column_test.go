@@ -19,7 +19,8 @@ var (
 	colAt    = Time("at")
 	colPaths = StringList("paths")
 	colTimes = TimeList("times")
-	colKind  = NewKind("columns", 1, colID, colPos, colName, colAt, colPaths, colTimes)
+	colData  = Bytes("data")
+	colKind  = NewKind("columns", 1, colID, colPos, colName, colAt, colPaths, colTimes, colData)
 	// A kind sharing the first columns at the same positions.
 	colKindShort = NewKind("columns-short", 1, colID, colPos)
 )
@@ -31,6 +32,7 @@ type colRow struct {
 	At    time.Time
 	Paths []string
 	Times []time.Time
+	Data  []byte
 }
 
 func appendColRow(b *Builder, r colRow) error {
@@ -40,6 +42,7 @@ func appendColRow(b *Builder, r colRow) error {
 	colAt.Append(b, r.At)
 	colPaths.Append(b, r.Paths)
 	colTimes.Append(b, r.Times)
+	colData.Append(b, r.Data)
 	return b.EndRow()
 }
 
@@ -47,8 +50,9 @@ func TestColumnsRoundTrip(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 12, 4, 10, 30, 15, 0, time.UTC)
 	want := []colRow{
-		{ID: 1, Pos: 7, Name: "mux", At: at, Paths: []string{"a.go", "b.go"}, Times: []time.Time{at, at.Add(time.Hour)}},
-		{ID: -2, Pos: 0, At: at.Add(-time.Hour), Paths: []string{}, Times: []time.Time{}},
+		{ID: 1, Pos: 7, Name: "mux", At: at, Paths: []string{"a.go", "b.go"}, Times: []time.Time{at, at.Add(time.Hour)},
+			Data: []byte{1, 0, 0xff}},
+		{ID: -2, Pos: 0, At: at.Add(-time.Hour), Paths: []string{}, Times: []time.Time{}, Data: []byte{}},
 	}
 	b := buckettest.NewFileBucket(t)
 	w, err := NewWriter(t.Context(), b, "cols.arrow", colKind)
@@ -76,7 +80,8 @@ func TestColumnsRoundTrip(t *testing.T) {
 				t.Errorf("row %d: name null = %v", i, colName.IsNull(rec, i))
 			}
 			got = append(got, colRow{ID: colID.Value(rec, i), Pos: colPos.Value(rec, i), Name: colName.Value(rec, i),
-				At: colAt.Value(rec, i), Paths: colPaths.Value(rec, i), Times: colTimes.Value(rec, i)})
+				At: colAt.Value(rec, i), Paths: colPaths.Value(rec, i), Times: colTimes.Value(rec, i),
+				Data: append([]byte{}, colData.Value(rec, i)...)})
 		}
 	}
 	if err := r.Err(); err != nil {
@@ -188,4 +193,41 @@ func TestNewKindTooManyColumns(t *testing.T) {
 		}
 	}()
 	NewKind("wide", 1, cols...)
+}
+
+// TestBuilderMaxBytes checks that binary values end a record once MaxBytes
+// of them are pending, whatever MaxRows says.
+func TestBuilderMaxBytes(t *testing.T) {
+	t.Parallel()
+	b := buckettest.NewFileBucket(t)
+	w, err := NewWriter(t.Context(), b, "bytes.arrow", colKind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bld := w.Builder()
+	bld.MaxBytes = 250 // 100-byte values: records of 3, 3 and 1 rows
+	for i := range 7 {
+		r := colRow{ID: int64(i), Paths: []string{}, Times: []time.Time{}, Data: []byte(strings.Repeat("x", 100))}
+		if err := appendColRow(bld, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(t.Context(), b, "bytes.arrow", NewRegistry(colKind))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var sizes []int64
+	for r.Next() {
+		sizes = append(sizes, r.Record().NumRows())
+	}
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]int64{3, 3, 1}, sizes); diff != "" {
+		t.Errorf("rows per record (-want +got):\n%s", diff)
+	}
 }

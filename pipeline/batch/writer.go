@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 
 	"github.com/apache/arrow/go/v15/arrow"
 	"github.com/apache/arrow/go/v15/arrow/ipc"
@@ -32,6 +33,9 @@ type Info struct {
 // Writer streams Arrow records into one bucket object. Its output goes
 // through a pipe straight into bucket.Put, so the object is never held in
 // memory; the object appears, atomically, only when Close succeeds.
+// Records are IPC-encoded, compressed and written by a goroutine of the
+// Writer's own, one at a time, while the caller builds the next: an error
+// there is returned by a later write or by Close.
 // A Writer is not safe for concurrent use.
 type Writer struct {
 	key     string
@@ -43,6 +47,14 @@ type Writer struct {
 	rows    int64
 	builder *Builder
 	done    bool
+	// records hands records to the encoder goroutine, which IPC-encodes,
+	// compresses and writes them while the caller builds the next one:
+	// on two cores that is most of a batch's writing off the caller's
+	// path. encoded receives the encoder's error when it ends; failed
+	// holds it as soon as it happens, for write to stop early.
+	records chan arrow.Record
+	encoded chan error
+	failed  atomic.Pointer[error]
 	// onDone, set by Run, is called once when Close or Abort is done, with
 	// ok reporting whether the batch was stored.
 	onDone func(info Info, ok bool)
@@ -67,6 +79,7 @@ func NewWriter(ctx context.Context, b bucket.Bucket, key string, kind Kind) (*Wr
 		// record is written: they are recycled too.
 		ipc.WithAllocator(builderAllocator),
 	)
+	w.startEncoder()
 	go func() {
 		err := b.Put(ctx, key, pr)
 		// Unblocks a Write stuck on the pipe when Put gives up early.
@@ -105,11 +118,44 @@ func (w *Writer) write(rec arrow.Record) error {
 		rec = recordWithSchema(w.kind.schema, rec)
 		defer rec.Release()
 	}
-	if err := w.ipc.Write(rec); err != nil {
-		return fmt.Errorf("write batch %q: %w", w.key, err)
+	if err := w.failed.Load(); err != nil {
+		return fmt.Errorf("write batch %q: %w", w.key, *err)
 	}
+	rec.Retain() // the encoder releases it
+	w.records <- rec
 	w.rows += rec.NumRows()
 	return nil
+}
+
+// startEncoder starts the goroutine that writes the records write hands
+// it, one at a time: the channel is unbuffered, so at most one record is
+// being written while the caller builds the next.
+func (w *Writer) startEncoder() {
+	records, encoded := make(chan arrow.Record), make(chan error, 1)
+	w.records, w.encoded = records, encoded
+	go func() {
+		var err error
+		for rec := range records {
+			if err == nil {
+				if err = w.ipc.Write(rec); err != nil {
+					w.failed.Store(&err)
+				}
+			}
+			rec.Release()
+		}
+		encoded <- err
+	}()
+}
+
+// endEncoder waits until the encoder has written every record handed to
+// it, ends it and returns its error. It does nothing the second time.
+func (w *Writer) endEncoder() error {
+	if w.records == nil {
+		return nil
+	}
+	close(w.records)
+	w.records = nil
+	return <-w.encoded
 }
 
 // Close flushes the Builder, ends the stream and waits until the object is
@@ -128,6 +174,11 @@ func (w *Writer) Close() (Info, error) {
 
 func (w *Writer) close() (Info, error) {
 	if err := w.flushBuilder(); err != nil {
+		w.abort(err)
+		return Info{}, err
+	}
+	if err := w.endEncoder(); err != nil {
+		err = fmt.Errorf("write batch %q: %w", w.key, err)
 		w.abort(err)
 		return Info{}, err
 	}
@@ -160,7 +211,9 @@ func (w *Writer) Abort(cause error) {
 func (w *Writer) abort(cause error) {
 	w.release()
 	// Put reads this error from the pipe and, being atomic, stores nothing.
+	// A record the encoder is writing into the pipe fails the same way.
 	w.pipe.CloseWithError(cmp.Or(cause, errAborted))
+	w.endEncoder()
 	<-w.put
 }
 

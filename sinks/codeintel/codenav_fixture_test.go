@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/sightline-dev/sightline/sinks/codeintel/packed"
 	"github.com/sightline-dev/sightline/sinks/pgtest"
 	"github.com/sightline-dev/sightline/sinks/repos"
 )
@@ -23,9 +24,10 @@ var (
 // npm package shapes 1.2.3 with an interface Shape in src/shape.ts, and app,
 // whose upload (root "web") imports Shape from shapes (no version, as
 // lsif-tsc writes it) in main.ts. A third repository, other, imports
-// shapes 2.0.0, which lib does not export. Data is written with SQL as
-// process-uploads would load it: paths are repository-relative, the
-// upload's root included, as lsif.Convert writes them.
+// shapes 2.0.0, which lib does not export. Data is written as
+// process-uploads would load it, ranges and result locations packed:
+// paths are repository-relative, the upload's root included, as
+// lsif.Convert writes them.
 type navFixture struct {
 	db                *pgxpool.Pool
 	lib, app, otherUp int64
@@ -63,35 +65,33 @@ func newNavFixture(t *testing.T) *navFixture {
 	}
 	// lib: `export interface Shape {` at 0:17-0:22 inside a block 0:0-5:1
 	// that has a hover of its own; used in src/use.ts at 3:4-3:9.
-	exec(`INSERT INTO lsif_ranges (upload_id, path, start_line, start_character, end_line, end_character,
-			definition_result, reference_result, hover_id, monikers) VALUES
-		($1, 'src/shape.ts', 0, 17, 0, 22, 1, 2, 1, '{export:npm:shapes:Shape}'),
-		($1, 'src/shape.ts', 0, 0, 5, 1, 0, 0, 2, '{}'),
-		($1, 'src/use.ts', 3, 4, 3, 9, 1, 2, 1, '{export:npm:shapes:Shape}')`, f.lib)
+	insertDocument(t, db, f.lib, "src/shape.ts",
+		rng(0, 17, 0, 22, 1, 2, 1, "export:npm:shapes:Shape"),
+		rng(0, 0, 5, 1, 0, 0, 2))
+	insertDocument(t, db, f.lib, "src/use.ts", rng(3, 4, 3, 9, 1, 2, 1, "export:npm:shapes:Shape"))
 	exec(`INSERT INTO lsif_hovers VALUES ($1, 1, 'interface Shape'), ($1, 2, 'the shapes module')`, f.lib)
-	exec(`INSERT INTO lsif_result_locations VALUES
-		($1, 1, 'definitions', 'src/shape.ts', 0, 17, 0, 22),
-		($1, 2, 'references', 'src/shape.ts', 0, 17, 0, 22),
-		($1, 2, 'references', 'src/use.ts', 3, 4, 3, 9)`, f.lib)
-	exec(`INSERT INTO lsif_moniker_results VALUES
-		($1, 'definitions', 'npm', 'shapes:Shape', 1), ($1, 'references', 'npm', 'shapes:Shape', 2)`, f.lib)
+	insertResults(t, db, f.lib,
+		packed.Result{ID: 1, Kind: packed.Definitions, Locations: []packed.Location{at("src/shape.ts", 0, 17, 0, 22)}},
+		packed.Result{ID: 2, Kind: packed.References, Locations: []packed.Location{
+			at("src/shape.ts", 0, 17, 0, 22), at("src/use.ts", 3, 4, 3, 9)}})
+	exec(`INSERT INTO lsif_moniker_results (upload_id, scheme, identifier, definition_result, reference_result)
+		VALUES ($1, 'npm', 'shapes:Shape', 1, 2)`, f.lib)
 	exec(`INSERT INTO lsif_packages VALUES ($1, 'npm', 'npm', 'shapes', '1.2.3')`, f.lib)
 
 	// app (root web/): `import { Shape } from "shapes"` at 2:9-2:14, used
 	// at 4:1-4:6; no definition result, no hover.
-	exec(`INSERT INTO lsif_ranges (upload_id, path, start_line, start_character, end_line, end_character,
-			definition_result, reference_result, hover_id, monikers) VALUES
-		($1, 'web/main.ts', 2, 9, 2, 14, 0, 5, 0, '{import:npm:shapes:Shape}'),
-		($1, 'web/main.ts', 4, 1, 4, 6, 0, 5, 0, '{import:npm:shapes:Shape}')`, f.app)
-	exec(`INSERT INTO lsif_result_locations VALUES
-		($1, 5, 'references', 'web/main.ts', 2, 9, 2, 14),
-		($1, 5, 'references', 'web/main.ts', 4, 1, 4, 6)`, f.app)
-	exec(`INSERT INTO lsif_moniker_results VALUES ($1, 'references', 'npm', 'shapes:Shape', 5)`, f.app)
+	insertDocument(t, db, f.app, "web/main.ts",
+		rng(2, 9, 2, 14, 0, 5, 0, "import:npm:shapes:Shape"),
+		rng(4, 1, 4, 6, 0, 5, 0, "import:npm:shapes:Shape"))
+	insertResults(t, db, f.app, packed.Result{ID: 5, Kind: packed.References, Locations: []packed.Location{
+		at("web/main.ts", 2, 9, 2, 14), at("web/main.ts", 4, 1, 4, 6)}})
+	exec(`INSERT INTO lsif_moniker_results (upload_id, scheme, identifier, reference_result) VALUES ($1, 'npm', 'shapes:Shape', 5)`, f.app)
 	exec(`INSERT INTO lsif_package_references VALUES ($1, 'npm', 'npm', 'shapes', '', '{shapes:Shape}')`, f.app)
 
 	// other imports shapes 2.0.0: no upload exports that version.
-	exec(`INSERT INTO lsif_result_locations VALUES ($1, 9, 'references', 'x.ts', 0, 0, 0, 5)`, f.otherUp)
-	exec(`INSERT INTO lsif_moniker_results VALUES ($1, 'references', 'npm', 'shapes:Shape', 9)`, f.otherUp)
+	insertResults(t, db, f.otherUp, packed.Result{ID: 9, Kind: packed.References,
+		Locations: []packed.Location{at("x.ts", 0, 0, 0, 5)}})
+	exec(`INSERT INTO lsif_moniker_results (upload_id, scheme, identifier, reference_result) VALUES ($1, 'npm', 'shapes:Shape', 9)`, f.otherUp)
 	exec(`INSERT INTO lsif_package_references VALUES ($1, 'npm', 'npm', 'shapes', '2.0.0', '{shapes:Shape}')`, f.otherUp)
 
 	exec(`INSERT INTO lsif_nearest_uploads

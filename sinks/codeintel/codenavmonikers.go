@@ -77,26 +77,44 @@ func (n *navigator) monikerLocations(uploads []navUpload, m navMoniker, kind str
 	if len(uploads) == 0 {
 		return nil, nil
 	}
-	byID := make(map[int64]navUpload, len(uploads))
-	for _, u := range uploads {
-		byID[u.ID] = u
-	}
 	rows, err := n.db.Query(n.ctx, `
-		SELECT l.upload_id, l.path, l.start_line, l.start_character, l.end_line, l.end_character
-		FROM lsif_moniker_results m
-		JOIN lsif_result_locations l ON l.upload_id = m.upload_id AND l.result_id = m.result_id AND l.kind = m.kind
-		WHERE m.upload_id = ANY ($1) AND m.scheme = $2 AND m.identifier = $3 AND m.kind = $4
-		ORDER BY array_position($1, l.upload_id), l.path, l.start_line, l.start_character, l.end_line, l.end_character`,
-		uploadIDs(uploads), m.scheme, m.identifier, kind)
+		SELECT upload_id, definition_result, reference_result FROM lsif_moniker_results
+		WHERE upload_id = ANY ($1) AND hashtextextended(identifier, 0) = hashtextextended($3, 0)
+		  AND scheme = $2 AND identifier = $3`,
+		uploadIDs(uploads), m.scheme, m.identifier)
 	if err != nil {
 		return nil, fmt.Errorf("%s of %s:%s: %w", kind, m.scheme, m.identifier, err)
 	}
-	out, err := pgx.CollectRows(rows, scanLocation(byID))
-	if err != nil {
+	ids := make(map[int64][]int32)
+	var (
+		upload   int64
+		def, ref int32
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&upload, &def, &ref}, func() error {
+		id := def
+		if kind == "references" {
+			id = ref
+		}
+		if id != 0 {
+			ids[upload] = append(ids[upload], id)
+		}
+		return nil
+	}); err != nil {
 		return nil, fmt.Errorf("%s of %s:%s: %w", kind, m.scheme, m.identifier, err)
 	}
-	// Several results of a moniker may share a location.
-	return slices.Compact(out), nil
+	var out []Location
+	for _, u := range uploads {
+		if len(ids[u.ID]) == 0 {
+			continue
+		}
+		locs, err := n.results(u, ids[u.ID], kind)
+		if err != nil {
+			return nil, fmt.Errorf("%s of %s:%s in %s: %w", kind, m.scheme, m.identifier, u, err)
+		}
+		// Several results of a moniker may share a location.
+		out = append(out, slices.Compact(locs)...)
+	}
+	return out, nil
 }
 
 // crossReferences returns the references of moniker m of upload u found in

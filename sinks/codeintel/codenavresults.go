@@ -1,12 +1,15 @@
 package codeintel
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/sightline-dev/sightline/sinks/codeintel/packed"
 )
 
 // navRange is a range of an upload at the queried position.
@@ -18,7 +21,7 @@ type navRange struct {
 	monikers         []navMoniker
 }
 
-// navMoniker is a parsed "kind:scheme:identifier" of lsif_ranges.monikers.
+// navMoniker is a parsed "kind:scheme:identifier" of a packed range.
 type navMoniker struct {
 	kind, scheme, identifier string
 }
@@ -36,61 +39,105 @@ func parseMonikers(ss []string) []navMoniker {
 }
 
 // rangesAt returns the upload's ranges in path that contain pos, innermost
-// first. A range contains the positions from its start to its end,
-// inclusive, so a cursor just after a name is on it.
+// first (the latest start first, then the earliest end). A range contains
+// the positions from its start to its end, inclusive, so a cursor just
+// after a name is on it.
 func (n *navigator) rangesAt(u navUpload, path string, pos Position) ([]navRange, error) {
-	rows, err := n.db.Query(n.ctx, `
-		SELECT definition_result, reference_result, hover_id, monikers FROM lsif_ranges
-		WHERE upload_id = $1 AND path = $2 AND start_line <= $3 AND end_line >= $3
-		  AND (start_line < $3 OR start_character <= $4) AND (end_line > $3 OR end_character >= $4)
-		ORDER BY start_line DESC, start_character DESC, end_line, end_character`, u.ID, path, pos.Line, pos.Character)
+	rows, err := n.db.Query(n.ctx, `SELECT data FROM lsif_documents WHERE upload_id = $1 AND path = $2`, u.ID, path)
 	if err != nil {
 		return nil, fmt.Errorf("ranges of %s at %s: %w", u, path, err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (navRange, error) {
-		r := navRange{upload: u}
-		var monikers []string
-		err := row.Scan(&r.definitionResult, &r.referenceResult, &r.hoverID, &monikers)
-		r.monikers = parseMonikers(monikers)
-		return r, err
-	})
+	docs, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
 	if err != nil {
 		return nil, fmt.Errorf("ranges of %s at %s: %w", u, path, err)
+	}
+	var found []packed.Range
+	for _, data := range docs {
+		ranges, err := packed.DecodeDocument(data)
+		if err != nil {
+			return nil, fmt.Errorf("ranges of %s at %s: %w", u, path, err)
+		}
+		for _, r := range ranges {
+			if r.Contains(int32(pos.Line), int32(pos.Character)) {
+				found = append(found, r)
+			}
+		}
+	}
+	slices.SortStableFunc(found, func(a, b packed.Range) int {
+		return cmp.Or(cmp.Compare(b.StartLine, a.StartLine), cmp.Compare(b.StartCharacter, a.StartCharacter),
+			cmp.Compare(a.EndLine, b.EndLine), cmp.Compare(a.EndCharacter, b.EndCharacter))
+	})
+	out := make([]navRange, len(found))
+	for i, r := range found {
+		out[i] = navRange{upload: u, definitionResult: r.DefinitionResult, referenceResult: r.ReferenceResult,
+			hoverID: r.HoverID, monikers: parseMonikers(r.Monikers)}
 	}
 	return out, nil
 }
+
+// resultKinds are the packed kinds of "definitions" and "references".
+var resultKinds = map[string]byte{"definitions": packed.Definitions, "references": packed.References}
 
 // resultLocations returns the locations of a definition or reference
-// result of u.
+// result of u, sorted by path and range.
 func (n *navigator) resultLocations(u navUpload, kind string, id int32) ([]Location, error) {
-	rows, err := n.db.Query(n.ctx, `
-		SELECT upload_id, path, start_line, start_character, end_line, end_character FROM lsif_result_locations
-		WHERE upload_id = $1 AND result_id = $2 AND kind = $3
-		ORDER BY path, start_line, start_character`, u.ID, id, kind)
+	locs, err := n.results(u, []int32{id}, kind)
 	if err != nil {
 		return nil, fmt.Errorf("%s result %d of %s: %w", kind, id, u, err)
 	}
-	out, err := pgx.CollectRows(rows, scanLocation(map[int64]navUpload{u.ID: u}))
-	if err != nil {
-		return nil, fmt.Errorf("%s result %d of %s: %w", kind, id, u, err)
+	return locs, nil
+}
+
+// results returns the locations of u's results ids of kind, sorted by
+// path and range (repeats kept): it reads each chunk holding one of them
+// once.
+func (n *navigator) results(u navUpload, ids []int32, kind string) ([]Location, error) {
+	want := make(map[int32]bool, len(ids))
+	var chunks []int32
+	for _, id := range ids {
+		want[id] = true
+		chunks = append(chunks, packed.Chunk(id))
 	}
+	slices.Sort(chunks)
+	rows, err := n.db.Query(n.ctx, `SELECT chunk, data FROM lsif_result_chunks WHERE upload_id = $1 AND chunk = ANY ($2)`,
+		u.ID, slices.Compact(chunks))
+	if err != nil {
+		return nil, err
+	}
+	var (
+		out   []Location
+		chunk int32
+		data  []byte
+	)
+	_, err = pgx.ForEachRow(rows, []any{&chunk, &data}, func() error {
+		results, err := packed.DecodeChunk(data)
+		if err != nil {
+			return fmt.Errorf("chunk %d: %w", chunk, err)
+		}
+		for _, r := range results {
+			if !want[r.ID] || r.Kind != resultKinds[kind] {
+				continue
+			}
+			for _, l := range r.Locations {
+				out = append(out, u.location(l.Path, Range{
+					Start: Position{Line: int(l.StartLine), Character: int(l.StartCharacter)},
+					End:   Position{Line: int(l.EndLine), Character: int(l.EndCharacter)}}))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(out, compareLocations)
 	return out, nil
 }
 
-// scanLocation scans (upload id, path, range) into a location of that
-// upload, one of uploads.
-func scanLocation(uploads map[int64]navUpload) pgx.RowToFunc[Location] {
-	return func(row pgx.CollectableRow) (Location, error) {
-		var (
-			id   int64
-			path string
-			r    Range
-		)
-		if err := row.Scan(&id, &path, &r.Start.Line, &r.Start.Character, &r.End.Line, &r.End.Character); err != nil {
-			return Location{}, err
-		}
-		return uploads[id].location(path, r), nil
-	}
+// compareLocations orders locations of one upload by path and range.
+func compareLocations(a, b Location) int {
+	return cmp.Or(strings.Compare(a.Path, b.Path),
+		cmp.Compare(a.Range.Start.Line, b.Range.Start.Line), cmp.Compare(a.Range.Start.Character, b.Range.Start.Character),
+		cmp.Compare(a.Range.End.Line, b.Range.End.Line), cmp.Compare(a.Range.End.Character, b.Range.End.Character))
 }
 
 // definitions implements CodenavDefinitions.

@@ -124,7 +124,7 @@ func (n *navigator) noRangeReason(uploads []navUpload, q CodenavQuery) string {
 	var indexed []navUpload
 	for _, u := range uploads {
 		var ok bool
-		err := n.db.QueryRow(n.ctx, `SELECT EXISTS (SELECT 1 FROM lsif_ranges WHERE upload_id = $1 AND path = $2)`,
+		err := n.db.QueryRow(n.ctx, `SELECT EXISTS (SELECT 1 FROM lsif_documents WHERE upload_id = $1 AND path = $2)`,
 			u.ID, q.Path).Scan(&ok)
 		if err == nil && ok {
 			indexed = append(indexed, u)

@@ -19,44 +19,42 @@ func newPosition() position {
 // uploadID is every kind's first column: the upload a row belongs to.
 var uploadID = batch.Int64("upload_id")
 
-// The columns of each kind, named for the kind (range, hover, result,
+// The columns of each kind, named for the kind (document, hover, chunk,
 // moniker, diagnostic, pkg, pkgRef), and the kinds: one per table.
 var (
-	rangePath       = batch.String("path")
-	rangePos        = newPosition()
-	rangeDefinition = batch.Int32("definition_result")
-	rangeReference  = batch.Int32("reference_result")
-	rangeHover      = batch.Int32("hover_id")
-	rangeMonikers   = batch.StringList("monikers")
-	// RangeKind holds lsif_ranges: one row per range of a document.
-	RangeKind = batch.NewKind("lsif-range", 1, uploadID, rangePath,
-		rangePos.startLine, rangePos.startCharacter, rangePos.endLine, rangePos.endCharacter,
-		rangeDefinition, rangeReference, rangeHover, rangeMonikers)
+	documentPath   = batch.String("path")
+	documentRanges = batch.Int32("ranges")
+	documentData   = batch.Bytes("data")
+	// DocumentKind holds lsif_documents: one row per document with
+	// ranges, holding all of them in packed's encoding.
+	DocumentKind = batch.NewKind("lsif-document", 1, uploadID, documentPath, documentRanges, documentData)
 
 	hoverID   = batch.Int32("hover_id")
 	hoverText = batch.String("text")
 	// HoverKind holds lsif_hovers: one row per hover text.
 	HoverKind = batch.NewKind("lsif-hover", 1, uploadID, hoverID, hoverText)
 
-	resultID   = batch.Int32("result_id")
-	resultKind = batch.String("kind")
-	resultPath = batch.String("path")
-	resultPos  = newPosition()
-	// ResultLocationKind holds lsif_result_locations: one row per location
-	// of a definition or reference result.
-	ResultLocationKind = batch.NewKind("lsif-result-location", 1, uploadID, resultID, resultKind, resultPath,
-		resultPos.startLine, resultPos.startCharacter, resultPos.endLine, resultPos.endCharacter)
+	chunkID        = batch.Int32("chunk")
+	chunkResults   = batch.Int32("results")
+	chunkLocations = batch.Int32("locations")
+	chunkData      = batch.Bytes("data")
+	// ResultChunkKind holds lsif_result_chunks: one row per chunk of
+	// packed.ResultsPerChunk result ids, holding those results' locations
+	// in packed's encoding.
+	ResultChunkKind = batch.NewKind("lsif-result-chunk", 1, uploadID, chunkID, chunkResults, chunkLocations, chunkData)
 
-	monikerKind       = batch.String("kind")
 	monikerScheme     = batch.String("scheme")
 	monikerIdentifier = batch.String("identifier")
-	monikerResult     = batch.Int32("result_id")
-	// MonikerResultKind holds lsif_moniker_results: one row per result
-	// holding a moniker's definitions or references. Code navigation reads
-	// a moniker's locations through these results' lsif_result_locations
-	// rows, so that no location is stored twice.
-	MonikerResultKind = batch.NewKind("lsif-moniker-result", 1, uploadID, monikerKind, monikerScheme, monikerIdentifier,
-		monikerResult)
+	monikerDefinition = batch.Int32("definition_result")
+	monikerReference  = batch.Int32("reference_result")
+	// MonikerResultKind holds lsif_moniker_results: for one moniker
+	// (scheme, identifier), a definition result and a reference result
+	// holding its locations (0: none; a moniker with several results of a
+	// kind has several rows). Code navigation reads a moniker's locations
+	// through these results' chunks, so that no location is stored twice.
+	// Version 1 had a row per kind.
+	MonikerResultKind = batch.NewKind("lsif-moniker-result", 2, uploadID, monikerScheme, monikerIdentifier,
+		monikerDefinition, monikerReference)
 
 	diagnosticPath     = batch.String("path")
 	diagnosticSeverity = batch.Int32("severity")
@@ -88,7 +86,7 @@ var (
 // Kinds are the batch kinds BatchSink writes, in the order it creates them
 // (so in the run's manifest): the ones with the most rows first, for a
 // concurrent load to start them first.
-var Kinds = []batch.Kind{RangeKind, ResultLocationKind, MonikerResultKind, HoverKind, DiagnosticKind, PackageKind, PackageRefKind}
+var Kinds = []batch.Kind{MonikerResultKind, HoverKind, ResultChunkKind, DocumentKind, DiagnosticKind, PackageKind, PackageRefKind}
 
 // upsert is a target that COPYs into a staging copy of table and inserts
 // what is not there yet: packages have primary keys, and a dump may name
@@ -116,8 +114,8 @@ type kindTable struct {
 // ordinals: unique within an upload.
 var kindTables = []kindTable{
 	{HoverKind, "lsif_hovers", false},
-	{ResultLocationKind, "lsif_result_locations", false},
-	{RangeKind, "lsif_ranges", false},
+	{ResultChunkKind, "lsif_result_chunks", false},
+	{DocumentKind, "lsif_documents", false},
 	{MonikerResultKind, "lsif_moniker_results", false},
 	{DiagnosticKind, "lsif_diagnostics", false},
 	{PackageKind, "lsif_packages", true},

@@ -12,5 +12,5 @@ import (
 // version must keep its fields.
 func TestKindSchemas(t *testing.T) {
 	t.Parallel()
-	batchtest.CheckSchemas(t, codeintel.RangeKind, codeintel.HoverKind, codeintel.ResultLocationKind, codeintel.MonikerResultKind, codeintel.PackageKind, codeintel.DiagnosticKind, codeintel.PackageRefKind)
+	batchtest.CheckSchemas(t, codeintel.DocumentKind, codeintel.HoverKind, codeintel.ResultChunkKind, codeintel.MonikerResultKind, codeintel.PackageKind, codeintel.DiagnosticKind, codeintel.PackageRefKind)
 }

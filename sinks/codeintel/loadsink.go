@@ -7,6 +7,7 @@ import (
 
 	"github.com/sightline-dev/sightline/pipeline/batch"
 	"github.com/sightline-dev/sightline/sinks/apidocs"
+	"github.com/sightline-dev/sightline/sinks/codeintel/packed"
 	"github.com/sightline-dev/sightline/sources/lsif"
 )
 
@@ -24,6 +25,14 @@ type BatchSink struct {
 	monBuf []byte
 	mon    [][]byte
 	docs   int32 // the DocEntry calls so far: the next entry's ordinal
+	// doc packs a document's ranges; chunk packs the results of the
+	// chunk chunkID (chunkLocs locations so far) until a result of
+	// another chunk comes or Close.
+	doc       packed.DocumentWriter
+	chunk     packed.ChunkWriter
+	chunkID   int32
+	chunkLocs int32
+	moniker   pendingMoniker
 }
 
 // SinkKinds are the kinds BatchSink writes: Kinds, then the API docs
@@ -63,6 +72,10 @@ func (s *BatchSink) builder(k batch.Kind) *batch.Builder {
 
 // Close stores every batch; on error the others are aborted.
 func (s *BatchSink) Close() error {
+	if err := errors.Join(s.endChunk(), s.endMoniker()); err != nil {
+		s.Abort(err)
+		return err
+	}
 	var errs []error
 	for _, w := range s.writers {
 		if len(errs) > 0 {
@@ -90,6 +103,11 @@ func (s *BatchSink) start(k batch.Kind) *batch.Builder {
 	return b
 }
 
+// pos returns r as packed takes it.
+func pos(r lsif.Range) [4]int32 {
+	return [4]int32{r.StartLine, r.StartCharacter, r.EndLine, r.EndCharacter}
+}
+
 func (p position) append(b *batch.Builder, r lsif.Range) {
 	p.startLine.Append(b, r.StartLine)
 	p.startCharacter.Append(b, r.StartCharacter)
@@ -105,39 +123,61 @@ func (s *BatchSink) Hover(h lsif.Hover) error {
 	return b.EndRow()
 }
 
-// Result implements lsif.Sink.
+// Result implements lsif.Sink. Results come in id order, so the results
+// of a chunk come one after the other: a chunk's row is written when a
+// result of the next chunk comes. (Were a chunk's results to come in two
+// runs, each run would be a row of its own, and readers read both.)
 func (s *BatchSink) Result(r lsif.Result) error {
-	for _, loc := range r.Locations {
-		b := s.start(ResultLocationKind)
-		resultID.Append(b, r.ID)
-		resultKind.Append(b, r.Kind.String())
-		resultPath.Append(b, loc.Path)
-		resultPos.append(b, loc.Range)
-		if err := b.EndRow(); err != nil {
+	if c := packed.Chunk(r.ID); s.chunk.Results() == 0 || c != s.chunkID {
+		if err := s.endChunk(); err != nil {
 			return err
 		}
+		s.chunkID = c
 	}
+	s.chunk.AddResult(r.ID, byte(r.Kind), len(r.Locations))
+	for _, loc := range r.Locations {
+		s.chunk.AddLocation(loc.Path, pos(loc.Range))
+	}
+	s.chunkLocs += int32(len(r.Locations))
 	return nil
 }
 
-// Document implements lsif.Sink.
+// endChunk writes the row of the chunk being packed, if any, and starts
+// the next.
+func (s *BatchSink) endChunk() error {
+	if s.chunk.Results() == 0 {
+		return nil
+	}
+	b := s.start(ResultChunkKind)
+	chunkID.Append(b, s.chunkID)
+	chunkResults.Append(b, int32(s.chunk.Results()))
+	chunkLocations.Append(b, s.chunkLocs)
+	chunkData.Append(b, s.chunk.Bytes())
+	s.chunk.Reset()
+	s.chunkLocs = 0
+	return b.EndRow()
+}
+
+// Document implements lsif.Sink: a document with ranges is a row of
+// DocumentKind (one without has none: code navigation tells "no data in
+// this file" from "no symbol here" by the row), its diagnostics rows of
+// DiagnosticKind.
 func (s *BatchSink) Document(d lsif.Document) error {
 	if err := s.diagnostics(d); err != nil {
 		return err
 	}
-	for _, r := range d.Ranges {
-		b := s.start(RangeKind)
-		rangePath.Append(b, d.Path)
-		rangePos.append(b, r.Range)
-		rangeDefinition.Append(b, r.DefinitionResultID)
-		rangeReference.Append(b, r.ReferenceResultID)
-		rangeHover.Append(b, r.HoverID)
-		rangeMonikers.AppendBytes(b, s.monikerStrings(r.Monikers))
-		if err := b.EndRow(); err != nil {
-			return err
-		}
+	if len(d.Ranges) == 0 {
+		return nil
 	}
-	return nil
+	s.doc.Reset()
+	for _, r := range d.Ranges {
+		s.doc.AddRange(pos(r.Range), r.DefinitionResultID, r.ReferenceResultID, r.HoverID, s.monikerStrings(r.Monikers))
+	}
+	b := s.start(DocumentKind)
+	documentPath.Append(b, d.Path)
+	documentRanges.Append(b, int32(len(d.Ranges)))
+	documentData.Append(b, s.doc.Bytes())
+	return b.EndRow()
 }
 
 func (s *BatchSink) diagnostics(d lsif.Document) error {
@@ -156,7 +196,7 @@ func (s *BatchSink) diagnostics(d lsif.Document) error {
 	return nil
 }
 
-// MonikerString is how lsif_ranges.monikers spells a moniker:
+// MonikerString is how a packed document spells a moniker:
 // "kind:scheme:identifier".
 func MonikerString(m lsif.Moniker) string {
 	return string(appendMoniker(nil, m))
@@ -186,19 +226,57 @@ func (s *BatchSink) monikerStrings(ms []lsif.Moniker) [][]byte {
 	return s.mon
 }
 
-// MonikerResults implements lsif.Sink.
+// MonikerResults implements lsif.Sink. Both converters deliver a
+// moniker's kinds one after the other, so its definition and reference
+// results are held until another moniker comes (or Close) and written
+// side by side: a row per moniker, not per kind. (Kinds of one moniker
+// delivered apart would be rows of their own, which readers read too.)
 func (s *BatchSink) MonikerResults(m lsif.MonikerResults) error {
-	for _, id := range m.ResultIDs {
+	p := &s.moniker
+	if p.scheme != m.Scheme || p.identifier != m.Identifier {
+		if err := s.endMoniker(); err != nil {
+			return err
+		}
+		p.scheme, p.identifier = m.Scheme, m.Identifier
+	}
+	if m.Kind == lsif.References {
+		p.references = append(p.references, m.ResultIDs...)
+	} else {
+		p.definitions = append(p.definitions, m.ResultIDs...)
+	}
+	return nil
+}
+
+// pendingMoniker is the moniker whose results MonikerResults holds.
+type pendingMoniker struct {
+	scheme, identifier      string
+	definitions, references []int32
+}
+
+// endMoniker writes the rows of the moniker MonikerResults holds, if any:
+// the i-th row pairs its i-th definition and reference results.
+func (s *BatchSink) endMoniker() error {
+	p := &s.moniker
+	for i := range max(len(p.definitions), len(p.references)) {
 		b := s.start(MonikerResultKind)
-		monikerKind.Append(b, m.Kind.String())
-		monikerScheme.Append(b, m.Scheme)
-		monikerIdentifier.Append(b, m.Identifier)
-		monikerResult.Append(b, id)
+		monikerScheme.Append(b, p.scheme)
+		monikerIdentifier.Append(b, p.identifier)
+		monikerDefinition.Append(b, at(p.definitions, i))
+		monikerReference.Append(b, at(p.references, i))
 		if err := b.EndRow(); err != nil {
 			return err
 		}
 	}
+	p.definitions, p.references = p.definitions[:0], p.references[:0]
 	return nil
+}
+
+// at returns ids[i], or 0 past its end.
+func at(ids []int32, i int) int32 {
+	if i < len(ids) {
+		return ids[i]
+	}
+	return 0
 }
 
 func (s *BatchSink) appendPackage(k batch.Kind, p lsif.Package) *batch.Builder {

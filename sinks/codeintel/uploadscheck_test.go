@@ -21,7 +21,7 @@ func TestUploadsCheckData(t *testing.T) {
 	id := newUploadWithRows(t, db, "a")
 	exec(t, db, `INSERT INTO lsif_packages (upload_id, scheme, manager, name, version) VALUES ($1, 'npm', 'npm', 'a', '1.0.0')`, id)
 
-	rows := map[batch.Kind]int64{codeintel.HoverKind: 1, codeintel.ResultLocationKind: 1, codeintel.RangeKind: 1,
+	rows := map[batch.Kind]int64{codeintel.HoverKind: 1, codeintel.ResultChunkKind: 1, codeintel.DocumentKind: 1,
 		codeintel.MonikerResultKind: 1, codeintel.PackageKind: 1}
 	tests := []struct {
 		name   string
@@ -30,8 +30,10 @@ func TestUploadsCheckData(t *testing.T) {
 	}{
 		{name: "all rows there"},
 		{name: "repeated packages collapsed", change: map[batch.Kind]int64{codeintel.PackageKind: 3}},
-		{name: "ranges missing", change: map[batch.Kind]int64{codeintel.RangeKind: 4},
-			want: "lsif_ranges has 1, the batches 4"},
+		{name: "documents missing", change: map[batch.Kind]int64{codeintel.DocumentKind: 4},
+			want: "lsif_documents has 1, the batches 4"},
+		{name: "result chunks missing", change: map[batch.Kind]int64{codeintel.ResultChunkKind: 2},
+			want: "lsif_result_chunks has 1, the batches 2"},
 		{name: "a batch skipped", change: map[batch.Kind]int64{codeintel.HoverKind: -1},
 			want: "lsif_hovers has 1, the batches 0"},
 		{name: "packages missing", change: map[batch.Kind]int64{codeintel.PackageRefKind: 2},

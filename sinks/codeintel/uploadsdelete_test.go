@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/sightline-dev/sightline/sinks/codeintel/packed"
 	"github.com/sightline-dev/sightline/sinks/pgtest"
 	"github.com/sightline-dev/sightline/sinks/repos"
 )
@@ -14,8 +15,8 @@ import (
 // TestDeletedUploadsLoseTheirRows checks the statement trigger that stands
 // in for the bulk tables' foreign keys (dropped so that COPY does not check
 // every row): deleting an upload, directly or through its repository,
-// deletes its ranges, hovers, result and moniker locations, and nothing of
-// the other uploads.
+// deletes its documents, hovers, result chunks and moniker results, and
+// nothing of the other uploads.
 func TestDeletedUploadsLoseTheirRows(t *testing.T) {
 	t.Parallel()
 	db := pgtest.NewDB(t)
@@ -53,18 +54,16 @@ func newUploadWithRows(t *testing.T, db *pgxpool.Pool, name string) int64 {
 		VALUES ($1, $2, 'completed', 1, $3) RETURNING id`, r.ID, commit, "uploads/"+name).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	exec(t, db, `INSERT INTO lsif_ranges (upload_id, path, start_line, start_character, end_line, end_character)
-		VALUES ($1, 'a.ts', 0, 0, 0, 1)`, id)
+	insertDocument(t, db, id, "a.ts", rng(0, 0, 0, 1, 0, 0, 0))
 	exec(t, db, `INSERT INTO lsif_hovers (upload_id, hover_id, text) VALUES ($1, 1, 'hover')`, id)
-	exec(t, db, `INSERT INTO lsif_result_locations (upload_id, result_id, kind, path, start_line, start_character, end_line, end_character)
-		VALUES ($1, 1, 'definitions', 'a.ts', 0, 0, 0, 1)`, id)
-	exec(t, db, `INSERT INTO lsif_moniker_results (upload_id, kind, scheme, identifier, result_id)
-		VALUES ($1, 'definitions', 'npm', 'x', 1)`, id)
+	insertResults(t, db, id, packed.Result{ID: 1, Kind: packed.Definitions, Locations: []packed.Location{at("a.ts", 0, 0, 0, 1)}})
+	exec(t, db, `INSERT INTO lsif_moniker_results (upload_id, scheme, identifier, definition_result)
+		VALUES ($1, 'npm', 'x', 1)`, id)
 	return id
 }
 
 // bulkTables are the tables without a foreign key to lsif_uploads.
-var bulkTables = []string{"lsif_ranges", "lsif_hovers", "lsif_result_locations", "lsif_moniker_results"}
+var bulkTables = []string{"lsif_documents", "lsif_hovers", "lsif_result_chunks", "lsif_moniker_results"}
 
 // wantRows checks that upload id has n rows in each bulk table.
 func wantRows(t *testing.T, db *pgxpool.Pool, id int64, n int) {

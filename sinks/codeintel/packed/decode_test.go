@@ -1,0 +1,227 @@
+package packed_test
+
+import (
+	"encoding/binary"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/sightline-dev/sightline/sinks/codeintel/packed"
+)
+
+// decoders are both decoders, giving how many items they decoded.
+var decoders = map[string]func([]byte) (int, error){
+	"document": func(b []byte) (int, error) { r, err := packed.DecodeDocument(b); return len(r), err },
+	"chunk":    func(b []byte) (int, error) { r, err := packed.DecodeChunk(b); return len(r), err },
+}
+
+// TestDecodeTruncated cuts valid encodings at every byte offset: each cut
+// must be refused with an error wrapping ErrCorrupt (never a panic), or
+// decode to a prefix of what was encoded.
+func TestDecodeTruncated(t *testing.T) {
+	t.Parallel()
+	var dw packed.DocumentWriter
+	for name, want := range documents {
+		data := encodeDocument(&dw, want)
+		for n := range len(data) {
+			got, err := packed.DecodeDocument(data[:n])
+			if err != nil {
+				if !errors.Is(err, packed.ErrCorrupt) || !strings.Contains(err.Error(), "document") {
+					t.Errorf("document %s cut at %d: error %q does not wrap ErrCorrupt or name a document", name, n, err)
+				}
+				continue
+			}
+			if diff := cmp.Diff(want[:min(len(got), len(want))], got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("document %s cut at %d decodes to other ranges (-prefix +got):\n%s", name, n, diff)
+			}
+		}
+	}
+	var cw packed.ChunkWriter
+	for name, want := range chunks {
+		data := encodeChunk(&cw, want)
+		for n := range len(data) {
+			got, err := packed.DecodeChunk(data[:n])
+			if err != nil {
+				if !errors.Is(err, packed.ErrCorrupt) || !strings.Contains(err.Error(), "result chunk") {
+					t.Errorf("chunk %s cut at %d: error %q does not wrap ErrCorrupt or name a result chunk", name, n, err)
+				}
+				continue
+			}
+			if diff := cmp.Diff(want[:min(len(got), len(want))], got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("chunk %s cut at %d decodes to other results (-prefix +got):\n%s", name, n, diff)
+			}
+		}
+	}
+}
+
+// enc builds an encoding by hand: each argument an unsigned count or
+// index (uint64), a signed number (int64), a byte or a string (its
+// length and bytes).
+func enc(parts ...any) []byte {
+	var b []byte
+	for _, p := range parts {
+		switch p := p.(type) {
+		case uint64:
+			b = binary.AppendUvarint(b, p)
+		case int64:
+			b = binary.AppendVarint(b, p)
+		case byte:
+			b = append(b, p)
+		case string:
+			b = binary.AppendUvarint(b, uint64(len(p)))
+			b = append(b, p...)
+		}
+	}
+	return b
+}
+
+const v = byte(packed.Version)
+
+var (
+	doc0 = []any{v, uint64(1), uint64(0), "m", uint64(0), uint64(1), int64(1), int64(2), int64(0), int64(4), int64(5), int64(6), int64(7)}
+	// loc0 is a location in path 0, lines 1-1.
+	loc0 = []any{uint64(0), int64(1), int64(2), int64(0), int64(4)}
+)
+
+func cat(parts ...[]any) []any {
+	var out []any
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// TestDecodeCorrupt checks that each kind of corruption is refused with
+// an error wrapping ErrCorrupt that says what is wrong.
+func TestDecodeCorrupt(t *testing.T) {
+	t.Parallel()
+	for _, tc := range corrupt {
+		_, err := decoders[tc.decoder](tc.data)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want == "":
+		case err == nil:
+			t.Errorf("%s: decoded %x without an error, want %q", tc.name, tc.data, tc.want)
+		case !errors.Is(err, packed.ErrCorrupt) || !strings.Contains(err.Error(), tc.want):
+			t.Errorf("%s: error %q, want one wrapping ErrCorrupt and saying %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// corrupt are encodings built by hand, for a decoder, with what its error
+// must say ("" for a valid one).
+var corrupt = []struct {
+	name, decoder string
+	data          []byte
+	want          string
+}{
+	{"valid document", "document", enc(cat(doc0, []any{uint64(1), uint64(0)})...), ""},
+	{"empty document", "document", nil, "truncated"},
+	{"document version", "document", enc(byte(2), uint64(0), uint64(0)), "version 2, want 1"},
+	{"moniker index out of the table", "document", enc(cat(doc0, []any{uint64(1), uint64(1)})...),
+		"moniker 1 of a table of 1"},
+	{"moniker index with no table", "document", enc(v, uint64(0), uint64(1),
+		int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), uint64(1), uint64(0)),
+		"moniker 0 of a table of 0"},
+	{"document trailing bytes", "document", append(enc(cat(doc0, []any{uint64(0)})...), 0, 0), "2 bytes after the end"},
+	{"huge moniker count", "document", enc(v, uint64(1)<<62), "exceeds the remaining"},
+	{"huge moniker length", "document", enc(v, uint64(1), uint64(0), uint64(1)<<62), "string suffix of"},
+	{"moniker sharing more than the one before", "document", enc(v, uint64(1), uint64(1), "m", uint64(0), uint64(0)),
+		"string shares 1 bytes with one of 0"},
+	{"moniker table position out of range", "document", enc(v, uint64(1), uint64(0), "m", uint64(1), uint64(0)),
+		"string 0 at position 1 of 1"},
+	{"front-coded table", "document", enc(v, uint64(2), uint64(0), "ab", uint64(1), "c", uint64(1), uint64(0), uint64(1),
+		int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), uint64(2), uint64(0), uint64(1)), ""},
+	{"huge range count", "document", enc(v, uint64(0), uint64(1)<<40, int64(0)), "exceeds the remaining"},
+	{"huge range moniker count", "document", enc(cat(doc0, []any{uint64(1) << 50})...), "exceeds the remaining"},
+	{"number beyond int32", "document", enc(v, uint64(0), uint64(1),
+		int64(0), int64(1)<<40, int64(0), int64(0), int64(0), int64(0), int64(0), uint64(0)), "number 1099511627776 out of int32 range"},
+	{"start line beyond int32", "document", enc(v, uint64(0), uint64(2),
+		int64(1<<31-1), int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), uint64(0),
+		int64(1), int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), uint64(0)), "out of int32 range"},
+	{"end line beyond int32", "document", enc(v, uint64(0), uint64(1),
+		int64(-5), int64(0), int64(1)<<32, int64(0), int64(0), int64(0), int64(0), uint64(0)), "out of int32 range"},
+	{"bad varint", "document", append([]byte{v}, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), "bad or truncated count"},
+
+	{"valid chunk", "chunk", enc(cat([]any{v, uint64(1), uint64(0), "p", uint64(0), uint64(1), int64(3), byte(1), uint64(1)}, loc0)...), ""},
+	{"empty chunk", "chunk", nil, "truncated"},
+	{"chunk version", "chunk", enc(byte(0), uint64(0), uint64(0)), "version 0, want 1"},
+	{"result kind", "chunk", enc(v, uint64(0), uint64(1), int64(3), byte(3), uint64(0)), "result kind 3"},
+	{"path index out of the table", "chunk", enc(cat([]any{v, uint64(1), uint64(0), "p", uint64(0), uint64(1), int64(3), byte(2), uint64(1),
+		uint64(1)}, loc0[1:])...), "path 1 of a table of 1"},
+	{"chunk trailing bytes", "chunk", append(enc(v, uint64(0), uint64(0)), 1), "1 bytes after the end"},
+	{"huge path count", "chunk", enc(v, uint64(1)<<63), "exceeds the remaining"},
+	{"huge result count", "chunk", enc(v, uint64(0), uint64(1)<<40, int64(0), byte(1), uint64(0)), "exceeds the remaining"},
+	{"huge location count", "chunk", enc(v, uint64(1), uint64(0), "p", uint64(0), uint64(1), int64(3), byte(1), uint64(1)<<40, uint64(0)),
+		"exceeds the remaining"},
+	{"result id beyond int32", "chunk", enc(v, uint64(0), uint64(1), int64(1)<<31, byte(1), uint64(0)),
+		"number 2147483648 out of int32 range"},
+	{"location end line beyond int32", "chunk", enc(v, uint64(1), uint64(0), "p", uint64(0), uint64(1), int64(3), byte(1), uint64(1),
+		uint64(0), int64(1<<31-1), int64(0), int64(1), int64(0)), "out of int32 range"},
+}
+
+// TestDecodeHugeCountsAllocateLittle checks that a count far beyond what
+// the data can hold is refused before anything is allocated for it.
+func TestDecodeHugeCountsAllocateLittle(t *testing.T) {
+	for _, tc := range []struct {
+		decoder string
+		data    []byte
+	}{
+		{"document", enc(v, uint64(1)<<40)},
+		{"document", enc(v, uint64(0), uint64(1)<<40, int64(0))},
+		{"document", enc(cat(doc0, []any{uint64(1) << 40})...)},
+		{"chunk", enc(v, uint64(1)<<40)},
+		{"chunk", enc(v, uint64(0), uint64(1)<<40, int64(0), byte(1), uint64(0))},
+		{"chunk", enc(v, uint64(1), uint64(0), "p", uint64(0), uint64(1), int64(3), byte(1), uint64(1)<<40, uint64(0))},
+	} {
+		var err error
+		allocs := testing.AllocsPerRun(10, func() { _, err = decoders[tc.decoder](tc.data) })
+		if err == nil || allocs > 10 {
+			t.Errorf("%s %x: %v allocations, error %v; want an error and few allocations", tc.decoder, tc.data, allocs, err)
+		}
+	}
+}
+
+// FuzzDecode feeds both decoders arbitrary bytes: neither may panic, and
+// whatever they accept must encode again to the same ranges or results.
+func FuzzDecode(f *testing.F) {
+	var dw packed.DocumentWriter
+	for _, d := range documents {
+		f.Add(encodeDocument(&dw, d))
+	}
+	var cw packed.ChunkWriter
+	for _, c := range chunks {
+		f.Add(encodeChunk(&cw, c))
+	}
+	for _, c := range corrupt {
+		f.Add(c.data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if ranges, err := packed.DecodeDocument(data); err == nil {
+			again, err := packed.DecodeDocument(encodeDocument(&dw, ranges))
+			if err != nil {
+				t.Fatalf("accepted document %x does not decode once encoded again: %v", data, err)
+			}
+			if diff := cmp.Diff(ranges, again, cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("accepted document %x encodes again to other ranges (-first +again):\n%s", data, diff)
+			}
+		} else if !errors.Is(err, packed.ErrCorrupt) {
+			t.Fatalf("document error %v does not wrap ErrCorrupt", err)
+		}
+		if results, err := packed.DecodeChunk(data); err == nil {
+			again, err := packed.DecodeChunk(encodeChunk(&cw, results))
+			if err != nil {
+				t.Fatalf("accepted chunk %x does not decode once encoded again: %v", data, err)
+			}
+			if diff := cmp.Diff(results, again, cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("accepted chunk %x encodes again to other results (-first +again):\n%s", data, diff)
+			}
+		} else if !errors.Is(err, packed.ErrCorrupt) {
+			t.Fatalf("chunk error %v does not wrap ErrCorrupt", err)
+		}
+	})
+}
