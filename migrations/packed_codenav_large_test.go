@@ -10,7 +10,7 @@ import (
 )
 
 // TestPackedCodenavManyRows packs and unpacks an upload of more rows than
-// one cursor fetch reads (5000 ranges or locations up, 50 documents or 20
+// one cursor fetch reads (5000 ranges or locations up, 20 documents or 20
 // chunks down), so that documents, results and chunks straddle fetches:
 // the packed rows must decode to the same rows and the rows come back
 // with the same count and checksum.
@@ -85,4 +85,33 @@ func checksums(t *testing.T, pool *pgxpool.Pool) tableSums {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// TestPackedCodenavHugeRows unpacks a document and a result each holding
+// more rows than one unpacking INSERT carries (insertRows): they must come
+// back whole, inserted in several statements.
+func TestPackedCodenavHugeRows(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool, m := beforePacked(t)
+	for _, sql := range []string{
+		`INSERT INTO lsif_ranges SELECT 1, 'big.go', l, 0, l, 4, 1, 2, 0, '{}' FROM generate_series(0, 12000) l`,
+		`INSERT INTO lsif_result_locations SELECT 1, 2, 'references', 'big.go', l, 0, l, 4 FROM generate_series(0, 12000) l`,
+	} {
+		if _, err := pool.Exec(ctx, sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	before := checksums(t, pool)
+	if _, err := m.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for tableExists(t, pool, "lsif_documents") {
+		if _, err := m.Down(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after := checksums(t, pool); after != before || after.ranges != 12001 || after.locations != 12001 {
+		t.Errorf("after packing and unpacking: %+v, want %+v (12001 ranges and locations)", after, before)
+	}
 }
