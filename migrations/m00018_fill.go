@@ -83,6 +83,16 @@ func (ins *rowInserter) add(values ...any) {
 	}
 }
 
+// addBounded adds a row and inserts the rows added so far once they are
+// insertRows: only where the connection is free (no rows being read).
+func (ins *rowInserter) addBounded(ctx context.Context, values ...any) error {
+	ins.add(values...)
+	if len(ins.cols[0]) < insertRows {
+		return nil
+	}
+	return ins.flush(ctx)
+}
+
 // flush inserts the rows added since the last flush.
 func (ins *rowInserter) flush(ctx context.Context) error {
 	if len(ins.cols[0]) == 0 {
@@ -230,33 +240,63 @@ func packLocations(ctx context.Context, tx *sql.Tx) error {
 	return ins.flush(ctx)
 }
 
+// insertRows bounds the rows an unpacking INSERT carries: a packed row
+// may unpack into many thousands (a symbol referenced everywhere).
+const insertRows = 5000
+
+// packedRow is a row of lsif_documents (key: its path) or
+// lsif_result_chunks (key: its chunk), as fetched.
+type packedRow struct {
+	upload int64
+	key    string
+	data   []byte
+}
+
+// unpackRows reads query's packed rows through cursor, a few per fetch,
+// and after each fetch calls unpack on each (the connection free again,
+// for it to insert through ins), then flushes ins.
+func unpackRows(ctx context.Context, tx *sql.Tx, cursor, query string, ins *rowInserter, unpack func(packedRow) error) error {
+	var fetched []packedRow
+	scan := func(rows *sql.Rows) error {
+		var r packedRow
+		if err := rows.Scan(&r.upload, &r.key, &r.data); err != nil {
+			return err
+		}
+		fetched = append(fetched, r)
+		return nil
+	}
+	flush := func() error {
+		for _, r := range fetched {
+			if err := unpack(r); err != nil {
+				return err
+			}
+		}
+		fetched = fetched[:0]
+		return ins.flush(ctx)
+	}
+	return eachRow(ctx, tx, cursor, 20, query, scan, flush)
+}
+
 // unpackDocuments writes a row of lsif_ranges for every range of
 // lsif_documents.
 func unpackDocuments(ctx context.Context, tx *sql.Tx) error {
 	ins := newInserter(tx, "lsif_ranges", "bigint", "text", "integer", "integer", "integer", "integer",
 		"integer", "integer", "integer", "text[]")
-	scan := func(rows *sql.Rows) error {
-		var (
-			u    int64
-			p    string
-			data []byte
-		)
-		if err := rows.Scan(&u, &p, &data); err != nil {
-			return err
-		}
-		ranges, err := packed.DecodeDocument(data)
-		if err != nil {
-			return fmt.Errorf("upload %d, %s: %w", u, p, err)
-		}
-		for _, r := range ranges {
-			ins.add(u, p, r.StartLine, r.StartCharacter, r.EndLine, r.EndCharacter,
-				r.DefinitionResult, r.ReferenceResult, r.HoverID, arrayLiteral(r.Monikers))
-		}
-		return nil
-	}
-	// Few rows per fetch: each unpacks into many.
-	return eachRow(ctx, tx, "unpack_documents", 50, `SELECT upload_id, path, data FROM lsif_documents ORDER BY upload_id, path`,
-		scan, func() error { return ins.flush(ctx) })
+	return unpackRows(ctx, tx, "unpack_documents", `SELECT upload_id, path, data FROM lsif_documents ORDER BY upload_id, path`, ins,
+		func(d packedRow) error {
+			ranges, err := packed.DecodeDocument(d.data)
+			if err != nil {
+				return fmt.Errorf("upload %d, %s: %w", d.upload, d.key, err)
+			}
+			for _, r := range ranges {
+				err := ins.addBounded(ctx, d.upload, d.key, r.StartLine, r.StartCharacter, r.EndLine, r.EndCharacter,
+					r.DefinitionResult, r.ReferenceResult, r.HoverID, arrayLiteral(r.Monikers))
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 }
 
 // arrayLiteral spells ss as a Postgres text[] literal.
@@ -280,30 +320,23 @@ func arrayLiteral(ss []string) string {
 func unpackChunks(ctx context.Context, tx *sql.Tx) error {
 	ins := newInserter(tx, "lsif_result_locations", "bigint", "integer", "text", "text",
 		"integer", "integer", "integer", "integer")
-	scan := func(rows *sql.Rows) error {
-		var (
-			u     int64
-			chunk int32
-			data  []byte
-		)
-		if err := rows.Scan(&u, &chunk, &data); err != nil {
-			return err
-		}
-		results, err := packed.DecodeChunk(data)
-		if err != nil {
-			return fmt.Errorf("upload %d, chunk %d: %w", u, chunk, err)
-		}
-		for _, r := range results {
-			kind := "definitions"
-			if r.Kind == packed.References {
-				kind = "references"
+	return unpackRows(ctx, tx, "unpack_chunks", `SELECT upload_id, chunk::text, data FROM lsif_result_chunks ORDER BY upload_id, chunk`, ins,
+		func(c packedRow) error {
+			results, err := packed.DecodeChunk(c.data)
+			if err != nil {
+				return fmt.Errorf("upload %d, chunk %s: %w", c.upload, c.key, err)
 			}
-			for _, l := range r.Locations {
-				ins.add(u, r.ID, kind, l.Path, l.StartLine, l.StartCharacter, l.EndLine, l.EndCharacter)
+			for _, r := range results {
+				kind := "definitions"
+				if r.Kind == packed.References {
+					kind = "references"
+				}
+				for _, l := range r.Locations {
+					if err := ins.addBounded(ctx, c.upload, r.ID, kind, l.Path, l.StartLine, l.StartCharacter, l.EndLine, l.EndCharacter); err != nil {
+						return err
+					}
+				}
 			}
-		}
-		return nil
-	}
-	return eachRow(ctx, tx, "unpack_chunks", 20, `SELECT upload_id, chunk, data FROM lsif_result_chunks ORDER BY upload_id, chunk`,
-		scan, func() error { return ins.flush(ctx) })
+			return nil
+		})
 }

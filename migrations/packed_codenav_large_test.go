@@ -5,10 +5,12 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sightline-dev/sightline/sinks/codeintel/packed"
 )
 
 // TestPackedCodenavManyRows packs and unpacks an upload of more rows than
-// one cursor fetch reads (5000 ranges or locations up, 50 documents or 20
+// one cursor fetch reads (5000 ranges or locations up, 20 documents or 20
 // chunks down), so that documents, results and chunks straddle fetches:
 // the packed rows must decode to the same rows and the rows come back
 // with the same count and checksum.
@@ -23,7 +25,7 @@ func TestPackedCodenavManyRows(t *testing.T) {
 			CASE l % 5 WHEN 0 THEN ARRAY['export:gomod:m' || (l % 11)] WHEN 1 THEN ARRAY['a', 'b"\,}'] ELSE '{}' END
 		FROM generate_series(1, 130) p, generate_series(0, 96) l`,
 		`INSERT INTO lsif_ranges SELECT 2, 'x.go', l, 0, l, 1, 0, 0, 0, '{}' FROM generate_series(0, 2) l`,
-		// Results 1-8000 (chunks 0-31) of upload 1, every tenth with
+		// Results 1-8000 (chunks 0 to packed.Chunk(8000)) of upload 1, every tenth with
 		// three locations; results 0-1 of upload 2.
 		`INSERT INTO lsif_result_locations SELECT 1, id, CASE WHEN id % 2 = 0 THEN 'definitions' ELSE 'references' END,
 			'dir/file' || ((id + j) % 130 + 1) || '.go', id % 1000, j, id % 1000, j + 3
@@ -49,9 +51,10 @@ func TestPackedCodenavManyRows(t *testing.T) {
 		(SELECT sum(locations) FROM lsif_result_chunks)`).Scan(&documents, &ranges, &chunks, &results, &locations); err != nil {
 		t.Fatal(err)
 	}
-	if documents != 131 || ranges != before.ranges || chunks != 33 || results != 8000+2 || locations != before.locations {
-		t.Errorf("packed: %d documents of %d ranges, %d chunks of %d results and %d locations; want 131 of %d, 33 of %d and %d",
-			documents, ranges, chunks, results, locations, before.ranges, 8000+2, before.locations)
+	wantChunks := int(packed.Chunk(8000)) + 1 + 1
+	if documents != 131 || ranges != before.ranges || chunks != wantChunks || results != 8000+2 || locations != before.locations {
+		t.Errorf("packed: %d documents of %d ranges, %d chunks of %d results and %d locations; want 131 of %d, %d of %d and %d",
+			documents, ranges, chunks, results, locations, before.ranges, wantChunks, 8000+2, before.locations)
 	}
 	checkDocuments(t, pool, wantRanges)
 	checkChunks(t, pool, wantResults)
@@ -82,4 +85,33 @@ func checksums(t *testing.T, pool *pgxpool.Pool) tableSums {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// TestPackedCodenavHugeRows unpacks a document and a result each holding
+// more rows than one unpacking INSERT carries (insertRows): they must come
+// back whole, inserted in several statements.
+func TestPackedCodenavHugeRows(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool, m := beforePacked(t)
+	for _, sql := range []string{
+		`INSERT INTO lsif_ranges SELECT 1, 'big.go', l, 0, l, 4, 1, 2, 0, '{}' FROM generate_series(0, 12000) l`,
+		`INSERT INTO lsif_result_locations SELECT 1, 2, 'references', 'big.go', l, 0, l, 4 FROM generate_series(0, 12000) l`,
+	} {
+		if _, err := pool.Exec(ctx, sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	before := checksums(t, pool)
+	if _, err := m.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for tableExists(t, pool, "lsif_documents") {
+		if _, err := m.Down(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after := checksums(t, pool); after != before || after.ranges != 12001 || after.locations != 12001 {
+		t.Errorf("after packing and unpacking: %+v, want %+v (12001 ranges and locations)", after, before)
+	}
 }

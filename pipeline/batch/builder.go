@@ -16,7 +16,7 @@ const DefaultMaxRows = 64 << 10
 // DefaultMaxBytes is how many bytes of binary values a Builder puts in one
 // record unless told otherwise: rows of packed data are large, and a
 // record of 64 Ki of them would be gigabytes.
-const DefaultMaxBytes = 7 << 20
+const DefaultMaxBytes = 2 << 20
 
 // Builder appends rows to a Writer column by column and writes a record
 // whenever MaxRows rows are pending, or MaxBytes bytes of binary values

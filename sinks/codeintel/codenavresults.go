@@ -53,15 +53,11 @@ func (n *navigator) rangesAt(u navUpload, path string, pos Position) ([]navRange
 	}
 	var found []packed.Range
 	for _, data := range docs {
-		ranges, err := packed.DecodeDocument(data)
+		ranges, err := packed.DecodeDocumentAt(data, int32(pos.Line), int32(pos.Character))
 		if err != nil {
 			return nil, fmt.Errorf("ranges of %s at %s: %w", u, path, err)
 		}
-		for _, r := range ranges {
-			if r.Contains(int32(pos.Line), int32(pos.Character)) {
-				found = append(found, r)
-			}
-		}
+		found = append(found, ranges...)
 	}
 	slices.SortStableFunc(found, func(a, b packed.Range) int {
 		return cmp.Or(cmp.Compare(b.StartLine, a.StartLine), cmp.Compare(b.StartCharacter, a.StartCharacter),
@@ -90,19 +86,17 @@ func (n *navigator) resultLocations(u navUpload, kind string, id int32) ([]Locat
 
 // results returns the locations of u's results ids of kind, sorted by
 // path and range (repeats kept): it reads each chunk holding one of them
-// once.
+// once, and decodes only those results.
 func (n *navigator) results(u navUpload, ids []int32, kind string) ([]Location, error) {
-	want := make(map[int32]bool, len(ids))
 	var chunks []int32
 	for _, id := range ids {
-		want[id] = true
 		chunks = append(chunks, packed.Chunk(id))
 	}
 	slices.Sort(chunks)
 	rows, err := n.db.Query(n.ctx, `SELECT chunk, data FROM lsif_result_chunks WHERE upload_id = $1 AND chunk = ANY ($2)`,
 		u.ID, slices.Compact(chunks))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("result chunks of %s: %w", u, err)
 	}
 	var (
 		out   []Location
@@ -110,14 +104,11 @@ func (n *navigator) results(u navUpload, ids []int32, kind string) ([]Location, 
 		data  []byte
 	)
 	_, err = pgx.ForEachRow(rows, []any{&chunk, &data}, func() error {
-		results, err := packed.DecodeChunk(data)
+		results, err := packed.DecodeChunkResults(data, ids, resultKinds[kind])
 		if err != nil {
 			return fmt.Errorf("chunk %d: %w", chunk, err)
 		}
 		for _, r := range results {
-			if !want[r.ID] || r.Kind != resultKinds[kind] {
-				continue
-			}
 			for _, l := range r.Locations {
 				out = append(out, u.location(l.Path, Range{
 					Start: Position{Line: int(l.StartLine), Character: int(l.StartCharacter)},
@@ -127,7 +118,7 @@ func (n *navigator) results(u navUpload, ids []int32, kind string) ([]Location, 
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("result chunks of %s: %w", u, err)
 	}
 	slices.SortStableFunc(out, compareLocations)
 	return out, nil

@@ -15,8 +15,10 @@ import (
 // batches of the Kinds (and the API docs entries as a batch of
 // apidocs.EntryKind) into a batch run, one batch per kind, every row
 // keyed by the upload's id. Rows stream to the bucket as they come: the
-// sink holds at most one record per kind. Close stores the batches (then
-// commit the run and load it); Abort discards them.
+// sink holds at most one record per kind, besides the result chunk and
+// the moniker it is packing (a chunk's results and a moniker's kinds come
+// one after the other). Close stores the batches (then commit the run and
+// load it); Abort discards them.
 type BatchSink struct {
 	uploadID int64
 	writers  []*batch.Writer // in SinkKinds order

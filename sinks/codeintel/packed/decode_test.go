@@ -3,6 +3,7 @@ package packed_test
 import (
 	"encoding/binary"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -86,6 +87,17 @@ var (
 	loc0 = []any{uint64(0), int64(1), int64(2), int64(0), int64(4)}
 )
 
+// chunkHead is a chunk with path table {"p"} and one result, id 3 of
+// kind, up to the result's size.
+func chunkHead(kind byte) []any {
+	return []any{v, uint64(1), uint64(0), "p", uint64(0), uint64(1), int64(3), kind}
+}
+
+// sized is parts preceded by their encoded length, as a result's size.
+func sized(parts ...any) []any {
+	return append([]any{uint64(len(enc(parts...)))}, parts...)
+}
+
 func cat(parts ...[]any) []any {
 	var out []any
 	for _, p := range parts {
@@ -147,21 +159,24 @@ var corrupt = []struct {
 		int64(-5), int64(0), int64(1)<<32, int64(0), int64(0), int64(0), int64(0), uint64(0)), "out of int32 range"},
 	{"bad varint", "document", append([]byte{v}, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), "bad or truncated count"},
 
-	{"valid chunk", "chunk", enc(cat([]any{v, uint64(1), uint64(0), "p", uint64(0), uint64(1), int64(3), byte(1), uint64(1)}, loc0)...), ""},
+	{"valid chunk", "chunk", enc(cat(chunkHead(byte(1)), sized(cat([]any{uint64(1)}, loc0)...))...), ""},
 	{"empty chunk", "chunk", nil, "truncated"},
 	{"chunk version", "chunk", enc(byte(0), uint64(0), uint64(0)), "version 0, want 1"},
-	{"result kind", "chunk", enc(v, uint64(0), uint64(1), int64(3), byte(3), uint64(0)), "result kind 3"},
-	{"path index out of the table", "chunk", enc(cat([]any{v, uint64(1), uint64(0), "p", uint64(0), uint64(1), int64(3), byte(2), uint64(1),
-		uint64(1)}, loc0[1:])...), "path 1 of a table of 1"},
+	{"result kind", "chunk", enc(v, uint64(0), uint64(1), int64(3), byte(3), uint64(1), uint64(0)), "result kind 3"},
+	{"path index out of the table", "chunk", enc(cat(chunkHead(byte(2)), sized(cat([]any{uint64(1), uint64(1)}, loc0[1:])...))...),
+		"path 1 of a table of 1"},
 	{"chunk trailing bytes", "chunk", append(enc(v, uint64(0), uint64(0)), 1), "1 bytes after the end"},
 	{"huge path count", "chunk", enc(v, uint64(1)<<63), "exceeds the remaining"},
 	{"huge result count", "chunk", enc(v, uint64(0), uint64(1)<<40, int64(0), byte(1), uint64(0)), "exceeds the remaining"},
-	{"huge location count", "chunk", enc(v, uint64(1), uint64(0), "p", uint64(0), uint64(1), int64(3), byte(1), uint64(1)<<40, uint64(0)),
-		"exceeds the remaining"},
+	{"huge location count", "chunk", enc(cat(chunkHead(byte(1)), sized(uint64(1)<<40, uint64(0)))...), "exceeds the remaining"},
+	{"result size beyond the data", "chunk", enc(cat(chunkHead(byte(1)), []any{uint64(100), uint64(0)})...),
+		"result of 100 bytes exceeds the remaining"},
+	{"result size short of its locations", "chunk", enc(cat(chunkHead(byte(1)), []any{uint64(2), uint64(1)}, loc0)...),
+		"its size says"},
 	{"result id beyond int32", "chunk", enc(v, uint64(0), uint64(1), int64(1)<<31, byte(1), uint64(0)),
 		"number 2147483648 out of int32 range"},
-	{"location end line beyond int32", "chunk", enc(v, uint64(1), uint64(0), "p", uint64(0), uint64(1), int64(3), byte(1), uint64(1),
-		uint64(0), int64(1<<31-1), int64(0), int64(1), int64(0)), "out of int32 range"},
+	{"location end line beyond int32", "chunk", enc(cat(chunkHead(byte(1)),
+		sized(uint64(1), uint64(0), int64(1<<31-1), int64(0), int64(1), int64(0)))...), "out of int32 range"},
 }
 
 // TestDecodeHugeCountsAllocateLittle checks that a count far beyond what
@@ -176,7 +191,7 @@ func TestDecodeHugeCountsAllocateLittle(t *testing.T) {
 		{"document", enc(cat(doc0, []any{uint64(1) << 40})...)},
 		{"chunk", enc(v, uint64(1)<<40)},
 		{"chunk", enc(v, uint64(0), uint64(1)<<40, int64(0), byte(1), uint64(0))},
-		{"chunk", enc(v, uint64(1), uint64(0), "p", uint64(0), uint64(1), int64(3), byte(1), uint64(1)<<40, uint64(0))},
+		{"chunk", enc(cat(chunkHead(byte(1)), sized(uint64(1)<<40, uint64(0)))...)},
 	} {
 		var err error
 		allocs := testing.AllocsPerRun(10, func() { _, err = decoders[tc.decoder](tc.data) })
@@ -202,6 +217,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if ranges, err := packed.DecodeDocument(data); err == nil {
+			checkDocumentAt(t, data, ranges)
 			again, err := packed.DecodeDocument(encodeDocument(&dw, ranges))
 			if err != nil {
 				t.Fatalf("accepted document %x does not decode once encoded again: %v", data, err)
@@ -213,6 +229,7 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("document error %v does not wrap ErrCorrupt", err)
 		}
 		if results, err := packed.DecodeChunk(data); err == nil {
+			checkChunkResults(t, data, results)
 			again, err := packed.DecodeChunk(encodeChunk(&cw, results))
 			if err != nil {
 				t.Fatalf("accepted chunk %x does not decode once encoded again: %v", data, err)
@@ -224,4 +241,110 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("chunk error %v does not wrap ErrCorrupt", err)
 		}
 	})
+}
+
+// checkChunkResults checks that DecodeChunkResults finds, for each result
+// of a chunk data decodes to, what DecodeChunk decoded.
+func checkChunkResults(t *testing.T, data []byte, results []packed.Result) {
+	t.Helper()
+	for _, want := range results {
+		ids := []int32{want.ID, -want.ID - 1}
+		var all []packed.Result
+		for _, r := range results {
+			if slices.Contains(ids, r.ID) && r.Kind == want.Kind {
+				all = append(all, r)
+			}
+		}
+		got, err := packed.DecodeChunkResults(data, ids, want.Kind)
+		if err != nil {
+			t.Fatalf("DecodeChunkResults(%x, %d, %d): %v", data, want.ID, want.Kind, err)
+		}
+		if diff := cmp.Diff(all, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("DecodeChunkResults(%d, %d) (-DecodeChunk's +got):\n%s", want.ID, want.Kind, diff)
+		}
+	}
+}
+
+// TestDecodeChunkResults checks DecodeChunkResults against DecodeChunk on
+// every test chunk, and that it refuses what DecodeChunk refuses.
+func TestDecodeChunkResults(t *testing.T) {
+	t.Parallel()
+	var cw packed.ChunkWriter
+	for name, want := range chunks {
+		t.Run(name, func(t *testing.T) {
+			data := encodeChunk(&cw, want)
+			results, err := packed.DecodeChunk(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkChunkResults(t, data, results)
+			if got, err := packed.DecodeChunkResults(data, []int32{1 << 30}, packed.References); err != nil || len(got) != 0 {
+				t.Errorf("an id not in the chunk: %v, %v; want nothing", got, err)
+			}
+		})
+	}
+	for _, tc := range corrupt {
+		if tc.decoder != "chunk" || tc.want == "" {
+			continue
+		}
+		// A corruption inside a result skipped unread goes unseen; these
+		// all lie in the table, the counts or result 3 (of one kind).
+		_, errD := packed.DecodeChunkResults(tc.data, []int32{3}, packed.Definitions)
+		_, errR := packed.DecodeChunkResults(tc.data, []int32{3}, packed.References)
+		if !errors.Is(errD, packed.ErrCorrupt) && !errors.Is(errR, packed.ErrCorrupt) {
+			t.Errorf("%s: DecodeChunkResults errors %v and %v, want one wrapping ErrCorrupt", tc.name, errD, errR)
+		}
+	}
+}
+
+// checkDocumentAt checks that DecodeDocumentAt finds, at positions around
+// every range of a document data decodes to, the ranges of DecodeDocument
+// that contain them.
+func checkDocumentAt(t *testing.T, data []byte, ranges []packed.Range) {
+	t.Helper()
+	var positions [][2]int32
+	for _, r := range ranges {
+		positions = append(positions, [2]int32{r.StartLine, r.StartCharacter}, [2]int32{r.EndLine, r.EndCharacter},
+			[2]int32{r.StartLine, r.StartCharacter - 1}, [2]int32{r.EndLine, r.EndCharacter + 1})
+	}
+	for _, p := range positions {
+		var want []packed.Range
+		for _, r := range ranges {
+			if r.Contains(p[0], p[1]) {
+				want = append(want, r)
+			}
+		}
+		got, err := packed.DecodeDocumentAt(data, p[0], p[1])
+		if err != nil {
+			t.Fatalf("DecodeDocumentAt(%x, %d, %d): %v", data, p[0], p[1], err)
+		}
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("DecodeDocumentAt(%d, %d) (-DecodeDocument's ranges there +got):\n%s", p[0], p[1], diff)
+		}
+	}
+}
+
+// TestDecodeDocumentAt checks DecodeDocumentAt against DecodeDocument on
+// every test document, and that it refuses what DecodeDocument refuses.
+func TestDecodeDocumentAt(t *testing.T) {
+	t.Parallel()
+	var dw packed.DocumentWriter
+	for name, want := range documents {
+		t.Run(name, func(t *testing.T) {
+			data := encodeDocument(&dw, want)
+			ranges, err := packed.DecodeDocument(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkDocumentAt(t, data, ranges)
+		})
+	}
+	for _, tc := range corrupt {
+		if tc.decoder != "document" || tc.want == "" {
+			continue
+		}
+		if _, err := packed.DecodeDocumentAt(tc.data, 0, 0); !errors.Is(err, packed.ErrCorrupt) {
+			t.Errorf("%s: DecodeDocumentAt error %v, want one wrapping ErrCorrupt", tc.name, err)
+		}
+	}
 }

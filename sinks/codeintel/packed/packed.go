@@ -30,6 +30,8 @@
 //	table of paths
 //	uvarint results; each:
 //	  varint result id; byte kind (1 definitions, 2 references)
+//	  uvarint size: the bytes of the rest of the result, for a reader
+//	    looking for one result to skip the others
 //	  uvarint locations; each:
 //	    uvarint index into the path table
 //	    varint start line, start character, end line - start line, end character
@@ -40,6 +42,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Version is the first byte of every row this package writes.
@@ -48,7 +51,7 @@ const Version = 1
 // ChunkShift sets how results are chunked: result id >> ChunkShift is the
 // chunk a result is stored in, so a chunk holds up to 1<<ChunkShift
 // results.
-const ChunkShift = 8
+const ChunkShift = 6
 
 // ResultsPerChunk is the number of result ids a chunk covers.
 const ResultsPerChunk = 1 << ChunkShift
@@ -151,61 +154,6 @@ type Result struct {
 	Locations []Location
 }
 
-// ChunkWriter encodes the results of one chunk: Reset, then for each
-// result AddResult followed by AddLocation for each of its locations, then
-// Bytes. The zero value is ready to use.
-type ChunkWriter struct {
-	body    []byte
-	paths   stringTable
-	results uint64
-	out     []byte
-	// last is the path of the last location and its number: a result's
-	// locations come sorted by path, so most locations repeat it.
-	last    string
-	lastNum uint64
-}
-
-// Reset starts a new chunk.
-func (w *ChunkWriter) Reset() {
-	w.body, w.out = w.body[:0], w.out[:0]
-	w.results = 0
-	w.paths.reset()
-	w.last, w.lastNum = "", 0
-}
-
-// Results returns the number of results added since Reset.
-func (w *ChunkWriter) Results() int { return int(w.results) }
-
-// AddResult starts result id of kind (Definitions or References) with
-// locations locations, which AddLocation adds next.
-func (w *ChunkWriter) AddResult(id int32, kind byte, locations int) {
-	w.body = binary.AppendVarint(w.body, int64(id))
-	w.body = append(w.body, kind)
-	w.body = binary.AppendUvarint(w.body, uint64(locations))
-	w.results++
-}
-
-// AddLocation adds a location of the result AddResult started.
-func (w *ChunkWriter) AddLocation(path string, pos [4]int32) {
-	if path != w.last || w.paths.len() == 0 {
-		w.last, w.lastNum = path, w.paths.addString(path)
-	}
-	w.body = binary.AppendUvarint(w.body, w.lastNum)
-	w.body = binary.AppendVarint(w.body, int64(pos[0]))
-	w.body = binary.AppendVarint(w.body, int64(pos[1]))
-	w.body = binary.AppendVarint(w.body, int64(pos[2])-int64(pos[0]))
-	w.body = binary.AppendVarint(w.body, int64(pos[3]))
-}
-
-// Bytes returns the encoded chunk, valid until the next Reset.
-func (w *ChunkWriter) Bytes() []byte {
-	w.out = append(w.out[:0], Version)
-	w.out = w.paths.appendTo(w.out)
-	w.out = binary.AppendUvarint(w.out, w.results)
-	w.out = append(w.out, w.body...)
-	return w.out
-}
-
 // ErrCorrupt is wrapped by every decoding error.
 var ErrCorrupt = errors.New("corrupt packed data")
 
@@ -306,67 +254,86 @@ func DecodeDocument(data []byte) ([]Range, error) {
 	r.version()
 	table := r.table()
 	ranges := make([]Range, r.count(8))
+	var nums []uint64
 	line := int32(0)
 	for i := range ranges {
 		g := &ranges[i]
-		g.StartLine = r.plus(line)
-		g.StartCharacter = r.int32()
-		g.EndLine = r.plus(g.StartLine)
-		g.EndCharacter = r.int32()
-		g.DefinitionResult, g.ReferenceResult, g.HoverID = r.int32(), r.int32(), r.int32()
-		if n := r.count(1); n > 0 {
-			g.Monikers = make([]string, n)
-			for j := range g.Monikers {
-				k := r.uvarint()
-				if r.err == nil && k >= uint64(len(table)) {
-					r.fail("moniker %d of a table of %d", k, len(table))
-				}
-				if r.err != nil {
-					break
-				}
-				g.Monikers[j] = table[k]
-			}
-		}
+		nums = r.docRange(g, line, len(table), nums[:0])
 		if r.err != nil {
 			return nil, r.err
+		}
+		if len(nums) > 0 {
+			g.Monikers = make([]string, len(nums))
+			for j, k := range nums {
+				g.Monikers[j] = table[k]
+			}
 		}
 		line = g.StartLine
 	}
 	return ranges, r.end()
 }
 
-// DecodeChunk decodes a result chunk row's results, in the order they were
-// added.
-func DecodeChunk(data []byte) ([]Result, error) {
-	r := &reader{what: "result chunk", data: data}
+// DecodeDocumentAt decodes the ranges of a document row that contain the
+// position (as Range.Contains), in the order they were added: what code
+// navigation reads at a position. Only the monikers those ranges name are
+// made strings.
+func DecodeDocumentAt(data []byte, line, character int32) ([]Range, error) {
+	r := &reader{what: "document", data: data}
 	r.version()
-	paths := r.table()
-	results := make([]Result, r.count(3))
-	for i := range results {
-		res := &results[i]
-		res.ID = r.int32()
-		res.Kind = r.byte()
-		if r.err == nil && res.Kind != Definitions && res.Kind != References {
-			r.fail("result kind %d", res.Kind)
-		}
-		res.Locations = make([]Location, r.count(5))
-		for j := range res.Locations {
-			l := &res.Locations[j]
-			k := r.uvarint()
-			if r.err == nil && k >= uint64(len(paths)) {
-				r.fail("path %d of a table of %d", k, len(paths))
-			}
-			if r.err != nil {
-				break
-			}
-			l.Path = paths[k]
-			l.StartLine, l.StartCharacter = r.int32(), r.int32()
-			l.EndLine = r.plus(l.StartLine)
-			l.EndCharacter = r.int32()
-		}
+	table := r.skipTable()
+	n := r.count(8)
+	var (
+		out   []Range
+		nums  [][]uint64 // each range's moniker numbers
+		scrap []uint64
+		prev  int32
+	)
+	for range n {
+		var g Range
+		scrap = r.docRange(&g, prev, table.n, scrap[:0])
 		if r.err != nil {
 			return nil, r.err
 		}
+		prev = g.StartLine
+		if g.Contains(line, character) {
+			out = append(out, g)
+			nums = append(nums, slices.Clone(scrap))
+		}
 	}
-	return results, r.end()
+	if err := r.end(); err != nil {
+		return nil, err
+	}
+	names := table.strings(data, nums)
+	for i, ns := range nums {
+		if len(ns) == 0 {
+			continue
+		}
+		out[i].Monikers = make([]string, len(ns))
+		for j, k := range ns {
+			out[i].Monikers[j] = names[k]
+		}
+	}
+	return out, nil
+}
+
+// docRange reads a range of a document into g, its start line given as a
+// difference from line, and appends its moniker numbers (in a table of
+// tableLen) to nums.
+func (r *reader) docRange(g *Range, line int32, tableLen int, nums []uint64) []uint64 {
+	g.StartLine = r.plus(line)
+	g.StartCharacter = r.int32()
+	g.EndLine = r.plus(g.StartLine)
+	g.EndCharacter = r.int32()
+	g.DefinitionResult, g.ReferenceResult, g.HoverID = r.int32(), r.int32(), r.int32()
+	for range r.count(1) {
+		k := r.uvarint()
+		if r.err == nil && k >= uint64(tableLen) {
+			r.fail("moniker %d of a table of %d", k, tableLen)
+		}
+		if r.err != nil {
+			return nums
+		}
+		nums = append(nums, k)
+	}
+	return nums
 }

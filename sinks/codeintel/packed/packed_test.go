@@ -200,14 +200,14 @@ func TestZeroWriters(t *testing.T) {
 func TestChunk(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ id, want int32 }{
-		{0, 0}, {5, 0}, {255, 0}, {256, 1}, {300, 1}, {511, 1}, {512, 2}, {maxInt, maxInt >> 8}, {-1, -1},
+		{0, 0}, {5, 0}, {63, 0}, {64, 1}, {100, 1}, {127, 1}, {128, 2}, {300, 4}, {maxInt, maxInt >> 6}, {-1, -1},
 	} {
 		if got := packed.Chunk(tc.id); got != tc.want {
 			t.Errorf("Chunk(%d) = %d, want %d", tc.id, got, tc.want)
 		}
 	}
-	if packed.ResultsPerChunk != 256 {
-		t.Errorf("ResultsPerChunk = %d, want 256", packed.ResultsPerChunk)
+	if packed.ResultsPerChunk != 64 {
+		t.Errorf("ResultsPerChunk = %d, want 64", packed.ResultsPerChunk)
 	}
 }
 

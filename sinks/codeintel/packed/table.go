@@ -164,3 +164,72 @@ func (r *reader) table() []string {
 	}
 	return out
 }
+
+// tableIndex is where a table's sorted strings start, how many there are
+// and the sorted position of each number, read without making the strings.
+type tableIndex struct {
+	start int
+	n     int
+	pos   []uint64
+}
+
+// skipTable reads past a table as table does, checking it, and returns
+// its index.
+func (r *reader) skipTable() tableIndex {
+	n := r.count(3)
+	t := tableIndex{start: r.off, n: n}
+	prev := uint64(0)
+	for range n {
+		shared, suffix := r.uvarint(), r.uvarint()
+		if r.err == nil && shared > prev {
+			r.fail("string shares %d bytes with one of %d", shared, prev)
+		}
+		if r.err == nil && suffix > uint64(len(r.data)-r.off) {
+			r.fail("string suffix of %d bytes exceeds the remaining %d", suffix, len(r.data)-r.off)
+		}
+		if r.err != nil {
+			return tableIndex{}
+		}
+		r.off += int(suffix)
+		prev = shared + suffix
+	}
+	t.pos = make([]uint64, n)
+	for i := range t.pos {
+		p := r.uvarint()
+		if r.err == nil && p >= uint64(n) {
+			r.fail("string %d at position %d of %d", i, p, n)
+		}
+		if r.err != nil {
+			return tableIndex{}
+		}
+		t.pos[i] = p
+	}
+	return t
+}
+
+// strings returns the strings of the numbers in nums, by number (others
+// are left empty), reading the table of data that skipTable checked.
+func (t tableIndex) strings(data []byte, nums [][]uint64) []string {
+	want := make([]bool, t.n)
+	for _, ns := range nums {
+		for _, k := range ns {
+			want[t.pos[k]] = true
+		}
+	}
+	sorted := make([]string, t.n)
+	r := &reader{data: data, off: t.start}
+	var prev []byte
+	for p := range t.n {
+		shared, suffix := int(r.uvarint()), int(r.uvarint())
+		prev = append(prev[:shared], data[r.off:r.off+suffix]...)
+		r.off += suffix
+		if want[p] {
+			sorted[p] = string(prev)
+		}
+	}
+	out := make([]string, t.n)
+	for k, p := range t.pos {
+		out[k] = sorted[p]
+	}
+	return out
+}
