@@ -57,6 +57,8 @@ func TestCodenav(t *testing.T) {
 		{name: "path outside the upload root", op: refs, q: q("app", appCommit, "README.md", 0, 0), reason: `covers README.md .*root "web/"`},
 		{name: "file not indexed", op: defs, q: q("lib", libCommit, "src/none.ts", 0, 0), reason: `src/none.ts has no code intelligence data`},
 		{name: "no symbol at the position", op: defs, q: q("lib", libCommit, "src/shape.ts", 9, 0), reason: `no symbol at src/shape.ts:9:0`},
+		{name: "a line beyond int32 does not wrap to line 0", op: defs, q: q("lib", libCommit, "src/shape.ts", 1<<32, 19),
+			reason: `no symbol at src/shape.ts:4294967296:19`},
 		{name: "a symbol without the asked data", op: defs, q: q("lib", libCommit, "src/shape.ts", 3, 0), reason: `no definitions for the symbol`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

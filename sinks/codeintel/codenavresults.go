@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"strings"
 
@@ -43,6 +45,9 @@ func parseMonikers(ss []string) []navMoniker {
 // the positions from its start to its end, inclusive, so a cursor just
 // after a name is on it.
 func (n *navigator) rangesAt(u navUpload, path string, pos Position) ([]navRange, error) {
+	if pos.Line > math.MaxInt32 || pos.Character > math.MaxInt32 {
+		return nil, nil // beyond any range: positions are int32s
+	}
 	rows, err := n.db.Query(n.ctx, `SELECT data FROM lsif_documents WHERE upload_id = $1 AND path = $2`, u.ID, path)
 	if err != nil {
 		return nil, fmt.Errorf("ranges of %s at %s: %w", u, path, err)
@@ -88,13 +93,12 @@ func (n *navigator) resultLocations(u navUpload, kind string, id int32) ([]Locat
 // path and range (repeats kept): it reads each chunk holding one of them
 // once, and decodes only those results.
 func (n *navigator) results(u navUpload, ids []int32, kind string) ([]Location, error) {
-	var chunks []int32
+	byChunk := make(map[int32][]int32)
 	for _, id := range ids {
-		chunks = append(chunks, packed.Chunk(id))
+		byChunk[packed.Chunk(id)] = append(byChunk[packed.Chunk(id)], id)
 	}
-	slices.Sort(chunks)
 	rows, err := n.db.Query(n.ctx, `SELECT chunk, data FROM lsif_result_chunks WHERE upload_id = $1 AND chunk = ANY ($2)`,
-		u.ID, slices.Compact(chunks))
+		u.ID, slices.Collect(maps.Keys(byChunk)))
 	if err != nil {
 		return nil, fmt.Errorf("result chunks of %s: %w", u, err)
 	}
@@ -104,7 +108,7 @@ func (n *navigator) results(u navUpload, ids []int32, kind string) ([]Location, 
 		data  []byte
 	)
 	_, err = pgx.ForEachRow(rows, []any{&chunk, &data}, func() error {
-		results, err := packed.DecodeChunkResults(data, ids, resultKinds[kind])
+		results, err := packed.DecodeChunkResults(data, byChunk[chunk], resultKinds[kind])
 		if err != nil {
 			return fmt.Errorf("chunk %d: %w", chunk, err)
 		}

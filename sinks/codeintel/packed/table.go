@@ -136,10 +136,18 @@ func (r *reader) table() []string {
 	n := r.count(3)
 	sorted := make([]string, n)
 	var prev string
+	// Front coding lets a few bytes stand for a long string: a corrupt
+	// table of n strings each one byte longer than the one before would
+	// decode to n²/2 bytes. What a real table decodes to is bounded by a
+	// multiple of the row's size.
+	total, limit := 0, maxExpansion*len(r.data)+1<<20
 	for i := range sorted {
 		shared, suffix := r.uvarint(), r.uvarint()
 		if r.err == nil && shared > uint64(len(prev)) {
 			r.fail("string shares %d bytes with one of %d", shared, len(prev))
+		}
+		if total += int(shared); r.err == nil && total > limit {
+			r.fail("table of %d bytes decodes to more than %d", len(r.data), limit)
 		}
 		if r.err == nil && suffix > uint64(len(r.data)-r.off) {
 			r.fail("string suffix of %d bytes exceeds the remaining %d", suffix, len(r.data)-r.off)
@@ -165,6 +173,10 @@ func (r *reader) table() []string {
 	return out
 }
 
+// maxExpansion bounds how many times its row's size a table may decode
+// to (see table).
+const maxExpansion = 64
+
 // tableIndex is where a table's sorted strings start, how many there are
 // and the sorted position of each number, read without making the strings.
 type tableIndex struct {
@@ -179,10 +191,14 @@ func (r *reader) skipTable() tableIndex {
 	n := r.count(3)
 	t := tableIndex{start: r.off, n: n}
 	prev := uint64(0)
+	total, limit := 0, maxExpansion*len(r.data)+1<<20 // as table: strings makes these strings
 	for range n {
 		shared, suffix := r.uvarint(), r.uvarint()
 		if r.err == nil && shared > prev {
 			r.fail("string shares %d bytes with one of %d", shared, prev)
+		}
+		if total += int(shared); r.err == nil && total > limit {
+			r.fail("table of %d bytes decodes to more than %d", len(r.data), limit)
 		}
 		if r.err == nil && suffix > uint64(len(r.data)-r.off) {
 			r.fail("string suffix of %d bytes exceeds the remaining %d", suffix, len(r.data)-r.off)
