@@ -84,8 +84,9 @@ var (
 )
 
 // Kinds are the batch kinds BatchSink writes, in the order it creates them
-// (so in the run's manifest): the ones with the most rows first, for a
-// concurrent load to start them first.
+// (so in the run's manifest): the kinds with a row per item and the most
+// rows first (moniker results, hovers), then the packed ones, for a
+// concurrent load to start the long loads first.
 var Kinds = []batch.Kind{MonikerResultKind, HoverKind, ResultChunkKind, DocumentKind, DiagnosticKind, PackageKind, PackageRefKind}
 
 // upsert is a target that COPYs into a staging copy of table and inserts

@@ -131,50 +131,17 @@ func commonPrefix(a, b []byte) int {
 }
 
 // table reads a table as stringTable writes it, returning its strings by
-// number.
+// number: skipTable's checks, then every string.
 func (r *reader) table() []string {
-	n := r.count(3)
-	sorted := make([]string, n)
-	var prev string
-	// Front coding lets a few bytes stand for a long string: a corrupt
-	// table of n strings each one byte longer than the one before would
-	// decode to n²/2 bytes. What a real table decodes to is bounded by a
-	// multiple of the row's size.
-	total, limit := 0, maxExpansion*len(r.data)+1<<20
-	for i := range sorted {
-		shared, suffix := r.uvarint(), r.uvarint()
-		if r.err == nil && shared > uint64(len(prev)) {
-			r.fail("string shares %d bytes with one of %d", shared, len(prev))
-		}
-		if total += int(shared); r.err == nil && total > limit {
-			r.fail("table of %d bytes decodes to more than %d", len(r.data), limit)
-		}
-		if r.err == nil && suffix > uint64(len(r.data)-r.off) {
-			r.fail("string suffix of %d bytes exceeds the remaining %d", suffix, len(r.data)-r.off)
-		}
-		if r.err != nil {
-			return nil
-		}
-		sorted[i] = prev[:shared] + string(r.data[r.off:r.off+int(suffix)])
-		r.off += int(suffix)
-		prev = sorted[i]
+	t := r.skipTable()
+	if r.err != nil {
+		return nil
 	}
-	out := make([]string, n)
-	for i := range out {
-		pos := r.uvarint()
-		if r.err == nil && pos >= uint64(n) {
-			r.fail("string %d at position %d of %d", i, pos, n)
-		}
-		if r.err != nil {
-			return nil
-		}
-		out[i] = sorted[pos]
-	}
-	return out
+	return t.strings(r.data, nil)
 }
 
 // maxExpansion bounds how many times its row's size a table may decode
-// to (see table).
+// to (see skipTable).
 const maxExpansion = 64
 
 // tableIndex is where a table's sorted strings start, how many there are
@@ -191,7 +158,11 @@ func (r *reader) skipTable() tableIndex {
 	n := r.count(3)
 	t := tableIndex{start: r.off, n: n}
 	prev := uint64(0)
-	total, limit := 0, maxExpansion*len(r.data)+1<<20 // as table: strings makes these strings
+	// Front coding lets a few bytes stand for a long string: a corrupt
+	// table of n strings each one byte longer than the one before would
+	// decode to n²/2 bytes. What a real table decodes to is bounded by a
+	// multiple of the row's size.
+	total, limit := 0, maxExpansion*len(r.data)+1<<20
 	for range n {
 		shared, suffix := r.uvarint(), r.uvarint()
 		if r.err == nil && shared > prev {
@@ -224,9 +195,13 @@ func (r *reader) skipTable() tableIndex {
 }
 
 // strings returns the strings of the numbers in nums, by number (others
-// are left empty), reading the table of data that skipTable checked.
+// are left empty; nil nums means every string), reading the table of data
+// that skipTable checked.
 func (t tableIndex) strings(data []byte, nums [][]uint64) []string {
 	want := make([]bool, t.n)
+	for i := range want {
+		want[i] = nums == nil
+	}
 	for _, ns := range nums {
 		for _, k := range ns {
 			want[t.pos[k]] = true
